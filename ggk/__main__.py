@@ -1,0 +1,5 @@
+"""``python -m ggk``."""
+
+from ggk.cli.app import main
+
+main()

@@ -1,0 +1,247 @@
+"""The checks of ``ggk check``: one small function per rule, each with a stable code.
+
+Owns the cross-file rules that need more than one file or the as-of date (departments against the
+registry, duplicate ids, dates, deadline phrases).  File-level problems (YAML syntax, unknown keys,
+types) come from ``ggk.loader``.  ``validate(ws, today)`` returns every diagnostic, sorted; it never
+raises for bad data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ggk import deadlines
+from ggk.diagnostics import CODES, Diagnostic, Severity
+from ggk.loader import PlanEntry, Workspace
+from ggk.model import Item, Status
+from ggk.registry import Registry
+
+
+@dataclass
+class Context:
+    ws: Workspace
+    today: dt.date
+
+    def diag(self, path: Path | str, loc: tuple[Any, ...], code: str, message: str, hint: str | None = None, *, key: bool = False) -> Diagnostic:
+        line, col = self.ws.locate(path, loc, key=key)
+        return Diagnostic(str(path), line, col, code, CODES[code].severity, message, hint, loc=loc)
+
+
+CheckFn = Callable[[Context], Iterable[Diagnostic]]
+REGISTRY: dict[str, CheckFn] = {}
+
+
+def check(code: str) -> Callable[[CheckFn], CheckFn]:
+    def register(fn: CheckFn) -> CheckFn:
+        assert code in CODES, code
+        REGISTRY[code] = fn
+        return fn
+
+    return register
+
+
+def _registry(ctx: Context, entry: PlanEntry) -> Registry:
+    return Registry(ctx.ws.unit(entry.plan.unit))
+
+
+@check("GGK208")
+def unknown_unit(ctx: Context) -> Iterator[Diagnostic]:
+    for entry in ctx.ws.plans:
+        if entry.plan.unit not in ctx.ws.units:
+            yield ctx.diag(
+                entry.path, ("unit",), "GGK208",
+                f"计划引用的单位「{entry.plan.unit}」没有单位文件（{entry.path.parent.parent / entry.plan.unit / 'unit.yaml'}）",
+                f"用 ggk init {entry.plan.unit} 建立单位文件，或改正 unit",
+            )
+
+
+@check("GGK209")
+def misplaced(ctx: Context) -> Iterator[Diagnostic]:
+    for entry in ctx.ws.plans:
+        stem = entry.path.stem
+        if stem.isdigit() and int(stem) != entry.plan.year:
+            yield ctx.diag(entry.path, ("year",), "GGK209", f"文件名是 {entry.path.name}，但 year 写的是 {entry.plan.year}", f"把文件改名为 {entry.plan.year}.yaml，或改正 year")
+        if entry.plan.unit != entry.slug and entry.plan.unit in ctx.ws.units:
+            yield ctx.diag(entry.path, ("unit",), "GGK209", f"文件在 {entry.slug}/ 下，但 unit 写的是「{entry.plan.unit}」", f"把文件移到 {entry.plan.unit}/ 下，或改正 unit")
+
+
+@check("GGK210")
+def registry_duplicates(ctx: Context) -> Iterator[Diagnostic]:
+    for slug, entry in ctx.ws.units.items():
+        if entry.unit is None:
+            continue
+        seen: dict[str, str] = {}
+        for i, dep in enumerate(entry.unit.departments):
+            names = [(dep.name, ("departments", i, "name"))] + [(a, ("departments", i, "aliases", j)) for j, a in enumerate(dep.aliases)]
+            for name, loc in names:
+                if name in seen and seen[name] != dep.name:
+                    yield ctx.diag(entry.path, loc, "GGK210", f"名称「{name}」同时属于「{seen[name]}」和「{dep.name}」", "一个名称只能指向一个部门")
+                elif name in seen and loc[-1] == "name":
+                    yield ctx.diag(entry.path, loc, "GGK210", f"部门「{name}」登记了两次", "删除重复的一项")
+                seen.setdefault(name, dep.name)
+
+
+@check("GGK201")
+def duplicate_ids(ctx: Context) -> Iterator[Diagnostic]:
+    for entry in ctx.ws.plans:
+        first: dict[str, int] = {}
+        for loc, _chain, item in entry.plan.iter_items():
+            if item.id in first:
+                line = first[item.id]
+                yield ctx.diag(entry.path, (*loc, "id"), "GGK201", f"条目编号「{item.id}」重复（第 {line} 行已有）", "编号在一个计划内必须唯一，如 三.2")
+            else:
+                first[item.id] = ctx.ws.locate(entry.path, (*loc, "id"))[0]
+
+
+@check("GGK202")
+def unknown_departments(ctx: Context) -> Iterator[Diagnostic]:
+    for entry in ctx.ws.plans:
+        reg = _registry(ctx, entry)
+        if not reg:
+            continue  # GGK208 says the unit is missing
+        for loc, _chain, item in entry.plan.iter_items():
+            for role in ("lead", "assist"):
+                for k, name in enumerate(getattr(item, role)):
+                    if reg.resolve(name) is None:
+                        near = reg.suggest(name)
+                        hint = f"是不是「{'」「'.join(near)}」？" if near else None
+                        hint = (hint + "；" if hint else "") + f"或在 {entry.path.parent / 'unit.yaml'} 的 departments 中登记"
+                        yield ctx.diag(entry.path, (*loc, role, k), "GGK202", f"部门「{name}」未在单位名册中登记（条目 {item.id}）", hint)
+
+
+@check("GGK203")
+def no_department(ctx: Context) -> Iterator[Diagnostic]:
+    for entry in ctx.ws.plans:
+        for loc, _chain, item in entry.plan.iter_items():
+            if not item.lead and not item.assist and item.status is not Status.CANCELLED:
+                yield ctx.diag(entry.path, (*loc, "id"), "GGK203", f"条目 {item.id}「{item.title}」没有责任单位", f"用 ggk assign {entry.plan.unit}/{entry.plan.year}/{item.id} --lead 部门 指定牵头单位")
+
+
+@check("GGK204")
+def done_without_date(ctx: Context) -> Iterator[Diagnostic]:
+    for entry in ctx.ws.plans:
+        for loc, _chain, item in entry.plan.iter_items():
+            if item.status is Status.DONE and item.completed is None:
+                yield ctx.diag(entry.path, (*loc, "status"), "GGK204", f"条目 {item.id} 已完成，但没有完成日期（completed）", "加上 completed: YYYY-MM-DD，或用 ggk done 记录")
+
+
+@check("GGK205")
+def cancelled_without_reason(ctx: Context) -> Iterator[Diagnostic]:
+    for entry in ctx.ws.plans:
+        for loc, _chain, item in entry.plan.iter_items():
+            if item.status is Status.CANCELLED and not (item.reason or "").strip():
+                yield ctx.diag(entry.path, (*loc, "status"), "GGK205", f"条目 {item.id} 已取消，但没有写取消原因（reason）", "加上 reason: 原因")
+
+
+@check("GGK213")
+def completed_not_done(ctx: Context) -> Iterator[Diagnostic]:
+    for entry in ctx.ws.plans:
+        for loc, _chain, item in entry.plan.iter_items():
+            if item.completed is not None and item.status is not Status.DONE:
+                yield ctx.diag(entry.path, (*loc, "completed"), "GGK213", f"条目 {item.id} 有完成日期，但状态是{item.status.value}", "把 status 改为 已完成，或删除 completed")
+
+
+def _dates(item: Item, loc: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], dt.date, str]]:
+    for k, d in enumerate(item.deadline):
+        if d.due:
+            yield (*loc, "deadline", k, "due"), d.due, "截止日期"
+    if item.completed:
+        yield (*loc, "completed"), item.completed, "完成日期"
+    for k, e in enumerate(item.log):
+        yield (*loc, "log", k, "date"), e.date, "进展日期"
+        if e.event:
+            yield (*loc, "log", k, "event"), e.event, "事件日期"
+        if e.done:
+            yield (*loc, "log", k, "done"), e.done, "办结日期"
+
+
+@check("GGK206")
+def far_dates(ctx: Context) -> Iterator[Diagnostic]:
+    for entry in ctx.ws.plans:
+        year = entry.plan.year
+        lo, hi = dt.date(year - 1, 1, 1), dt.date(year + 1, 12, 31)
+        for loc, _chain, item in entry.plan.iter_items():
+            if item.carried_from:
+                lo = dt.date(year - 2, 1, 1)
+            for dloc, d, what in _dates(item, loc):
+                if not lo <= d <= hi:
+                    yield ctx.diag(entry.path, dloc, "GGK206", f"条目 {item.id} 的{what} {d} 远离计划年度 {year}", "检查年份是否写错")
+
+
+@check("GGK207")
+def future_log(ctx: Context) -> Iterator[Diagnostic]:
+    for entry in ctx.ws.plans:
+        for loc, _chain, item in entry.plan.iter_items():
+            for k, e in enumerate(item.log):
+                if e.date > ctx.today:
+                    yield ctx.diag(entry.path, (*loc, "log", k, "date"), "GGK207", f"条目 {item.id} 的进展记录日期 {e.date} 晚于当前日期 {ctx.today}", "进展只能记录已经发生的事；检查日期，或用 --as-of 指定日期")
+            if item.completed and item.completed > ctx.today:
+                yield ctx.diag(entry.path, (*loc, "completed"), "GGK207", f"条目 {item.id} 的完成日期 {item.completed} 晚于当前日期 {ctx.today}", "检查日期")
+
+
+@check("GGK211")
+def unresolved_rule(ctx: Context) -> Iterator[Diagnostic]:
+    for entry in ctx.ws.plans:
+        for loc, _chain, item in entry.plan.iter_items():
+            for k, d in enumerate(item.deadline):
+                if deadlines.resolve(d, entry.plan.year) is None:
+                    yield ctx.diag(
+                        entry.path, (*loc, "deadline", k), "GGK211",
+                        f"条目 {item.id} 的时限「{d.phrase}」无法理解",
+                        "写成日期（2021-12-31），或写明规则：{phrase: …, due: 日期} / {every: quarter} / {count: 3, per: year} / {workdays: 7, after: 事件}",
+                    )
+
+
+@check("GGK212")
+def phrase_without_rule(ctx: Context) -> Iterator[Diagnostic]:
+    finder = getattr(deadlines, "find_time_phrases", None)
+    if finder is None:
+        return
+    for entry in ctx.ws.plans:
+        for loc, _chain, item in entry.plan.iter_items():
+            if item.deadline or not item.text:
+                continue
+            found = finder(item.text)
+            if found:
+                phrases = "、".join(f"「{p[2]}」" for p in found[:3])
+                yield ctx.diag(entry.path, (*loc, "id"), "GGK212", f"条目 {item.id} 原文有时限表述{phrases}，但没有设置 deadline", "加上 deadline（见 README“时限规则”），或在 remark 中说明为何不设")
+
+
+def validate(ws: Workspace, today: dt.date, *, ignore: Iterable[str] = ()) -> list[Diagnostic]:
+    """Every diagnostic for the workspace: file-level ones and those of each check."""
+    ctx = Context(ws, today)
+    skip = set(ignore)
+    out = [d for d in ws.diagnostics if d.code not in skip]
+    for code, fn in REGISTRY.items():
+        if code in skip:
+            continue
+        out.extend(fn(ctx))
+    out.sort(key=Diagnostic.sort_key)
+    return out
+
+
+def failed(diags: Iterable[Diagnostic], strict: bool) -> bool:
+    return any(d.severity is Severity.ERROR or strict for d in diags)
+
+
+@dataclass
+class CheckReport:
+    diagnostics: list[Diagnostic]
+    files: int
+    strict: bool = False
+
+    @property
+    def errors(self) -> int:
+        return sum(d.severity is Severity.ERROR for d in self.diagnostics)
+
+    @property
+    def warnings(self) -> int:
+        return sum(d.severity is Severity.WARNING for d in self.diagnostics)
+
+    @property
+    def failed(self) -> bool:
+        return failed(self.diagnostics, self.strict)

@@ -1,0 +1,52 @@
+"""The ``ggk`` Typer application: global options and the registry of commands.
+
+Command modules import only typer at module level; each imports the library inside its function,
+so ``ggk --help`` does not pay for rich tables, YAML parsing or pydantic models."""
+
+from typing import Annotated, Optional
+
+import typer
+
+from ggk.cli import check, listing, overdue, show, status
+from ggk.cli.common import AsOfOpt, PlansOpt
+
+app = typer.Typer(
+    name="ggk",
+    help="ggk：政务公开工作要点台账。解析、检查、交办、督办和报告各年度的工作要点。",
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from ggk import __version__
+
+        typer.echo(f"ggk {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_callback(
+    ctx: typer.Context,
+    plans: PlansOpt = None,
+    as_of: AsOfOpt = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="不使用解析缓存，重新读取全部文件")] = False,
+    version: Annotated[
+        Optional[bool], typer.Option("--version", "-V", help="显示版本号", callback=_version, is_eager=True)
+    ] = None,
+) -> None:
+    """ggk：政务公开工作要点台账。"""
+    ctx.obj = {"plans": plans, "as_of": as_of, "no_cache": no_cache}
+
+
+app.command("check")(check.check)
+app.command("status")(status.status)
+app.command("list")(listing.list_items)
+app.command("show")(show.show)
+app.command("overdue")(overdue.overdue)
+
+
+def main() -> None:
+    app(prog_name="ggk")

@@ -1,0 +1,170 @@
+"""Options and plumbing shared by the commands: global settings (plans folder, as-of date),
+error translation at the edge (GgkError -> Chinese message + exit code 2), and writing the output.
+
+Imports only typer and the standard library at module level, for start-up speed."""
+
+import datetime as dt
+import functools
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, Optional, TypeVar
+
+import typer
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+PlansOpt = Annotated[
+    Optional[list[Path]],
+    typer.Option(
+        "--plans",
+        help="计划目录或文件，可多次给出；默认 ./plans 或环境变量 GGK_PLANS",
+        envvar="GGK_PLANS",
+        show_default=False,
+    ),
+]
+AsOfOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--as-of",
+        help="以哪一天为“今天”（YYYY-MM-DD）；默认环境变量 GGK_TODAY，再默认系统日期",
+        envvar="GGK_TODAY",
+        show_default=False,
+    ),
+]
+
+
+class ReportFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+FormatOpt = Annotated[ReportFormat, typer.Option("--format", "-f", help="输出格式：table（终端表格）、json、csv")]
+UnitOpt = Annotated[Optional[list[str]], typer.Option("--unit", "-u", help="只看这个单位（可多次给出）", show_default=False)]
+YearOpt = Annotated[Optional[list[int]], typer.Option("--year", "-y", help="只看这个年度（可多次给出）", show_default=False)]
+DeptOpt = Annotated[Optional[list[str]], typer.Option("--dept", "-d", help="只看这个部门牵头或配合的条目（可用别名）", show_default=False)]
+StatusOpt = Annotated[Optional[list[str]], typer.Option("--status", "-s", help="只看这个状态：未启动/进行中/已完成/已取消（或 todo/doing/done/cancelled）", show_default=False)]
+AllYearsOpt = Annotated[bool, typer.Option("--all-years", help="显示所有年度的计划（默认只看各单位当前年度）")]
+SoonOpt = Annotated[int, typer.Option("--soon", help="多少天内到期算“临期”（黄灯）", min=0)]
+
+
+@dataclass
+class Settings:
+    plans: list[Path]
+    today: dt.date
+    use_cache: bool = True
+
+
+def parse_date(text: str, what: str = "--as-of") -> dt.date:
+    from ggk.diagnostics import GgkError
+
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise GgkError(f"{what} 的日期「{text}」不对", "日期写作 YYYY-MM-DD，如 2021-06-30") from None
+
+
+def settings(ctx: typer.Context, plans: Optional[list[Path]] = None, as_of: Optional[str] = None) -> Settings:
+    """Merge a command's own --plans/--as-of with the global ones (the command's win)."""
+    root = ctx.find_root()
+    glob: dict[str, Any] = root.obj if isinstance(root.obj, dict) else {}
+    paths = list(plans or glob.get("plans") or [Path("plans")])
+    when = as_of or glob.get("as_of")
+    # The one place where ggk reads the clock: the edge, and only when no date is given.
+    today = parse_date(when) if when else dt.date.today()
+    return Settings(paths, today, use_cache=not glob.get("no_cache", False))
+
+
+def is_terminal() -> bool:
+    return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
+
+
+def render_options() -> Any:
+    from ggk.render import Options
+
+    color = is_terminal() and "NO_COLOR" not in os.environ
+    try:
+        width = os.get_terminal_size().columns if is_terminal() else 160
+    except OSError:
+        width = 160
+    return Options(color=color, width=max(width, 100))
+
+
+def render(report: Any, fmt: str) -> str | bytes:
+    from ggk.diagnostics import GgkError
+    from ggk.render import Format, Unsupported, renderer
+
+    try:
+        return renderer(Format(fmt), render_options()).render(report)
+    except Unsupported:
+        raise GgkError(f"此命令不支持输出格式 {fmt}") from None
+
+
+def write_output(content: str | bytes, out: Optional[Path] = None) -> None:
+    """Print to stdout, or write the file atomically (only now that the report is complete)."""
+    if out is not None:
+        from ggk.fsutil import atomic_write
+
+        try:
+            atomic_write(out, content)
+        except OSError as exc:
+            from ggk.diagnostics import GgkError
+
+            raise GgkError(f"无法写入 {out}：{exc.strerror or exc}") from None
+        typer.echo(f"已写入 {out}", err=True)
+        return
+    if isinstance(content, bytes):
+        sys.stdout.buffer.write(content)
+    else:
+        sys.stdout.write(content)
+    sys.stdout.flush()
+
+
+def fail(message: str, hint: Optional[str] = None, code: int = 2) -> None:
+    typer.echo(f"错误：{message}", err=True)
+    if hint:
+        typer.echo(f"提示：{hint}", err=True)
+    raise typer.Exit(code)
+
+
+def handle_errors(fn: F) -> F:
+    """Translate ggk's own failures into a Chinese message and an exit code, never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from ggk.diagnostics import GgkError
+
+        try:
+            return fn(*args, **kwargs)
+        except GgkError as exc:
+            fail(exc.message, exc.hint, exc.exit_code)
+        except BrokenPipeError:
+            raise typer.Exit(0) from None
+        except KeyboardInterrupt:
+            typer.echo("已中断。", err=True)
+            raise typer.Exit(130) from None
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except Exception as exc:  # a bug in ggk: say so plainly; GGK_DEBUG=1 shows the traceback
+            if os.environ.get("GGK_DEBUG"):
+                raise
+            fail(f"ggk 内部错误：{type(exc).__name__}: {exc}", "请把命令和这条信息报告给维护者；设置 GGK_DEBUG=1 可看到详细信息", 2)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def parse_statuses(values: Optional[list[str]]) -> list[Any]:
+    from ggk.diagnostics import GgkError
+    from ggk.model import parse_status
+
+    out = []
+    for v in values or []:
+        try:
+            out.append(parse_status(v))
+        except ValueError as exc:
+            raise GgkError(str(exc)) from None
+    return out

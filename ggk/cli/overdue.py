@@ -1,0 +1,37 @@
+"""``ggk overdue``: what to chase (督办) today, most days overdue first, by lead department."""
+
+from typing import Annotated, Optional
+
+import typer
+
+from ggk.cli.common import (
+    AllYearsOpt, AsOfOpt, DeptOpt, FormatOpt, PlansOpt, ReportFormat, UnitOpt, YearOpt,
+    handle_errors, render, settings, write_output,
+)
+
+
+@handle_errors
+def overdue(
+    ctx: typer.Context,
+    within: Annotated[Optional[int], typer.Option("--within", "-w", help="同时列出 N 天内到期的条目", min=0, show_default=False)] = None,
+    fail: Annotated[bool, typer.Option("--fail", help="有逾期条目时退出码为 1（用于 CI 定时检查）")] = False,
+    unit: UnitOpt = None,
+    year: YearOpt = None,
+    dept: DeptOpt = None,
+    all_years: AllYearsOpt = False,
+    fmt: FormatOpt = ReportFormat.table,
+    plans: PlansOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """逾期条目（截至 --as-of 日期），逾期天数多的在前，按牵头单位分组。"""
+    from ggk.ledger import Filters, ItemsReport, overdue_rows, select
+    from ggk.session import calendar_warnings, open_workspace
+
+    s = settings(ctx, plans, as_of)
+    session = open_workspace(s.plans, s.today, use_cache=s.use_cache)
+    filters = Filters(unit or (), year or (), dept or (), (), all_years, overdue=True, due_within=within)
+    rows = overdue_rows(select(session.ws, s.today, filters, soon=within or 0, calendar=session.calendar))
+    report = ItemsReport(s.today, "逾期条目", rows, grouped=True, within=within, problems=session.problems, skipped=session.skipped, warnings=calendar_warnings(session))
+    write_output(render(report, fmt.value))
+    if fail and any(r.overdue_days is not None for r in rows):
+        raise typer.Exit(1)

@@ -1,0 +1,26 @@
+"""``ggk show REF``: one item in full: text, departments, deadlines, log, summary."""
+
+from typing import Annotated
+
+import typer
+
+from ggk.cli.common import AsOfOpt, FormatOpt, PlansOpt, ReportFormat, handle_errors, render, settings, write_output
+
+
+@handle_errors
+def show(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="条目引用：单位/年度/编号（如 gansu-jtt/2021/15），不会混淆时可简写为 单位/编号、年度/编号 或 编号")],
+    fmt: FormatOpt = ReportFormat.table,
+    plans: PlansOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """显示一个条目的全部内容：原文、牵头和配合单位、时限、进展记录、落实情况。"""
+    from ggk.ledger import ItemDetail, resolve_ref
+    from ggk.session import calendar_warnings, open_workspace
+
+    s = settings(ctx, plans, as_of)
+    session = open_workspace(s.plans, s.today, use_cache=s.use_cache)
+    row = resolve_ref(session.ws, ref, s.today, calendar=session.calendar)
+    report = ItemDetail(s.today, row, session.problems, calendar_warnings(session))
+    write_output(render(report, fmt.value))

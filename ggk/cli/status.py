@@ -1,0 +1,45 @@
+"""``ggk status``: the ledger at a glance, per unit / plan / section / department."""
+
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+from ggk.cli.common import (
+    AllYearsOpt, AsOfOpt, DeptOpt, FormatOpt, PlansOpt, ReportFormat, SoonOpt, StatusOpt, UnitOpt, YearOpt,
+    handle_errors, parse_statuses, render, settings, write_output,
+)
+
+
+class By(str, Enum):
+    unit = "unit"
+    plan = "plan"
+    section = "section"
+    dept = "dept"
+
+
+@handle_errors
+def status(
+    ctx: typer.Context,
+    by: Annotated[By, typer.Option("--by", "-b", help="按 unit（单位）/ plan（计划）/ section（部分）/ dept（部门）汇总")] = By.plan,
+    unit: UnitOpt = None,
+    year: YearOpt = None,
+    dept: DeptOpt = None,
+    status_: StatusOpt = None,
+    all_years: AllYearsOpt = False,
+    soon: SoonOpt = 15,
+    fmt: FormatOpt = ReportFormat.table,
+    plans: PlansOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """各单位当前年度计划的落实情况：各状态条目数、完成率、逾期和临期数，红黄绿灯。"""
+    from ggk.ledger import Filters, select, status_report
+    from ggk.session import calendar_warnings, open_workspace
+
+    s = settings(ctx, plans, as_of)
+    session = open_workspace(s.plans, s.today, use_cache=s.use_cache)
+    filters = Filters(unit or (), year or (), dept or (), parse_statuses(status_), all_years)
+    rows = select(session.ws, s.today, filters, soon=soon, calendar=session.calendar)
+    report = status_report(session.ws, rows, s.today, by.value, soon)
+    report.problems, report.skipped, report.warnings = session.problems, session.skipped, calendar_warnings(session)
+    write_output(render(report, fmt.value))

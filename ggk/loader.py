@@ -1,0 +1,369 @@
+"""Loading the plans folder into a ``Workspace``: units, plans and the problems met on the way.
+
+Owns: finding unit and plan files under one or more roots, turning one file into a validated model
+(``load_file``: the unit of caching), recovering what can be read from a file with problems, and
+mapping pydantic errors to diagnostics with line and column.  Loading never writes to ``plans/``.
+Cross-file checks (departments, ids, dates) live in ``ggk.checks``; editing lives in ``ggk.store``.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import re
+import typing
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from ggk.diagnostics import Diagnostic, GgkError, Severity
+from ggk.model import FORMAT_VERSION, Plan, Unit
+from ggk.yamlio import Locator, read_file
+
+UNIT_FILE = "unit.yaml"
+YEAR_FILE = re.compile(r"^(\d{4})\.ya?ml$")
+#: Folders under plans/ that are not units (holiday files, caches, schema).
+SKIP_DIR = re.compile(r"^[._]")
+
+
+@dataclass
+class FileResult:
+    """One file read and validated.  ``model`` is None when nothing of it could be used."""
+
+    path: Path
+    model: Plan | Unit | None
+    diagnostics: list[Diagnostic]
+    partial: bool = False
+    locator: Locator | None = None
+
+
+@dataclass
+class UnitEntry:
+    slug: str
+    path: Path
+    unit: Unit | None
+    locator: Locator | None = None
+
+
+@dataclass
+class PlanEntry:
+    slug: str  # the unit folder the file is in
+    path: Path
+    plan: Plan
+    partial: bool = False
+    locator: Locator | None = None
+
+    @property
+    def unit_slug(self) -> str:
+        return self.plan.unit
+
+
+@dataclass
+class Workspace:
+    roots: list[Path]
+    units: dict[str, UnitEntry] = field(default_factory=dict)
+    plans: list[PlanEntry] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    skipped: list[Path] = field(default_factory=list)
+    files: int = 0
+
+    def unit(self, slug: str) -> Unit | None:
+        entry = self.units.get(slug)
+        return entry.unit if entry else None
+
+    def unit_name(self, slug: str) -> str:
+        unit = self.unit(slug)
+        return unit.name if unit else slug
+
+    def locate(self, path: Path | str, loc: tuple[Any, ...], *, key: bool = False) -> tuple[int, int]:
+        """Line and column of ``loc`` in the file ``path`` (re-reading it if it came from a cache)."""
+        locator = self._locators().get(str(path))
+        if locator is None:
+            locator = read_file(str(path)).locator
+            self._locator_cache[str(path)] = locator
+        return locator.find(loc, key=key)
+
+    def _locators(self) -> dict[str, Locator]:
+        if not hasattr(self, "_locator_cache"):
+            self._locator_cache: dict[str, Locator] = {}
+            for u in self.units.values():
+                if u.locator is not None:
+                    self._locator_cache[str(u.path)] = u.locator
+            for p in self.plans:
+                if p.locator is not None:
+                    self._locator_cache[str(p.path)] = p.locator
+        return self._locator_cache
+
+
+# --------------------------------------------------------------------------- discovery
+
+
+@dataclass
+class Found:
+    units: list[Path] = field(default_factory=list)
+    plans: list[Path] = field(default_factory=list)
+    strays: list[Path] = field(default_factory=list)
+
+
+def discover(paths: Sequence[Path]) -> Found:
+    """Unit and plan files under ``paths`` (folders of units, one unit folder, or single files)."""
+    found = Found()
+    seen: set[Path] = set()
+
+    def add_file(p: Path) -> None:
+        rp = p.resolve()
+        if rp in seen:
+            return
+        seen.add(rp)
+        if p.name == UNIT_FILE:
+            found.units.append(p)
+        elif YEAR_FILE.match(p.name):
+            found.plans.append(p)
+        else:
+            found.strays.append(p)
+
+    def add_unit_dir(d: Path) -> None:
+        for p in sorted(d.iterdir()):
+            if p.is_file() and p.suffix in (".yaml", ".yml"):
+                add_file(p)
+
+    for root in paths:
+        if not root.exists():
+            raise GgkError(f"找不到计划目录或文件：{root}", "用 --plans 指定计划所在的目录（默认 ./plans，或环境变量 GGK_PLANS）")
+        if root.is_file():
+            add_file(root)
+            # A single plan file still needs its unit's registry.
+            sibling = root.parent / UNIT_FILE
+            if root.name != UNIT_FILE and sibling.is_file():
+                add_file(sibling)
+            continue
+        if (root / UNIT_FILE).is_file() or any(YEAR_FILE.match(p.name) for p in root.iterdir()):
+            add_unit_dir(root)
+            continue
+        for sub in sorted(root.iterdir()):
+            if sub.is_dir() and not SKIP_DIR.match(sub.name):
+                add_unit_dir(sub)
+            elif sub.is_file() and sub.suffix in (".yaml", ".yml"):
+                found.strays.append(sub)
+    return found
+
+
+# --------------------------------------------------------------------------- one file
+
+
+def load_file(path: Path, kind: type[Plan] | type[Unit]) -> FileResult:
+    """Read, parse and validate one file; keep what can be used of a file with problems."""
+    spath = str(path)
+    parsed = read_file(spath)
+    diags = list(parsed.diagnostics)
+    if parsed.data is None:
+        return FileResult(path, None, diags, locator=parsed.locator)
+    data = parsed.data
+    if not isinstance(data, dict):
+        diags.append(Diagnostic(spath, 1, 1, "GGK102", Severity.ERROR, "文件顶层应为映射（键: 值），而不是列表或单个值", "参考 README 中的计划文件格式", fatal=True))
+        return FileResult(path, None, diags, locator=parsed.locator)
+    version = data.get("format", FORMAT_VERSION)
+    if version != FORMAT_VERSION:
+        line, col = parsed.locator.find(("format",))
+        diags.append(
+            Diagnostic(spath, line, col, "GGK106", Severity.ERROR, f"不支持的格式版本 {version!r}（本版 ggk 读取 format: {FORMAT_VERSION}）", "升级 ggk，或把 format 改为 1", fatal=True)
+        )
+        return FileResult(path, None, diags, locator=parsed.locator)
+    reported = [d.loc for d in diags if d.loc is not None]
+    model, vdiags, partial = validate(kind, data, spath, parsed.locator, reported)
+    diags.extend(vdiags)
+    return FileResult(path, model, diags, partial, parsed.locator)
+
+
+def validate(
+    kind: type[Plan] | type[Unit],
+    data: dict[str, Any],
+    path: str,
+    locator: Locator,
+    reported: Iterable[tuple[Any, ...] | None] = (),
+) -> tuple[Plan | Unit | None, list[Diagnostic], bool]:
+    """Validate ``data``; on errors, drop the items (or departments) at fault and try again."""
+    diags: list[Diagnostic] = []
+    already = [r for r in reported if r]
+    try:
+        return kind.model_validate(data), diags, False
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+    for err in errors:
+        loc = tuple(err["loc"])
+        if any(loc[: len(r)] == r for r in already):
+            continue
+        diags.append(error_to_diagnostic(kind, err, path, locator))
+    # Recover: remove what the errors are in, at the smallest unit that can go (an item,
+    # a log entry's item, a department, an unknown key), and validate the rest.
+    work = copy.deepcopy(data)
+    for _ in range(3):
+        if not _prune(work, [tuple(e["loc"]) for e in errors], [e["type"] for e in errors]):
+            return None, diags, True
+        try:
+            return kind.model_validate(work), diags, True
+        except ValidationError as exc:
+            errors = exc.errors(include_url=False)
+    return None, diags, True
+
+
+def _prune(data: dict[str, Any], locs: list[tuple[Any, ...]], types: list[str]) -> bool:
+    removals: dict[tuple[Any, ...], set[Any]] = {}
+    for loc, typ in zip(locs, types, strict=True):
+        cut = None
+        for i in range(len(loc) - 1, 0, -1):
+            if loc[i - 1] in ("items", "departments") and isinstance(loc[i], int):
+                cut = i
+                break
+        if cut is not None:
+            removals.setdefault(loc[: cut], set()).add(loc[cut])
+        elif typ == "extra_forbidden" and loc:
+            removals.setdefault(loc[:-1], set()).add(loc[-1])
+        else:
+            return False
+    for parent_loc, keys in removals.items():
+        parent: Any = data
+        try:
+            for part in parent_loc:
+                parent = parent[part]
+        except (KeyError, IndexError, TypeError):
+            return False
+        for key in sorted(keys, key=lambda k: (isinstance(k, int), k), reverse=True):
+            try:
+                del parent[key]
+            except (KeyError, IndexError, TypeError):
+                return False
+    return True
+
+
+_TYPE_WORDS = {
+    "string_type": "应为文字",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "int_from_float": "应为整数",
+    "bool_type": "应为 true 或 false",
+    "bool_parsing": "应为 true 或 false",
+    "list_type": "应为列表（每行以“- ”开头，或写作 [甲, 乙]）",
+    "dict_type": "应为映射（键: 值）",
+    "model_type": "应为映射（键: 值）",
+    "model_attributes_type": "应为映射（键: 值）",
+    "greater_than_equal": "数值太小",
+}
+
+_DATE_TYPES = {"date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact", "datetime_type"}
+
+
+def _model_at(kind: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The model class that owns the last key of ``loc``."""
+    current: type[BaseModel] | None = kind
+    for part in loc[:-1]:
+        if isinstance(part, int) or current is None:
+            continue
+        info = current.model_fields.get(part)
+        if info is None:
+            return None
+        current = _inner_model(info.annotation)
+    return current
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def error_to_diagnostic(kind: type[BaseModel], err: Any, path: str, locator: Locator) -> Diagnostic:
+    loc = tuple(err["loc"])
+    typ = err["type"]
+    field_name = next((p for p in reversed(loc) if isinstance(p, str)), "")
+    where = _describe(loc)
+    if typ == "extra_forbidden":
+        line, col = locator.find(loc, key=True)
+        owner = _model_at(kind, loc)
+        allowed = list(owner.model_fields) if owner else []
+        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.5)
+        hint = f"是不是「{close[0]}」？" if close else (f"可用的键：{'、'.join(allowed)}" if allowed else None)
+        return Diagnostic(path, line, col, "GGK101", Severity.ERROR, f"未知的键「{loc[-1]}」{where}", hint, loc=loc)
+    line, col = locator.find(loc)
+    if typ == "missing":
+        return Diagnostic(path, line, col, "GGK103", Severity.ERROR, f"缺少必填键「{loc[-1]}」{where}", None, loc=loc)
+    value = err.get("input")
+    shown = f"「{value}」" if isinstance(value, (str, int, float)) and not isinstance(value, bool) else ""
+    if typ in _DATE_TYPES:
+        return Diagnostic(path, line, col, "GGK104", Severity.ERROR, f"无效日期{shown}{where}", "日期写作 YYYY-MM-DD，如 2021-12-31", loc=loc)
+    if typ == "value_error":
+        msg = str(err.get("msg", "")).removeprefix("Value error, ")
+        code = "GGK105" if field_name == "status" else "GGK102"
+        return Diagnostic(path, line, col, code, Severity.ERROR, f"{msg}{where}", None, loc=loc)
+    if typ in ("literal_error", "enum"):
+        expected = err.get("ctx", {}).get("expected", "")
+        expected = expected.replace("'", "").replace(" or ", "、")
+        return Diagnostic(path, line, col, "GGK102", Severity.ERROR, f"取值{shown}不对{where}", f"可用的值：{expected}", loc=loc)
+    word = _TYPE_WORDS.get(typ)
+    if word is None:
+        word = str(err.get("msg", typ))
+    return Diagnostic(path, line, col, "GGK102", Severity.ERROR, f"「{field_name}」{word}{('，实际是' + shown) if shown else ''}", None, loc=loc)
+
+
+def _describe(loc: tuple[Any, ...]) -> str:
+    """A short Chinese description of where in the plan a data path points."""
+    parts = []
+    i = 0
+    while i < len(loc):
+        part = loc[i]
+        if part == "sections" and i + 1 < len(loc) and isinstance(loc[i + 1], int):
+            parts.append(f"第{loc[i + 1] + 1}部分")
+            i += 2
+            continue
+        if part == "items" and i + 1 < len(loc) and isinstance(loc[i + 1], int):
+            parts.append(f"第{loc[i + 1] + 1}条")
+            i += 2
+            continue
+        if part == "log" and i + 1 < len(loc) and isinstance(loc[i + 1], int):
+            parts.append(f"第{loc[i + 1] + 1}条进展")
+            i += 2
+            continue
+        if part == "departments" and i + 1 < len(loc) and isinstance(loc[i + 1], int):
+            parts.append(f"第{loc[i + 1] + 1}个部门")
+            i += 2
+            continue
+        i += 1
+    return f"（{' '.join(parts)}）" if parts else ""
+
+
+# --------------------------------------------------------------------------- the workspace
+
+
+def load(paths: Sequence[Path], *, loader: Any = None) -> Workspace:
+    """Load every unit and plan under ``paths``.  ``loader`` replaces ``load_file`` (the cache)."""
+    load_one = loader or load_file
+    found = discover(paths)
+    ws = Workspace(list(paths), files=len(found.units) + len(found.plans) + len(found.strays))
+    for stray in found.strays:
+        ws.diagnostics.append(
+            Diagnostic(str(stray), 1, 1, "GGK010", Severity.WARNING, f"不认识的文件名「{stray.name}」：计划文件应命名为 <年度>.yaml，单位文件为 unit.yaml", "该文件未被读取")
+        )
+    for upath in found.units:
+        res = load_one(upath, Unit)
+        ws.diagnostics.extend(res.diagnostics)
+        slug = upath.parent.name
+        unit = res.model if isinstance(res.model, Unit) else None
+        if res.model is None:
+            ws.skipped.append(upath)
+        ws.units[slug] = UnitEntry(slug, upath, unit, res.locator)
+    for ppath in found.plans:
+        res = load_one(ppath, Plan)
+        ws.diagnostics.extend(res.diagnostics)
+        if not isinstance(res.model, Plan):
+            ws.skipped.append(ppath)
+            continue
+        ws.plans.append(PlanEntry(ppath.parent.name, ppath, res.model, res.partial, res.locator))
+    ws.plans.sort(key=lambda p: (p.plan.unit, p.plan.year, str(p.path)))
+    return ws

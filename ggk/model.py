@@ -1,0 +1,311 @@
+"""The data model of ggk: units (with their department registry) and yearly plans.
+
+This module owns the shape of the YAML files and nothing else: no I/O, no clock,
+no reporting.  Anything derived (overdue, traffic lights, rule evaluation) lives in
+``ggk.ledger`` and ``ggk.deadlines``; reading and writing files lives in ``ggk.store``.
+
+Keys are short English words so the files are pleasant to edit by hand; values the
+clerk types (status, department names, phrases) are Chinese.  ``format`` carries the
+format version so that a later ggk can read old files or refuse them clearly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from collections.abc import Iterator
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+FORMAT_VERSION = 1
+
+
+class Status(str, Enum):
+    """Item status.  The stored value is the Chinese word."""
+
+    NOT_STARTED = "未启动"
+    IN_PROGRESS = "进行中"
+    DONE = "已完成"
+    CANCELLED = "已取消"
+
+    @property
+    def label(self) -> str:
+        return self.value
+
+
+#: Accepted spellings -> status.  English aliases are for people and scripts
+#: that do not type Chinese; files written by ggk always carry the Chinese word.
+STATUS_ALIASES: dict[str, Status] = {
+    "未启动": Status.NOT_STARTED,
+    "未开始": Status.NOT_STARTED,
+    "todo": Status.NOT_STARTED,
+    "not_started": Status.NOT_STARTED,
+    "not-started": Status.NOT_STARTED,
+    "new": Status.NOT_STARTED,
+    "进行中": Status.IN_PROGRESS,
+    "推进中": Status.IN_PROGRESS,
+    "doing": Status.IN_PROGRESS,
+    "in_progress": Status.IN_PROGRESS,
+    "in-progress": Status.IN_PROGRESS,
+    "started": Status.IN_PROGRESS,
+    "已完成": Status.DONE,
+    "完成": Status.DONE,
+    "done": Status.DONE,
+    "completed": Status.DONE,
+    "已取消": Status.CANCELLED,
+    "取消": Status.CANCELLED,
+    "cancelled": Status.CANCELLED,
+    "canceled": Status.CANCELLED,
+}
+
+
+def parse_status(value: str) -> Status:
+    """Return the status for a Chinese word or English alias; raise ValueError otherwise."""
+    key = str(value).strip()
+    status = STATUS_ALIASES.get(key) or STATUS_ALIASES.get(key.lower())
+    if status is None:
+        raise ValueError(f"未知状态「{value}」，可用：未启动、进行中、已完成、已取消（或 todo/doing/done/cancelled）")
+    return status
+
+
+class _Model(BaseModel):
+    # extra="forbid": a misspelt key is a diagnostic with a suggestion, never silently ignored.
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_assignment=False)
+
+
+class DeadlineKind(str, Enum):
+    ONCE = "once"  # a date
+    RECURRING = "recurring"  # every month / quarter / half-year / year
+    COUNT = "count"  # at least N times per period
+    WORKDAYS = "workdays"  # within N working days of an event
+    NONE = "none"  # standing (常态化) work
+
+
+Period = Literal["month", "quarter", "half", "year"]
+
+
+class Deadline(_Model):
+    """A time limit as the document states it.
+
+    In YAML a deadline is written as one of:
+
+    - a date: ``deadline: 2021-12-31`` (kind ``once``);
+    - the phrase of the document: ``deadline: 2021年底前`` (kind derived by ``ggk.deadlines``);
+    - ``deadline: 常态化`` for standing work (kind ``none``);
+    - a mapping that keeps the phrase beside the rule, e.g.
+      ``{phrase: 每季度公开一次, every: quarter}``,
+      ``{phrase: 每年解读重要政策措施不少于3次, count: 3, per: year}``,
+      ``{phrase: 行政决定之日起7个工作日内, workdays: 7, after: 行政决定}``.
+
+    The explicit keys win over the phrase; ``kind`` may be given but is normally derived.
+    """
+
+    phrase: str | None = Field(None, description="文件原文中的时限表述")
+    kind: DeadlineKind | None = Field(None, description="规则类型：once/recurring/count/workdays/none（通常可省略）")
+    due: dt.date | None = Field(None, description="一次性任务的截止日期")
+    every: Period | None = Field(None, description="周期性任务的周期：month/quarter/half/year")
+    count: int | None = Field(None, ge=1, description="计次任务：每个周期至少完成的次数")
+    per: Period | None = Field(None, description="计次任务的周期（默认 year）")
+    workdays: int | None = Field(None, ge=1, description="工作日时限：事件发生后 N 个工作日内")
+    after: str | None = Field(None, description="工作日时限的起算事件，如“行政决定”")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_scalar(cls, value: Any) -> Any:
+        if isinstance(value, dt.datetime):
+            return {"due": value.date()}
+        if isinstance(value, dt.date):
+            return {"due": value}
+        if isinstance(value, str):
+            return {"phrase": value}
+        return value
+
+    def explicit_kind(self) -> DeadlineKind | None:
+        """The kind stated by the keys themselves (without reading the phrase)."""
+        if self.kind is not None:
+            return self.kind
+        if self.due is not None:
+            return DeadlineKind.ONCE
+        if self.every is not None:
+            return DeadlineKind.RECURRING
+        if self.count is not None:
+            return DeadlineKind.COUNT
+        if self.workdays is not None:
+            return DeadlineKind.WORKDAYS
+        return None
+
+
+def _to_str(value: Any) -> Any:
+    # Item ids and department names are often typed as bare numbers (`id: 15`).
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return str(value)
+    return value
+
+
+def _as_list(value: Any) -> Any:
+    # One deadline is written without a list; an item with two duties ("3个工作日内" and
+    # "不少于3次") carries a list.
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    return [value]
+
+
+def _status_value(value: Any) -> Any:
+    if isinstance(value, Status) or value is None:
+        return value
+    if isinstance(value, str):
+        return parse_status(value)
+    return value
+
+
+class LogEntry(_Model):
+    """One dated progress entry (报送进展)."""
+
+    date: dt.date = Field(description="记录日期（做了这件事的日期）")
+    by: str | None = Field(None, description="报送单位或人")
+    note: str | None = Field(None, description="做了什么")
+    evidence: str | None = Field(None, description="佐证：公开网址、文号等")
+    status: Status | None = Field(None, description="此条记录把状态改为")
+    counts: bool = Field(True, description="是否计入周期/计次任务（默认计入）")
+    event: dt.date | None = Field(None, description="工作日时限任务：触发事件的日期")
+    done: dt.date | None = Field(None, description="工作日时限任务：该事件的公开（完成）日期；空表示尚未完成")
+
+    _status = field_validator("status", mode="before")(_status_value)
+
+
+class DeadlineChange(_Model):
+    """A postponement (延期): the old deadline is kept here when a new one is set."""
+
+    date: dt.date = Field(description="延期决定日期")
+    old: list[Deadline] = Field(default_factory=list, description="原时限")
+    new: list[Deadline] = Field(default_factory=list, description="新时限")
+    reason: str | None = Field(None, description="延期原因")
+    by: str | None = Field(None, description="决定人或单位")
+
+    _lists = field_validator("old", "new", mode="before")(_as_list)
+
+
+class Item(_Model):
+    """One task of the plan (a 要点 item)."""
+
+    id: str = Field(description="条目编号，沿用文件自身编号，如 15 或 三.一.2")
+    title: str = Field(description="简短标题（条目的标题句）")
+    text: str = Field("", description="条目全文（原文照录）")
+    lead: list[str] = Field(default_factory=list, description="牵头单位")
+    assist: list[str] = Field(default_factory=list, description="配合单位（配合/会同/按职责分工负责）")
+    deadline: list[Deadline] = Field(
+        default_factory=list,
+        description="时限：日期、原文表述或规则（一条或多条）；空表示常态化",
+    )
+    status: Status = Field(Status.NOT_STARTED, description="状态：未启动/进行中/已完成/已取消")
+    completed: dt.date | None = Field(None, description="完成日期（已完成时必填）")
+    reason: str | None = Field(None, description="取消原因（已取消时必填）")
+    log: list[LogEntry] = Field(default_factory=list, description="进展记录")
+    summary: str | None = Field(None, description="落实情况（写入年度报告）")
+    history: list[DeadlineChange] = Field(default_factory=list, description="延期记录")
+    carried_from: str | None = Field(None, description="结转来源条目，如 gansu-jtt/2021/15")
+    carried_to: str | None = Field(None, description="已结转到的条目")
+    remark: str | None = Field(None, description="备注")
+
+    _id = field_validator("id", mode="before")(_to_str)
+    _status = field_validator("status", mode="before")(_status_value)
+
+    _deadlines = field_validator("deadline", mode="before")(_as_list)
+
+    @field_validator("lead", "assist", mode="before")
+    @classmethod
+    def _names(cls, value: Any) -> Any:
+        if value is None:
+            return []
+        if isinstance(value, str):
+            return [value]
+        if isinstance(value, list):
+            return [_to_str(v) for v in value]
+        return value
+
+
+class Section(_Model):
+    """A heading of the plan (一、…; or （一）… under it in three-level documents)."""
+
+    no: str | None = Field(None, description="文件中的序号，如 一 或 （一）；无序号的标题可省略")
+    title: str = Field(description="标题")
+    items: list[Item] = Field(default_factory=list, description="本节条目")
+    sections: list[Section] = Field(default_factory=list, description="下一级标题")
+
+    _no = field_validator("no", mode="before")(_to_str)
+
+
+class Plan(_Model):
+    """One unit's plan for one year (plans/<unit>/<year>.yaml)."""
+
+    format: int = Field(FORMAT_VERSION, description="文件格式版本")
+    unit: str = Field(description="发文单位代号（plans/ 下的文件夹名）")
+    year: int = Field(description="年度")
+    title: str = Field(description="文件标题，如 甘肃省交通运输厅2021年政务公开工作要点")
+    doc_no: str | None = Field(None, description="文号，如 甘交办〔2021〕48号")
+    issued: dt.date | None = Field(None, description="印发日期")
+    basis: list[str] = Field(default_factory=list, description="制定依据的文件")
+    preamble: str | None = Field(None, description="总体要求等非任务性文字")
+    example: bool = Field(False, description="示例数据（非真实文件）")
+    remark: str | None = Field(None, description="备注")
+    sections: list[Section] = Field(default_factory=list, description="各部分")
+
+    _unit = field_validator("unit", mode="before")(_to_str)
+
+    def iter_items(self) -> Iterator[tuple[tuple[Any, ...], list[Section], Item]]:
+        """Every item in document order: its data path in the file, its chain of sections, the item."""
+
+        def walk(sections: list[Section], base: tuple[Any, ...], chain: list[Section]) -> Iterator[tuple[tuple[Any, ...], list[Section], Item]]:
+            for i, sec in enumerate(sections):
+                here = (*base, "sections", i)
+                for j, item in enumerate(sec.items):
+                    yield (*here, "items", j), [*chain, sec], item
+                yield from walk(sec.sections, here, [*chain, sec])
+
+        yield from walk(self.sections, (), [])
+
+
+class Department(_Model):
+    """A registered department (处室/股室/单位) or a collective name (group)."""
+
+    name: str = Field(description="规范名称")
+    aliases: list[str] = Field(default_factory=list, description="别名（文件中出现的其他写法）")
+    group: bool = Field(False, description="是否集合名称（厅属各单位、各相关部门等）")
+    members: list[str] = Field(default_factory=list, description="集合名称包含的单位（可选）")
+    remark: str | None = Field(None, description="备注")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_scalar(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return {"name": value}
+        return value
+
+    _name = field_validator("name", mode="before")(_to_str)
+
+
+class Unit(_Model):
+    """An issuing unit (plans/<unit>/unit.yaml) and its department registry."""
+
+    format: int = Field(FORMAT_VERSION, description="文件格式版本")
+    name: str = Field(description="单位全称，如 甘肃省交通运输厅")
+    short: str | None = Field(None, description="简称")
+    level: str | None = Field(None, description="层级：省级/市级/县级")
+    example: bool = Field(False, description="示例数据（非真实单位）")
+    review: bool = Field(False, description="由导入自动生成、待人工核对")
+    remark: str | None = Field(None, description="备注")
+    departments: list[Department] = Field(default_factory=list, description="部门名册")
+
+    def names(self) -> dict[str, Department]:
+        """Every accepted name (canonical and alias) -> its department."""
+        out: dict[str, Department] = {}
+        for dep in self.departments:
+            out.setdefault(dep.name, dep)
+            for alias in dep.aliases:
+                out.setdefault(alias, dep)
+        return out

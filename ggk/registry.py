@@ -1,0 +1,77 @@
+"""The department registry of a unit: resolving names and aliases, suggesting near names.
+
+Owns name lookup only (canonical name, alias, group membership) and the "did you mean" suggestions
+used by ``ggk check`` and the editing commands.  The registry data itself is ``ggk.model.Unit``.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from ggk.model import Department, Unit
+
+# Prefixes that the documents add or drop freely: 厅办公室 / 办公室, 局政策法规股 / 政策法规股.
+_PREFIXES = ("厅机关", "厅属", "县局", "市局", "省厅", "厅", "局", "县", "市", "省")
+
+
+def _bare(name: str) -> str:
+    for p in _PREFIXES:
+        if name.startswith(p) and len(name) > len(p) + 1:
+            return name[len(p) :]
+    return name
+
+
+class Registry:
+    def __init__(self, unit: Unit | None):
+        self.unit = unit
+        self._names: dict[str, Department] = unit.names() if unit else {}
+
+    def __bool__(self) -> bool:
+        return self.unit is not None
+
+    def resolve(self, name: str) -> Department | None:
+        """The department a name (canonical or alias) stands for, or None."""
+        return self._names.get(name.strip())
+
+    def canonical(self, name: str) -> str | None:
+        dep = self.resolve(name)
+        return dep.name if dep else None
+
+    def all_names(self) -> list[str]:
+        return list(self._names)
+
+    def canonical_names(self) -> list[str]:
+        return [d.name for d in self.unit.departments] if self.unit else []
+
+    def suggest(self, name: str, n: int = 3) -> list[str]:
+        """Registered canonical names nearest to ``name`` (for "是不是 …？")."""
+        candidates = self._names
+        out: list[str] = []
+        bare = _bare(name)
+        # Same name but for a prefix the document dropped or added.
+        for other, dep in candidates.items():
+            if _bare(other) == bare and dep.name not in out:
+                out.append(dep.name)
+        for match in difflib.get_close_matches(name, list(candidates), n=n * 2, cutoff=0.5):
+            dep = candidates[match]
+            if dep.name not in out:
+                out.append(dep.name)
+        for other, dep in candidates.items():
+            if len(out) >= n:
+                break
+            if (bare in other or _bare(other) in name) and dep.name not in out:
+                out.append(dep.name)
+        return out[:n]
+
+    def covers(self, assigned: str, dept: str) -> bool:
+        """Whether an item assigned to ``assigned`` concerns ``dept`` (itself, or a group holding it)."""
+        a = self.resolve(assigned)
+        d = self.resolve(dept)
+        a_name = a.name if a else assigned
+        d_name = d.name if d else dept
+        if a_name == d_name:
+            return True
+        if a is not None and a.group:
+            members = {self.canonical(m) or m for m in a.members}
+            return d_name in members
+        return False

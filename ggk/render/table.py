@@ -1,0 +1,254 @@
+"""Terminal tables (rich) for the clerk: status, list, overdue, show, check.
+
+Colour only when the CLI says the output is a terminal; piped output is the same layout in plain
+text (no escape codes), so it can be pasted into a message or a file.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import singledispatchmethod
+from typing import Any
+
+from rich import box
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+
+from ggk.checks import CheckReport
+from ggk.ledger import ItemDetail, ItemsReport, Light, Row, StatusReport, Tally
+from ggk.model import Status
+from ggk.render import Options
+from ggk.render.text import TextRenderer
+
+LIGHT_STYLE = {Light.RED: "bold red", Light.YELLOW: "bold yellow", Light.GREEN: "green", Light.GREY: "dim"}
+STATUS_STYLE = {Status.NOT_STARTED: "", Status.IN_PROGRESS: "cyan", Status.DONE: "green", Status.CANCELLED: "dim"}
+
+
+def light_text(light: Light) -> Text:
+    return Text(f"● {light.label}" if light is not Light.GREY else "—", style=LIGHT_STYLE[light])
+
+
+def bar(percent: float, width: int = 10) -> Text:
+    filled = round(percent / 100 * width)
+    text = Text("█" * filled, style="green")
+    text.append("░" * (width - filled), style="dim")
+    text.append(f" {percent:5.1f}%")
+    return text
+
+
+def deadline_text(row: Row) -> str:
+    timing = row.timing
+    primary = timing.primary
+    if timing.standing:
+        return "常态化"
+    parts = []
+    if primary.due is not None:
+        parts.append(primary.due.isoformat())
+    if primary.detail:
+        parts.append(primary.detail)
+    elif primary.rule.phrase and primary.due is None:
+        parts.append(primary.rule.phrase)
+    if len(timing.states) > 1:
+        parts.append(f"等{len(timing.states)}项时限")
+    return " ".join(parts) or "—"
+
+
+def when_text(row: Row) -> Text:
+    t = row.timing
+    if row.item.status is Status.CANCELLED:
+        return Text("已取消", style="dim")
+    if t.overdue_days is not None:
+        return Text(f"逾期 {t.overdue_days} 天", style="bold red")
+    if row.item.status is Status.DONE:
+        return Text(f"{row.item.completed or ''} 完成".strip(), style="green")
+    if t.due_in is not None:
+        style = "yellow" if row.light is Light.YELLOW else ""
+        return Text("今天到期" if t.due_in == 0 else f"{t.due_in} 天后到期", style=style)
+    return Text("")
+
+
+class TableRenderer:
+    def __init__(self, options: Options):
+        self.options = options
+
+    def render(self, report: Any) -> str:
+        buf = io.StringIO()
+        console = Console(
+            file=buf,
+            width=self.options.width,
+            force_terminal=self.options.color,
+            color_system="standard" if self.options.color else None,
+            no_color=not self.options.color,
+            highlight=False,
+            emoji=False,
+            soft_wrap=False,
+        )
+        for part in self.parts(report):
+            console.print(part)
+        return buf.getvalue()
+
+    @property
+    def box(self) -> box.Box:
+        return box.ROUNDED if self.options.color else box.SIMPLE
+
+    def footer(self, report: Any) -> list[Any]:
+        notes: list[Any] = []
+        for w in getattr(report, "warnings", []):
+            notes.append(Text(f"注意：{w}", style="yellow"))
+        if getattr(report, "problems", 0):
+            notes.append(Text(f"注意：ggk check 在这些计划文件中发现 {report.problems} 个问题，报告只包含能读取的内容。", style="yellow"))
+        for path in getattr(report, "skipped", []):
+            notes.append(Text(f"已跳过无法读取的文件：{path}", style="yellow"))
+        return notes
+
+    @singledispatchmethod
+    def parts(self, report: Any) -> list[Any]:
+        raise TypeError(type(report))
+
+    @parts.register
+    def _(self, report: CheckReport) -> list[Any]:
+        return [Text(TextRenderer(self.options).render(report).rstrip("\n"))]
+
+    @parts.register
+    def _(self, report: StatusReport) -> list[Any]:
+        names = {"unit": "单位", "plan": "计划", "section": "部分", "dept": "部门"}
+        table = Table(
+            title=f"政务公开工作要点落实情况（截至 {report.as_of}）",
+            box=self.box,
+            show_footer=True,
+            title_justify="left",
+        )
+        dept = report.by == "dept"
+        table.add_column(names[report.by], footer=report.total.label)
+        table.add_column("灯", footer=light_text(report.total.light))
+        if dept:
+            table.add_column("牵头", justify="right", footer=str(sum(g.lead for g in report.groups)))
+            table.add_column("配合", justify="right", footer=str(sum(g.assist for g in report.groups)))
+        else:
+            table.add_column("条目", justify="right", footer=str(report.total.total))
+        for s in Status:
+            table.add_column(s.value, justify="right", footer=str(sum(g.by_status[s] for g in report.groups) if dept else report.total.by_status[s]))
+        table.add_column("完成率", footer=bar(report.total.percent) if not dept else "")
+        table.add_column("逾期", justify="right", footer=str(report.total.overdue))
+        table.add_column(f"{report.soon}天内到期", justify="right", footer=str(report.total.due_soon))
+        for g in report.groups:
+            table.add_row(*self._tally_cells(g, dept))
+        parts: list[Any] = [table]
+        if not report.groups:
+            parts = [Text("没有符合条件的条目。")]
+        return parts + self.footer(report)
+
+    def _tally_cells(self, g: Tally, dept: bool) -> list[Any]:
+        cells: list[Any] = [g.label, light_text(g.light)]
+        cells += [str(g.lead), str(g.assist)] if dept else [str(g.total)]
+        cells += [str(g.by_status[s]) for s in Status]
+        cells.append(bar(g.percent))
+        cells.append(Text(str(g.overdue), style="bold red" if g.overdue else ""))
+        cells.append(Text(str(g.due_soon), style="yellow" if g.due_soon else ""))
+        return cells
+
+    def _items_table(self, rows: list[Row], title: str | None, *, lead: bool = True) -> Table:
+        table = Table(title=title, box=self.box, title_justify="left")
+        table.add_column("条目")
+        table.add_column("标题", ratio=3)
+        if lead:
+            table.add_column("牵头单位", ratio=2)
+        table.add_column("时限")
+        table.add_column("状态")
+        table.add_column("情况")
+        for row in rows:
+            cells: list[Any] = [row.ref, row.item.title]
+            if lead:
+                cells.append("、".join(row.item.lead) or "—")
+            cells += [deadline_text(row), Text(row.item.status.value, style=STATUS_STYLE[row.item.status]), when_text(row)]
+            table.add_row(*cells)
+        return table
+
+    @parts.register
+    def _(self, report: ItemsReport) -> list[Any]:
+        if not report.rows:
+            empty = "截至 {}，没有逾期条目。".format(report.as_of) if report.grouped else "没有符合条件的条目。"
+            return [Text(empty, style="green")] + self.footer(report)
+        if not report.grouped:
+            return [self._items_table(report.rows, f"{report.title}（截至 {report.as_of}，共 {len(report.rows)} 条）")] + self.footer(report)
+        overdue = sum(1 for r in report.rows if r.overdue_days is not None)
+        head = f"{report.title}（截至 {report.as_of}）：逾期 {overdue} 条"
+        if report.within is not None:
+            head += f"，{report.within} 天内到期 {len(report.rows) - overdue} 条"
+        parts: list[Any] = [Text(head, style="bold")]
+        for dept, rows in report.groups():
+            table = Table(title=f"{dept}（{len(rows)} 条）", box=self.box, title_justify="left")
+            table.add_column("条目")
+            table.add_column("标题", ratio=3)
+            table.add_column("时限")
+            table.add_column("情况")
+            table.add_column("最近进展", ratio=2)
+            for row in rows:
+                last = row.last_log
+                progress = f"{last.date} {last.note or ''}".strip() if last else "无进展记录"
+                table.add_row(row.ref, row.item.title, deadline_text(row), when_text(row), progress)
+            parts.append(table)
+        return parts + self.footer(report)
+
+    @parts.register
+    def _(self, report: ItemDetail) -> list[Any]:
+        row = report.row
+        item = row.item
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="bold", no_wrap=True)
+        grid.add_column()
+        grid.add_row("条目", f"{row.ref}  {item.title}")
+        grid.add_row("计划", f"{row.unit_name} {row.year}年 · {row.entry.plan.title}")
+        grid.add_row("部分", " / ".join(s.title for s in row.sections))
+        grid.add_row("牵头单位", "、".join(item.lead) or "（未指定）")
+        grid.add_row("配合单位", "、".join(item.assist) or "—")
+        grid.add_row("状态", Text(item.status.value, style=STATUS_STYLE[item.status]))
+        if item.completed:
+            grid.add_row("完成日期", str(item.completed))
+        if item.reason:
+            grid.add_row("取消原因", item.reason)
+        deadline_lines = []
+        for state in row.timing.states:
+            rule = state.rule
+            line = rule.phrase or ("常态化" if rule.kind.value == "none" else "")
+            extra = []
+            if state.due:
+                extra.append(f"截止 {state.due}")
+            if state.detail:
+                extra.append(state.detail)
+            if state.overdue_days is not None:
+                extra.append(f"逾期 {state.overdue_days} 天")
+            deadline_lines.append(line + (f"（{'，'.join(extra)}）" if extra else ""))
+        grid.add_row("时限", Text("\n".join(deadline_lines) or "常态化"))
+        for h in item.history:
+            old = "、".join(d.phrase or (str(d.due) if d.due else "") for d in h.old) or "无"
+            new = "、".join(d.phrase or (str(d.due) if d.due else "") for d in h.new) or "无"
+            grid.add_row("延期记录", f"{h.date}：{old} → {new}" + (f"（{h.reason}）" if h.reason else ""))
+        grid.add_row("情况", when_text(row))
+        if item.carried_from:
+            grid.add_row("结转自", item.carried_from)
+        if item.carried_to:
+            grid.add_row("已结转到", item.carried_to)
+        if item.remark:
+            grid.add_row("备注", item.remark)
+        parts: list[Any] = [grid, Text(""), Text("原文", style="bold"), Text(item.text or "（无）")]
+        parts.append(Text(""))
+        if item.log:
+            log = Table(title="进展记录", box=self.box, title_justify="left")
+            log.add_column("日期", no_wrap=True)
+            log.add_column("报送")
+            log.add_column("内容", ratio=3)
+            log.add_column("状态")
+            log.add_column("佐证", ratio=2)
+            for e in sorted(item.log, key=lambda e: e.date):
+                note = e.note or ""
+                if e.event:
+                    note = f"[事件 {e.event}，{'已于 ' + str(e.done) + ' 办结' if e.done else '未办结'}] " + note
+                log.add_row(str(e.date), e.by or "", note, e.status.value if e.status else "", e.evidence or "")
+            parts.append(log)
+        else:
+            parts.append(Text("进展记录：无"))
+        parts.append(Text(""))
+        parts.append(Group(Text("落实情况", style="bold"), Text(item.summary or "（尚未填写）")))
+        return parts + self.footer(report)

@@ -1,0 +1,54 @@
+"""What every report command does first: load the plans and count the problems in them.
+
+Owns the glue between loading, checking and the working-day calendar for the commands; kept out of
+the CLI so that the library offers the same entry point (``open_workspace``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ggk.checks import validate
+from ggk.diagnostics import Diagnostic, Severity
+from ggk.loader import Workspace, load
+
+
+@dataclass
+class Session:
+    ws: Workspace
+    today: dt.date
+    diagnostics: list[Diagnostic]
+    calendar: Any = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def problems(self) -> int:
+        return sum(d.severity is Severity.ERROR for d in self.diagnostics)
+
+    @property
+    def skipped(self) -> list[str]:
+        return [str(p) for p in self.ws.skipped]
+
+
+def open_workspace(paths: Sequence[Path], today: dt.date, *, use_cache: bool = True) -> Session:
+    ws = load(paths)
+    diags = validate(ws, today)
+    calendar = None
+    warnings: list[str] = []
+    try:
+        from ggk import workdays
+
+        holiday_dirs = [p / "_holidays" for p in paths if p.is_dir()]
+        make = getattr(workdays, "WorkCalendar", None)
+        if make is not None:
+            calendar = make(holiday_dirs[0] if holiday_dirs else None)
+    except ImportError:
+        calendar = None
+    return Session(ws, today, diags, calendar, warnings)
+
+
+def calendar_warnings(session: Session) -> list[str]:
+    return list(getattr(session.calendar, "warnings", []) or [])
