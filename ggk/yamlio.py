@@ -120,6 +120,9 @@ def _yaml_error(exc: yaml.MarkedYAMLError, path: str, text: str) -> Diagnostic:
         )
     context = (exc.context or "").strip()
     detail = f"{context}，{problem}" if context else problem
+    cmark = exc.context_mark
+    if cmark is not None and mark is not None and cmark.line != mark.line:
+        detail += f"（从第 {cmark.line + 1} 行第 {cmark.column + 1} 列开始）"
     return Diagnostic(
         path, line, col, "GGK001", Severity.ERROR,
         f"YAML 语法错误：{_translate(detail)}",
@@ -168,6 +171,8 @@ _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 _STR = "tag:yaml.org,2002:str"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
 
 
 def parse(text: str, path: str) -> Parsed:
@@ -231,6 +236,9 @@ def parse(text: str, path: str) -> Parsed:
 
     def build_scalar_key(node: yaml.Node) -> Any:
         if isinstance(node, yaml.ScalarNode):
+            if node.tag in (_BOOL, _NULL):
+                # YAML 1.1 reads a bare `no:` key as False; ggk's keys are words, so keep the text.
+                return node.value
             value = build_scalar(node, ())
             return value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
         line, col = node.start_mark.line + 1, node.start_mark.column + 1

@@ -1,0 +1,54 @@
+"""Shared fixtures: the bundled plans, a CLI runner, and small plan folders written inline."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+PLANS = ROOT / "plans"
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+UNIT_YAML = """\
+format: 1
+name: 测试县交通运输局
+departments:
+  - name: 局办公室
+    aliases: [办公室]
+  - name: 局政策法规股
+    aliases: [政策法规股]
+  - name: 局财务室
+  - name: 相关股室
+    group: true
+"""
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def plans_copy(tmp_path: Path) -> Path:
+    """A private copy of the bundled plans (tests may change it)."""
+    dest = tmp_path / "plans"
+    shutil.copytree(PLANS, dest, ignore=shutil.ignore_patterns(".*"))
+    return dest
+
+
+def make_unit(root: Path, plan: str | bytes | None = None, *, unit: str = UNIT_YAML, slug: str = "t", year: int = 2021) -> Path:
+    """Write plans/<slug>/unit.yaml and (optionally) plans/<slug>/<year>.yaml; return the plan path."""
+    folder = root / slug
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "unit.yaml").write_text(unit, encoding="utf-8")
+    path = folder / f"{year}.yaml"
+    if plan is not None:
+        if isinstance(plan, bytes):
+            path.write_bytes(plan)
+        else:
+            path.write_text(textwrap.dedent(plan), encoding="utf-8")
+    return path
