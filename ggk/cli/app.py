@@ -47,6 +47,10 @@ app.command("list")(listing.list_items)
 app.command("show")(show.show)
 app.command("overdue")(overdue.overdue)
 
+from ggk.cli import date_cmd  # noqa: E402
+
+app.add_typer(date_cmd.app, name="date")
+
 
 def main() -> None:
     app(prog_name="ggk")

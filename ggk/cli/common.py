@@ -21,6 +21,7 @@ PlansOpt = Annotated[
     Optional[list[Path]],
     typer.Option(
         "--plans",
+        metavar="目录或文件",
         help="计划目录或文件，可多次给出；默认 ./plans 或环境变量 GGK_PLANS",
         envvar="GGK_PLANS",
         show_default=False,
@@ -30,6 +31,7 @@ AsOfOpt = Annotated[
     Optional[str],
     typer.Option(
         "--as-of",
+        metavar="YYYY-MM-DD",
         help="以哪一天为“今天”（YYYY-MM-DD）；默认环境变量 GGK_TODAY，再默认系统日期",
         envvar="GGK_TODAY",
         show_default=False,

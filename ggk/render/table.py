@@ -45,7 +45,7 @@ def deadline_text(row: Row) -> str:
     parts = []
     if primary.due is not None:
         parts.append(primary.due.isoformat())
-    if primary.detail:
+    if primary.detail and primary.rule.kind.value != "once":
         parts.append(primary.detail)
     elif primary.rule.phrase and primary.due is None:
         parts.append(primary.rule.phrase)
@@ -151,9 +151,9 @@ class TableRenderer:
     def _items_table(self, rows: list[Row], title: str | None, *, lead: bool = True) -> Table:
         table = Table(title=title, box=self.box, title_justify="left")
         table.add_column("条目")
-        table.add_column("标题", ratio=3)
+        table.add_column("标题")
         if lead:
-            table.add_column("牵头单位", ratio=2)
+            table.add_column("牵头单位")
         table.add_column("时限")
         table.add_column("状态")
         table.add_column("情况")
@@ -180,10 +180,10 @@ class TableRenderer:
         for dept, rows in report.groups():
             table = Table(title=f"{dept}（{len(rows)} 条）", box=self.box, title_justify="left")
             table.add_column("条目")
-            table.add_column("标题", ratio=3)
+            table.add_column("标题")
             table.add_column("时限")
             table.add_column("情况")
-            table.add_column("最近进展", ratio=2)
+            table.add_column("最近进展")
             for row in rows:
                 last = row.last_log
                 progress = f"{last.date} {last.note or ''}".strip() if last else "无进展记录"
@@ -238,9 +238,9 @@ class TableRenderer:
             log = Table(title="进展记录", box=self.box, title_justify="left")
             log.add_column("日期", no_wrap=True)
             log.add_column("报送")
-            log.add_column("内容", ratio=3)
+            log.add_column("内容")
             log.add_column("状态")
-            log.add_column("佐证", ratio=2)
+            log.add_column("佐证", overflow="fold")
             for e in sorted(item.log, key=lambda e: e.date):
                 note = e.note or ""
                 if e.event:
