@@ -22,8 +22,9 @@ from __future__ import annotations
 import calendar as _calendar
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from ggk.model import Deadline, DeadlineKind, Item, Status
 from ggk.workdays import NUMBER, parse_number
@@ -145,13 +146,15 @@ def _pattern(regex: str) -> Callable[[_Handler], _Handler]:
     return register
 
 
+def _dl(**keys: Any) -> Deadline:
+    return Deadline.model_validate(keys)
+
+
 def _span(m: re.Match[str]) -> tuple[int, int]:
     return m.start(), m.end()
 
 
-@_pattern(
-    rf"(?P<pre>[{_CJK}]{{0,12}}?)(?P<conn>之日起|之日后|之日|以后|之后|后|起)?\s*(?P<n>{N})\s*个?\s*工作日(?P<tail>内|以内|之内)?"
-)
+@_pattern(rf"(?P<pre>[{_CJK}]{{0,12}}?)(?P<conn>之日起|之日后|之日|以后|之后|后|起)?\s*(?P<n>{N})\s*个?\s*工作日(?P<tail>内|以内|之内)?")
 def _workdays(m: re.Match[str], year: int, strict: bool) -> tuple[int, int, Deadline | None] | None:
     n = parse_number(m.group("n"))
     if not n:
@@ -168,12 +171,10 @@ def _workdays(m: re.Match[str], year: int, strict: bool) -> tuple[int, int, Dead
         else:
             start = m.start("conn")
     phrase = m.string[start : m.end()]
-    return start, m.end(), Deadline(phrase=phrase, workdays=n, after=after)
+    return start, m.end(), _dl(phrase=phrase, workdays=n, after=after)
 
 
-@_pattern(
-    rf"(?P<per>{_EVERY}|年内|全年|年度内)(?P<mid>[^，。；、,;:：（）()\n\s]{{0,20}}?)(?P<n>{N})\s*(?:次|回|场|遍)"
-)
+@_pattern(rf"(?P<per>{_EVERY}|年内|全年|年度内)(?P<mid>[^，。；、,;:：（）()\n\s]{{0,20}}?)(?P<n>{N})\s*(?:次|回|场|遍)")
 def _count(m: re.Match[str], year: int, strict: bool) -> tuple[int, int, Deadline | None] | None:
     n = parse_number(m.group("n"))
     per_word = m.group("per")
@@ -185,16 +186,16 @@ def _count(m: re.Match[str], year: int, strict: bool) -> tuple[int, int, Deadlin
         # "年内至少…1次" is a count; "全年发布…15次" is a report of what was done
         if not at_least:
             return None
-        return m.start(), m.end(), Deadline(phrase=phrase, count=n, per="year")
+        return m.start(), m.end(), _dl(phrase=phrase, count=n, per="year")
     period = _period_of(per_word)
     if at_least or n > 1:
-        return m.start(), m.end(), Deadline(phrase=phrase, count=n, per=period)
-    return m.start(), m.end(), Deadline(phrase=phrase, every=period)  # type: ignore[arg-type]
+        return m.start(), m.end(), _dl(phrase=phrase, count=n, per=period)
+    return m.start(), m.end(), _dl(phrase=phrase, every=period)
 
 
 @_pattern(rf"(?P<per>{_EVERY})(?P<when>末|底)?(?:(?P<day>{N})\s*[日号])?(?P<suf>前|之前)?")
 def _every(m: re.Match[str], year: int, strict: bool) -> tuple[int, int, Deadline | None] | None:
-    return m.start(), m.end(), Deadline(phrase=m.group(0), every=_period_of(m.group("per")))  # type: ignore[arg-type]
+    return m.start(), m.end(), _dl(phrase=m.group(0), every=_period_of(m.group("per")))
 
 
 @_pattern(rf"每(?:(?:{N})\s*个?)?(?:周|星期|日|天|工作日)|每(?:{N})\s*个?(?:月|季度|季|半年|年)")
@@ -204,9 +205,7 @@ def _every_other(m: re.Match[str], year: int, strict: bool) -> tuple[int, int, D
     return m.start(), m.end(), None  # weekly/daily or every-two-months: no rule kind for it
 
 
-def _date_hit(
-    m: re.Match[str], y: int, month: int | None, day: int | None, strict: bool
-) -> tuple[int, int, Deadline | None] | None:
+def _date_hit(m: re.Match[str], y: int, month: int | None, day: int | None, strict: bool) -> tuple[int, int, Deadline | None] | None:
     if month is None or day is None or not 1 <= month <= 12:
         return None
     marked = bool(m.groupdict().get("pre") or m.groupdict().get("suf"))
@@ -216,7 +215,7 @@ def _date_hit(
         return m.start(), m.end(), None
     if strict and not marked:
         return m.start(), m.end(), None  # a date in the text is not necessarily a deadline
-    return m.start(), m.end(), Deadline(phrase=m.group(0), due=due)
+    return m.start(), m.end(), _dl(phrase=m.group(0), due=due)
 
 
 @_pattern(rf"(?P<pre>{_CUTOFF})?(?P<y>\d{{4}})\s*年\s*(?P<m>{N})\s*月\s*(?P<d>{N})\s*[日号](?P<suf>{_BEFORE})?")
@@ -224,9 +223,7 @@ def _full_date(m: re.Match[str], year: int, strict: bool) -> tuple[int, int, Dea
     return _date_hit(m, int(m.group("y")), parse_number(m.group("m")), parse_number(m.group("d")), strict)
 
 
-@_pattern(
-    rf"(?<![\d.\-/])(?P<pre>{_CUTOFF})?(?P<y>\d{{4}})[-/.](?P<m>\d{{1,2}})[-/.](?P<d>\d{{1,2}})(?![\d])(?P<suf>{_BEFORE})?"
-)
+@_pattern(rf"(?<![\d.\-/])(?P<pre>{_CUTOFF})?(?P<y>\d{{4}})[-/.](?P<m>\d{{1,2}})[-/.](?P<d>\d{{1,2}})(?![\d])(?P<suf>{_BEFORE})?")
 def _iso_date(m: re.Match[str], year: int, strict: bool) -> tuple[int, int, Deadline | None] | None:
     return _date_hit(m, int(m.group("y")), int(m.group("m")), int(m.group("d")), strict)
 
@@ -236,9 +233,7 @@ def _month_day(m: re.Match[str], year: int, strict: bool) -> tuple[int, int, Dea
     return _date_hit(m, year, parse_number(m.group("m")), parse_number(m.group("d")), strict)
 
 
-@_pattern(
-    rf"(?:(?P<y>\d{{4}})\s*年\s*)?(?<![\d])(?P<m>{N})\s*月份?(?P<when>底|末|中旬|上旬|下旬)?(?P<suf>{_BEFORE}|内)?"
-)
+@_pattern(rf"(?:(?P<y>\d{{4}})\s*年\s*)?(?<![\d])(?P<m>{N})\s*月份?(?P<when>底|末|中旬|上旬|下旬)?(?P<suf>{_BEFORE}|内)?")
 def _month(m: re.Match[str], year: int, strict: bool) -> tuple[int, int, Deadline | None] | None:
     month = parse_number(m.group("m"))
     if month is None or not 1 <= month <= 12:
@@ -253,14 +248,14 @@ def _month(m: re.Match[str], year: int, strict: bool) -> tuple[int, int, Deadlin
         due = dt.date(y, month, 20)
     else:  # 底/末/下旬, and "N月前" which the documents use for "by the end of N月"
         due = _month_end(y, month)
-    return m.start(), m.end(), Deadline(phrase=m.group(0), due=due)
+    return m.start(), m.end(), _dl(phrase=m.group(0), due=due)
 
 
 @_pattern(rf"(?:(?P<y>\d{{4}})\s*年\s*)?(?P<h>上半年|下半年)(?P<suf>末|底|内|{_BEFORE})?")
 def _half(m: re.Match[str], year: int, strict: bool) -> tuple[int, int, Deadline | None] | None:
     y = int(m.group("y")) if m.group("y") else year
     due = dt.date(y, 6, 30) if m.group("h") == "上半年" else dt.date(y, 12, 31)
-    return m.start(), m.end(), Deadline(phrase=m.group(0), due=due)
+    return m.start(), m.end(), _dl(phrase=m.group(0), due=due)
 
 
 @_pattern(rf"(?:(?P<y>\d{{4}})\s*年\s*)?(?P<first>前)?第?(?P<q>[一二三四1-4１-４])季度(?P<suf>末|底|内|{_BEFORE})?")
@@ -269,17 +264,17 @@ def _quarter(m: re.Match[str], year: int, strict: bool) -> tuple[int, int, Deadl
     if q not in _QUARTER_END:
         return None
     y = int(m.group("y")) if m.group("y") else year
-    return m.start(), m.end(), Deadline(phrase=m.group(0), due=_month_end(y, _QUARTER_END[q]))
+    return m.start(), m.end(), _dl(phrase=m.group(0), due=_month_end(y, _QUARTER_END[q]))
 
 
 @_pattern(rf"(?P<y>\d{{4}})\s*年\s*(?:年底|年末|年内|年度内|度内|底|末|内)(?P<suf>{_BEFORE})?")
 def _year_end_of(m: re.Match[str], year: int, strict: bool) -> tuple[int, int, Deadline | None] | None:
-    return m.start(), m.end(), Deadline(phrase=m.group(0), due=dt.date(int(m.group("y")), 12, 31))
+    return m.start(), m.end(), _dl(phrase=m.group(0), due=dt.date(int(m.group("y")), 12, 31))
 
 
 @_pattern(rf"{_NOT_NUM_BEFORE}(?:本年度内|本年底|本年内|今年底|今年内|年度内|年底|年末|年内)(?P<suf>{_BEFORE})?")
 def _year_end(m: re.Match[str], year: int, strict: bool) -> tuple[int, int, Deadline | None] | None:
-    return m.start(), m.end(), Deadline(phrase=m.group(0), due=dt.date(year, 12, 31))
+    return m.start(), m.end(), _dl(phrase=m.group(0), due=dt.date(year, 12, 31))
 
 
 @_pattern(r"(?P<y>\d{4})\s*年(?:以前|之前|前)")
@@ -382,7 +377,7 @@ def resolve(deadline: Deadline | None, year: int) -> Rule | None:
             return Rule(DeadlineKind.NONE, deadline.phrase)
         else:
             return None
-    p = parsed or Deadline()
+    p = parsed or _dl()
     if kind is DeadlineKind.NONE:
         return Rule(DeadlineKind.NONE, deadline.phrase)
     if kind is DeadlineKind.ONCE:
@@ -468,9 +463,7 @@ def periods(year: int, per: str) -> list[_Period]:
     if per == "month":
         return [_Period(f"{m}月", dt.date(year, m, 1), _month_end(year, m)) for m in range(1, 13)]
     if per == "quarter":
-        return [
-            _Period(f"第{q}季度", dt.date(year, 3 * q - 2, 1), _month_end(year, 3 * q)) for q in range(1, 5)
-        ]
+        return [_Period(f"第{q}季度", dt.date(year, 3 * q - 2, 1), _month_end(year, 3 * q)) for q in range(1, 5)]
     if per == "half":
         return [
             _Period("上半年", dt.date(year, 1, 1), dt.date(year, 6, 30)),
@@ -511,9 +504,7 @@ def _evaluate_once(state: RuleState, item: Item, today: dt.date) -> RuleState:
     return state
 
 
-def _evaluate_periodic(
-    state: RuleState, item: Item, year: int, today: dt.date, since: dt.date | None
-) -> RuleState:
+def _evaluate_periodic(state: RuleState, item: Item, year: int, today: dt.date, since: dt.date | None) -> RuleState:
     rule = state.rule
     recurring = rule.kind is DeadlineKind.RECURRING
     per = (rule.every if recurring else rule.per) or "year"
@@ -680,7 +671,8 @@ def evaluate(
         calendar = WorkCalendar()  # one per item, not one per rule
     states: list[RuleState] = []
     unresolved: list[str] = []
-    for deadline in item.deadline or [None]:
+    deadlines: list[Deadline | None] = list(item.deadline) or [None]
+    for deadline in deadlines:
         rule = resolve(deadline, year)
         if rule is None:
             unresolved.append(deadline.phrase or "" if deadline else "")

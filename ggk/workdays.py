@@ -89,9 +89,7 @@ class Offset(NamedTuple):
         return f"{self.n}个工作日" if self.unit == "workdays" else f"{self.n}天"
 
 
-_OFFSET = re.compile(
-    rf"^\s*(?P<sign>[+-]?)\s*(?P<n>{NUMBER})\s*(?:个)?\s*(?P<unit>工作日|自然日|天|日)\s*(?:内|以内|之内)?\s*$"
-)
+_OFFSET = re.compile(rf"^\s*(?P<sign>[+-]?)\s*(?P<n>{NUMBER})\s*(?:个)?\s*(?P<unit>工作日|自然日|天|日)\s*(?:内|以内|之内)?\s*$")
 
 
 def parse_offset(text: str) -> Offset:
@@ -257,14 +255,14 @@ def parse_holiday_text(text: str, year: int | None = None) -> tuple[HolidayFile 
         if (end - start).days > 15:
             add(value_pos(entry, "end"), f"{name}放假 {start} 至 {end} 超过 15 天，请核对")
             continue
-        day = start
-        while day <= end:
-            if day in seen_at:
-                add(where, f"{day} 已在 {seen_at[day]} 中出现")
+        off = start
+        while off <= end:
+            if off in seen_at:
+                add(where, f"{off} 已在 {seen_at[off]} 中出现")
             else:
-                holidays[day] = name or "节假日"
-                seen_at[day] = f"{name}放假"
-            day += dt.timedelta(days=1)
+                holidays[off] = name or "节假日"
+                seen_at[off] = f"{name}放假"
+            off += dt.timedelta(days=1)
 
     raw_workdays = data.get("workdays", [])
     if raw_workdays is None:
@@ -395,8 +393,7 @@ class WorkCalendar:
                 if hf is None:
                     first = problems[0] if problems else HolidayProblem(1, 1, "无法读取")
                     self._warnings.setdefault(year, []).append(
-                        f"节假日文件 {path} 有 {len(problems)} 处错误，未使用（第{first.line}行：{first.message}；"
-                        "运行 ggk check 查看全部）"
+                        f"节假日文件 {path} 有 {len(problems)} 处错误，未使用（第{first.line}行：{first.message}；运行 ggk check 查看全部）"
                     )
         self._files[year] = hf
         return hf
@@ -410,9 +407,7 @@ class WorkCalendar:
         """Warnings for ``year`` (empty when its holidays are known)."""
         if self.source(year) == "weekends" and not any("只按周末" in w for w in self._warnings.get(year, [])):
             where = (
-                f"也没有节假日文件 {holiday_path(self.holiday_dir, year)}"
-                if self.holiday_dir is not None
-                else "也没有指定节假日文件目录"
+                f"也没有节假日文件 {holiday_path(self.holiday_dir, year)}" if self.holiday_dir is not None else "也没有指定节假日文件目录"
             )
             self._warnings.setdefault(year, []).append(
                 f"{year}年的节假日安排未知：节假日库（chinesecalendar）不含该年，{where}。"

@@ -13,9 +13,7 @@ from ggk.model import Deadline, DeadlineKind, Item
 from ggk.workdays import WorkCalendar
 
 D = dt.date.fromisoformat
-SEEDS = Path("/work/shared/seeds")
-if not SEEDS.is_dir():  # a fresh clone keeps shared/ beside the repository
-    SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"  # shared/ lies beside the repository
 
 
 def _keys(d: Deadline) -> dict[str, Any]:
@@ -179,9 +177,7 @@ def test_bare_dates_in_text_are_not_deadlines_but_reported() -> None:
 
 
 def test_explicit_keys_win_over_the_phrase() -> None:
-    assert resolve(Deadline(phrase="每季度公开一次", every="month"), 2021) == Rule(
-        DeadlineKind.RECURRING, "每季度公开一次", every="month"
-    )
+    assert resolve(Deadline(phrase="每季度公开一次", every="month"), 2021) == Rule(DeadlineKind.RECURRING, "每季度公开一次", every="month")
     assert resolve(Deadline(phrase="年底前", due=D("2021-11-30")), 2021).due == D("2021-11-30")  # type: ignore[union-attr]
     rule = resolve(Deadline(phrase="文件公开后3个工作日内", workdays=5), 2021)
     assert rule is not None and (rule.workdays, rule.after) == (5, "文件公开")

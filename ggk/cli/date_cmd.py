@@ -83,8 +83,7 @@ def add(
         _fail(str(exc))
     typer.echo(f"{result.isoformat()}（{weekday_name(result)}）")
     if offset.unit == "workdays":
-        typer.echo(f"{day.isoformat()}（{weekday_name(day)}）起第 {abs(offset.n)} 个工作日"
-                   f"{'（向前数）' if offset.n < 0 else ''}，次日起算")
+        typer.echo(f"{day.isoformat()}（{weekday_name(day)}）起第 {abs(offset.n)} 个工作日{'（向前数）' if offset.n < 0 else ''}，次日起算")
         first, last = sorted((day, result))
         for a, b, reason in runs(cal.skipped(first, last)):
             span = a.isoformat() if a == b else f"{a.isoformat()} 至 {b.isoformat()}"
