@@ -90,7 +90,7 @@ class RuleState:
 N = NUMBER
 _CJK = "\u4e00-\u9fff"
 _PER_WORD = r"月|季度|季|半年|年度|年"
-_EVERY = rf"每(?:个|一)?(?:{_PER_WORD})|按(?:{_PER_WORD})|逐(?:月|季|年)"
+_EVERY = rf"每(?:个|一)?(?:{_PER_WORD})|按(?:{_PER_WORD})|逐月|逐季"
 _AT_LEAST = re.compile(r"至少|不少于|不低于|最少|不得少于|不少於")
 _BEFORE = r"前|之前|以前|为止|止"
 _CUTOFF = r"截至|截止(?:到|至)?"
