@@ -20,6 +20,8 @@ class Format(str, Enum):
     JSON = "json"
     CSV = "csv"
     GITHUB = "github"
+    GITLAB = "gitlab"
+    JUNIT = "junit"
 
 
 @dataclass
@@ -40,6 +42,8 @@ RENDERERS: dict[Format, str] = {
     Format.JSON: "ggk.render.jsonr:JsonRenderer",
     Format.CSV: "ggk.render.csvr:CsvRenderer",
     Format.GITHUB: "ggk.render.github:GithubRenderer",
+    Format.GITLAB: "ggk.render.gitlab:GitlabRenderer",
+    Format.JUNIT: "ggk.render.junit:JunitRenderer",
 }
 
 
