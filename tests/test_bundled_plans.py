@@ -218,7 +218,7 @@ def test_deadlines_as_stated() -> None:
         ],
     }
     assert {i: _rules(item) for i, item in yaoan.items() if item.deadline} == expected
-    assert not yaoan["四.3"].deadline  # “年内适时开展……培训”: no countable rule
+    assert not yaoan["四.3"].deadline and yaoan["四.3"].remark  # “年内适时开展……培训”: no countable rule
 
 
 def test_phrases_are_quoted_from_the_document() -> None:
