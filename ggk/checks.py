@@ -71,7 +71,7 @@ def misplaced(ctx: Context) -> Iterator[Diagnostic]:
 
 @check("GGK210")
 def registry_duplicates(ctx: Context) -> Iterator[Diagnostic]:
-    for slug, entry in ctx.ws.units.items():
+    for entry in ctx.ws.units.values():
         if entry.unit is None:
             continue
         seen: dict[str, str] = {}

@@ -12,8 +12,8 @@ format version so that a later ggk can read old files or refuse them clearly.
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
 from collections.abc import Iterator
+from enum import Enum
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator

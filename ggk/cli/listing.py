@@ -5,8 +5,21 @@ from typing import Annotated, Optional
 import typer
 
 from ggk.cli.common import (
-    AllYearsOpt, AsOfOpt, DeptOpt, FormatOpt, PlansOpt, ReportFormat, SoonOpt, StatusOpt, UnitOpt, YearOpt,
-    handle_errors, parse_statuses, render, settings, write_output,
+    AllYearsOpt,
+    AsOfOpt,
+    DeptOpt,
+    FormatOpt,
+    PlansOpt,
+    ReportFormat,
+    SoonOpt,
+    StatusOpt,
+    UnitOpt,
+    YearOpt,
+    handle_errors,
+    parse_statuses,
+    render,
+    settings,
+    write_output,
 )
 
 

@@ -5,8 +5,18 @@ from typing import Annotated, Optional
 import typer
 
 from ggk.cli.common import (
-    AllYearsOpt, AsOfOpt, DeptOpt, FormatOpt, PlansOpt, ReportFormat, UnitOpt, YearOpt,
-    handle_errors, render, settings, write_output,
+    AllYearsOpt,
+    AsOfOpt,
+    DeptOpt,
+    FormatOpt,
+    PlansOpt,
+    ReportFormat,
+    UnitOpt,
+    YearOpt,
+    handle_errors,
+    render,
+    settings,
+    write_output,
 )
 
 

@@ -168,7 +168,7 @@ class TableRenderer:
     @parts.register
     def _(self, report: ItemsReport) -> list[Any]:
         if not report.rows:
-            empty = "截至 {}，没有逾期条目。".format(report.as_of) if report.grouped else "没有符合条件的条目。"
+            empty = f"截至 {report.as_of}，没有逾期条目。" if report.grouped else "没有符合条件的条目。"
             return [Text(empty, style="green")] + self.footer(report)
         if not report.grouped:
             return [self._items_table(report.rows, f"{report.title}（截至 {report.as_of}，共 {len(report.rows)} 条）")] + self.footer(report)
