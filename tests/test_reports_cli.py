@@ -161,3 +161,19 @@ def test_ggk_today_env(runner, monkeypatch):
 def test_single_plan_file_as_plans(runner):
     data = json.loads(invoke(runner, "list", "--format", "json", plans=PLANS / "jilin-jtt" / "2022.yaml", as_of="2022-06-30").stdout)
     assert data["count"] == 15
+
+
+def test_status_by_section_and_status_filter(runner):
+    data = json.loads(invoke(runner, "status", "--unit", "example", "--by", "section", "--format", "json", as_of="2026-11-21").stdout)
+    labels = [g["label"] for g in data["groups"]]
+    assert len(labels) >= 3 and all("、" in label for label in labels)
+    assert sum(g["total"] for g in data["groups"]) == data["total"]["total"] == 18
+    done = json.loads(invoke(runner, "list", "--unit", "example", "--status", "done", "--format", "json", as_of="2026-11-21").stdout)
+    assert done["count"] == data["total"]["status"]["已完成"] > 0
+    assert {i["status"] for i in done["items"]} == {"已完成"}
+
+
+def test_status_table_plain_when_piped(runner):
+    out = invoke(runner, "status", "--unit", "example", as_of="2026-11-21").stdout
+    assert "\x1b[" not in out  # no colour codes outside a terminal
+    assert "示例县交通运输局 2026年" in out and "红灯" in out and "%" in out
