@@ -203,12 +203,27 @@ def phrase_without_rule(ctx: Context) -> Iterator[Diagnostic]:
         return
     for entry in ctx.ws.plans:
         for loc, _chain, item in entry.plan.iter_items():
-            if item.deadline or not item.text:
-                continue
+            if item.deadline or not item.text or item.remark:
+                continue  # a remark is where the clerk says why no rule is set
             found = finder(item.text)
             if found:
                 phrases = "、".join(f"「{p[2]}」" for p in found[:3])
                 yield ctx.diag(entry.path, (*loc, "id"), "GGK212", f"条目 {item.id} 原文有时限表述{phrases}，但没有设置 deadline", "加上 deadline（见 README“时限规则”），或在 remark 中说明为何不设")
+
+
+@check("GGK214")
+def holiday_file_problems(ctx: Context) -> Iterator[Diagnostic]:
+    from ggk.workdays import holiday_files, validate_holiday_file
+
+    for root in ctx.ws.roots:
+        if not root.is_dir():
+            continue
+        for path in holiday_files(root / "_holidays"):
+            for problem in validate_holiday_file(path):
+                yield Diagnostic(
+                    str(path), problem.line, problem.col, "GGK214", CODES["GGK214"].severity, problem.message,
+                    "该文件有问题时不会被使用，这一年只按周末计算工作日",
+                )
 
 
 def validate(ws: Workspace, today: dt.date, *, ignore: Iterable[str] = ()) -> list[Diagnostic]:

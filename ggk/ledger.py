@@ -197,7 +197,7 @@ def evaluate_entry(ws: Workspace, entry: PlanEntry, today: dt.date, soon: int = 
     unit_name = ws.unit_name(entry.plan.unit)
     rows = []
     for loc, chain, item in entry.plan.iter_items():
-        timing = deadlines.evaluate(item, entry.plan.year, today, calendar)
+        timing = deadlines.evaluate(item, entry.plan.year, today, calendar, since=entry.plan.issued)
         rows.append(Row(entry, unit_name, loc, chain, item, timing, light_of(item, timing, soon)))
     return rows
 
@@ -278,7 +278,7 @@ def resolve_ref(ws: Workspace, ref: str, today: dt.date, calendar: Any = None) -
         options = "、".join(f"{e.plan.unit}/{e.plan.year}/{item.id}" for e, _l, _c, item in matches[:6])
         raise GgkError(f"条目引用「{ref}」不唯一", f"请写完整：{options}")
     entry, loc, chain, item = matches[0]
-    timing = deadlines.evaluate(item, entry.plan.year, today, calendar)
+    timing = deadlines.evaluate(item, entry.plan.year, today, calendar, since=entry.plan.issued)
     return Row(entry, ws.unit_name(entry.plan.unit), loc, chain, item, timing, light_of(item, timing, DEFAULT_SOON))
 
 

@@ -197,3 +197,12 @@ def test_loading_never_writes(runner, tmp_path):
     runner.invoke(app, ["--plans", str(tmp_path), "--as-of", "2021-06-30", "status"])
     after = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
     assert before == after
+
+
+def test_broken_holiday_file_is_reported(runner, tmp_path):
+    make_unit(tmp_path, BASE.format(extra=""))
+    (tmp_path / "_holidays").mkdir()
+    (tmp_path / "_holidays" / "2030.yaml").write_text("format: 1\nyear: 2031\nnotice: 国办发明电〔2029〕1号\nholidays: []\n", encoding="utf-8")
+    _, diags = run_check(runner, tmp_path)
+    (d,) = [d for d in diags if d["code"] == "GGK214"]
+    assert d["path"].endswith("_holidays/2030.yaml") and d["line"] == 2
