@@ -154,10 +154,12 @@ def discover(paths: Sequence[Path]) -> Found:
 # --------------------------------------------------------------------------- one file
 
 
-def load_file(path: Path, kind: type[Plan] | type[Unit]) -> FileResult:
-    """Read, parse and validate one file; keep what can be used of a file with problems."""
+def load_file(path: Path, kind: type[Plan] | type[Unit], raw: bytes | None = None) -> FileResult:
+    """Read, parse and validate one file; keep what can be used of a file with problems.
+
+    ``raw`` validates content not (yet) on disk under ``path`` (``ggk.store`` checks an edit first)."""
     spath = str(path)
-    parsed = read_file(spath)
+    parsed = read_file(spath, raw)
     diags = list(parsed.diagnostics)
     if parsed.data is None:
         return FileResult(path, None, diags, locator=parsed.locator)
