@@ -51,6 +51,13 @@ from ggk.cli import date_cmd  # noqa: E402
 
 app.add_typer(date_cmd.app, name="date")
 
+from ggk.cli import calendar_cmd, init_cmd, schema_cmd  # noqa: E402
+
+app.command("schema")(schema_cmd.schema)
+app.command("calendar")(calendar_cmd.calendar)
+app.command("init")(init_cmd.init)
+app.command("new")(init_cmd.new)
+
 
 def main() -> None:
     app(prog_name="ggk")
