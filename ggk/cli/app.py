@@ -16,6 +16,8 @@ app = typer.Typer(
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
+    # ggk --install-completion: Tab completes commands, options, item references and departments.
+    add_completion=True,
 )
 
 
