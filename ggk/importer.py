@@ -24,6 +24,7 @@ from ggk.importer_units import (
     Responsibility,
     is_group,
     is_note_paragraph,
+    merge_variants,
     resolve_name,
     split_names,
     split_note,
@@ -39,10 +40,11 @@ except ImportError:  # pragma: no cover - depends on the state of ggk.deadlines
 class ImportFailure(Exception):
     """The document cannot be imported; ``exit_code`` follows the CLI contract (1 or 2)."""
 
-    def __init__(self, message: str, exit_code: int = 2) -> None:
+    def __init__(self, message: str, exit_code: int = 2, hint: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.exit_code = exit_code
+        self.hint = hint
 
 
 class NoItemsFound(ImportFailure):
@@ -253,7 +255,7 @@ def render_report(report: ImportReport) -> str:
         out.append(f"名册中没有的部门名称：{len(report.unknown_departments)} 个")
         out += [f"  - {r.id}（第{r.line}{w}，见条目 {r.detail}）" for r in report.unknown_departments]
     if report.resolved_departments:
-        out.append("按名册归并的名称：")
+        out.append("名称归并（写法不同、指同一部门）：")
         out += [f"  - {a} → {b}" for a, b in report.resolved_departments]
     if report.new_registry:
         out.append(f"新建单位名册（待核对）：{len(report.new_registry)} 个名称")
@@ -314,6 +316,7 @@ class ImportResult:
     departments: list[str]  # every department name used, in order of first use
     issuer: str  # the issuing unit's name as the document states it ("" if not found)
     source: Source
+    aliases: dict[str, list[str]] = field(default_factory=dict)  # for a new registry: canonical -> other spellings
 
 
 class _Parser:
@@ -839,6 +842,15 @@ def import_source(
 
     names = registry.names() if registry is not None else None
     canonical = {k: v.name for k, v in names.items()} if names is not None else None
+    auto: dict[str, str] = {}
+    if registry is None:
+        # A new unit: merge the spellings that differ by a prefix (政策法规股 / 局政策法规股).
+        found_names: list[str] = []
+        for chain, item, _ in entries:
+            r = _effective_resp(chain, item)
+            if r is not None:
+                found_names += [n for n in r.lead + r.assist if n not in found_names]
+        auto = merge_variants(found_names)
     used: list[str] = []
     unknown: dict[str, tuple[int, list[str]]] = {}
 
@@ -865,6 +877,10 @@ def import_source(
                     final = found
                     if found != name and (name, found) not in report.resolved_departments:
                         report.resolved_departments.append((name, found))
+            elif auto.get(name, name) != name:
+                final = auto[name]
+                if (name, final) not in report.resolved_departments:
+                    report.resolved_departments.append((name, final))
             if final not in out:
                 out.append(final)
             if final not in used:
@@ -903,13 +919,10 @@ def import_source(
         if data is None:  # items of a document without any heading
             data = sec_data([_Section(line=0, depth=0, title="正文")])
             chain = order[-1:]
-        resp = item.resp
-        if resp is None:
-            for sec in reversed(chain):
-                if sec.resp is not None:
-                    resp = sec.resp
-                    report.inherited.append(ItemRef(item_id, item.line, f"{sec.title}：{sec.resp.note}"))
-                    break
+        resp = _effective_resp(chain, item)
+        if resp is not None and resp is not item.resp:
+            sec = next(sec for sec in reversed(chain) if sec.resp is resp)
+            report.inherited.append(ItemRef(item_id, item.line, f"{sec.title}：{resp.note}"))
         entry: dict[str, Any] = {"id": item_id, "title": _compact(item.title) or item_id, "text": item.text}
         line = item.resp_line or item.line
         entry["lead"] = resolve(resp.lead, item_id, line, resp.note) if resp is not None else []
@@ -967,7 +980,18 @@ def import_source(
         plan_data["preamble"] = "\n".join(p.strip() for p in parser.preamble if p.strip())
     plan_data["sections"] = clean(top)
     plan = Plan.model_validate(plan_data)
-    return ImportResult(plan, plan_data, report, used, meta["issuer"], source)
+    aliases: dict[str, list[str]] = {}
+    for name, canon in auto.items():
+        if name != canon:
+            aliases.setdefault(canon, []).append(name)
+    return ImportResult(plan, plan_data, report, used, meta["issuer"], source, aliases)
+
+
+def _effective_resp(chain: list[_Section], item: _Item) -> Responsibility | None:
+    """The item's own note, else the note on the nearest heading above it."""
+    if item.resp is not None:
+        return item.resp
+    return next((sec.resp for sec in reversed(chain) if sec.resp is not None), None)
 
 
 def _is_descendant(node: _Section, ancestor: _Section) -> bool:
@@ -989,6 +1013,8 @@ def new_unit_data(result: ImportResult, *, name: str | None = None) -> dict[str,
     departments: list[dict[str, Any]] = []
     for dep in result.departments:
         entry: dict[str, Any] = {"name": dep}
+        if result.aliases.get(dep):
+            entry["aliases"] = list(result.aliases[dep])
         if is_group(dep):
             entry["group"] = True
         departments.append(entry)
@@ -1002,3 +1028,117 @@ def new_unit_data(result: ImportResult, *, name: str | None = None) -> dict[str,
     Unit.model_validate(data)
     result.report.new_registry = list(result.departments)
     return data
+
+
+# --------------------------------------------------------------------------- files
+
+
+@dataclass
+class ImportJob:
+    """What ``ggk import`` will write: the plan text and, for a new unit, its registry."""
+
+    result: ImportResult
+    plan_path: Path
+    plan_text: str
+    unit_path: Path
+    unit_text: str | None  # None when the unit already has a registry
+
+    def write(self) -> list[tuple[Path, str]]:
+        """Write the files atomically (registry first, so a plan never lacks one)."""
+        from ggk.emit import write_atomic
+
+        written: list[tuple[Path, str]] = []
+        self.plan_path.parent.mkdir(parents=True, exist_ok=True)
+        if self.unit_text is not None and not self.unit_path.exists():
+            write_atomic(self.unit_path, self.unit_text)
+            written.append((self.unit_path, "新建单位名册，review: true，请核对"))
+        write_atomic(self.plan_path, self.plan_text)
+        written.append((self.plan_path, f"{self.result.report.items} 条"))
+        return written
+
+
+class UsageFailure(ImportFailure):
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message, exit_code=2, hint=hint)
+
+_UNIT_CODE = re.compile(r"^[^./\\\s_][^/\\\s]*$")
+
+
+def _load_registry(path: Path) -> Unit:
+    from ggk.loader import load_file
+
+    loaded = load_file(path, Unit)
+    if loaded.model is None:
+        first = next((d for d in loaded.diagnostics), None)
+        detail = f"：第 {first.line} 行 {first.message}" if first else ""
+        raise UsageFailure(f"单位名册 {path} 无法读取{detail}", "先用 ggk check 修正名册")
+    return loaded.model  # type: ignore[return-value]
+
+
+def _guess_unit(plans_dir: Path, source: Source, unit: str | None, output: Path | None) -> str | None:
+    if unit:
+        return unit
+    if output is not None and output.parent.name not in ("", ".", ".."):
+        return output.parent.name
+    if not plans_dir.is_dir():
+        return None
+    # An existing registry whose unit name appears at the top of the document.
+    head = "".join(_compact(norm(p.text)) for p in source.paras[:8])
+    for reg_path in sorted(plans_dir.glob("*/unit.yaml")):
+        try:
+            reg = _load_registry(reg_path)
+        except ImportFailure:
+            continue
+        if not reg.example and any(n and n in head for n in (reg.name, reg.short)):
+            return reg_path.parent.name
+    return None
+
+
+def prepare_import(
+    doc: Path,
+    *,
+    plans_dir: Path,
+    unit: str | None = None,
+    year: int | None = None,
+    output: Path | None = None,
+    force: bool = False,
+) -> ImportJob:
+    """Read ``doc``, build the plan (and a registry for a new unit); nothing is written yet.
+
+    Raises ``ImportFailure`` (exit code 1 or 2) with a Chinese message.
+    """
+    from ggk.emit import dump_plan, dump_unit
+    from ggk.importer_read import DocumentError
+
+    try:
+        source = read_document(Path(doc))
+    except DocumentError as exc:
+        raise UsageFailure(str(exc)) from None
+    code = _guess_unit(plans_dir, source, unit, output)
+    if code is not None and not _UNIT_CODE.match(code):
+        raise UsageFailure(f"单位代号「{code}」不能用作文件夹名", "用字母、数字和连字符，如 gansu-jtt")
+    if code is None and output is None and not force:
+        raise UsageFailure(
+            "请用 --unit 指定单位代号（plans/ 下的文件夹名）",
+            f"如 ggk import {doc} --unit gansu-jtt；新单位会自动建立名册",
+        )
+    unit_code = code or "未指定"
+    if output is not None:
+        unit_path = output.parent / "unit.yaml"
+    else:
+        unit_path = plans_dir / unit_code / "unit.yaml"
+    registry = _load_registry(unit_path) if unit_path.exists() else None
+    try:
+        result = import_source(source, unit=unit_code, year=year, registry=registry)
+    except YearMissing as exc:
+        raise UsageFailure(exc.message, "年度取自标题（如“2021年政务公开工作要点”）或文号〔2021〕") from None
+    plan_path = output if output is not None else plans_dir / unit_code / f"{result.plan.year}.yaml"
+    if plan_path.exists() and not force:
+        raise UsageFailure(f"{plan_path} 已存在，未覆盖", "确需覆盖请加 --force（原文件中的进展记录将丢失）")
+    src = f"{source.path.name}（{result.plan.title}），由 ggk import 导入，请对照原文核对"
+    plan_text = dump_plan(result.data, source=src)
+    unit_text = None
+    if registry is None:
+        unit_data = new_unit_data(result)
+        unit_text = dump_unit(unit_data, source=f"{source.path.name}，由 ggk import 根据文件中出现的部门名称生成")
+    return ImportJob(result, plan_path, plan_text, unit_path, unit_text)

@@ -270,3 +270,32 @@ def resolve_name(name: str, names: dict[str, str]) -> tuple[str | None, bool]:
         if cand in names:
             return names[cand], False
     return None, False
+
+
+#: Prefixes the documents add or drop freely (厅办公室 / 办公室); same list as ``ggk.registry``.
+_VARIANT_PREFIXES = ("厅机关", "厅属", "县局", "市局", "省厅", "厅", "局", "县", "市", "省")
+
+
+def bare_name(name: str) -> str:
+    for p in _VARIANT_PREFIXES:
+        if name.startswith(p) and len(name) > len(p) + 1:
+            return name[len(p) :]
+    return name
+
+
+def merge_variants(names: list[str]) -> dict[str, str]:
+    """name -> canonical name, merging spellings that differ by the unit's prefix.
+
+    For a new registry: “政策法规股” and “局政策法规股” are one department; the fuller
+    spelling is canonical and the other becomes an alias.  Collective names are kept apart.
+    """
+    groups: dict[str, list[str]] = {}
+    for n in names:
+        if not is_group(n):
+            groups.setdefault(bare_name(n), []).append(n)
+    out: dict[str, str] = {}
+    for variants in groups.values():
+        canon = max(variants, key=len)
+        for v in variants:
+            out[v] = canon
+    return out
