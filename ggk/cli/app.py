@@ -60,6 +60,12 @@ app.command("calendar")(calendar_cmd.calendar)
 app.command("init")(init_cmd.init)
 app.command("new")(init_cmd.new)
 
+from ggk.cli import notice_cmd, report_cmd, review_cmd  # noqa: E402
+
+app.command("review")(review_cmd.review)
+app.command("report")(report_cmd.report)
+app.command("notice")(notice_cmd.notice)
+
 
 def main() -> None:
     app(prog_name="ggk")

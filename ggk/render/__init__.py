@@ -20,6 +20,10 @@ class Format(str, Enum):
     JSON = "json"
     CSV = "csv"
     GITHUB = "github"
+    MD = "md"
+    DOCX = "docx"
+    XLSX = "xlsx"
+    HTML = "html"
     GITLAB = "gitlab"
     JUNIT = "junit"
 
@@ -42,6 +46,10 @@ RENDERERS: dict[Format, str] = {
     Format.JSON: "ggk.render.jsonr:JsonRenderer",
     Format.CSV: "ggk.render.csvr:CsvRenderer",
     Format.GITHUB: "ggk.render.github:GithubRenderer",
+    Format.MD: "ggk.render.md:MarkdownRenderer",
+    Format.DOCX: "ggk.render.docx:DocxRenderer",
+    Format.XLSX: "ggk.render.xlsx:XlsxRenderer",
+    Format.HTML: "ggk.render.html:HtmlRenderer",
     Format.GITLAB: "ggk.render.gitlab:GitlabRenderer",
     Format.JUNIT: "ggk.render.junit:JunitRenderer",
 }

@@ -1,0 +1,251 @@
+"""Carry-over (结转): the unfinished items of a year's 回头看 added to the next year's plan.
+
+Owns deciding what to carry and what each carried item looks like (``plan_carry_over``: pure), and
+applying it (``apply``): a new plan file is written whole in house style (``ggk.emit``); existing
+files are edited through ``ggk.store`` so that every comment and byte outside the edit is kept.
+
+Each carried item names its origin (``carried_from: unit/year/id``) and gets a new deadline (given,
+or: a duty that recurs keeps its rules, a dated task gets 次年6月底前); the source item gets
+``carried_to`` and a log entry.  Running it twice adds nothing twice: an item whose origin is already
+in the target plan, or whose source already says where it went, is skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ggk import deadlines
+from ggk.diagnostics import GgkError
+from ggk.loader import PlanEntry, Workspace
+from ggk.model import Deadline, DeadlineKind, Plan, Status
+from ggk.review import DUTY_KINDS, Outcome, PlanReview, ReviewItem, ReviewReport
+
+CARRY_SECTION = "上年度结转任务"
+_ISO = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+
+
+@dataclass
+class Carry:
+    """One item to carry: where it comes from, where it goes, and the new item's data."""
+
+    source: str  # unit/year/id
+    source_path: Path
+    source_id: str
+    target: str  # unit/year/new id
+    target_path: Path
+    item: dict[str, Any]
+    source_log: dict[str, Any]
+
+
+@dataclass
+class Skip:
+    source: str
+    reason: str
+
+
+@dataclass
+class TargetPlan:
+    """The next year's plan of one unit: an existing file, or one to create with these data."""
+
+    path: Path
+    exists: bool
+    data: dict[str, Any] | None = None  # the whole plan when the file is to be created
+    carries: list[Carry] = field(default_factory=list)
+
+
+@dataclass
+class CarryPlan:
+    targets: list[TargetPlan]
+    skipped: list[Skip]
+
+    @property
+    def carries(self) -> list[Carry]:
+        return [c for t in self.targets for c in t.carries]
+
+
+def cn_date(d: dt.date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def parse_deadline(text: str, year: int) -> Any:
+    """The ``deadline`` value of a carried item from the --deadline text, checked."""
+    text = text.strip()
+    if _ISO.match(text):
+        try:
+            return dt.date.fromisoformat("-".join(f"{int(p):02d}" if i else p for i, p in enumerate(text.split("-"))))
+        except ValueError:
+            raise GgkError(f"新时限「{text}」不是有效日期", "写作 YYYY-MM-DD，或原文式的表述，如 2027年6月底前") from None
+    rule = deadlines.resolve(Deadline(phrase=text), year)
+    if rule is None:
+        raise GgkError(f"无法理解新时限「{text}」", "写作日期（2027-06-30）或表述（2027年6月底前、每季度公开一次、常态化）")
+    if rule.kind is DeadlineKind.ONCE and rule.due is not None:
+        return {"phrase": text, "due": rule.due}
+    return text
+
+
+def _default_deadline(ri: ReviewItem, year: int) -> Any:
+    states = ri.row.timing.states
+    if states and all(s.rule.kind in DUTY_KINDS for s in states):
+        # a duty that recurs (every quarter, N times a year, N working days after) keeps its rules
+        return [d.model_dump(mode="python", exclude_none=True) for d in ri.item.deadline]
+    return {"phrase": f"{year}年6月底前", "due": dt.date(year, 6, 30)}
+
+
+def _deadline_words(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return cn_date(value) + "前"
+    if isinstance(value, dict):
+        return str(value.get("phrase") or value.get("due") or "")
+    if isinstance(value, list):
+        return "；".join(_deadline_words(v) for v in value)
+    return str(value)
+
+
+def _next_title(title: str, year: int, unit_name: str) -> str:
+    if str(year - 1) in title:
+        return title.replace(str(year - 1), str(year))
+    return f"{unit_name}{year}年政务公开工作要点"
+
+
+def _new_id(source_year: int, source_id: str, taken: set[str]) -> str:
+    base = f"{source_year}-{source_id}"
+    new, k = base, 2
+    while new in taken:
+        new, k = f"{base}-{k}", k + 1
+    taken.add(new)
+    return new
+
+
+def _carried_item(ri: ReviewItem, new_id: str, deadline: Any, today: dt.date) -> dict[str, Any]:
+    item = ri.item
+    last = ri.last_log
+    bits = [f"原时限：{ri.deadline_text}"]
+    if ri.late_days:
+        bits.append(f"截至{cn_date(today)}逾期{ri.late_days}天未完成")
+    if last is not None and last.note:
+        bits.append(f"最近进展：{last.date.isoformat()} {last.note.strip()}")
+    note = f"由 {ri.row.ref} 结转（{'；'.join(bits)}）"
+    data: dict[str, Any] = {
+        "id": new_id,
+        "title": item.title,
+        "text": item.text,
+        "lead": list(item.lead),
+        "assist": list(item.assist),
+        "deadline": deadline,
+        "status": (Status.IN_PROGRESS if item.status is Status.IN_PROGRESS else Status.NOT_STARTED).value,
+        "carried_from": ri.row.ref,
+        "log": [{"date": today, "note": note, "counts": False}],
+    }
+    if not data["text"]:
+        del data["text"]
+    if not data["assist"]:
+        del data["assist"]
+    return data
+
+
+def plan_carry_over(ws: Workspace, report: ReviewReport, today: dt.date, deadline: str | None = None) -> CarryPlan:
+    """What carrying the unfinished items of ``report`` over to the next year would do."""
+    targets: list[TargetPlan] = []
+    skipped: list[Skip] = []
+    for p in report.plans:
+        t = _target_for(ws, p, today, deadline, skipped)
+        if t is not None and t.carries:
+            targets.append(t)
+    return CarryPlan(targets, skipped)
+
+
+def _source_entry(ws: Workspace, p: PlanReview) -> PlanEntry:
+    return next(e for e in ws.plans if e.plan.unit == p.unit and e.plan.year == p.year)
+
+
+def _target_for(ws: Workspace, p: PlanReview, today: dt.date, deadline: str | None, skipped: list[Skip]) -> TargetPlan | None:
+    year = p.year + 1
+    source = _source_entry(ws, p)
+    existing = next((e for e in ws.plans if e.plan.unit == p.unit and e.plan.year == year), None)
+    path = existing.path if existing else source.path.parent / f"{year}.yaml"
+    if existing is None and path.exists():
+        raise GgkError(f"{path} 存在但无法读取，不能结转", "先运行 ggk check 修正该文件")
+    new_deadline = parse_deadline(deadline, year) if deadline else None
+    taken: set[str] = set()
+    already: dict[str, str] = {}
+    if existing is not None:
+        for _loc, _chain, it in existing.plan.iter_items():
+            taken.add(it.id)
+            if it.carried_from:
+                already[it.carried_from] = it.id
+    target = TargetPlan(path, existing is not None)
+    for ri in p.items:
+        if ri.outcome is not Outcome.UNFINISHED:
+            continue
+        ref = ri.row.ref
+        if ref in already:
+            skipped.append(Skip(ref, f"已结转至 {p.unit}/{year}/{already[ref]}"))
+            continue
+        if ri.item.carried_to:
+            skipped.append(Skip(ref, f"已标注结转至 {ri.item.carried_to}"))
+            continue
+        dl = new_deadline if new_deadline is not None else _default_deadline(ri, year)
+        new_id = _new_id(p.year, ri.item.id, taken)
+        target_ref = f"{p.unit}/{year}/{new_id}"
+        log = {
+            "date": today,
+            "note": f"未完成，结转至{year}年计划（{target_ref}），新时限：{_deadline_words(dl)}",
+            "counts": False,
+        }
+        target.carries.append(Carry(ref, source.path, ri.item.id, target_ref, path, _carried_item(ri, new_id, dl, today), log))
+    if existing is None and target.carries:
+        plan: Plan = source.plan
+        data: dict[str, Any] = {
+            "format": plan.format,
+            "unit": plan.unit,
+            "year": year,
+            "title": _next_title(plan.title, year, p.unit_name),
+        }
+        if plan.example:
+            data["example"] = True
+        data["remark"] = f"由 ggk review {p.year} --carry-over 于 {today.isoformat()} 建立，只含上年度结转任务；{year}年工作要点印发后补录其余各部分和 doc_no、issued"
+        data["sections"] = [{"title": CARRY_SECTION, "items": [c.item for c in target.carries]}]
+        target.data = data
+    return target
+
+
+def apply(plan: CarryPlan, today: dt.date) -> list[Path]:
+    """Write the carry-over: new plan files whole, then the edits to existing files.  Returns the
+    files written.  Each file is written atomically; the targets are written before the sources, so
+    an interruption leaves at worst a carried item whose source lacks its note (the next run
+    sees ``carried_from`` in the target and only skips it)."""
+    from ggk import emit
+
+    written: list[Path] = []
+    for t in plan.targets:
+        if not t.exists:
+            assert t.data is not None
+            text = emit.dump_plan(t.data, source=f"ggk review {t.carries[0].source.split('/')[1]} --carry-over（{today.isoformat()}）")
+            if t.path.exists():
+                raise GgkError(f"{t.path} 已存在，未覆盖", "重新运行 ggk review --carry-over")
+            emit.write_atomic(t.path, text)
+        else:
+            _append_items(t.path, [c.item for c in t.carries])
+        written.append(t.path)
+    by_source: dict[Path, list[Carry]] = {}
+    for c in plan.carries:
+        by_source.setdefault(c.source_path, []).append(c)
+    for path, carries in by_source.items():
+        _annotate_sources(path, carries)
+        written.append(path)
+    return written
+
+
+# --------------------------------------------------------------------------- edits through ggk.store
+
+
+def _append_items(path: Path, items: list[dict[str, Any]]) -> None:
+    raise NotImplementedError
+
+
+def _annotate_sources(path: Path, carries: list[Carry]) -> None:
+    raise NotImplementedError

@@ -1,0 +1,46 @@
+"""``ggk notice DEPT``: the 督办通知单 for one department: its overdue and due-soon items."""
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ggk.cli.common import AsOfOpt, PlansOpt, UnitOpt, handle_errors, parse_date, render, settings, write_output
+
+
+class NoticeFormat(str, Enum):
+    md = "md"
+    docx = "docx"
+    json = "json"
+
+
+@handle_errors
+def notice(
+    ctx: typer.Context,
+    dept: Annotated[str, typer.Argument(help="部门名称（可用别名），如 局办公室")],
+    unit: UnitOpt = None,
+    within: Annotated[int, typer.Option("--within", "-w", help="同时列出 N 天内到期的条目", min=0)] = 15,
+    reply_by: Annotated[Optional[str], typer.Option("--reply-by", help="反馈截止日期（YYYY-MM-DD）；默认 5 个工作日后", show_default=False)] = None,
+    issuer: Annotated[Optional[str], typer.Option("--issuer", help="督办单位；默认“<单位全称>办公室”", show_default=False)] = None,
+    fmt: Annotated[NoticeFormat, typer.Option("--format", "-f", help="输出格式：md、docx、json")] = NoticeFormat.md,
+    out: Annotated[Optional[Path], typer.Option("--output", "-o", help="写入文件（docx 必须给出）", show_default=False)] = None,
+    fail: Annotated[bool, typer.Option("--fail", help="有逾期条目时退出码为 1")] = False,
+    plans: PlansOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """督办通知单：一个部门牵头或配合的逾期和临期任务，含时限、逾期天数和最近进展。"""
+    from ggk.diagnostics import GgkError
+
+    if fmt is NoticeFormat.docx and out is None:
+        raise GgkError("docx 是二进制格式，不能输出到屏幕", f"用 -o 指定文件，如 -o 督办单-{dept}.docx")
+    from ggk.reports import notice as build
+    from ggk.session import open_workspace
+
+    s = settings(ctx, plans, as_of)
+    reply = parse_date(reply_by, "--reply-by") if reply_by else None
+    session = open_workspace(s.plans, s.today, use_cache=s.use_cache)
+    report = build(session.ws, dept, s.today, units=unit or (), within=within, calendar=session.calendar, reply_by=reply, issuer=issuer)
+    write_output(render(report, fmt.value), out)
+    if fail and report.overdue:
+        raise typer.Exit(1)

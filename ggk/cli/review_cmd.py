@@ -1,0 +1,58 @@
+"""``ggk review YEAR``: the year-end 回头看 of a year's plans, and carrying unfinished items over."""
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ggk.cli.common import AsOfOpt, PlansOpt, UnitOpt, handle_errors, render, settings, write_output
+
+
+class ReviewFormat(str, Enum):
+    md = "md"
+    docx = "docx"
+    json = "json"
+
+
+@handle_errors
+def review(
+    ctx: typer.Context,
+    year: Annotated[int, typer.Argument(help="要“回头看”的计划年度，如 2026")],
+    unit: UnitOpt = None,
+    carry_over: Annotated[bool, typer.Option("--carry-over", help="把未完成的任务结转到下一年度的计划（重复运行不会重复结转）")] = False,
+    deadline: Annotated[Optional[str], typer.Option("--deadline", help="结转任务的新时限，如 2027年6月底前 或 2027-06-30；默认：周期性任务沿用原规则，其余为次年6月底前", show_default=False)] = None,
+    fmt: Annotated[ReviewFormat, typer.Option("--format", "-f", help="输出格式：md（默认，也用于屏幕）、docx、json")] = ReviewFormat.md,
+    out: Annotated[Optional[Path], typer.Option("--output", "-o", help="写入文件（docx 必须给出）", show_default=False)] = None,
+    plans: PlansOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """年度“回头看”：逐项核查该年度计划的落实情况（按期完成、逾期完成、未完成、未到期、已取消、常态化），
+    按部门、按部分汇总，列出整改清单；--carry-over 把未完成任务结转到下一年度。"""
+    from ggk.diagnostics import GgkError
+
+    if fmt is ReviewFormat.docx and out is None:
+        raise GgkError("docx 是二进制格式，不能输出到屏幕", f"用 -o 指定文件，如 -o {year}年回头看.docx")
+    if deadline and not carry_over:
+        raise GgkError("--deadline 只用于 --carry-over")
+    from ggk.review import review as build
+    from ggk.session import calendar_warnings, open_workspace
+
+    s = settings(ctx, plans, as_of)
+    session = open_workspace(s.plans, s.today, use_cache=s.use_cache)
+    report = build(session.ws, year, s.today, unit or (), session.calendar)
+    report.problems, report.skipped, report.warnings = session.problems, session.skipped, calendar_warnings(session)
+    content = render(report, fmt.value)
+    if carry_over:
+        from ggk.carryover import apply, plan_carry_over
+
+        plan = plan_carry_over(session.ws, report, s.today, deadline)
+        apply(plan, s.today)
+        for t in plan.targets:
+            verb = "追加到" if t.exists else "新建"
+            typer.echo(f"结转：{verb} {t.path}，{len(t.carries)} 条：{'、'.join(c.source for c in t.carries)}", err=True)
+        for skip in plan.skipped:
+            typer.echo(f"跳过 {skip.source}：{skip.reason}", err=True)
+        if not plan.carries and not plan.skipped:
+            typer.echo("没有需要结转的未完成任务。", err=True)
+    write_output(content, out)
