@@ -110,3 +110,64 @@ def test_clean_check_in_every_ci_format(monkeypatch: pytest.MonkeyPatch) -> None
     assert ju.exit_code == 0
     root = ET.fromstring(ju.stdout.encode("utf-8"))
     assert root.get("tests") == "1" and root.get("failures") == "0"
+
+
+# --------------------------------------------------------------------------- CI templates (docs/ci)
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "ci"
+
+
+def _commands(script: list[str] | str) -> list[list[str]]:
+    import shlex
+
+    lines = script if isinstance(script, list) else script.splitlines()
+    return [shlex.split(line, comments=True) for line in lines if line.strip()]
+
+
+def _check_ggk_command(words: list[str]) -> None:
+    # every ggk command line in a template must parse with the real CLI (no typo'd option)
+    from typer.main import get_command
+
+    cli = get_command(app)
+    args = [w for w in words[1:] if w not in (">", "||", "true") and not w.endswith((".json", ".xml"))]
+    sub = args[0]
+    assert sub in cli.commands, words  # type: ignore[attr-defined]
+    cli.commands[sub].make_context(sub, list(args[1:]))  # type: ignore[attr-defined]  # raises on a bad option
+
+
+def test_github_workflow_template() -> None:
+    import yaml
+
+    wf = yaml.safe_load((DOCS / "github-workflow.yml").read_text(encoding="utf-8"))
+    triggers = wf.get("on") or wf.get(True)  # YAML 1.1 reads the key `on` as true
+    assert "schedule" in triggers and triggers["schedule"][0]["cron"]
+    assert "push" in triggers and "pull_request" in triggers
+    steps = wf["jobs"]["check"]["steps"]
+    runs = [s["run"] for s in steps if "run" in s]
+    assert "ggk check --format github" in runs
+    overdue = next(s for s in steps if s.get("run") == "ggk overdue --fail")
+    assert "schedule" in overdue["if"]
+    for run in runs:
+        for words in _commands(run):
+            if words[0] == "ggk":
+                _check_ggk_command(words)
+
+
+def test_gitlab_ci_template() -> None:
+    import yaml
+
+    ci = yaml.safe_load((DOCS / "gitlab-ci.yml").read_text(encoding="utf-8"))
+    job = ci["ggk-check"]
+    script = job["script"]
+    assert "ggk check --format gitlab > gl-code-quality-report.json" in script
+    assert job["artifacts"]["reports"]["codequality"] == "gl-code-quality-report.json"
+    assert job["artifacts"]["reports"]["junit"] == "ggk-check.xml"
+    assert job["artifacts"]["when"] == "always"
+    assert any(line.startswith("ggk check --format junit > ggk-check.xml") for line in script)
+    overdue = ci["ggk-overdue"]
+    assert "ggk overdue --fail" in overdue["script"]
+    assert overdue["rules"][0]["if"] == '$CI_PIPELINE_SOURCE == "schedule"'
+    for name in ("ggk-check", "ggk-overdue"):
+        for words in _commands(ci[name]["script"]):
+            if words[0] == "ggk":
+                _check_ggk_command(words)
