@@ -120,7 +120,7 @@ def to_ics(events: Iterable[DeadlineEvent], today: dt.date, name: str = "政务�
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", name)
-    stamp = dt.datetime(today.year, today.month, today.day, tzinfo=dt.timezone.utc)
+    stamp = dt.datetime(today.year, today.month, today.day, tzinfo=dt.UTC)
     for e in events:
         ev = Event()
         ev.add("uid", e.uid)

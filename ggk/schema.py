@@ -167,8 +167,8 @@ def unknown_validators() -> list[str]:
                 continue
             if dec.func not in FIELD_WIDENERS and (cls.__name__, name) not in CLASS_FIELD_WIDENERS:
                 missing.append(f"{cls.__name__}.{name}")
-        for name, dec in decs.model_validators.items():
-            if dec.info.mode == "before" and (cls.__name__, name) not in SCALAR_FORMS:
+        for name, mdec in decs.model_validators.items():
+            if mdec.info.mode == "before" and (cls.__name__, name) not in SCALAR_FORMS:
                 missing.append(f"{cls.__name__}.{name}")
     return missing
 
@@ -188,9 +188,9 @@ def _widen(defs: dict[str, Any]) -> None:
             for field in dec.info.fields:
                 if field in props:
                     props[field] = widen(props[field])
-        for name, dec in cls.__pydantic_decorators__.model_validators.items():
+        for name, mdec in cls.__pydantic_decorators__.model_validators.items():
             forms = SCALAR_FORMS.get((cls.__name__, name))
-            if dec.info.mode == "before" and forms:
+            if mdec.info.mode == "before" and forms:
                 obj = {k: v for k, v in target.items() if k != "description"}
                 target.clear()
                 target["description"] = _OBJECT_TEXT.get(cls.__name__, "")

@@ -96,7 +96,7 @@ def test_deadlines_become_all_day_events(tmp_path: Path) -> None:
     once = by_summary["截止：公开交通规划"]
     assert once.decoded("DTSTART") == dt.date(2026, 6, 30)  # a DATE: an all-day event
     assert once.decoded("DTEND") == dt.date(2026, 7, 1)
-    assert once.decoded("DTSTAMP") == dt.datetime(2026, 11, 21, tzinfo=dt.timezone.utc)
+    assert once.decoded("DTSTAMP") == dt.datetime(2026, 11, 21, tzinfo=dt.UTC)
     description = str(once["DESCRIPTION"])
     assert "做好规划公开 & 解读，6月底前完成。" in description
     assert "牵头：局规划建设股" in description and "配合：局办公室" in description

@@ -26,7 +26,7 @@ _MAX_FILES = 400
 
 def _plans_roots(ctx: typer.Context | None) -> list[Path]:
     roots: list[Any] = []
-    node = ctx
+    node: Any = ctx
     while node is not None:
         value = (node.params or {}).get("plans") if hasattr(node, "params") else None
         if value:

@@ -1,17 +1,17 @@
 """``ggk init UNIT`` (a unit file with its department registry) and ``ggk new YEAR`` (an empty
 plan for a year): commented templates that pass ``ggk check`` as written; never overwrite."""
 
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
 from ggk.cli.common import PlansOpt, handle_errors, settings
 
 
-def _done(written: object, next_step: str) -> None:
-    for extra in getattr(written, "schema_files", []):
+def _done(written: Any, next_step: str) -> None:
+    for extra in written.schema_files:
         typer.echo(f"已写入 {extra}（供编辑器补全键名）", err=True)
-    typer.echo(f"已建立 {getattr(written, 'path')}")
+    typer.echo(f"已建立 {written.path}")
     typer.echo(next_step, err=True)
 
 
@@ -50,7 +50,7 @@ def new(
     if not unit:
         known = units_in(root)
         if len(known) != 1:
-            raise GgkError("请用 --unit 指定单位", f"已有的单位：{'、'.join(known)}" if known else f"先运行 ggk init <单位代号> --name 单位全称")
+            raise GgkError("请用 --unit 指定单位", f"已有的单位：{'、'.join(known)}" if known else "先运行 ggk init <单位代号> --name 单位全称")
         unit = known[0]
     written = new_plan(root, unit, year, title)
     _done(written, f"下一步：按印发文件录入 {written.path}，再运行 ggk check 检查")
