@@ -264,7 +264,7 @@ def render_report(report: ImportReport) -> str:
         out += [f"  - 第{s.line}{w}：{s.reason}「{s.excerpt}」" for s in report.warnings]
     if report.skipped:
         out.append(f"未作为任务导入的段落：{len(report.skipped)} 段")
-        out += [f"  - 第{s.line}{w}（{s.reason}）：{s.excerpt}" for s in report.skipped]
+        out += [f"  - 第{s.line}{w}（{s.reason}）：{s.excerpt}" for s in sorted(report.skipped, key=lambda s: s.line)]
     return "\n".join(out) + "\n"
 
 
@@ -302,6 +302,7 @@ class _Section(_Node):
     bodies: list[Para] = field(default_factory=list)
     heading_text: str = ""  # heading text after the number (for body-only conversion)
     heading_raw: str = ""  # the heading paragraph as written
+    marker: str = ""  # the number as written, with its punctuation (“一、”, “1.”)
     heading_extra: str = ""  # body text on a heading that has sub-items
     preamble: bool = False
     free: bool = False
@@ -330,6 +331,8 @@ class _Parser:
             encoding_detected=source.encoding_detected,
         )
         self.skipped = self.report.skipped
+        for page in source.page_numbers:
+            self.skip(page, "页码")
         self.preamble: list[str] = []
         self.issued: str | None = None
 
@@ -418,6 +421,8 @@ class _Parser:
                 self.skip(para, "公开属性等")
             elif before_title:
                 self.skip(para, "标题前的文字")
+            elif found and re.match(r"^(?:根据|按照|依据|依照|为(?:了)?(?:深入)?(?:贯彻|落实))", t) and re.search(r"制定[^。]*。?$", t):
+                self.skip(para, "制定依据（已取出）")
             elif _is_headlike(t):
                 self.skip(para, "非任务标题")
             else:
@@ -535,6 +540,7 @@ class _Parser:
                     sec = _Section(line=para.line, depth=depth, number=number, printed=printed, kind=kind, title=sec_title)
                     sec.resp = resp
                     sec.heading_text = rest
+                    sec.marker = para.text[:offset].strip()
                     sec.heading_raw = para.text.strip()
                     extra = norm(rest_text).strip()
                     if has_children and _has_body(extra):
@@ -906,7 +912,7 @@ def import_source(
                 d["sections"] = []
                 section_data[id(sec)] = d
                 parent_list.append(d)
-                label = (sec.printed + ("、" if sec.kind == "cn" else "") if sec.printed else "") + sec.title
+                label = sec.marker + sec.title
                 counts[id(sec)] = SectionCount(label, sec.line, 0, depth)
                 order.append(sec)
             data = section_data[id(sec)]
@@ -941,6 +947,15 @@ def import_source(
         counts[id(chain[-1])].count += 1
         last_item = item
 
+    for sec in order:
+        seen_sub = False
+        for child in sec.children:
+            if isinstance(child, _Section) and not child.preamble and child.children:
+                seen_sub = True
+            elif isinstance(child, _Item) and seen_sub and not child.preamble:
+                report.warnings.append(
+                    Skipped(child.line, _excerpt(child.text), "此条与下级标题同级、位于其后；计划格式中同一部分的条目排在下级标题之前")
+                )
     for sec in order:
         # A section's count includes its sub-sections' items.
         total = counts[id(sec)].count

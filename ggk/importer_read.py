@@ -12,7 +12,7 @@ starts, so that the import report can point at it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 #: ASCII punctuation that web copies put where the document had full-width marks.  The
@@ -75,6 +75,7 @@ class Source:
     encoding_detected: bool  # True when not UTF-8 and we guessed it
     where: str  # "行" for text, "段" for .docx paragraphs
     hard_wrapped: bool = False
+    page_numbers: list[Para] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- decoding
@@ -189,13 +190,31 @@ class _DocxNumbering:
             if ref is not None:
                 self.levels[num.get(w + "numId", "")] = abstract.get(ref.get(w + "val", ""), {})
 
-    def label(self, paragraph) -> str:  # noqa: ANN001
+    @staticmethod
+    def _numpr(paragraph):  # noqa: ANN001, ANN205
+        """The paragraph's numbering, its own or its style's (“List Number”)."""
         ppr = paragraph._p.pPr
-        if ppr is None or ppr.numPr is None:
+        if ppr is not None and ppr.numPr is not None:
+            return ppr.numPr
+        try:
+            style = paragraph.style
+        except Exception:
+            return None
+        while style is not None:
+            sppr = style.element.pPr
+            if sppr is not None and sppr.numPr is not None:
+                return sppr.numPr
+            style = style.base_style
+        return None
+
+    def label(self, paragraph) -> str:  # noqa: ANN001
+        numpr = self._numpr(paragraph)
+        if numpr is None:
             return ""
-        numpr = ppr.numPr
         num_id = str(numpr.numId.val) if numpr.numId is not None else ""
         ilvl = int(numpr.ilvl.val) if numpr.ilvl is not None else 0
+        if num_id in ("", "0"):
+            return ""
         levels = self.levels.get(num_id)
         if not levels or ilvl not in levels:
             return ""
@@ -296,6 +315,11 @@ def _ends_with_note(text: str) -> bool:
     return start >= 0 and any(w in t[start:] for w in ("牵头", "负责", "配合"))
 
 
+def display_width(text: str) -> int:
+    """Width on the page: a Chinese character is two columns, ASCII one (PDF lines wrap by width)."""
+    return sum(2 if ord(ch) > 0x2000 else 1 for ch in text)
+
+
 def _percentile(values: list[int], q: float) -> int:
     if not values:
         return 0
@@ -303,22 +327,33 @@ def _percentile(values: list[int], q: float) -> int:
     return values[min(len(values) - 1, int(q * (len(values) - 1) + 0.5))]
 
 
-def paragraphs(lines: list[tuple[str, int]]) -> tuple[list[Para], bool]:
-    """Join physical lines into paragraphs; returns (paragraphs, hard_wrapped)."""
+_PAGE_NUMBER = re.compile(r"^(?:[-—–－_]+\s*\d{1,3}\s*[-—–－_]+|第\s*\d{1,3}\s*页(?:\s*[，,/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})$")
+
+
+def paragraphs(lines: list[tuple[str, int]]) -> tuple[list[Para], bool, list[Para]]:
+    """Join physical lines into paragraphs; returns (paragraphs, hard_wrapped, page numbers).
+
+    Page-number lines of a PDF copy (“— 3 —”, “第 3 页”) are taken out and returned, so that
+    the paragraph they cut is joined again and the report can still list them.
+    """
     rows: list[tuple[str, int, int]] = []  # (stripped text, indent, line)
+    pages: list[Para] = []
     for raw, lineno in lines:
         expanded = raw.replace("\u3000", "  ").replace("\t", "    ").replace("\xa0", " ")
         stripped = expanded.strip()
         indent = len(expanded) - len(expanded.lstrip())
+        if _PAGE_NUMBER.match(stripped):
+            pages.append(Para(stripped, lineno, indent))
+            stripped = ""
         rows.append((stripped, indent, lineno))
 
-    lengths = [len(t) for t, _, _ in rows if t]
+    lengths = [display_width(t) for t, _, _ in rows if t]
     width = _percentile(lengths, 0.9)
-    long_rows = [t for t in (r[0] for r in rows) if t and len(t) >= 0.8 * width]
+    long_rows = [t for t in (r[0] for r in rows) if t and display_width(t) >= 0.8 * width]
     open_long = [t for t in long_rows if not _ends_terminal(t)]
     # A PDF copy wraps nearly every line at one width and most of them end mid-sentence;
     # a one-paragraph-per-line copy has long lines that end with a full stop.
-    hard = 10 <= width <= 90 and len(long_rows) >= 5 and len(open_long) >= 0.3 * len(long_rows)
+    hard = 20 <= width <= 180 and len(long_rows) >= 5 and len(open_long) >= 0.3 * len(long_rows)
 
     out: list[Para] = []
     cur: Para | None = None
@@ -338,7 +373,7 @@ def paragraphs(lines: list[tuple[str, int]]) -> tuple[list[Para], bool]:
         last_line, last_indent, blanks = text, indent, 0
     if cur is not None:
         out.append(cur)
-    return out, hard
+    return out, hard, pages
 
 
 def _continues(
@@ -354,7 +389,17 @@ def _continues(
         return False
     if blanks > 1:
         return False
-    long_line = len(last) >= max(24, 0.75 * width) if hard else len(last) >= 40 and _has_inner_punct(last)
+    if hard:
+        w = display_width(last)
+        long_line = w >= max(24, 0.85 * width)
+        if blanks:
+            # A page break: the line before it is full; a one-line paragraph without
+            # punctuation before a blank line is a heading or a title, not a broken line.
+            if para == last and not _has_inner_punct(last):
+                return False
+            long_line = w >= 0.9 * width or (long_line and _has_inner_punct(last))
+    else:
+        long_line = len(last) >= 40 and _has_inner_punct(last)
     if not _ends_terminal(last):
         # A heading is short and has no punctuation inside; a body line that stops
         # mid-sentence is continued on the next line (or after a page break).
@@ -380,8 +425,8 @@ def read_document(path: Path) -> Source:
         raise DocumentError("不支持直接读取 PDF，请复制全文保存为 .txt 后再导入")
     if suffix == ".docx":
         lines = _docx_lines(path)
-        paras, hard = paragraphs([(clean_web_line(t), n) for t, n in lines])
-        return Source(path, paras, "docx", False, "段", hard)
+        paras, hard, pages = paragraphs([(clean_web_line(t), n) for t, n in lines])
+        return Source(path, paras, "docx", False, "段", hard, pages)
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -393,5 +438,5 @@ def read_document(path: Path) -> Source:
     text, encoding, detected = decode(data)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n")
     lines = [(clean_web_line(line), i) for i, line in enumerate(text.split("\n"), start=1)]
-    paras, hard = paragraphs(lines)
-    return Source(path, paras, encoding, detected, "行", hard)
+    paras, hard, pages = paragraphs(lines)
+    return Source(path, paras, encoding, detected, "行", hard, pages)
