@@ -102,6 +102,8 @@ class ReviewItem:
     duties: list[Duty] = field(default_factory=list)
     #: any progress entry dated on or before the review date
     progress: bool = False
+    #: the lead departments by their registered names (aliases folded)
+    canonical_leads: list[str] = field(default_factory=list)
 
     @property
     def item(self) -> Any:
@@ -109,7 +111,7 @@ class ReviewItem:
 
     @property
     def leads(self) -> list[str]:
-        return list(self.row.item.lead) or [NO_LEAD]
+        return self.canonical_leads or list(self.row.item.lead) or [NO_LEAD]
 
     @property
     def last_log(self) -> LogEntry | None:
@@ -319,10 +321,11 @@ def review_plan(ws: Workspace, entry: PlanEntry, today: dt.date, calendar: Any =
     depts: dict[str, Group] = {}
     total = Group("合计")
     for ri in reviewed:
+        ri.canonical_leads = list(dict.fromkeys(reg.canonical(n) or n for n in ri.row.item.lead))
         total.add(ri)
         label = ri.row.section or "（未分部分）"
         sections.setdefault(label, Group(label)).add(ri)
-        for name in dict.fromkeys(reg.canonical(n) or n for n in ri.leads):
+        for name in ri.leads:
             depts.setdefault(name, Group(name)).add(ri)
     # Departments in the registry's order, unregistered names after them: the order the office knows.
     order = {name: i for i, name in enumerate(reg.canonical_names())}

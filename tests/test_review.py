@@ -1,0 +1,289 @@
+"""The year-end 回头看 (`ggk review`): every item sorted into its outcome, counts per department and
+section, the 整改清单, periods and counts of duties; and carrying unfinished items over.
+
+Outputs in Markdown are compared with golden files in tests/golden/ (GGK_UPDATE_GOLDEN=1 rewrites them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from ggk.cli.app import app
+from ggk.loader import load
+from ggk.review import Outcome, review
+from tests.conftest import PLANS, make_unit
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def assert_golden(name: str, text: str) -> None:
+    """``text`` equals tests/golden/<name> exactly; GGK_UPDATE_GOLDEN=1 writes it instead."""
+    path = GOLDEN / name
+    if os.environ.get("GGK_UPDATE_GOLDEN") == "1":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return
+    assert path.exists(), f"golden file {path} missing: run with GGK_UPDATE_GOLDEN=1"
+    expected = path.read_text(encoding="utf-8")
+    assert text == expected, f"{name} differs from the golden file (GGK_UPDATE_GOLDEN=1 to accept)"
+
+
+# A plan whose every item has a known outcome (see OUTCOME_AFTER / OUTCOME_MIDYEAR).
+PLAN = """\
+format: 1
+unit: t
+year: 2021
+title: 测试县交通运输局2021年政务公开工作要点
+sections:
+  - "no": 一
+    title: 重点领域信息公开
+    items:
+      - id: "1"
+        title: 按期完成的任务
+        lead: [局办公室]
+        deadline: 2021年6月底前
+        status: 已完成
+        completed: 2021-06-20
+        summary: 6月20日完成。
+      - id: "2"
+        title: 逾期完成的任务
+        lead: [局财务室]
+        deadline: {phrase: 2021年3月底前, due: 2021-03-31}
+        status: 已完成
+        completed: 2021-04-10
+      - id: "3"
+        title: 没有完成的任务
+        lead: [办公室]
+        assist: [局政策法规股]
+        deadline: 2021年9月底前
+        status: 进行中
+        log:
+          - {date: 2021-08-02, note: 已起草初稿}
+      - id: "4"
+        title: 取消的任务
+        lead: [局政策法规股]
+        deadline: 2021年10月底前
+        status: 已取消
+        reason: 上级文件已废止
+  - "no": 二
+    title: 政策解读与回应关切
+    items:
+      - id: "5"
+        title: 常态化且有进展
+        lead: [局办公室]
+        status: 进行中
+        log:
+          - {date: 2021-05-01, note: 回应留言12条}
+      - id: "6"
+        title: 常态化没有进展
+        lead: [局政策法规股]
+        deadline: 常态化
+      - id: "7"
+        title: 每季度都落实了
+        lead: [局办公室]
+        deadline: {phrase: 每季度公开一次, every: quarter}
+        status: 进行中
+        log:
+          - {date: 2021-03-15, note: 一季度}
+          - {date: 2021-06-10, note: 二季度}
+          - {date: 2021-09-10, note: 三季度}
+          - {date: 2021-12-10, note: 四季度}
+      - id: "8"
+        title: 第二季度漏了
+        lead: [局财务室]
+        deadline: {phrase: 每季度公开一次, every: quarter}
+        status: 进行中
+        log:
+          - {date: 2021-03-15, note: 一季度}
+          - {date: 2021-07-10, note: 三季度}
+          - {date: 2021-10-10, note: 四季度}
+      - id: "9"
+        title: 一年三次只做了两次
+        lead: [局政策法规股]
+        deadline: {phrase: 每年解读不少于3次, count: 3, per: year}
+        status: 进行中
+        log:
+          - {date: 2021-03-01, note: 第一次}
+          - {date: 2021-05-01, note: 第二次}
+      - id: "10"
+        title: 没有牵头单位但按期完成
+        deadline: 2021年5月底前
+        status: 已完成
+        completed: 2021-05-30
+      - id: "11"
+        title: 时限在下一年
+        lead: [局办公室]
+        deadline: 2022年6月底前
+        status: 进行中
+        log:
+          - {date: 2021-11-01, note: 已启动}
+"""
+
+O = Outcome
+OUTCOME_AFTER = {  # as of 2022-01-15, after the year
+    "1": O.ON_TIME, "2": O.LATE, "3": O.UNFINISHED, "4": O.CANCELLED, "5": O.STANDING, "6": O.STANDING,
+    "7": O.ON_TIME, "8": O.UNFINISHED, "9": O.UNFINISHED, "10": O.ON_TIME, "11": O.NOT_DUE,
+}  # fmt: skip
+OUTCOME_MIDYEAR = OUTCOME_AFTER | {"3": O.NOT_DUE, "7": O.NOT_DUE, "8": O.NOT_DUE, "9": O.NOT_DUE}
+
+
+@pytest.fixture
+def fixture_root(tmp_path: Path) -> Path:
+    make_unit(tmp_path, PLAN)
+    return tmp_path
+
+
+def _review(root: Path, year: int, today: str, units=()):
+    ws = load([root])
+    return review(ws, year, dt.date.fromisoformat(today), units)
+
+
+def _counts(p) -> dict[str, int]:
+    return {o.value: n for o, n in p.total.counts.items()}
+
+
+def test_every_outcome_after_the_year(fixture_root):
+    p = _review(fixture_root, 2021, "2022-01-15").plans[0]
+    assert {ri.item.id: ri.outcome for ri in p.items} == OUTCOME_AFTER
+    assert _counts(p) == {"按期完成": 3, "逾期完成": 1, "未完成": 3, "未到期": 1, "已取消": 1, "常态化": 2}
+    by_id = {ri.item.id: ri for ri in p.items}
+    assert by_id["2"].late_days == 10
+    assert by_id["3"].late_days == (dt.date(2022, 1, 15) - dt.date(2021, 9, 30)).days
+    assert by_id["5"].progress and not by_id["6"].progress
+    assert [ri.item.id for ri in p.standing_without_progress] == ["6"]
+
+
+def test_midyear_nothing_is_unfinished_that_is_not_yet_due(fixture_root):
+    p = _review(fixture_root, 2021, "2021-06-30").plans[0]
+    assert {ri.item.id: ri.outcome for ri in p.items} == OUTCOME_MIDYEAR
+    assert p.rectification == []
+
+
+def test_key_items_come_first(fixture_root):
+    """（十五）：重点核查有明确责任主体和时限要求的工作任务 — those come first."""
+    p = _review(fixture_root, 2021, "2022-01-15").plans[0]
+    ids = [ri.item.id for ri in p.items]
+    assert ids == ["1", "2", "3", "4", "7", "8", "9", "11", "5", "6", "10"]
+    assert p.key_count == 8
+
+
+def test_duties_periods_and_counts(fixture_root):
+    p = _review(fixture_root, 2021, "2022-01-15").plans[0]
+    duties = {ri.item.id: ri.duties for ri in p.duties}
+    assert sorted(duties) == ["7", "8", "9"]
+    assert (duties["7"][0].met, duties["7"][0].required, duties["7"][0].missed) == (4, 4, [])
+    assert (duties["8"][0].met, duties["8"][0].required, duties["8"][0].missed) == (3, 4, ["第2季度"])
+    assert (duties["9"][0].met, duties["9"][0].required, duties["9"][0].missed) == (2, 3, ["2021年"])
+    assert p.duty_totals() == (11, 9, 2)
+
+
+def test_per_department_and_section(fixture_root):
+    p = _review(fixture_root, 2021, "2022-01-15").plans[0]
+    depts = {g.label: g for g in p.depts}
+    # aliases fold into the canonical name (办公室 -> 局办公室); no lead -> its own row
+    assert list(depts) == ["局办公室", "局政策法规股", "局财务室", "（未指定牵头单位）"]
+    assert depts["局办公室"].counts[O.ON_TIME] == 2 and depts["局办公室"].counts[O.UNFINISHED] == 1
+    assert depts["局办公室"].total == 5
+    assert depts["局财务室"].counts[O.LATE] == 1 and depts["局财务室"].counts[O.UNFINISHED] == 1
+    assert sum(g.total for g in p.depts) == p.total.total == 11
+    sections = {g.label: g.total for g in p.sections}
+    assert sections == {"一、重点领域信息公开": 4, "二、政策解读与回应关切": 7}
+    assert p.total.assessed == 7 and p.total.done == 4
+
+
+def test_rectification_list(fixture_root):
+    p = _review(fixture_root, 2021, "2022-01-15").plans[0]
+    fix = p.rectification
+    assert [ri.item.id for ri in fix] == ["8", "3", "9"]  # most days late first: 8 missed the 2nd quarter
+    assert fix[1].leads == ["局办公室"] and fix[1].last_log.note == "已起草初稿"
+
+
+def test_review_md_golden_fixture(runner, fixture_root):
+    res = runner.invoke(app, ["--plans", str(fixture_root), "--as-of", "2022-01-15", "review", "2021"])
+    assert res.exit_code == 0, res.output
+    assert_golden("review_fixture_2022-01-15.md", res.stdout)
+
+
+# --------------------------------------------------------------------------- the example unit
+
+EXAMPLE_COUNTS = {
+    "2026-11-21": {"按期完成": 3, "逾期完成": 1, "未完成": 6, "未到期": 4, "已取消": 1, "常态化": 3},
+    "2026-12-31": {"按期完成": 3, "逾期完成": 1, "未完成": 8, "未到期": 2, "已取消": 1, "常态化": 3},
+}
+
+
+@pytest.mark.parametrize("today", sorted(EXAMPLE_COUNTS))
+def test_example_unit_counts(today):
+    p = _review(PLANS, 2026, today, ["example"]).plans[0]
+    assert _counts(p) == EXAMPLE_COUNTS[today]
+    outcome = {ri.item.id: ri.outcome.value for ri in p.items}
+    assert outcome["3"] == "逾期完成"  # 预决算: done 15 days late
+    assert outcome["10"] == "已取消"
+    assert outcome["2"] == "未完成"  # the third quarter was missed
+    assert {outcome[i] for i in ("5", "8", "15")} == {"常态化"}
+    if today == "2026-11-21":
+        assert outcome["12"] == "未到期" and outcome["14"] == "未到期"
+    else:
+        assert outcome["12"] == "未完成" and outcome["14"] == "未完成"
+        # the fourth quarter ends today: not missed yet
+        assert outcome["16"] == "未到期"
+
+
+def test_example_rectification_and_departments():
+    p = _review(PLANS, 2026, "2026-11-21", ["example"]).plans[0]
+    assert [(ri.item.id, ri.late_days) for ri in p.rectification] == [
+        ("11", 235), ("18", 144), ("2", 52), ("4", 39), ("9", 21), ("6", 4),
+    ]  # fmt: skip
+    office = next(g for g in p.depts if g.label == "局办公室")
+    assert office.total == 9 and office.counts[O.UNFINISHED] == 3
+
+
+@pytest.mark.parametrize("today", sorted(EXAMPLE_COUNTS))
+def test_example_review_md_golden(runner, today):
+    res = runner.invoke(app, ["--plans", str(PLANS), "--as-of", today, "review", "2026", "--unit", "example"])
+    assert res.exit_code == 0, res.output
+    assert_golden(f"review_example_{today}.md", res.stdout)
+
+
+def test_review_json(runner):
+    res = runner.invoke(app, ["--plans", str(PLANS), "--as-of", "2026-11-21", "review", "2026", "-u", "example", "-f", "json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    plan = data["plans"][0]
+    assert plan["total"]["outcomes"] == EXAMPLE_COUNTS["2026-11-21"]
+    assert [r["id"] for r in plan["rectification"]] == ["11", "18", "2", "4", "9", "6"]
+    assert plan["rectification"][2]["last_progress"]["date"] == "2026-10-09"
+
+
+def test_review_docx(runner, tmp_path):
+    from docx import Document
+
+    out = tmp_path / "回头看.docx"
+    res = runner.invoke(app, ["--plans", str(PLANS), "--as-of", "2026-11-21", "review", "2026", "-u", "example", "-f", "docx", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    doc = Document(str(out))
+    texts = [p.text for p in doc.paragraphs]
+    assert texts[0] == "示例县交通运输局2026年政务公开工作要点落实情况“回头看”"
+    assert "二、整改清单" in texts
+    fix = doc.tables[0]
+    assert [c.text for c in fix.rows[0].cells] == ["序号", "编号", "工作任务", "牵头单位", "时限", "逾期天数", "最近进展"]
+    assert [c.text for c in fix.rows[1].cells][:3] == ["1", "11", "更新政府信息公开指南和目录"]
+    assert len(fix.rows) == 7
+
+
+def test_review_errors(runner, tmp_path):
+    base = ["--plans", str(PLANS), "--as-of", "2026-11-21", "review"]
+    res = runner.invoke(app, [*base, "2026", "-u", "example", "-f", "docx"])
+    assert res.exit_code == 2 and "-o" in res.output
+    res = runner.invoke(app, [*base, "2031"])
+    assert res.exit_code == 2 and "没有 2031 年度的计划" in res.output
+    res = runner.invoke(app, [*base, "2026", "-u", "nowhere"])
+    assert res.exit_code == 2 and "没有单位「nowhere」" in res.output
+    out = tmp_path / "x.docx"
+    res = runner.invoke(app, [*base, "2031", "-f", "docx", "-o", str(out)])
+    assert res.exit_code == 2 and not out.exists()
