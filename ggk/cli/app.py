@@ -66,6 +66,15 @@ app.command("review")(review_cmd.review)
 app.command("report")(report_cmd.report)
 app.command("notice")(notice_cmd.notice)
 
+from ggk.cli import edit_cmds  # noqa: E402
+
+app.command("assign")(edit_cmds.assign)
+app.command("update")(edit_cmds.update)
+app.command("done")(edit_cmds.done)
+app.command("note")(edit_cmds.note)
+app.command("postpone")(edit_cmds.postpone)
+app.command("summary")(edit_cmds.summary)
+
 
 def main() -> None:
     app(prog_name="ggk")

@@ -1,0 +1,307 @@
+"""The editing commands: ``ggk assign``, ``update``, ``done``, ``note``, ``postpone``, ``summary``.
+
+Each parses its options, builds one operation of ``ggk.edits`` and hands it to
+``ggk.edits.apply`` (one locked, validated, minimal edit per file).  Exit codes: 0 written (or
+dry run shown), 1 the edit would make the plan invalid / the file cannot be read (nothing
+written), 2 usage errors, unknown departments, a file changed meanwhile, I/O errors."""
+
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from ggk.cli.common import AsOfOpt, PlansOpt, handle_errors, parse_date, settings
+
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", "-n", help="只显示将要做的修改（统一 diff 格式），不写文件")]
+DateOpt = Annotated[Optional[str], typer.Option("--date", help="日期（YYYY-MM-DD）；默认为“今天”（--as-of）", show_default=False)]
+ByOpt = Annotated[Optional[str], typer.Option("--by", help="报送单位或人（已登记的部门名或别名会写成规范名称）", show_default=False)]
+EvidenceOpt = Annotated[Optional[str], typer.Option("--evidence", help="佐证：公开网址、文号等", show_default=False)]
+NoteOpt = Annotated[Optional[str], typer.Option("--note", help="进展说明", show_default=False)]
+RefArg = Annotated[str, typer.Argument(help="条目引用：单位/年度/编号（如 example/2026/9），不会混淆时可简写", show_default=False)]
+
+
+def _names(values: Optional[list[str]]) -> list[str]:
+    from ggk.edits import split_names
+
+    return [n for v in values or [] for n in split_names(v)]
+
+
+def _registry(ws: Any, unit: str) -> Any:
+    from ggk.registry import Registry
+
+    return Registry(ws.unit(unit))
+
+
+def _report(results: list[Any], dry_run: bool) -> None:
+    """Print what happened; exit 1 when an edit was refused because of problems in the data."""
+    refused = False
+    for r in results:
+        if r.refused:
+            refused = True
+            typer.echo(f"未修改 {r.path}：{'修改后文件将有以下问题' if r.before != r.after else '文件有以下问题，ggk 不改写它'}", err=True)
+            for d in r.errors:
+                typer.echo(f"{d.path}:{d.line}:{d.col}: {d.severity.label}[{d.code}] {d.message}", err=True)
+                if d.hint:
+                    typer.echo(f"    提示：{d.hint}", err=True)
+            continue
+        if dry_run:
+            typer.echo(r.diff if r.diff else f"{r.path}：没有需要修改的内容", nl=not r.diff)
+            for line in r.value or []:
+                typer.echo(f"（预演）{line}", err=True)
+        elif r.written:
+            typer.echo(f"已写入 {r.path}")
+            for line in r.value or []:
+                typer.echo(f"  {line}")
+        else:
+            typer.echo(f"{r.path}：没有变化")
+            for line in r.value or []:
+                typer.echo(f"  {line}")
+        for d in r.diagnostics:
+            typer.echo(f"注意：{d.path}:{d.line}:{d.col}: {d.severity.label}[{d.code}] {d.message}", err=True)
+    if refused:
+        raise typer.Exit(1)
+
+
+def _run(ctx: typer.Context, plans: Any, as_of: Any, refs: list[str], make_op: Any, dry_run: bool) -> None:
+    from ggk import edits
+
+    s = settings(ctx, plans, as_of)
+    ws, targets = edits.open_targets(s.plans, refs, s.today)
+    op = make_op(ws, s.today)
+    _report(edits.apply(targets, op, dry_run=dry_run, today=s.today), dry_run)
+
+
+@handle_errors
+def assign(
+    ctx: typer.Context,
+    refs: Annotated[Optional[list[str]], typer.Argument(help="一个或多个条目引用（单位/年度/编号）", show_default=False)] = None,
+    lead: Annotated[Optional[list[str]], typer.Option("--lead", help="牵头单位（替换原有的；可多次给出，或用顿号、逗号分隔）", show_default=False)] = None,
+    assist: Annotated[Optional[list[str]], typer.Option("--assist", help="配合单位（替换原有的）", show_default=False)] = None,
+    add_lead: Annotated[Optional[list[str]], typer.Option("--add-lead", help="增加牵头单位", show_default=False)] = None,
+    add_assist: Annotated[Optional[list[str]], typer.Option("--add-assist", help="增加配合单位", show_default=False)] = None,
+    remove: Annotated[Optional[list[str]], typer.Option("--remove", help="去掉这个单位（牵头或配合）", show_default=False)] = None,
+    unit: Annotated[Optional[str], typer.Option("--unit", "-u", help="与 --resolve 一起用：单位代号", show_default=False)] = None,
+    resolve: Annotated[bool, typer.Option("--resolve", help="把该单位各计划中的部门别名统一改为名册中的规范名称，并列出无法识别的名称")] = False,
+    dry_run: DryRunOpt = False,
+    plans: PlansOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """交办/分解：指定或调整条目的牵头单位和配合单位。
+
+    部门名称按单位名册解析（可用别名，写入规范名称）；未登记的名称会被拒绝并提示相近的名称（退出码 2）。
+    `ggk assign --unit 单位 --resolve` 把该单位各计划中的部门名称统一改为规范名称（导入后使用），
+    有无法识别的名称时退出码为 1。
+    """
+    from ggk import edits
+    from ggk.diagnostics import GgkError
+
+    if resolve:
+        if refs or lead or assist or add_lead or add_assist or remove:
+            raise GgkError("--resolve 不能与条目引用或 --lead/--assist 等一起使用")
+        if not unit:
+            raise GgkError("--resolve 需要 --unit 单位代号")
+        _resolve_unit(ctx, plans, as_of, unit, dry_run)
+        return
+    if not refs:
+        raise GgkError("请给出条目引用，如 ggk assign example/2026/9 --lead 局办公室")
+    if lead is None and assist is None and not (add_lead or add_assist or remove):
+        raise GgkError("请至少给出 --lead、--assist、--add-lead、--add-assist 或 --remove 之一")
+
+    def make_op(ws: Any, today: Any) -> Any:
+        cache: dict[str, Any] = {}
+
+        def names(t: Any, values: Optional[list[str]]) -> Optional[list[str]]:
+            if values is None:
+                return None
+            reg = cache.setdefault(t.unit, _registry(ws, t.unit))
+            if not reg:
+                raise GgkError(f"单位 {t.unit} 没有单位文件（unit.yaml），无法核对部门名称")
+            return edits.resolve_departments(reg, _names(values))
+
+        def op(doc: Any, t: Any) -> str:
+            return edits.assign(
+                doc, t.item_id,
+                lead=names(t, lead), assist=names(t, assist),
+                add_lead=names(t, add_lead) or [], add_assist=names(t, add_assist) or [],
+                remove=names(t, remove) or [],
+            )
+
+        return op
+
+    _run(ctx, plans, as_of, refs, make_op, dry_run)
+
+
+def _resolve_unit(ctx: typer.Context, plans: Any, as_of: Any, unit: str, dry_run: bool) -> None:
+    from ggk import edits
+    from ggk.diagnostics import GgkError
+    from ggk.loader import load
+    from ggk.store import edit_plan
+
+    s = settings(ctx, plans, as_of)
+    ws = load(s.plans)
+    reg = _registry(ws, unit)
+    if not reg:
+        raise GgkError(f"找不到单位 {unit} 的单位文件（unit.yaml）", "用 ggk status --by unit 查看单位代号")
+    entries = [e for e in ws.plans if e.plan.unit == unit]
+    if not entries:
+        raise GgkError(f"单位 {unit} 没有计划文件")
+    results = []
+    unresolved: list[tuple[str, Any]] = []
+    for e in entries:
+        r = edit_plan(e.path, lambda doc: edits.resolve_names(doc, reg), dry_run=dry_run, today=s.today)
+        if r.value is not None:
+            changes, missing = r.value
+            r.value = changes
+            unresolved += [(f"{unit}/{e.plan.year}", m) for m in missing]
+        results.append(r)
+    _report(results, dry_run)
+    if unresolved:
+        typer.echo(f"无法识别的部门名称 {len(unresolved)} 处（请在 unit.yaml 中登记，或改正计划中的写法）：", err=True)
+        for plan, m in unresolved:
+            hint = f"（是不是「{'」「'.join(m.suggestions)}」？）" if m.suggestions else ""
+            typer.echo(f"  {plan}/{m.item_id}：「{m.name}」{hint}", err=True)
+        raise typer.Exit(1)
+
+
+@handle_errors
+def update(
+    ctx: typer.Context,
+    ref: RefArg,
+    status: Annotated[str, typer.Option("--status", "-s", help="新状态：未启动/进行中/已完成/已取消（或 todo/doing/done/cancelled）", show_default=False)],
+    note: NoteOpt = None,
+    by: ByOpt = None,
+    evidence: EvidenceOpt = None,
+    date: DateOpt = None,
+    reason: Annotated[Optional[str], typer.Option("--reason", help="取消原因（状态为 已取消 时必填）", show_default=False)] = None,
+    dry_run: DryRunOpt = False,
+    plans: PlansOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """报送进展并改变状态：追加一条带日期的进展记录，修改状态。
+
+    改为 已完成 时记录完成日期（completed）；改为 已取消 时须用 --reason 写明原因。
+    """
+    from ggk import edits
+    from ggk.diagnostics import GgkError
+    from ggk.model import parse_status
+
+    try:
+        st = parse_status(status)
+    except ValueError as exc:
+        raise GgkError(str(exc)) from None
+
+    def make_op(ws: Any, today: Any) -> Any:
+        when = parse_date(date, "--date") if date else today
+        return lambda doc, t: edits.set_status(
+            doc, t.item_id, st, date=when, note=note, by=edits.canonical_by(_registry(ws, t.unit), by), evidence=evidence, reason=reason
+        )
+
+    _run(ctx, plans, as_of, [ref], make_op, dry_run)
+
+
+@handle_errors
+def done(
+    ctx: typer.Context,
+    ref: RefArg,
+    date: DateOpt = None,
+    evidence: EvidenceOpt = None,
+    note: NoteOpt = None,
+    by: ByOpt = None,
+    dry_run: DryRunOpt = False,
+    plans: PlansOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """标记条目已完成：状态改为 已完成，记录完成日期（默认今天）和一条进展记录。"""
+    from ggk import edits
+    from ggk.model import Status
+
+    def make_op(ws: Any, today: Any) -> Any:
+        when = parse_date(date, "--date") if date else today
+        return lambda doc, t: edits.set_status(
+            doc, t.item_id, Status.DONE, date=when, note=note, by=edits.canonical_by(_registry(ws, t.unit), by), evidence=evidence
+        )
+
+    _run(ctx, plans, as_of, [ref], make_op, dry_run)
+
+
+@handle_errors
+def note(
+    ctx: typer.Context,
+    ref: RefArg,
+    text: Annotated[str, typer.Argument(help="进展说明（做了什么）", show_default=False)],
+    by: ByOpt = None,
+    evidence: EvidenceOpt = None,
+    date: DateOpt = None,
+    event: Annotated[Optional[str], typer.Option("--event", help="工作日时限任务：触发事件的日期（如行政决定日期）", show_default=False)] = None,
+    done_: Annotated[Optional[str], typer.Option("--done", help="工作日时限任务：该事件的公开（完成）日期", show_default=False)] = None,
+    no_count: Annotated[bool, typer.Option("--no-count", help="不计入周期/计次任务（如提醒、准备工作）")] = False,
+    dry_run: DryRunOpt = False,
+    plans: PlansOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """记录一条进展（不改变状态）：日期、报送单位、内容、佐证；工作日时限任务可登记事件和公开日期。"""
+    from ggk import edits
+
+    def make_op(ws: Any, today: Any) -> Any:
+        when = parse_date(date, "--date") if date else today
+        ev = parse_date(event, "--event") if event else None
+        dn = parse_date(done_, "--done") if done_ else None
+        return lambda doc, t: edits.note(
+            doc, t.item_id, text, date=when, by=edits.canonical_by(_registry(ws, t.unit), by), evidence=evidence,
+            event=ev, done=dn, counts=False if no_count else None,
+        )
+
+    _run(ctx, plans, as_of, [ref], make_op, dry_run)
+
+
+@handle_errors
+def postpone(
+    ctx: typer.Context,
+    ref: RefArg,
+    to: Annotated[str, typer.Option("--to", help="新的截止日期（YYYY-MM-DD）", show_default=False)],
+    reason: Annotated[str, typer.Option("--reason", help="延期原因", show_default=False)],
+    by: Annotated[Optional[str], typer.Option("--by", help="批准延期的领导或单位", show_default=False)] = None,
+    date: Annotated[Optional[str], typer.Option("--date", help="延期决定的日期；默认今天", show_default=False)] = None,
+    dry_run: DryRunOpt = False,
+    plans: PlansOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """延期：设置新的截止日期，原时限连同日期、原因记入条目的 history（ggk show 显示两者）。"""
+    from ggk import edits
+
+    new_due = parse_date(to, "--to")
+
+    def make_op(ws: Any, today: Any) -> Any:
+        when = parse_date(date, "--date") if date else today
+        return lambda doc, t: edits.postpone(
+            doc, t.item_id, to=new_due, reason=reason, date=when, by=edits.canonical_by(_registry(ws, t.unit), by), year=t.year
+        )
+
+    _run(ctx, plans, as_of, [ref], make_op, dry_run)
+
+
+@handle_errors
+def summary(
+    ctx: typer.Context,
+    ref: RefArg,
+    text: Annotated[Optional[str], typer.Argument(help="落实情况全文", show_default=False)] = None,
+    from_file: Annotated[Optional[Path], typer.Option("--from-file", help="从文本文件（UTF-8）读取落实情况", show_default=False)] = None,
+    dry_run: DryRunOpt = False,
+    plans: PlansOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """写入条目的落实情况（summary，用于年度报告），替换原有内容。"""
+    from ggk import edits
+    from ggk.diagnostics import GgkError
+
+    if (text is None) == (from_file is None):
+        raise GgkError("请给出落实情况文字，或用 --from-file 指定文件（二者选一）")
+    if from_file is not None:
+        try:
+            body = from_file.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise GgkError(f"无法读取 {from_file}：{getattr(exc, 'strerror', None) or exc}") from None
+    else:
+        body = text or ""
+
+    _run(ctx, plans, as_of, [ref], lambda ws, today: (lambda doc, t: edits.set_summary(doc, t.item_id, body)), dry_run)
