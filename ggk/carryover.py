@@ -229,13 +229,13 @@ def apply(plan: CarryPlan, today: dt.date) -> list[Path]:
                 raise GgkError(f"{t.path} 已存在，未覆盖", "重新运行 ggk review --carry-over")
             emit.write_atomic(t.path, text)
         else:
-            _append_items(t.path, [c.item for c in t.carries])
+            _append_items(t.path, [c.item for c in t.carries], today)
         written.append(t.path)
     by_source: dict[Path, list[Carry]] = {}
     for c in plan.carries:
         by_source.setdefault(c.source_path, []).append(c)
     for path, carries in by_source.items():
-        _annotate_sources(path, carries)
+        _annotate_sources(path, carries, today)
         written.append(path)
     return written
 
@@ -243,9 +243,55 @@ def apply(plan: CarryPlan, today: dt.date) -> list[Path]:
 # --------------------------------------------------------------------------- edits through ggk.store
 
 
-def _append_items(path: Path, items: list[dict[str, Any]]) -> None:
-    raise NotImplementedError
+def _edit(path: Path, fn: Any, today: dt.date) -> None:
+    from ggk.store import edit_plan
+
+    result = edit_plan(path, fn, today=today)
+    if result.refused:
+        first = result.errors[0]
+        raise GgkError(
+            f"结转未写入 {path}：{first.message}" + (f"（另有 {len(result.errors) - 1} 个问题）" if len(result.errors) > 1 else ""),
+            first.hint or "先运行 ggk check 修正该文件",
+        )
 
 
-def _annotate_sources(path: Path, carries: list[Carry]) -> None:
-    raise NotImplementedError
+def _append_items(path: Path, items: list[dict[str, Any]], today: dt.date) -> None:
+    """Append the carried items to the section 上年度结转任务 of an existing plan (created at the end
+    of the plan if it has none), keeping every other byte of the file."""
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    from ggk.edits import append_item, block_list, block_map, set_key, styled_item
+
+    def styled(item: dict[str, Any]) -> Any:
+        out = styled_item(item)
+        out["id"] = DoubleQuotedScalarString(item["id"])  # ids are quoted in house style: id: "2026-11"
+        return out
+
+    def fn(doc: Any) -> None:
+        sections = doc.get("sections")
+        if isinstance(sections, list):
+            for i, sec in enumerate(sections):
+                if isinstance(sec, dict) and sec.get("title") == CARRY_SECTION:
+                    for item in items:
+                        append_item(doc, (i,), styled(item))
+                    return
+        section = block_map({"title": CARRY_SECTION, "items": block_list(styled(it) for it in items)})
+        if isinstance(sections, list) and sections:
+            sections.append(section)
+        else:  # no sections yet (``sections: []`` of a new plan): the whole value is replaced
+            set_key(doc, "sections", block_list([section]), tuple(Plan.model_fields))
+
+    _edit(path, fn, today)
+
+
+def _annotate_sources(path: Path, carries: list[Carry], today: dt.date) -> None:
+    """Each source item: ``carried_to`` and a log entry saying where it went."""
+    from ggk.edits import add_log, find_item, set_key
+
+    def fn(doc: Any) -> None:
+        for c in carries:
+            item = find_item(doc, c.source_id)
+            set_key(item, "carried_to", c.target)
+            add_log(doc, c.source_id, date=c.source_log["date"], note=c.source_log["note"], counts=False)
+
+    _edit(path, fn, today)

@@ -287,3 +287,99 @@ def test_review_errors(runner, tmp_path):
     out = tmp_path / "x.docx"
     res = runner.invoke(app, [*base, "2031", "-f", "docx", "-o", str(out)])
     assert res.exit_code == 2 and not out.exists()
+
+
+# --------------------------------------------------------------------------- carry-over (结转)
+
+
+def _check_errors(runner, root: Path, as_of: str) -> list[tuple[str, str]]:
+    res = runner.invoke(app, ["--plans", str(root), "--as-of", as_of, "check", "-f", "json"])
+    assert res.exit_code in (0, 1), res.output
+    return sorted((d["code"], d["message"]) for d in json.loads(res.stdout)["diagnostics"])
+
+
+def _carry(runner, root: Path, *extra: str, as_of: str = "2027-01-15", year: str = "2026", unit: str = "example"):
+    res = runner.invoke(app, ["--plans", str(root), "--as-of", as_of, "review", year, "-u", unit, "--carry-over", *extra])
+    assert res.exit_code == 0, res.output
+    return res
+
+
+def test_carry_over_creates_next_plan_and_is_idempotent(runner, plans_copy):
+    before = _check_errors(runner, plans_copy, "2027-01-15")
+    source = plans_copy / "example" / "2026.yaml"
+    original = source.read_text(encoding="utf-8")
+    res = _carry(runner, plans_copy)
+    assert "新建" in res.stderr and "10 条" in res.stderr
+    target = plans_copy / "example" / "2027.yaml"
+    ws = load([plans_copy])
+    plan = next(e.plan for e in ws.plans if e.plan.unit == "example" and e.plan.year == 2027)
+    assert plan.title == "示例县交通运输局2027年政务公开工作要点" and plan.example
+    items = {it.id: it for _l, _c, it in plan.iter_items()}
+    assert sorted(items, key=lambda i: int(i.split("-")[1])) == [f"2026-{n}" for n in (2, 4, 6, 9, 11, 12, 14, 16, 17, 18)]
+    assert items["2026-11"].carried_from == "example/2026/11"
+    assert items["2026-11"].deadline[0].due == dt.date(2027, 6, 30)  # default: 次年6月底前
+    assert items["2026-2"].deadline[0].every == "quarter"  # a recurring duty keeps its rule
+    assert items["2026-11"].log[0].date == dt.date(2027, 1, 15) and not items["2026-11"].log[0].counts
+    # the source: carried_to plus a log entry on each carried item, nothing else changed
+    src = next(e.plan for e in ws.plans if e.plan.unit == "example" and e.plan.year == 2026)
+    carried = {it.id: it for _l, _c, it in src.iter_items() if it.carried_to}
+    assert carried["11"].carried_to == "example/2027/2026-11"
+    assert "结转至2027年计划" in (carried["11"].log[-1].note or "")
+    assert len(carried) == 10
+    new_text = source.read_text(encoding="utf-8")
+    kept = [ln for ln in new_text.splitlines() if ln in set(original.splitlines())]
+    assert len(set(kept)) == len(set(original.splitlines()))  # every original line (comments too) is still there
+    assert "# 提醒不是一次公开，不计入季度" in new_text
+    assert _check_errors(runner, plans_copy, "2027-01-15") == before  # ggk check stays clean
+    # twice: nothing added twice, files byte-identical
+    snapshot = {p: p.read_bytes() for p in (source, target)}
+    res = _carry(runner, plans_copy)
+    assert res.stderr.count("跳过") == 10
+    assert {p: p.read_bytes() for p in (source, target)} == snapshot
+
+
+def test_carry_over_appends_to_an_existing_plan_keeping_its_bytes(runner, tmp_path):
+    make_unit(tmp_path, PLAN)
+    existing = (
+        "# 2022年要点（已印发）\n"
+        "format: 1\nunit: t\nyear: 2022\ntitle: 测试县交通运输局2022年政务公开工作要点\n"
+        "sections:\n"
+        "  - \"no\": 一\n    title: 重点领域信息公开\n    items:\n"
+        "      - id: \"1\"   # 第一项\n        title: 新的任务\n        lead: [局办公室]\n        deadline: 2022年9月底前\n"
+        "# 文件结束\n"
+    )
+    target = tmp_path / "t" / "2022.yaml"
+    target.write_text(existing, encoding="utf-8")
+    before = _check_errors(runner, tmp_path, "2022-01-15")
+    res = _carry(runner, tmp_path, "--deadline", "2022年3月底前", as_of="2022-01-15", year="2021", unit="t")
+    assert "追加到" in res.stderr and "3 条" in res.stderr
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith(existing.split("# 文件结束")[0])  # the old text is untouched
+    assert "# 文件结束" in text and "# 第一项" in text
+    assert '      - id: "2021-3"\n' in text and "  - title: 上年度结转任务\n" in text  # house style, block mappings
+    plan = next(e.plan for e in load([tmp_path]).plans if e.plan.year == 2022)
+    assert [s.title for s in plan.sections] == ["重点领域信息公开", "上年度结转任务"]
+    carried = plan.sections[1].items
+    assert [it.id for it in carried] == ["2021-3", "2021-8", "2021-9"]
+    assert all(it.deadline[0].phrase == "2022年3月底前" and it.deadline[0].due == dt.date(2022, 3, 31) for it in carried)
+    assert carried[0].status.value == "进行中" and carried[0].assist == ["局政策法规股"]
+    assert _check_errors(runner, tmp_path, "2022-01-15") == before
+    # a second run (a different deadline, even) adds nothing
+    snapshot = target.read_bytes()
+    _carry(runner, tmp_path, "--deadline", "2022年4月底前", as_of="2022-01-15", year="2021", unit="t")
+    assert target.read_bytes() == snapshot
+    # and once the section exists, a newly unfinished item joins it
+    src = tmp_path / "t" / "2021.yaml"
+    src.write_text(src.read_text(encoding="utf-8").replace("title: 时限在下一年\n        lead: [局办公室]\n        deadline: 2022年6月底前",
+                                                           "title: 时限在下一年\n        lead: [局办公室]\n        deadline: 2021年12月20日前"), encoding="utf-8")
+    _carry(runner, tmp_path, as_of="2022-01-15", year="2021", unit="t")
+    plan = next(e.plan for e in load([tmp_path]).plans if e.plan.year == 2022)
+    assert [it.id for it in plan.sections[1].items] == ["2021-3", "2021-8", "2021-9", "2021-11"]
+
+
+def test_carry_over_rejects_a_deadline_it_cannot_read(runner, plans_copy):
+    res = runner.invoke(app, ["--plans", str(plans_copy), "--as-of", "2027-01-15", "review", "2026", "-u", "example", "--carry-over", "--deadline", "尽快"])
+    assert res.exit_code == 2 and "无法理解新时限「尽快」" in res.output
+    assert not (plans_copy / "example" / "2027.yaml").exists()
+    res = runner.invoke(app, ["--plans", str(plans_copy), "--as-of", "2027-01-15", "review", "2026", "--deadline", "2027-06-30"])
+    assert res.exit_code == 2 and "--carry-over" in res.output
