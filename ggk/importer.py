@@ -423,6 +423,9 @@ class _Parser:
                 self.skip(para, "标题前的文字")
             elif found and re.match(r"^(?:根据|按照|依据|依照|为(?:了)?(?:深入)?(?:贯彻|落实))", t) and re.search(r"制定[^。]*。?$", t):
                 self.skip(para, "制定依据（已取出）")
+            elif _is_headlike(t) and PREAMBLE_TITLE.match(_bare(t)):
+                self.preamble.append(para.text.strip())
+                self.skip(para, "前言标题（存入 preamble）")
             elif _is_headlike(t):
                 self.skip(para, "非任务标题")
             else:
@@ -611,7 +614,22 @@ class _Parser:
         return root, meta
 
     def _gap_depth(self, i, kinds, depth_of, next_num_at, last_num) -> float | None:  # noqa: ANN001
-        """Depth at which the unnumbered heading at ``i`` stands for a missing number."""
+        """Depth at which the unnumbered heading at ``i`` stands for a missing number.
+
+        Two unnumbered headings in a row (“公开主要内容” / “推进…改革工作公开”): the first is
+        the parent of the second, one level up, even when the document stops before the
+        next numbered heading of that level would show the gap.
+        """
+        paras = self.paras
+        j = i + 1
+        if j < len(paras) and parse_marker(norm(paras[j].text)) is None and _is_headlike(norm(paras[j].text)):
+            if is_note_paragraph(paras[j].text) is None:
+                below = self._gap_depth_one(j, kinds, depth_of, next_num_at, last_num)
+                if below is not None and below >= 1:
+                    return below - 1
+        return self._gap_depth_one(i, kinds, depth_of, next_num_at, last_num)
+
+    def _gap_depth_one(self, i, kinds, depth_of, next_num_at, last_num) -> float | None:  # noqa: ANN001
         for kind in kinds:
             depth = float(depth_of[kind])
             nxt = next_num_at(i, depth)

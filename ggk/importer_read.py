@@ -303,6 +303,12 @@ def _ends_terminal(text: str) -> bool:
     return bool(t) and t[-1] in TERMINAL + "：\"'"
 
 
+def _ends_sentence(text: str) -> bool:
+    """Ends a sentence; a closing bracket or quote at the end of a line does not."""
+    t = norm(text).rstrip()
+    return bool(t) and t[-1] in "。！？；…：!?"
+
+
 def _has_inner_punct(text: str) -> bool:
     return any(ch in norm(text) for ch in "，。；、")
 
@@ -355,33 +361,68 @@ def paragraphs(lines: list[tuple[str, int]]) -> tuple[list[Para], bool, list[Par
     # a one-paragraph-per-line copy has long lines that end with a full stop.
     hard = 20 <= width <= 180 and len(long_rows) >= 5 and len(open_long) >= 0.3 * len(long_rows)
 
+    start_indent = _first_line_indent(rows, width) if hard else None
     out: list[Para] = []
     cur: Para | None = None
     last_line = ""  # last physical line of cur
     last_indent = 0
     blanks = 0
+    paged = False
+    page_lines = {p.line for p in pages}
     for text, indent, lineno in rows:
         if not text:
             blanks += 1
+            paged = paged or lineno in page_lines
             continue
-        if cur is not None and _continues(cur.text, last_line, last_indent, text, indent, blanks, hard, width):
+        # A page number with the blank lines around it is one page break.
+        gap = min(blanks, 1) if paged else blanks
+        if cur is not None and _continues(cur.text, last_line, last_indent, text, indent, gap, hard, width, start_indent):
             cur.text = _join(cur.text, text)
         else:
             if cur is not None:
                 out.append(cur)
             cur = Para(text, lineno, indent)
-        last_line, last_indent, blanks = text, indent, 0
+        last_line, last_indent, blanks, paged = text, indent, 0, False
     if cur is not None:
         out.append(cur)
     return out, hard, pages
 
 
+def _first_line_indent(rows: list[tuple[str, int, int]], width: int) -> int | None:
+    """The indent of first lines when a PDF copy indents them more than continuation lines."""
+    starts: dict[int, int] = {}
+    conts: dict[int, int] = {}
+    prev: tuple[str, int, int] | None = None
+    for row in rows:
+        if row[0] and prev is not None:
+            if not prev[0] or _ends_terminal(prev[0]):
+                starts[row[1]] = starts.get(row[1], 0) + 1
+            elif display_width(prev[0]) >= 0.85 * width:
+                conts[row[1]] = conts.get(row[1], 0) + 1
+        prev = row
+    if not starts or not conts:
+        return None
+    start = max(starts, key=lambda k: starts[k])
+    cont = max(conts, key=lambda k: conts[k])
+    return start if start > cont else None
+
+
 def _continues(
-    para: str, last: str, last_indent: int, nxt: str, indent: int, blanks: int, hard: bool, width: int
+    para: str,
+    last: str,
+    last_indent: int,
+    nxt: str,
+    indent: int,
+    blanks: int,
+    hard: bool,
+    width: int,
+    start_indent: int | None = None,
 ) -> bool:
     """Does the physical line ``nxt`` continue the paragraph ``para``?"""
     if starts_with_marker(nxt):
         return False
+    if start_indent is not None and indent >= start_indent and not blanks and _open_brackets(para) <= 0:
+        return False  # indented like a first line: a new paragraph
     if _open_brackets(para) > 0:
         # A parenthetical cut by a page break (“按职责\n\n分工负责）”) belongs together.
         return blanks <= 3
@@ -400,7 +441,7 @@ def _continues(
             long_line = w >= 0.9 * width or (long_line and _has_inner_punct(last))
     else:
         long_line = len(last) >= 40 and _has_inner_punct(last)
-    if not _ends_terminal(last):
+    if not _ends_sentence(last):
         # A heading is short and has no punctuation inside; a body line that stops
         # mid-sentence is continued on the next line (or after a page break).
         if _NOTE_START.match(nxt):
