@@ -79,7 +79,7 @@ def parse_deadline(text: str, year: int) -> Any:
             return dt.date.fromisoformat("-".join(f"{int(p):02d}" if i else p for i, p in enumerate(text.split("-"))))
         except ValueError:
             raise GgkError(f"新时限「{text}」不是有效日期", "写作 YYYY-MM-DD，或原文式的表述，如 2027年6月底前") from None
-    rule = deadlines.resolve(Deadline(phrase=text), year)
+    rule = deadlines.resolve(Deadline.model_validate({"phrase": text}), year)
     if rule is None:
         raise GgkError(f"无法理解新时限「{text}」", "写作日期（2027-06-30）或表述（2027年6月底前、每季度公开一次、常态化）")
     if rule.kind is DeadlineKind.ONCE and rule.due is not None:

@@ -168,7 +168,8 @@ def classify(row: Row, today: dt.date) -> ReviewItem:
     - otherwise an item with a deadline past (a date, a missed period or count, a working-day
       limit exceeded — the ledger's red light) is 未完成;
     - an item whose duties are all met once the plan year is over is 按期完成 (a quarterly duty is
-      seldom marked 已完成); anything else has no deadline passed yet: 未到期.
+      seldom marked 已完成) — or 常态化 if no obligation ever arose (a working-day limit whose event
+      was never logged); anything else has no deadline passed yet: 未到期.
     """
     item, timing = row.item, row.timing
     duties = [Duty.of(s) for s in timing.states if s.rule.kind in DUTY_KINDS]
@@ -188,7 +189,10 @@ def classify(row: Row, today: dt.date) -> ReviewItem:
     elif timing.overdue_days is not None:
         out.outcome, out.late_days = Outcome.UNFINISHED, timing.overdue_days
     elif timing.due_in is None and today > dt.date(row.year, 12, 31):
-        out.outcome = Outcome.ON_TIME
+        # A duty met in every period is done.  One whose event never came (no 行政决定 logged for
+        # "决定之日起7个工作日内") proved nothing either way: it is reviewed as standing work.
+        arose = any(d.required for d in duties)
+        out.outcome = Outcome.ON_TIME if arose else Outcome.STANDING
     else:
         out.due_in = timing.due_in
     return out

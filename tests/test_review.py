@@ -124,12 +124,12 @@ sections:
           - {date: 2021-11-01, note: 已启动}
 """
 
-O = Outcome
+OC = Outcome
 OUTCOME_AFTER = {  # as of 2022-01-15, after the year
-    "1": O.ON_TIME, "2": O.LATE, "3": O.UNFINISHED, "4": O.CANCELLED, "5": O.STANDING, "6": O.STANDING,
-    "7": O.ON_TIME, "8": O.UNFINISHED, "9": O.UNFINISHED, "10": O.ON_TIME, "11": O.NOT_DUE,
+    "1": OC.ON_TIME, "2": OC.LATE, "3": OC.UNFINISHED, "4": OC.CANCELLED, "5": OC.STANDING, "6": OC.STANDING,
+    "7": OC.ON_TIME, "8": OC.UNFINISHED, "9": OC.UNFINISHED, "10": OC.ON_TIME, "11": OC.NOT_DUE,
 }  # fmt: skip
-OUTCOME_MIDYEAR = OUTCOME_AFTER | {"3": O.NOT_DUE, "7": O.NOT_DUE, "8": O.NOT_DUE, "9": O.NOT_DUE}
+OUTCOME_MIDYEAR = OUTCOME_AFTER | {"3": OC.NOT_DUE, "7": OC.NOT_DUE, "8": OC.NOT_DUE, "9": OC.NOT_DUE}
 
 
 @pytest.fixture
@@ -187,9 +187,9 @@ def test_per_department_and_section(fixture_root):
     depts = {g.label: g for g in p.depts}
     # aliases fold into the canonical name (办公室 -> 局办公室); no lead -> its own row
     assert list(depts) == ["局办公室", "局政策法规股", "局财务室", "（未指定牵头单位）"]
-    assert depts["局办公室"].counts[O.ON_TIME] == 2 and depts["局办公室"].counts[O.UNFINISHED] == 1
+    assert depts["局办公室"].counts[OC.ON_TIME] == 2 and depts["局办公室"].counts[OC.UNFINISHED] == 1
     assert depts["局办公室"].total == 5
-    assert depts["局财务室"].counts[O.LATE] == 1 and depts["局财务室"].counts[O.UNFINISHED] == 1
+    assert depts["局财务室"].counts[OC.LATE] == 1 and depts["局财务室"].counts[OC.UNFINISHED] == 1
     assert sum(g.total for g in p.depts) == p.total.total == 11
     sections = {g.label: g.total for g in p.sections}
     assert sections == {"一、重点领域信息公开": 4, "二、政策解读与回应关切": 7}
@@ -201,6 +201,42 @@ def test_rectification_list(fixture_root):
     fix = p.rectification
     assert [ri.item.id for ri in fix] == ["8", "3", "9"]  # most days late first: 8 missed the 2nd quarter
     assert fix[1].leads == ["局办公室"] and fix[1].last_log.note == "已起草初稿"
+
+
+def test_working_day_duty_events(tmp_path):
+    """A working-day limit is met per event; with no event logged, nothing was proved: 常态化."""
+    make_unit(tmp_path, """\
+        format: 1
+        unit: t
+        year: 2021
+        title: 测试
+        sections:
+          - title: 一
+            items:
+              - id: "1"
+                title: 决定后7个工作日内公开，无事件
+                lead: [局办公室]
+                deadline: {phrase: 行政决定之日起7个工作日内, workdays: 7, after: 行政决定}
+              - id: "2"
+                title: 决定后7个工作日内公开，都按时
+                lead: [局办公室]
+                deadline: {phrase: 行政决定之日起7个工作日内, workdays: 7, after: 行政决定}
+                status: 进行中
+                log:
+                  - {date: 2021-03-05, note: 已公开, event: 2021-03-01, done: 2021-03-05}
+              - id: "3"
+                title: 决定后7个工作日内公开，有一件未公开
+                lead: [局办公室]
+                deadline: {phrase: 行政决定之日起7个工作日内, workdays: 7, after: 行政决定}
+                status: 进行中
+                log:
+                  - {date: 2021-03-05, note: 已公开, event: 2021-03-01, done: 2021-03-05}
+                  - {date: 2021-11-01, note: 待公开, event: 2021-11-01}
+        """)
+    p = _review(tmp_path, 2021, "2022-01-15").plans[0]
+    got = {ri.item.id: (ri.outcome, [(d.met, d.required) for d in ri.duties]) for ri in p.items}
+    assert got == {"1": (OC.STANDING, [(0, 0)]), "2": (OC.ON_TIME, [(1, 1)]), "3": (OC.UNFINISHED, [(1, 2)])}
+    assert _review(tmp_path, 2021, "2021-06-30").plans[0].items[0].outcome is OC.NOT_DUE
 
 
 def test_review_md_golden_fixture(runner, fixture_root):
@@ -240,7 +276,7 @@ def test_example_rectification_and_departments():
         ("11", 235), ("18", 144), ("2", 52), ("4", 39), ("9", 21), ("6", 4),
     ]  # fmt: skip
     office = next(g for g in p.depts if g.label == "局办公室")
-    assert office.total == 9 and office.counts[O.UNFINISHED] == 3
+    assert office.total == 9 and office.counts[OC.UNFINISHED] == 3
 
 
 @pytest.mark.parametrize("today", sorted(EXAMPLE_COUNTS))
