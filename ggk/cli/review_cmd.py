@@ -46,6 +46,8 @@ def review(
     if carry_over:
         from ggk.carryover import apply, plan_carry_over
 
+        if s.today.year <= year:
+            typer.echo(f"注意：截至 {s.today} {year} 年度尚未结束，只结转已经逾期未完成的任务", err=True)
         plan = plan_carry_over(session.ws, report, s.today, deadline)
         apply(plan, s.today)
         for t in plan.targets:
