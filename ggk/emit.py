@@ -125,7 +125,7 @@ def _literal(text: str, indent: str) -> str | None:
         chomp = "" if len(text) - len(stripped) == 1 else "+"
         body = stripped if chomp == "" else text[:-1]
     lines = body.split("\n")
-    indicator = "2" if lines[0].startswith(" ") or (not lines[0] and any(l.startswith(" ") for l in lines)) else ""
+    indicator = "2" if lines[0].startswith(" ") or (not lines[0] and any(ln.startswith(" ") for ln in lines)) else ""
     out = [f"|{indicator}{chomp}"]
     for line in lines:
         out.append(f"{indent}{line}" if line else "")
@@ -226,7 +226,7 @@ def _plain(data: Any) -> Any:
         return {str(k): _plain(v) for k, v in data.items()}
     if isinstance(data, (list, tuple)):
         return [_plain(v) for v in data]
-    if hasattr(data, "value") and isinstance(getattr(data, "value"), str) and not isinstance(data, str):
+    if hasattr(data, "value") and isinstance(data.value, str) and not isinstance(data, str):
         return data.value
     return data
 
@@ -281,7 +281,7 @@ def _first_difference(a: Any, b: Any, path: str = "") -> str:
             if a.get(k) != b.get(k):
                 return _first_difference(a.get(k), b.get(k), f"{path}.{k}")
     if isinstance(a, list) and isinstance(b, list):
-        for i, (x, y) in enumerate(zip(a, b)):
+        for i, (x, y) in enumerate(zip(a, b, strict=False)):
             if x != y:
                 return _first_difference(x, y, f"{path}[{i}]")
         if len(a) != len(b):

@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ggk.importer_read import Para, Source, cn_numeral, norm, read_document, starts_with_marker
+from ggk.importer_read import Para, Source, cn_numeral, norm, read_document
 from ggk.importer_units import (
+    TIME_CLAUSE,
     Responsibility,
     is_group,
     is_note_paragraph,
@@ -31,6 +32,7 @@ from ggk.importer_units import (
 )
 from ggk.model import FORMAT_VERSION, Deadline, Plan, Unit
 
+_extract_deadlines: Any
 try:  # ggk.deadlines.extract is written in parallel; without it, phrases are only reported.
     from ggk.deadlines import extract as _extract_deadlines
 except ImportError:  # pragma: no cover - depends on the state of ggk.deadlines
@@ -447,7 +449,7 @@ class _Parser:
         paras = self.paras
         marks = [parse_marker(norm(p.text)) for p in paras]
         notes = [is_note_paragraph(p.text) if marks[i] is None else None for i, p in enumerate(paras)]
-        kinds = sorted({m[0] for m in marks if m}, key=_RANK.get)
+        kinds = sorted({m[0] for m in marks if m}, key=lambda k: _RANK[k])
         depth_of = {k: i for i, k in enumerate(kinds)}
 
         first_num = next((i for i, m in enumerate(marks) if m), len(paras))
@@ -461,12 +463,13 @@ class _Parser:
 
         def next_num_at(i: int, depth: float) -> int | None:
             for j in range(i + 1, len(paras)):
-                if marks[j]:
-                    d = depth_of[marks[j][0]]
+                mark_j = marks[j]
+                if mark_j is not None:
+                    d = depth_of[mark_j[0]]
                     if d < depth:
                         return None
                     if d == depth:
-                        return marks[j][1]
+                        return mark_j[1]
             return None
 
         root = _Section(line=0, depth=-1, title="")
@@ -531,10 +534,11 @@ class _Parser:
                 rest_text, resp = split_note(rest)
                 nxt = next((j for j in range(i + 1, len(paras)) if notes[j] is None), None)
                 body = _has_body(norm(rest_text))
+                next_mark = marks[nxt] if nxt is not None else None
                 if nxt is None:
                     has_children = False
-                elif marks[nxt] is not None:
-                    has_children = depth_of[marks[nxt][0]] > depth
+                elif next_mark is not None:
+                    has_children = depth_of[next_mark[0]] > depth
                 else:
                     # Unnumbered items under a numbered heading (the heading may carry their note).
                     has_children = not body and _item_like(norm(paras[nxt].text))
@@ -739,7 +743,7 @@ def _labels(children: list[Any], top: bool) -> list[str]:
     """Id labels of one sibling group: printed numbers, or positions where they fail."""
     numbers = [c.number if c.printed is not None else None for c in children]
     labels: list[str] = []
-    for pos, (child, num) in enumerate(zip(children, numbers, strict=True), start=1):
+    for pos, num in enumerate(numbers, start=1):
         value = num if num is not None and numbers.count(num) == 1 else pos
         labels.append(cn_numeral(value) if top else str(value))
     if len(set(labels)) < len(labels):
@@ -858,8 +862,7 @@ def import_source(
     entries = _assign_ids(root)
     if not entries:
         raise NoItemsFound(
-            f"在 {source.path.name} 中没有找到任务条目（没有带编号的条目，也没有标题下的任务段落）。"
-            "请确认这是一份工作要点或实施方案。"
+            f"在 {source.path.name} 中没有找到任务条目（没有带编号的条目，也没有标题下的任务段落）。请确认这是一份工作要点或实施方案。"
         )
     if doc_year is None:
         raise YearMissing("无法从文件标题或文号中确定年度，请用 --year 指定（如 --year 2021）。")
@@ -943,6 +946,7 @@ def import_source(
         if data is None:  # items of a document without any heading
             data = sec_data([_Section(line=0, depth=0, title="正文")])
             chain = order[-1:]
+        assert data is not None
         resp = _effective_resp(chain, item)
         if resp is not None and resp is not item.resp:
             sec = next(sec for sec in reversed(chain) if sec.resp is resp)
@@ -953,7 +957,10 @@ def import_source(
         entry["assist"] = resolve(resp.assist, item_id, line, resp.note) if resp is not None else []
         if resp is None or resp.empty:
             report.no_responsible.append(ItemRef(item_id, item.line, _excerpt(item.title, 20)))
-        rules, unparsed = extract_deadlines(item.text, doc_year)
+        timed = item.text
+        if item.resp is not None and TIME_CLAUSE.search(norm(item.resp.note)):
+            timed += f"（{item.resp.note}）"  # “X负责，2021年底前完成”: the time is in the note
+        rules, unparsed = extract_deadlines(timed, doc_year)
         if rules:
             entry["deadline"] = [deadline_data(d) for d in rules]
             if len(entry["deadline"]) == 1:
@@ -1093,6 +1100,7 @@ class ImportJob:
 class UsageFailure(ImportFailure):
     def __init__(self, message: str, hint: str | None = None) -> None:
         super().__init__(message, exit_code=2, hint=hint)
+
 
 _UNIT_CODE = re.compile(r"^[^./\\\s_][^/\\\s]*$")
 

@@ -102,7 +102,7 @@ def decode(data: bytes) -> tuple[str, str, bool]:
 
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*")
 _MD_QUOTE = re.compile(r"^\s*(?:>\s*)+")
-_MD_BULLET = re.compile(r"^(\s*)[-*+•·]\s+")
+_MD_BULLET = re.compile(r"^(\s*)(?:[-*+•·]\s+|[●■◆▲►◇□○]\s*)")
 _MD_EMPH = re.compile(r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|])")
 _MD_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
@@ -125,6 +125,72 @@ def clean_web_line(line: str) -> str:
     line = _MD_EMPH.sub("", line)
     line = _MD_ESCAPE.sub(r"\1", line)
     return line
+
+
+# --------------------------------------------------------------------------- tables
+
+#: Column headings of a task table (任务分解表): role -> pattern; first match wins.
+_COLUMNS = [
+    ("no", re.compile(r"^(?:序号|编号|序)$")),
+    ("lead", re.compile(r"牵头|责任单位|责任部门|责任处室|责任科室|责任股室|主责|负责单位|负责部门|责任主体|承办")),
+    ("assist", re.compile(r"配合|协办|参与|协助")),
+    ("time", re.compile(r"时限|完成时间|时间|期限|进度安排")),
+    ("category", re.compile(r"类别|分类|板块|领域|方面|项目类别")),
+    ("task", re.compile(r"任务|内容|事项|措施|要点|工作")),
+]
+
+
+def table_lines(rows: list[list[str]]) -> list[str] | None:
+    """The rows of a task table as the paragraphs a plan would print, or None.
+
+    “序号 | 工作任务 | 牵头单位 | 配合单位 | 完成时限” becomes “1、任务。完成时限：…（X牵头，Y配合）”,
+    so the rest of the import reads it like any numbered item with its note.
+    """
+    header_row = 0
+    for header_row, header in enumerate(rows[:2]):  # noqa: B007 - used after the loop
+        roles: dict[str, int] = {}
+        for col, cell in enumerate(header):
+            name = re.sub(r"\s+", "", cell)
+            for role, pattern in _COLUMNS:
+                if role not in roles and pattern.search(name):
+                    roles[role] = col
+                    break
+        if "task" in roles and ("lead" in roles or "assist" in roles):
+            break
+    else:
+        return None
+    out: list[str] = []
+    last_category = None
+    for row in rows[header_row + 1 :]:
+        cells = [re.sub(r"\s*\n\s*", "、", c.strip()) for c in row]
+
+        def get(role: str, cells: list[str] = cells) -> str:
+            col = roles.get(role)
+            return cells[col].strip() if col is not None and col < len(cells) else ""
+
+        if cells and len(set(c for c in cells if c)) == 1:  # a merged row across the table: a heading
+            out.append(next(c for c in cells if c))
+            continue
+        category = get("category")
+        if category and category != last_category:
+            out.append(category)
+            last_category = category
+        task = get("task")
+        if not task:
+            continue
+        number = get("no")
+        text = (f"{number}、" if re.fullmatch(r"\d{1,3}", number) else "") + task
+        time = get("time")
+        if time:
+            text += ("" if text.endswith(("。", "；")) else "。") + f"完成时限：{time}。"
+        lead, assist = get("lead"), get("assist")
+        parts = [f"{lead}牵头" if assist else f"{lead}负责"] if lead else []
+        if assist:
+            parts.append(f"{assist}配合")
+        if parts:
+            text += "（" + "，".join(parts) + "）"
+        out.append(text)
+    return out
 
 
 # --------------------------------------------------------------------------- docx
@@ -170,7 +236,7 @@ class _DocxNumbering:
         except Exception:  # no numbering part: nothing to render
             return
         ns = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
-        w = "{%s}" % ns["w"]
+        w = "{" + ns["w"] + "}"
         abstract: dict[str, dict[int, tuple[str, str, int]]] = {}
         for absnum in numbering.findall("w:abstractNum", ns):
             levels: dict[int, tuple[str, str, int]] = {}
@@ -257,11 +323,18 @@ def _docx_lines(path: Path) -> list[tuple[str, int]]:
             out.append(("", counter))
         elif tag == "tbl":
             table = Table(block, document)
-            for row in table.rows:
+            grid = [[cell.text for cell in row.cells] for row in table.rows]
+            first = counter + 1
+            as_items = table_lines(grid)
+            if as_items is not None:
+                for k, line in enumerate(as_items):
+                    out += [(line, first + k), ("", first + k)]
+                counter += len(grid)
+                continue
+            for row in grid:
                 counter += 1
                 cells: list[str] = []
-                for cell in row.cells:
-                    value = cell.text.strip()
+                for value in (c.strip() for c in row):
                     if value and (not cells or cells[-1] != value):  # merged cells repeat
                         cells.append(value)
                 out.append(("  ".join(cells), counter))
@@ -333,7 +406,9 @@ def _percentile(values: list[int], q: float) -> int:
     return values[min(len(values) - 1, int(q * (len(values) - 1) + 0.5))]
 
 
-_PAGE_NUMBER = re.compile(r"^(?:[-—–－_]+\s*\d{1,3}\s*[-—–－_]+|第\s*\d{1,3}\s*页(?:\s*[，,/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})$")
+_PAGE_NUMBER = re.compile(
+    r"^(?:[-—–－_]+\s*\d{1,3}\s*[-—–－_]+|第\s*\d{1,3}\s*页(?:\s*[，,/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})$"
+)
 
 
 def paragraphs(lines: list[tuple[str, int]]) -> tuple[list[Para], bool, list[Para]]:
@@ -452,6 +527,31 @@ def _continues(
     return False
 
 
+def _web_tables(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Markdown/pipe tables of task lists -> item paragraphs (see ``table_lines``)."""
+    out: list[tuple[str, int]] = []
+    i = 0
+    while i < len(lines):
+        if lines[i][0].count("|") < 2:
+            out.append(lines[i])
+            i += 1
+            continue
+        j = i
+        while j < len(lines) and lines[j][0].count("|") >= 2:
+            j += 1
+        block = [ln for ln in lines[i:j] if not _MD_TABLE_SEP.match(ln[0])]
+        rows = [[c.strip() for c in ln[0].strip().strip("|").split("|")] for ln in block]
+        converted = table_lines(rows) if len(rows) >= 2 else None
+        if converted is None:
+            out += lines[i:j]
+        else:
+            start = block[0][1] + 1
+            for k, line in enumerate(converted):
+                out += [(line, start + k), ("", start + k)]
+        i = j
+    return out
+
+
 def read_document(path: Path) -> Source:
     """Read a .txt/.md/.docx document into paragraphs."""
     path = Path(path)
@@ -478,6 +578,6 @@ def read_document(path: Path) -> Source:
         raise DocumentError(f"{path.name} 不是文本文件")
     text, encoding, detected = decode(data)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n")
-    lines = [(clean_web_line(line), i) for i, line in enumerate(text.split("\n"), start=1)]
-    paras, hard, pages = paragraphs(lines)
+    lines = _web_tables([(line, i) for i, line in enumerate(text.split("\n"), start=1)])
+    paras, hard, pages = paragraphs([(clean_web_line(line), i) for line, i in lines])
     return Source(path, paras, encoding, detected, "行", hard, pages)

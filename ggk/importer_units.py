@@ -30,9 +30,7 @@ GROUP = re.compile(r"各|相关|有关|所属|下属|直属单位|其他")
 _QUANT = re.compile(r"(各相关|各有关|各|相关|有关)(?=[^各相关有]*$)")
 _BARE = {"单位", "部门", "处室", "股室", "科室", "站所", "企业", "直属单位", "事业单位", "县区", "乡镇", "市州"}
 
-_LABEL = re.compile(
-    r"(?P<role>责任|牵头|主责|主办|配合|协办|协助|参与|实施)(?:单位|部门|处室|股室|科室|主体)\s*[：:]\s*"
-)
+_LABEL = re.compile(r"(?P<role>责任|牵头|主责|主办|配合|协办|协助|参与|实施)(?:单位|部门|处室|股室|科室|主体)\s*[：:]\s*")
 _LEAD_VERB = "牵头"
 _ASSIST_VERB = re.compile(r"(?:配合|协助|参与|协办)$")
 _RESP_VERB = re.compile(
@@ -106,12 +104,27 @@ def looks_like_unit(name: str) -> bool:
 # --------------------------------------------------------------------------- notes
 
 
+TIME_CLAUSE = re.compile(r"\d{4}\s*年|\d+\s*月|年底|年内|年末|季度|每月|每年|常态|长期|持续|时限|完成时间|工作日")
+
+
 def parse_note(text: str) -> Responsibility | None:
-    """Lead/assist of a responsibility note (without brackets); None if it is not one."""
+    """Lead/assist of a responsibility note (without brackets); None if it is not one.
+
+    A time clause inside the note (“X牵头，Y配合；2021年底前完成”) is not a department;
+    it is left out here (the deadline is read from the item's full text).
+    """
     raw = text.strip()
     s = norm(raw).strip().strip("。；，")
-    if not s or _DOC_NO.search(s) or re.search(r"\d{4}年|\d+月", s):
+    if not s or _DOC_NO.search(s):
         return None
+    if TIME_CLAUSE.search(s):
+        kept = [c for c in re.split(r"[；，]", s) if c.strip() and not TIME_CLAUSE.search(c)]
+        if not kept or len(kept) == len(re.split(r"[；，]", s)):
+            return None
+        resp = parse_note("，".join(kept))
+        if resp is not None:
+            resp.note = raw
+        return resp
     if _LABEL.search(s):
         return _parse_labelled(s, raw)
     if not _ANY_VERB.search(s):
@@ -164,11 +177,13 @@ def _parse_labelled(s: str, raw: str) -> Responsibility | None:
     lead: list[str] = []
     assist: list[str] = []
     matches = list(_LABEL.finditer(s))
+    # “牵头单位：X；责任单位：Y”: with a lead named, the responsible units assist.
+    has_lead = any(m.group("role") in ("牵头", "主责", "主办") for m in matches)
     for i, m in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(s)
         names = split_names(s[m.end() : end].strip("；，。 "))
         role = m.group("role")
-        if role in ("配合", "协办", "协助", "参与"):
+        if role in ("配合", "协办", "协助", "参与") or (has_lead and role not in ("牵头", "主责", "主办")):
             assist += names
         else:
             # “责任单位：X（牵头）、Y”: the marked unit leads, the others assist.
@@ -193,9 +208,7 @@ def _dedupe(names: list[str]) -> list[str]:
     return out
 
 
-_TRAILING_LABEL = re.compile(
-    r"(?:^|(?<=[。；！？）]))\s*(?:[（(]\s*)?(?:责任|牵头|主责)(?:单位|部门|处室|股室|科室)\s*[：:].*$"
-)
+_TRAILING_LABEL = re.compile(r"(?:^|(?<=[。；！？）]))\s*(?:[（(]\s*)?(?:责任|牵头|主责)(?:单位|部门|处室|股室|科室)\s*[：:].*$")
 
 
 def split_note(text: str) -> tuple[str, Responsibility | None]:
@@ -225,11 +238,15 @@ def split_note(text: str) -> tuple[str, Responsibility | None]:
             resp = parse_note(text[start + 1 : len(body) - 1])
             if resp is not None:
                 return text[:start].rstrip(), resp
+            # “…（X负责）（2021年底前）”: the note stands just before a time parenthetical.
+            if TIME_CLAUSE.search(body[start:]):
+                inner_text, inner = split_note(text[:start])
+                if inner is not None and not norm(text[len(inner_text) : start]).strip("。 ").count("。"):
+                    return inner_text.rstrip() + text[start : len(body)], inner
     m = _TRAILING_LABEL.search(n[:end])
     if m:
         note = text[m.start() : end].strip()
-        inner = note.strip().lstrip("（(").rstrip("）)。")
-        resp = parse_note(inner)
+        resp = parse_note(note.strip().lstrip("（(").rstrip("）)。"))
         if resp is not None:
             return text[: m.start()].rstrip(), resp
     return text, None

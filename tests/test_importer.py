@@ -465,7 +465,7 @@ def test_emit_house_style_and_round_trip() -> None:
     assert lines[1] == "# 来源：示例.txt"
     assert '  - "no": 一' in lines
     assert '      - id: "15"' in lines
-    assert "        lead: [厅办公室, \"a,b\"]" in lines
+    assert '        lead: [厅办公室, "a,b"]' in lines
     assert "          - {phrase: 每季度公开一次, every: quarter}" in lines
     assert any(line.startswith("        text: |") for line in lines)
     assert yaml.safe_load(text) == data
@@ -597,3 +597,56 @@ def test_cli_finds_the_unit_from_an_existing_registry(tmp_path: Path) -> None:
     result = _run("--plans", str(plans), "import", str(seed("002")))
     assert result.exit_code == 0, result.output
     assert (plans / "jilin-jtt" / "2022.yaml").exists()
+
+
+# --------------------------------------------------------------------------- task tables
+
+
+TABLE_ITEMS = [("1", ["财务科"], ["各科室"]), ("2", ["建设科"], []), ("3", ["法规科"], ["办公室"])]
+
+
+def test_task_table_in_a_web_copy() -> None:
+    plan = import_document(DATA / "task_table.md", unit="x").plan
+    assert items(plan) == TABLE_ITEMS
+    assert [s.title for s in plan.sections] == ["主动公开", "解读回应"]
+    first = plan.sections[0].items[0]
+    assert first.text == "公开年度预决算信息。完成时限：2024年6月底前。"
+    if deadlines_available():
+        assert [d.due for d in first.deadline] == [dt.date(2024, 6, 30)]
+
+
+def test_task_table_in_docx(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("示例区交通运输局2024年政务公开重点工作任务分解表")
+    rows = [
+        ["序号", "类别", "工作任务", "牵头单位", "配合单位", "完成时限"],
+        ["1", "一、主动公开", "公开年度预决算信息", "财务科", "各科室", "2024年6月底前"],
+        ["2", "一、主动公开", "每季度公开重点项目进展", "建设科", "", "每季度"],
+        ["3", "二、解读回应", "做好政策解读", "法规科", "办公室", "文件公开后3个工作日内"],
+    ]
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    path = tmp_path / "table.docx"
+    document.save(str(path))
+    assert items(import_document(path, unit="x").plan) == TABLE_ITEMS
+
+
+def test_note_with_a_time_clause(tmp_path: Path) -> None:
+    doc = tmp_path / "plan.txt"
+    doc.write_text(
+        "示例局2024年政务公开工作要点\n一、主动公开\n（一）公开预算。按规定公开。（局办公室牵头，各股室配合；2024年底前完成）\n"
+        "（二）公开规划。及时公开。（规划股负责）（2024年6月底前）\n",
+        encoding="utf-8",
+    )
+    plan = import_document(doc, unit="x").plan
+    got = [(i.id, i.lead, i.assist, i.text) for _, _, i in plan.iter_items()]
+    assert got == [
+        ("1", ["局办公室"], ["各股室"], "公开预算。按规定公开。"),
+        ("2", ["规划股"], [], "公开规划。及时公开。（2024年6月底前）"),
+    ]
+    if deadlines_available():
+        assert [[d.due for d in i.deadline] for _, _, i in plan.iter_items()] == [[dt.date(2024, 12, 31)], [dt.date(2024, 6, 30)]]

@@ -28,7 +28,9 @@ def import_cmd(
     doc: Annotated[Path, typer.Argument(help="印发的文件：.txt（UTF-8 或 GBK）、.md 网页复制稿或 .docx", show_default=False)],
     unit: Annotated[
         Optional[str],
-        typer.Option("--unit", "-u", help="单位代号（plans/ 下的文件夹名，如 gansu-jtt）；已有名册时按名册规范部门名称", show_default=False),
+        typer.Option(
+            "--unit", "-u", help="单位代号（plans/ 下的文件夹名，如 gansu-jtt）；已有名册时按名册规范部门名称", show_default=False
+        ),
     ] = None,
     year: Annotated[Optional[int], typer.Option("--year", "-y", help="年度；默认取自文件标题或文号", show_default=False)] = None,
     output: Annotated[
