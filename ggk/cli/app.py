@@ -76,5 +76,10 @@ app.command("postpone")(edit_cmds.postpone)
 app.command("summary")(edit_cmds.summary)
 
 
+from ggk.cli import import_cmd  # noqa: E402
+
+app.command("import")(import_cmd.import_cmd)
+
+
 def main() -> None:
     app(prog_name="ggk")
