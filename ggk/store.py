@@ -562,6 +562,19 @@ class Patcher:
         self.lines = source.lines
         self.emit = Emitter(style)
         self.patches: list[Patch] = []
+        self._memo: dict[int, tuple[Any, Any]] = {}
+
+    def same(self, a: Any, b: Any) -> bool:
+        # The documents do not change during the walk: memoise the comparable form by identity.
+        return self._plain(a) == self._plain(b)
+
+    def _plain(self, value: Any) -> Any:
+        key = id(value)
+        hit = self._memo.get(key)
+        if hit is None or hit[0] is not value:
+            hit = (value, plain(value))
+            self._memo[key] = hit
+        return hit[1]
 
     # -- positions
     def last_line(self, node: Any) -> int | None:
@@ -593,12 +606,16 @@ class Patcher:
         raise _CannotPatch(f"unknown node {node!r}")
 
     def after_comments(self, line: int, indent: int) -> int:
-        """Extend ``line`` over the comment lines right after it that are indented deeper than
-        ``indent`` (they belong to what precedes them; shallower ones introduce what follows)."""
+        """Extend ``line`` over the comment lines after it (blank lines between them too) that are
+        indented deeper than ``indent``: they belong to what precedes them, while shallower ones
+        introduce what follows."""
         i = line + 1
         while i < len(self.lines):
             text = self.lines[i]
             stripped = text.lstrip(" ")
+            if not stripped:
+                i += 1
+                continue
             if stripped.startswith("#") and len(text) - len(stripped) > indent:
                 line = i
                 i += 1
@@ -618,7 +635,7 @@ class Patcher:
     def root(self, node: Any, old: Any, new: Any) -> None:
         from ruamel.yaml.nodes import MappingNode
 
-        if same(old, new):
+        if self.same(old, new):
             return
         if not isinstance(node, MappingNode) or node.flow_style or not isinstance(new, Mapping):
             raise _CannotPatch("root")
@@ -628,7 +645,7 @@ class Patcher:
         """Change the value ``node`` (at ``slot``) from ``old`` to ``new``."""
         from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-        if same(old, new):
+        if self.same(old, new):
             return
         snapshot = len(self.patches)
         try:
@@ -636,7 +653,7 @@ class Patcher:
                 self.block_map(node, old, new)
                 return
             if isinstance(node, SequenceNode) and _is_block(node) and isinstance(new, list) and new:
-                self.block_seq(node, old, new)
+                self.block_seq(node, old, new, slot.col)
                 return
             if isinstance(node, SequenceNode) and node.flow_style and isinstance(new, list) and self.source_text(node) is not None:
                 text = self.flow_seq(node, old, new)
@@ -689,7 +706,7 @@ class Patcher:
         parts = []
         for v in new:
             for i, (ov, on) in enumerate(pool):
-                if same(ov, v) and self.source_text(on) is not None:
+                if self.same(ov, v) and self.source_text(on) is not None:
                     parts.append(self.source_text(on))
                     del pool[i]
                     break
@@ -753,14 +770,16 @@ class Patcher:
                 at = self.after_comments(last, col) + 1
                 self.add(at, at, lines)
 
-    def block_seq(self, node: Any, old: list[Any], new: list[Any]) -> None:
+    def block_seq(self, node: Any, old: list[Any], new: list[Any], owner: int) -> None:
         items = node.value
         dash = node.start_mark.column
+        # Comments at the dashes or deeper (but deeper than the owning key) are part of the list.
+        inside = max(dash - 1, owner)
         n_old = len(old)
-        if len(new) >= n_old and all(same(a, b) for a, b in zip(old, new[:n_old])):
+        if len(new) >= n_old and all(self.same(a, b) for a, b in zip(old, new[:n_old])):
             last = self.last_line(items[-1])
             assert last is not None
-            at = self.after_comments(last, dash) + 1
+            at = self.after_comments(last, inside) + 1
             lines: list[str] = []
             for v in new[n_old:]:
                 lines.extend(self.emit.item(v, dash))
@@ -774,7 +793,7 @@ class Patcher:
         keep: list[int] = []
         j = 0
         for i, a in enumerate(old):
-            if j < len(new) and same(a, new[j]):
+            if j < len(new) and self.same(a, new[j]):
                 keep.append(i)
                 j += 1
         if j != len(new) or not new:
@@ -786,7 +805,7 @@ class Patcher:
             last = self.last_line(items[i])
             if last is None:
                 raise _CannotPatch("empty list item")
-            self.add(first, self.after_comments(last, dash) + 1, [])
+            self.add(first, self.after_comments(last, inside) + 1, [])
 
     def key_slot(self, knode: Any, key: Any) -> Slot:
         n = knode.start_mark.line
@@ -875,14 +894,24 @@ def edit_text(text: str, fn: Callable[[Any], Any], *, path: str = "<text>") -> T
         ) from None
     if not verify_outside(source, after, patcher.patches):
         raise PreserveError("修改会波及无关的行，已拒绝写入，文件未改动", "请把问题报告给维护者")
-    # The new text must hold exactly the edited data: nothing lost, nothing reinterpreted.
-    try:
-        check = parse(after, path)
-    except GgkError as exc:
-        raise PreserveError(f"修改后的文本无法解析（{exc.message}），已拒绝写入，文件未改动", "请把问题报告给维护者") from None
-    if not same(check.pristine, parsed.doc):
+    # The new text must hold exactly the edited data: nothing lost, nothing reinterpreted.  It is
+    # read back with PyYAML, the parser of the loader, so this also proves ggk will read it.
+    if not same(_read_back(after.lf_text), parsed.doc):
         raise PreserveError("修改后的文本与预期的数据不一致，已拒绝写入，文件未改动", "请把问题报告给维护者")
     return TextEdit(source, after, value, patcher.patches)
+
+
+def _read_back(text: str) -> Any:
+    import yaml
+
+    try:
+        loader_cls = yaml.CSafeLoader
+    except AttributeError:  # pragma: no cover - depends on the PyYAML build
+        loader_cls = yaml.SafeLoader  # type: ignore[misc]
+    try:
+        return yaml.load(text, Loader=loader_cls)  # noqa: S506 - a safe loader
+    except yaml.YAMLError as exc:
+        raise PreserveError(f"修改后的文本无法解析（{exc}），已拒绝写入，文件未改动", "请把问题报告给维护者") from None
 
 
 # =========================================================================== edit a file
