@@ -296,17 +296,14 @@ def set_status(
     if st is Status.CANCELLED and not reason and not str(item.get("reason") or "").strip():
         raise GgkError("取消条目须写明原因", "加上 --reason 原因")
     if st is old and not (note or evidence or reason):
-        if st is Status.DONE and item.get("completed") != date:
-            item["completed"] = date
-            add_log(doc, item_id, date=date, note=f"更正完成日期为 {date}", by=by)
-            return f"完成日期改为 {date}"
-        raise GgkError(f"条目 {item_id} 的状态已是「{st.value}」", "如要记录进展，用 ggk note")
+        raise GgkError(f"条目 {item_id} 的状态已是「{st.value}」", "如要记录进展，用 ggk note；更正完成日期请直接编辑 completed")
     if st is not old:
         set_key(item, "status", st.value)
     parts = [f"状态 {old.value} → {st.value}" if st is not old else f"状态仍为 {st.value}"]
     if st is Status.DONE:
-        set_key(item, "completed", date)
-        parts.append(f"完成日期 {date}")
+        if st is not old or item.get("completed") is None:  # a note on a done item keeps its date
+            set_key(item, "completed", date)
+            parts.append(f"完成日期 {date}")
     elif "completed" in item:
         del item["completed"]
         parts.append("删除了完成日期")

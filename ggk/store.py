@@ -143,7 +143,7 @@ class Source:
         lines, ends = list(self.lines), list(self.ends)
         newline = self.newline
         ordered = _ordered(patches)
-        for a, b in zip(ordered, ordered[1:]):
+        for a, b in zip(ordered, ordered[1:], strict=False):
             if b.start < a.end:
                 raise _CannotPatch("overlapping changes")
         for p in reversed(ordered):
@@ -776,7 +776,7 @@ class Patcher:
         # Comments at the dashes or deeper (but deeper than the owning key) are part of the list.
         inside = max(dash - 1, owner)
         n_old = len(old)
-        if len(new) >= n_old and all(self.same(a, b) for a, b in zip(old, new[:n_old])):
+        if len(new) >= n_old and all(self.same(a, b) for a, b in zip(old, new[:n_old], strict=True)):
             last = self.last_line(items[-1])
             assert last is not None
             at = self.after_comments(last, inside) + 1

@@ -518,3 +518,24 @@ def test_source_round_trip_is_exact() -> None:
         assert store.Source.from_text(text).text() == text
     with pytest.raises(store.PreserveError):
         store.Source.from_text("a: 1\rb: 2\n")
+
+
+def test_change_that_cannot_be_confined_is_refused(tmp_path: Path) -> None:
+    path = _unit(tmp_path)
+    raw = path.read_bytes()
+
+    def reorder(doc: Any) -> None:  # moving top-level keys around is not an edit ggk makes
+        title = doc.pop("title")
+        doc.insert(0, "title", title)
+
+    with pytest.raises(store.PreserveError):
+        store.edit_plan(path, reorder, today=D)
+    assert path.read_bytes() == raw
+
+
+def test_note_on_a_done_item_keeps_its_completion_date() -> None:
+    after = edit(PLAN, lambda d: edits.set_status(d, "3", Status.DONE, date=D, evidence="https://x.example/2"))
+    item = yaml.safe_load(after)["sections"][0]["items"][2]
+    assert item["completed"] == dt.date(2026, 5, 1) and item["log"] == [{"date": D, "evidence": "https://x.example/2"}]
+    with pytest.raises(GgkError, match="已是"):
+        edit(PLAN, lambda d: edits.set_status(d, "3", Status.DONE, date=D))
