@@ -88,13 +88,15 @@ def registry_duplicates(ctx: Context) -> Iterator[Diagnostic]:
 @check("GGK201")
 def duplicate_ids(ctx: Context) -> Iterator[Diagnostic]:
     for entry in ctx.ws.plans:
-        first: dict[str, int] = {}
+        # Positions only for duplicates: a plan read from the cache has no locator, and finding one
+        # means parsing the file again.
+        first: dict[str, tuple[Any, ...]] = {}
         for loc, _chain, item in entry.plan.iter_items():
             if item.id in first:
-                line = first[item.id]
+                line = ctx.ws.locate(entry.path, (*first[item.id], "id"))[0]
                 yield ctx.diag(entry.path, (*loc, "id"), "GGK201", f"条目编号「{item.id}」重复（第 {line} 行已有）", "编号在一个计划内必须唯一，如 三.2")
             else:
-                first[item.id] = ctx.ws.locate(entry.path, (*loc, "id"))[0]
+                first[item.id] = loc
 
 
 @check("GGK202")

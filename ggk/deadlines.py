@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import calendar as _calendar
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -347,6 +348,7 @@ _STANDING = {"常态化", "长期", "持续", "none", "无", "长期坚持", "�
 _STANDING_RE = re.compile(r"常态化|长期|持续|日常|经常性")
 
 
+@functools.lru_cache(maxsize=4096)  # plans repeat a few dozen phrases thousands of times; callers only read the result
 def _parse_phrase(phrase: str, year: int) -> Deadline | None:
     """The one rule a deadline phrase states (lenient: a bare date counts); None if 0 or 2+."""
     found = {_rule_key(h.deadline): h.deadline for h in _scan(phrase, year, strict=False) if h.deadline}

@@ -21,7 +21,16 @@ from pydantic import BaseModel, ValidationError
 
 from ggk.diagnostics import Diagnostic, GgkError, Severity
 from ggk.model import FORMAT_VERSION, Plan, Unit
-from ggk.yamlio import Locator, read_file
+
+if typing.TYPE_CHECKING:
+    from ggk.yamlio import Locator
+
+
+def read_file(path: str, raw: bytes | None = None) -> Any:
+    # yaml is imported on first parse only: a run served from the cache never needs it.
+    from ggk.yamlio import read_file as read
+
+    return read(path, raw)
 
 UNIT_FILE = "unit.yaml"
 YEAR_FILE = re.compile(r"^(\d{4})\.ya?ml$")
@@ -69,6 +78,9 @@ class Workspace:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)
     files: int = 0
+    #: True when the plans hold only their open items (``ggk.cache.open_cached(subset=True)``, used by
+    #: reports that can only show open items); never edit through such a workspace.
+    subset: bool = False
 
     def unit(self, slug: str) -> Unit | None:
         entry = self.units.get(slug)

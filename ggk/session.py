@@ -33,9 +33,23 @@ class Session:
         return [str(p) for p in self.ws.skipped]
 
 
-def open_workspace(paths: Sequence[Path], today: dt.date, *, use_cache: bool = True) -> Session:
-    ws = load(paths)
-    diags = validate(ws, today)
+def open_workspace(paths: Sequence[Path], today: dt.date, *, use_cache: bool = True, only_open: bool = False) -> Session:
+    """Load ``paths`` (through the parse cache unless ``use_cache`` is false) and check them.
+
+    ``only_open``: the report shows only items that are neither done nor cancelled (overdue, due
+    soon), so the cache may hand out plans that hold only those (``Workspace.subset``); the
+    diagnostics are those of the whole files either way.  Ignored without the cache.
+    """
+    if use_cache:
+        from ggk.cache import open_cached
+
+        ws, diags, _cache = open_cached(paths, today, subset=only_open)
+    else:
+        from ggk.cache import gc_paused
+
+        with gc_paused():
+            ws = load(paths)
+            diags = validate(ws, today)
     calendar = None
     warnings: list[str] = []
     try:

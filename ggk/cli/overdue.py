@@ -38,7 +38,7 @@ def overdue(
     from ggk.session import calendar_warnings, open_workspace
 
     s = settings(ctx, plans, as_of)
-    session = open_workspace(s.plans, s.today, use_cache=s.use_cache)
+    session = open_workspace(s.plans, s.today, use_cache=s.use_cache, only_open=True)  # overdue shows open items only
     filters = Filters(unit or (), year or (), dept or (), (), all_years, overdue=True, due_within=within)
     rows = overdue_rows(select(session.ws, s.today, filters, soon=within or 0, calendar=session.calendar))
     report = ItemsReport(s.today, "逾期条目", rows, grouped=True, within=within, problems=session.problems, skipped=session.skipped, warnings=calendar_warnings(session))

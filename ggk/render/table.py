@@ -7,6 +7,7 @@ text (no escape codes), so it can be pasted into a message or a file.
 from __future__ import annotations
 
 import io
+import re
 from functools import singledispatchmethod
 from typing import Any
 
@@ -68,11 +69,38 @@ def when_text(row: Row) -> Text:
     return Text("")
 
 
+#: Above this many rows a list is printed as aligned plain lines: rich lays out 5,000 rows in seconds,
+#: and nobody reads that many in boxes (see tests/bench/README.md).
+LEAN_ROWS = 300
+_WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
+
+
+def _width(text: str) -> int:
+    return len(text) + len(_WIDE.findall(text))
+
+
+def _fit(text: str, width: int) -> str:
+    """``text`` cut (with …) or padded to ``width`` terminal columns."""
+    w = _width(text)
+    if w > width:
+        out, used = [], 0
+        for ch in text:
+            cw = 2 if _WIDE.match(ch) else 1
+            if used + cw > width - 1:
+                break
+            out.append(ch)
+            used += cw
+        return "".join(out) + "…" + " " * (width - 1 - used)
+    return text + " " * (width - w)
+
+
 class TableRenderer:
     def __init__(self, options: Options):
         self.options = options
 
     def render(self, report: Any) -> str:
+        if isinstance(report, ItemsReport) and len(report.rows) > LEAN_ROWS:
+            return self.lean_items(report)
         buf = io.StringIO()
         console = Console(
             file=buf,
@@ -190,6 +218,50 @@ class TableRenderer:
                 table.add_row(row.ref, row.item.title, deadline_text(row), when_text(row), progress)
             parts.append(table)
         return parts + self.footer(report)
+
+    def lean_items(self, report: ItemsReport) -> str:
+        """A long list as plain aligned lines (one per item, cut to the width), without per-row layout."""
+        width = self.options.width
+        ref_w = min(max(_width(r.ref) for r in report.rows), 28)
+        fixed = ref_w + 24 + 14 + 8  # ref, 时限, 情况, gaps
+        title_w = max(16, (width - fixed) // 2) if report.grouped else max(16, (width - fixed - 20) // 2)
+        rest_w = max(12, width - fixed - title_w)
+        lines: list[str] = []
+
+        def header(cols: list[tuple[str, int]]) -> None:
+            lines.append("  " + "  ".join(_fit(c, w) for c, w in cols).rstrip())
+            lines.append("  " + "-" * (sum(w for _, w in cols) + 2 * (len(cols) - 1)))
+
+        if report.grouped:
+            overdue = sum(1 for r in report.rows if r.overdue_days is not None)
+            head = f"{report.title}（截至 {report.as_of}）：逾期 {overdue} 条"
+            if report.within is not None:
+                head += f"，{report.within} 天内到期 {len(report.rows) - overdue} 条"
+            lines.append(head)
+            for dept, rows in report.groups():
+                lines.append("")
+                lines.append(f"{dept}（{len(rows)} 条）")
+                header([("条目", ref_w), ("标题", title_w), ("时限", 24), ("情况", 14), ("最近进展", rest_w)])
+                for row in rows:
+                    last = row.last_log
+                    progress = f"{last.date} {last.note or ''}".strip() if last else "无进展记录"
+                    cells = [(row.ref, ref_w), (row.item.title, title_w), (deadline_text(row), 24), (when_text(row).plain, 14), (progress, rest_w)]
+                    lines.append("  " + "  ".join(_fit(c, w) for c, w in cells).rstrip())
+        else:
+            lines.append(f"{report.title}（截至 {report.as_of}，共 {len(report.rows)} 条）")
+            lead_w = 20
+            header([("条目", ref_w), ("标题", title_w), ("牵头单位", lead_w), ("时限", 24), ("状态", 6), ("情况", 14)])
+            for row in report.rows:
+                cells = [
+                    (row.ref, ref_w), (row.item.title, title_w), ("、".join(row.item.lead) or "—", lead_w),
+                    (deadline_text(row), 24), (row.item.status.value, 6), (when_text(row).plain, 14),
+                ]
+                lines.append("  " + "  ".join(_fit(c, w) for c, w in cells).rstrip())
+        notes = [t.plain for t in self.footer(report)]
+        if notes:
+            lines.append("")
+            lines.extend(notes)
+        return "\n".join(lines) + "\n"
 
     @parts.register
     def _(self, report: ItemDetail) -> list[Any]:

@@ -1,0 +1,534 @@
+"""The parse cache: one entry per plan or unit file, so that a run over unchanged files neither parses
+YAML nor runs the loader's validation and recovery, nor the per-file checks.
+
+Owns where entries live (``GGK_CACHE_DIR``, else the user cache folder), their binary layout, when an
+entry may be trusted, and ``open_cached`` — the cached equivalent of ``loader.load`` + ``checks.validate``
+that ``ggk.session.open_workspace`` uses.  The cache is an optimisation only: every answer is the one
+``--no-cache`` gives (tests/test_cache.py proves it), and a missing, stale, foreign or corrupt entry is
+re-made from the file, never an error.
+
+Trust.  An entry records the file's path (as shown to the user), size, mtime_ns, ctime_ns, inode and a
+SHA-256 of its bytes, plus ``ggk.__version__``, the plan ``FORMAT_VERSION`` and ``CACHE_FORMAT``.  The
+stat fields are trusted alone only when the file was already older than ``RACY_NS`` when it was read
+(as git does with its index); a file written around the time it was cached — even twice within one
+timestamp tick, at the same size — is re-read and its hash compared.  Entries are written whole to a
+temporary file and renamed (no fsync: a lost entry is only a cache miss; a torn one fails its CRC).
+
+What an entry holds: the file-level diagnostics as values (lines included, so the locator is dropped;
+``Workspace.locate`` re-parses lazily), the validated model as msgpack — once whole and once with only
+the open items (未启动/进行中), which is all that ``overdue`` can show — and the results of the per-file
+checks, keyed by the content hash of the unit file whose registry they used.  Models are rebuilt from the
+stored, already validated data by pydantic-core with the cyclic GC paused; nothing is pickled.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import gc
+import hashlib
+import os
+import struct
+import time
+import zlib
+from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+import msgpack
+
+from ggk import __version__
+from ggk.diagnostics import Diagnostic, Severity
+from ggk.loader import FileResult, PlanEntry, UnitEntry, Workspace, load, load_file
+from ggk.model import FORMAT_VERSION, Plan, Status, Unit
+
+#: Bump when the layout of an entry changes.
+CACHE_FORMAT = 1
+MAGIC = b"GGKC"
+#: A file modified less than this before it was read may change again without its stat changing
+#: (coarse timestamps on FAT, SMB, some NFS servers): such entries are verified by content hash.
+RACY_NS = 2_000_000_000
+KEY = [__version__, FORMAT_VERSION, CACHE_FORMAT]
+
+#: Checks whose findings depend only on one plan file and its unit's registry (cached per file).
+FILE_SCOPED = frozenset({"GGK201", "GGK202", "GGK203", "GGK204", "GGK205", "GGK206", "GGK211", "GGK212", "GGK213"})
+#: Checks that read only plan headers (unit, year, path), the units and the roots: cheap, run every time.
+WORKSPACE_SCOPED = frozenset({"GGK208", "GGK209", "GGK210", "GGK214"})
+#: Depends on the as-of date: run only on the files holding a date after it (the entry knows the latest).
+FUTURE_LOG = "GGK207"
+#: Items that are neither done nor cancelled: the only ones overdue or due-soon reports can show.
+OPEN = (Status.NOT_STARTED.value, Status.IN_PROGRESS.value)
+
+
+def cache_dir() -> Path:
+    """``GGK_CACHE_DIR``, else the user cache folder (``~/.cache/ggk`` on Linux)."""
+    env = os.environ.get("GGK_CACHE_DIR")
+    if env:
+        return Path(env)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("ggk", appauthor=False))
+
+
+def entry_path(root: Path, path: Path) -> Path:
+    digest = hashlib.blake2b(os.path.abspath(path).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+    return root / "files" / digest[:2] / f"{digest}.ggkc"
+
+
+# --------------------------------------------------------------------------- encoding
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.datetime):
+        return msgpack.ExtType(2, value.isoformat().encode())
+    if isinstance(value, dt.date):
+        return msgpack.ExtType(1, struct.pack("<i", value.toordinal()))
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(value, Path):
+        return str(value)
+    raise TypeError(f"cannot cache {type(value).__name__}")
+
+
+def _ext(code: int, data: bytes) -> Any:
+    if code == 1:
+        return dt.date.fromordinal(struct.unpack("<i", data)[0])
+    if code == 2:
+        return dt.datetime.fromisoformat(data.decode())
+    raise ValueError(f"unknown ext {code}")
+
+
+def _pack(value: Any) -> bytes:
+    return msgpack.packb(value, default=_default, use_bin_type=True)
+
+
+def _unpack(data: bytes) -> Any:
+    return msgpack.unpackb(data, ext_hook=_ext, raw=False, strict_map_key=False)
+
+
+def _diag_out(d: Diagnostic) -> list[Any]:
+    return [d.path, d.line, d.col, d.code, d.severity.value, d.message, d.hint, d.fatal, list(d.loc) if d.loc is not None else None]
+
+
+def _diag_in(v: list[Any]) -> Diagnostic:
+    return Diagnostic(v[0], v[1], v[2], v[3], Severity(v[4]), v[5], v[6], v[7], tuple(v[8]) if v[8] is not None else None)
+
+
+def _open_only(data: dict[str, Any]) -> dict[str, Any]:
+    """The plan's data with only the open items (sections kept, so headings and order stay)."""
+
+    def sections(secs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        out = []
+        for sec in secs:
+            sec = dict(sec)
+            if "items" in sec:
+                sec["items"] = [it for it in sec["items"] if it.get("status", Status.NOT_STARTED.value) in OPEN]
+            if "sections" in sec:
+                sec["sections"] = sections(sec["sections"])
+            out.append(sec)
+        return out
+
+    out = dict(data)
+    if "sections" in out:
+        out["sections"] = sections(out["sections"])
+    return out
+
+
+def _latest_date(plan: Plan) -> int:
+    """The latest progress or completion date in the plan (for the as-of-date check), as an ordinal."""
+    best = 0
+    for _loc, _chain, item in plan.iter_items():
+        if item.completed:
+            best = max(best, item.completed.toordinal())
+        for e in item.log:
+            best = max(best, e.date.toordinal())
+    return best
+
+
+# --------------------------------------------------------------------------- entries
+
+
+@dataclass
+class Entry:
+    """One cache entry: a small header (always read) and named blobs (read on demand)."""
+
+    path: Path  # the entry file
+    header: dict[str, Any]
+    blobs: dict[str, bytes | None] = field(default_factory=dict)  # None: on disk, not read yet
+    dirty: bool = False
+
+    def meta(self, key: str, default: Any = None) -> Any:
+        return self.header["meta"].get(key, default)
+
+    def blob(self, name: str) -> bytes | None:
+        if self.blobs.get(name) is None:
+            spec = next((b for b in self.header["blobs"] if b[0] == name), None)
+            if spec is None:
+                return None
+            _name, offset, length, crc = spec
+            with open(self.path, "rb") as fh:
+                fh.seek(offset)
+                data = fh.read(length)
+            if len(data) != length or zlib.crc32(data) != crc:
+                raise ValueError("corrupt cache blob")
+            self.blobs[name] = data
+        return self.blobs[name]
+
+
+def read_entry(path: Path) -> Entry | None:
+    """The entry at ``path``, or None when there is none or it cannot be used (corrupt, other version)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+            if len(head) != 8 or head[:4] != MAGIC:
+                return None
+            (n,) = struct.unpack("<I", head[4:])
+            raw = fh.read(n)
+        if len(raw) != n:
+            return None
+        header = _unpack(raw)
+        if not isinstance(header, dict) or header.get("key") != KEY:
+            return None
+        return Entry(path, header)
+    except (OSError, ValueError, TypeError, struct.error, msgpack.UnpackException, RecursionError):
+        return None
+
+
+def write_entry(entry: Entry) -> None:
+    """Write the entry whole (temp file + rename); failures are ignored: the cache is optional."""
+    try:
+        names = list(entry.blobs)
+        blobs = [entry.blob(n) or b"" for n in names]
+        # The header holds the blob offsets, which depend on the header's own length: settle it twice.
+        header = dict(entry.header)
+        specs = [[n, 0, len(b), zlib.crc32(b)] for n, b in zip(names, blobs, strict=True)]
+        for _ in range(3):
+            header["blobs"] = specs
+            raw = _pack(header)
+            offset = 8 + len(raw)
+            new = []
+            for spec in specs:
+                new.append([spec[0], offset, spec[2], spec[3]])
+                offset += spec[2]
+            if new == specs:
+                break
+            specs = new
+        header["blobs"] = specs
+        raw = _pack(header)
+        entry.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = entry.path.with_name(f".{entry.path.name}.{os.getpid()}.{time.monotonic_ns()}.tmp")
+        try:
+            with open(tmp, "wb") as fh:
+                fh.write(MAGIC + struct.pack("<I", len(raw)) + raw + b"".join(blobs))
+            os.replace(tmp, entry.path)
+        finally:
+            if tmp.exists():
+                tmp.unlink()
+        entry.header = header
+        entry.dirty = False
+    except (OSError, ValueError, TypeError):
+        pass
+
+
+def _stat_key(st: os.stat_result) -> list[int]:
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+# --------------------------------------------------------------------------- the cache
+
+
+@dataclass
+class FileState:
+    """What the cache knows about one file of this run."""
+
+    path: Path
+    kind: str  # "plan" or "unit"
+    entry: Entry | None = None
+    result: FileResult | None = None  # set when the file was parsed in this run
+    hash: bytes = b""
+
+
+class Cache:
+    """The entries of one run.  ``subset=True``: plans hold only their open items (see ``open_cached``)."""
+
+    def __init__(self, root: Path | None = None, *, subset: bool = False) -> None:
+        self.root = root or cache_dir()
+        self.subset = subset
+        self.files: dict[str, FileState] = {}
+        #: unit files of this run by folder (``Workspace.units`` keys); loader.load reads them first
+        self.units: dict[str, tuple[UnitEntry, FileState]] = {}
+        self.hits = 0
+        self.misses = 0
+
+    # -- one file (the ``loader`` hook of ``ggk.loader.load``)
+
+    def load_file(self, path: Path, kind: type[Plan] | type[Unit]) -> FileResult:
+        state = FileState(path, "plan" if kind is Plan else "unit")
+        self.files[str(path)] = state
+        epath = entry_path(self.root, path)
+        entry = read_entry(epath)
+        raw: bytes | None = None
+        st = None
+        try:
+            st = os.stat(path)
+        except OSError:
+            entry = None
+        if entry is not None and st is not None:
+            h = entry.header
+            if h.get("shown") != str(path) or h.get("kind") != state.kind:
+                entry = None
+            elif h["stat"] == _stat_key(st) and st.st_mtime_ns + RACY_NS < h["read_ns"]:
+                pass  # unchanged, and was already settled when read
+            else:
+                # Changed stat, or written close to when it was read: compare contents.
+                raw, read_ns, st = self._read(path)
+                if raw is None or hashlib.sha256(raw).digest()[:16] != h["hash"]:
+                    entry = None
+                else:
+                    h["stat"], h["read_ns"] = _stat_key(st), read_ns
+                    entry.dirty = True  # refresh the stat so the next run trusts it
+        if entry is not None:
+            try:
+                result = self._from_entry(path, kind, entry)
+            except Exception:  # a corrupt or foreign entry is re-made from the file, never an error
+                result = None
+            if result is not None:
+                self.hits += 1
+                state.entry = entry
+                state.hash = entry.header["hash"]
+                self._remember_unit(state, result)
+                return result
+        self.misses += 1
+        result = self._parse(state, path, kind, raw)
+        self._remember_unit(state, result)
+        return result
+
+    def _remember_unit(self, state: FileState, result: FileResult) -> None:
+        if state.kind == "unit":
+            unit = result.model if isinstance(result.model, Unit) else None
+            slug = state.path.parent.name
+            self.units[slug] = (UnitEntry(slug, state.path, unit, result.locator), state)
+
+    def _read(self, path: Path) -> tuple[bytes | None, int, os.stat_result | None]:
+        read_ns = time.time_ns()
+        try:
+            with open(path, "rb") as fh:
+                before = os.fstat(fh.fileno())
+                raw = fh.read()
+                after = os.fstat(fh.fileno())
+        except OSError:
+            return None, read_ns, None
+        if _stat_key(before) != _stat_key(after):
+            return raw, 0, after  # changed while being read: read_ns 0 keeps it "racy"
+        return raw, read_ns, after
+
+    def _parse(self, state: FileState, path: Path, kind: type[Plan] | type[Unit], raw: bytes | None) -> FileResult:
+        read_ns = 0
+        st = None
+        if raw is None:
+            raw, read_ns, st = self._read(path)
+        else:
+            try:
+                st = os.stat(path)
+                read_ns = time.time_ns()
+            except OSError:
+                st = None
+        result = load_file(path, kind, raw) if raw is not None else load_file(path, kind)
+        state.result = result
+        if raw is None or st is None:
+            return result  # unreadable: nothing to cache (load_file reported it)
+        state.hash = hashlib.sha256(raw).digest()[:16]
+        meta: dict[str, Any] = {
+            "diags": [_diag_out(d) for d in result.diagnostics],
+            "partial": result.partial,
+            "model": result.model is not None,
+        }
+        blobs: dict[str, bytes | None] = {}
+        if result.model is not None:
+            data = result.model.model_dump(exclude_defaults=True)
+            blobs["full"] = _pack(data)
+            if isinstance(result.model, Plan):
+                blobs["open"] = _pack(_open_only(data))
+                meta["latest"] = _latest_date(result.model)
+        header = {
+            "key": KEY,
+            "shown": str(path),
+            "kind": state.kind,
+            "stat": _stat_key(st),
+            "read_ns": read_ns,
+            "hash": state.hash,
+            "meta": meta,
+        }
+        state.entry = Entry(entry_path(self.root, path), header, blobs, dirty=True)
+        if isinstance(result.model, Plan):
+            # The per-file checks now, while the positions are at hand; then the locator can go (a
+            # later diagnostic re-parses the file for its line, as for a cached file).
+            known = self.units.get(result.model.unit)
+            unit_entry = known[0] if known else None
+            entry = PlanEntry(path.parent.name, path, result.model, result.partial, result.locator)
+            checks = self._run_file_checks(entry, unit_entry)
+            meta["checks"] = [self._unit_key(unit_entry), [_diag_out(d) for d in checks]]
+            model: Plan | Unit | None = Plan.model_validate(_open_only(data)) if self.subset else result.model
+            result = FileResult(path, model, result.diagnostics, result.partial, None)
+            state.result = result
+        return result
+
+    def _from_entry(self, path: Path, kind: type[Plan] | type[Unit], entry: Entry) -> FileResult:
+        meta = entry.header["meta"]
+        diags = [_diag_in(v) for v in meta["diags"]]
+        model = None
+        if meta["model"]:
+            name = "open" if (self.subset and kind is Plan) else "full"
+            blob = entry.blob(name)
+            if blob is None:
+                raise ValueError("missing blob")
+            model = kind.model_validate(_unpack(blob))
+        return FileResult(path, model, diags, meta["partial"], None)
+
+    def full_plan(self, entry: PlanEntry) -> Plan:
+        """The whole plan of ``entry`` (in a subset run its plan holds only the open items)."""
+        if not self.subset:
+            return entry.plan
+        state = self.files.get(str(entry.path))
+        if state is not None and state.entry is not None:
+            try:
+                blob = state.entry.blob("full")
+                if blob is not None:
+                    return Plan.model_validate(_unpack(blob))
+            except (OSError, ValueError):
+                pass
+        res = load_file(entry.path, Plan)
+        if not isinstance(res.model, Plan):
+            raise ValueError(f"{entry.path} changed during the run")
+        return res.model
+
+    # -- checks
+
+    def validate(self, ws: Workspace, today: dt.date, *, ignore: Iterable[str] = ()) -> list[Diagnostic]:
+        """``checks.validate(ws, today)`` with the per-file checks taken from (or put in) the entries."""
+        from ggk.checks import REGISTRY, Context
+
+        skip = set(ignore)
+        out = [d for d in ws.diagnostics if d.code not in skip]
+        codes = [c for c in REGISTRY if c not in skip]
+        unknown = [c for c in codes if c not in FILE_SCOPED and c not in WORKSPACE_SCOPED and c != FUTURE_LOG]
+        ctx = Context(ws, today)
+        for code in codes:
+            if code in WORKSPACE_SCOPED:
+                out.extend(REGISTRY[code](ctx))
+        file_codes = [c for c in codes if c in FILE_SCOPED]
+        full_ws = self._full_workspace(ws) if unknown else None
+        for entry in ws.plans:
+            state = self.files.get(str(entry.path))
+            unit_entry = ws.units.get(entry.plan.unit)
+            unit_key = self._unit_key(unit_entry)
+            cached = None
+            if state is not None and state.entry is not None:
+                stored = state.entry.meta("checks")
+                if stored and stored[0] == unit_key:
+                    cached = [_diag_in(v) for v in stored[1]]
+            if cached is None:
+                cached = self._run_file_checks(self._full_entry(entry), unit_entry)
+                if state is not None and state.entry is not None:
+                    state.entry.header["meta"]["checks"] = [unit_key, [_diag_out(d) for d in cached]]
+                    state.entry.dirty = True
+            out.extend(d for d in cached if d.code in file_codes)
+            if FUTURE_LOG in codes:
+                latest = state.entry.meta("latest", None) if state is not None and state.entry is not None else None
+                if latest is None or latest > today.toordinal():
+                    mini = Workspace(ws.roots, dict(ws.units), [self._full_entry(entry)])
+                    out.extend(REGISTRY[FUTURE_LOG](Context(mini, today)))
+        if unknown:
+            assert full_ws is not None
+            fctx = Context(full_ws, today)
+            for code in unknown:
+                out.extend(REGISTRY[code](fctx))
+        out.sort(key=Diagnostic.sort_key)
+        return out
+
+    def _unit_key(self, unit_entry: UnitEntry | None) -> str:
+        if unit_entry is None:
+            return "-"
+        if unit_entry.unit is None:
+            return "x"
+        state = self.files.get(str(unit_entry.path))
+        if state is None or not state.hash:
+            return "?"  # unknown content: never matches a stored key
+        return state.hash.hex()
+
+    def _full_entry(self, entry: PlanEntry) -> PlanEntry:
+        if not self.subset:
+            return entry
+        return PlanEntry(entry.slug, entry.path, self.full_plan(entry), entry.partial, entry.locator)
+
+    def _full_workspace(self, ws: Workspace) -> Workspace:
+        if not self.subset:
+            return ws
+        full = Workspace(ws.roots, dict(ws.units), [self._full_entry(e) for e in ws.plans], list(ws.diagnostics), list(ws.skipped), ws.files)
+        return full
+
+    def _run_file_checks(self, entry: PlanEntry, unit_entry: UnitEntry | None) -> list[Diagnostic]:
+        """The per-file checks of one (whole) plan against its unit's registry.  They do not read the
+        as-of date, so any date will do."""
+        from ggk.checks import REGISTRY, Context
+
+        units = {entry.plan.unit: unit_entry} if unit_entry is not None else {}
+        mini = Workspace([entry.path.parent.parent], units, [entry])
+        ctx = Context(mini, dt.date(2000, 1, 1))
+        out: list[Diagnostic] = []
+        for code in sorted(FILE_SCOPED):
+            fn = REGISTRY.get(code)
+            if fn is not None:
+                out.extend(fn(ctx))
+        return out
+
+    def save(self) -> None:
+        for state in self.files.values():
+            if state.entry is not None and state.entry.dirty:
+                if state.result is not None:
+                    write_entry(state.entry)  # made in this run: every blob is in memory
+                else:
+                    self._rewrite(state.entry)
+
+    def _rewrite(self, entry: Entry) -> None:
+        try:
+            for spec in entry.header["blobs"]:
+                entry.blob(spec[0])
+        except (OSError, ValueError):
+            return
+        write_entry(entry)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Loading builds many long-lived objects and no cycles: the cyclic GC would only slow it down."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def open_cached(
+    paths: Sequence[Path], today: dt.date, *, subset: bool = False, root: Path | None = None, ignore: Iterable[str] = ()
+) -> tuple[Workspace, list[Diagnostic], Cache]:
+    """``load(paths)`` and ``validate(ws, today)`` through the cache.
+
+    ``subset=True`` gives plans that hold only their open items (未启动/进行中), with every section kept:
+    enough for reports that can only show open items (overdue, due soon), at a fraction of the cost.
+    Item positions (``Row.loc``) then refer to the subset: never edit through such a workspace.
+    The diagnostics are those of the whole files either way.
+    """
+    cache = Cache(root, subset=subset)
+    with gc_paused():
+        ws = load(paths, loader=cache.load_file)
+        ws.subset = subset
+        diags = cache.validate(ws, today, ignore=ignore)
+    cache.save()
+    return ws, diags, cache

@@ -1,0 +1,229 @@
+"""The parse cache gives the answers of --no-cache: after edits (even same second, same size), with a
+corrupt or foreign cache, for the whole files and for the open-items subset, and with two processes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ggk import cache
+from ggk.cache import open_cached
+from ggk.cli.app import app
+from ggk.session import open_workspace
+from tests.conftest import make_unit
+
+TODAY = dt.date(2026, 11, 21)
+ROOT = Path(__file__).resolve().parent.parent
+
+PROBLEMS = """\
+format: 1
+unit: t
+year: 2026
+title: 测试县交通运输局2026年政务公开工作要点
+sections:
+  - title: 一、重点领域
+    items:
+      - id: "1"
+        title: 预算公开
+        text: 2026年3月底前公开预算。
+        lead: [办公室]
+        deadline: 2026年3月底前
+        status: 进行中
+      - id: "1"
+        title: 重复编号
+        lead: [不存在的科]
+        deadline: 每逢佳节
+        status: 已完成
+      - id: "3"
+        title: 未来的进展
+        lead: [局财务室]
+        status: 进行中
+        colour: red
+        log:
+          - date: 2026-12-30
+            note: 写早了
+      - id: "4"
+        title: 已取消
+        lead: [局财务室]
+        status: 已取消
+"""
+
+
+@pytest.fixture(autouse=True)
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("GGK_CACHE_DIR", str(folder))
+    return folder
+
+
+def snapshot(paths: list[Path], *, use_cache: bool, only_open: bool = False) -> dict:
+    s = open_workspace(paths, TODAY, use_cache=use_cache, only_open=only_open)
+    return {
+        "diags": [(d.to_json(), d.loc) for d in s.diagnostics],
+        "plans": [(str(e.path), e.partial, e.plan.model_dump()) for e in s.ws.plans],
+        "units": {k: (str(u.path), u.unit.model_dump() if u.unit else None) for k, u in s.ws.units.items()},
+        "skipped": s.skipped,
+        "problems": s.problems,
+    }
+
+
+def only_open(snap: dict) -> dict:
+    """What the subset run must hold: the same, with done and cancelled items removed."""
+
+    def prune(sections: list[dict]) -> list[dict]:
+        return [
+            {**sec, "items": [i for i in sec["items"] if i["status"].value in cache.OPEN], "sections": prune(sec["sections"])}
+            for sec in sections
+        ]
+
+    return {**snap, "plans": [(p, partial, {**data, "sections": prune(data["sections"])}) for p, partial, data in snap["plans"]]}
+
+
+@pytest.fixture
+def mixed(plans_copy: Path) -> Path:
+    """The bundled plans plus a unit with every kind of problem and an unreadable file."""
+    make_unit(plans_copy, PROBLEMS, slug="t", year=2026)
+    (plans_copy / "t" / "2025.yaml").write_text("format: 1\nunit: t\n  year: [\n", encoding="utf-8")
+    return plans_copy
+
+
+def test_same_answers_with_and_without_cache(mixed: Path) -> None:
+    paths = [mixed]
+    reference = snapshot(paths, use_cache=False)
+    assert reference["problems"] > 0 and reference["skipped"]
+    cold = snapshot(paths, use_cache=True)
+    warm = snapshot(paths, use_cache=True)
+    assert cold == reference
+    assert warm == reference
+    # line numbers of check findings in cached files are those of a fresh parse
+    assert any(d["code"] == "GGK201" and d["line"] > 1 for d, _ in warm["diags"])
+
+
+def test_open_items_subset(mixed: Path) -> None:
+    paths = [mixed]
+    reference = only_open(snapshot(paths, use_cache=False))
+    assert snapshot(paths, use_cache=True, only_open=True) == reference  # cold
+    assert snapshot(paths, use_cache=True, only_open=True) == reference  # warm
+    assert snapshot(paths, use_cache=True) == snapshot(paths, use_cache=False)  # whole files from the same entries
+
+
+def test_warm_run_reads_no_file(mixed: Path) -> None:
+    _ws, _d, first = open_cached([mixed], TODAY)
+    assert first.misses > 0
+    _ws, _d, second = open_cached([mixed], TODAY)
+    assert second.misses == 0 and second.hits == first.misses  # a file with YAML errors is cached too: its diagnostics
+
+
+def age(path: Path, seconds: int = 3600) -> None:
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns - seconds * 10**9, st.st_mtime_ns - seconds * 10**9))
+
+
+def test_edited_file_is_read_again(mixed: Path) -> None:
+    plan = mixed / "example" / "2026.yaml"
+    age(plan)
+    open_cached([mixed], TODAY)
+    text = plan.read_text(encoding="utf-8")
+    edited = text.replace("        status: 进行中", "        status: 未启动", 1)
+    assert edited != text
+    plan.write_text(edited, encoding="utf-8")
+    _ws, _d, c = open_cached([mixed], TODAY)
+    assert c.misses == 1  # the edited plan only
+    assert snapshot([mixed], use_cache=True) == snapshot([mixed], use_cache=False)
+
+
+def test_same_second_same_size_edit(mixed: Path) -> None:
+    plan = mixed / "t" / "2026.yaml"
+    open_cached([mixed], TODAY)  # cached while fresh: racy, verified by content next time
+    before = plan.stat()
+    text = plan.read_text(encoding="utf-8")
+    edited = text.replace("status: 已完成", "status: 进行中")  # same length in bytes
+    assert edited != text and len(edited.encode()) == len(text.encode())
+    plan.write_text(edited, encoding="utf-8")
+    os.utime(plan, ns=(before.st_atime_ns, before.st_mtime_ns))  # same size, same mtime
+    assert plan.stat().st_size == before.st_size and plan.stat().st_mtime_ns == before.st_mtime_ns
+    assert snapshot([mixed], use_cache=True) == snapshot([mixed], use_cache=False)
+
+
+def test_old_file_edited_keeping_mtime(mixed: Path) -> None:
+    """A file settled long ago, edited at the same size with its mtime put back (ctime still moves)."""
+    plan = mixed / "t" / "2026.yaml"
+    age(plan)
+    open_cached([mixed], TODAY)
+    before = plan.stat()
+    plan.write_text(plan.read_text(encoding="utf-8").replace("status: 已完成", "status: 进行中"), encoding="utf-8")
+    os.utime(plan, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert snapshot([mixed], use_cache=True) == snapshot([mixed], use_cache=False)
+
+
+def test_unit_change_rechecks_plans(mixed: Path) -> None:
+    open_cached([mixed], TODAY)
+    unit = mixed / "t" / "unit.yaml"
+    unit.write_text(unit.read_text(encoding="utf-8") + "  - name: 不存在的科\n", encoding="utf-8")
+    snap = snapshot([mixed], use_cache=True)
+    assert snap == snapshot([mixed], use_cache=False)
+    assert not any("不存在的科" in d["message"] for d, _ in snap["diags"])
+
+
+def test_corrupt_cache_is_ignored(mixed: Path, cache_dir: Path) -> None:
+    reference = snapshot([mixed], use_cache=False)
+    open_cached([mixed], TODAY)
+    entries = sorted(cache_dir.rglob("*.ggkc"))
+    assert entries
+    for i, e in enumerate(entries):
+        data = e.read_bytes()
+        if i % 3 == 0:
+            e.write_bytes(b"")
+        elif i % 3 == 1:
+            e.write_bytes(data[: len(data) // 2])  # torn
+        else:
+            e.write_bytes(data[:-10] + b"\xff" * 10)  # flipped bytes in a blob
+    assert snapshot([mixed], use_cache=True) == reference
+    assert snapshot([mixed], use_cache=True, only_open=True) == only_open(reference)
+    _ws, _d, c = open_cached([mixed], TODAY)
+    assert c.misses == 0  # re-made by the runs above
+
+
+def test_other_version_is_not_trusted(mixed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    open_cached([mixed], TODAY)
+    monkeypatch.setattr(cache, "KEY", ["9.9.9", 1, cache.CACHE_FORMAT])
+    _ws, _d, c = open_cached([mixed], TODAY)
+    assert c.hits == 0
+
+
+def test_cli_no_cache_and_cache_agree(mixed: Path, cache_dir: Path) -> None:
+    runner = CliRunner()
+    for args in (["overdue", "--all-years"], ["status", "--all-years"], ["list", "--all-years"]):
+        base = ["--plans", str(mixed), "--as-of", "2026-11-21"]
+        fresh = runner.invoke(app, [*base, "--no-cache", *args])
+        cold = runner.invoke(app, [*base, *args])
+        warm = runner.invoke(app, [*base, *args])
+        assert fresh.exit_code == cold.exit_code == warm.exit_code
+        assert fresh.output == cold.output == warm.output
+    assert any(cache_dir.rglob("*.ggkc"))
+
+
+def test_no_cache_writes_nothing(mixed: Path, cache_dir: Path) -> None:
+    result = CliRunner().invoke(app, ["--no-cache", "--plans", str(mixed), "--as-of", "2026-11-21", "status"])
+    assert result.exit_code == 0
+    assert not cache_dir.exists()
+
+
+def test_two_processes(mixed: Path, cache_dir: Path) -> None:
+    env = {**os.environ, "GGK_CACHE_DIR": str(cache_dir), "PYTHONPATH": str(ROOT)}
+    cmd = [sys.executable, "-m", "ggk", "--plans", str(mixed), "--as-of", "2026-11-21", "overdue", "--all-years"]
+    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) for _ in range(2)]
+    outs = [p.communicate(timeout=60) for p in procs]
+    reference = subprocess.run([*cmd[:3], "--no-cache", *cmd[3:]], capture_output=True, env=env, timeout=60)
+    for p, (out, err) in zip(procs, outs, strict=True):
+        assert p.returncode == reference.returncode, err.decode()
+        assert out == reference.stdout
+    assert not list(cache_dir.rglob("*.tmp"))
+    _ws, _d, c = open_cached([mixed], TODAY)
+    assert c.misses == 0
