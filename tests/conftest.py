@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent
 PLANS = ROOT / "plans"
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = ROOT / "tests" / "data" / "seeds"  # copies of shared/seeds, so tests need nothing outside the repo
 
 UNIT_YAML = """\
 format: 1

@@ -11,9 +11,9 @@ import pytest
 from ggk.deadlines import Rule, evaluate, extract, find_time_phrases, resolve
 from ggk.model import Deadline, DeadlineKind, Item
 from ggk.workdays import WorkCalendar
+from tests.conftest import SEEDS
 
 D = dt.date.fromisoformat
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"  # shared/ lies beside the repository
 
 
 def _keys(d: Deadline) -> dict[str, Any]:

@@ -24,9 +24,10 @@ from ggk.importer import NoItemsFound, YearMissing, deadlines_available, import_
 from ggk.importer_read import read_document
 from ggk.importer_units import parse_note, split_note
 from ggk.model import Plan, Unit
+from tests.conftest import SEEDS
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = Path("/work/shared/seeds")
+
 DATA = Path(__file__).resolve().parent / "data" / "import"
 PLANS = ROOT / "plans"
 
@@ -34,7 +35,7 @@ PLANS = ROOT / "plans"
 def seed(prefix: str) -> Path:
     found = sorted(SEEDS.glob(f"{prefix}_*.txt"))
     if not found:
-        pytest.skip(f"seed {prefix} not available")
+        raise AssertionError(f"seed {prefix} missing from tests/data/seeds")
     return found[0]
 
 

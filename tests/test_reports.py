@@ -22,7 +22,7 @@ from ggk.reports import annual_section, ledger, one_plan
 from tests.conftest import PLANS, SEEDS, make_unit
 from tests.test_review import PLAN, assert_golden
 
-SEED_003 = next(iter(sorted(SEEDS.glob("003_*.txt"))), None)
+SEED_003 = next(iter(sorted(SEEDS.glob("003_*.txt"))))
 
 
 def invoke(runner, *args: str, as_of: str = "2026-11-21", plans: Path = PLANS, code: int = 0):
@@ -55,7 +55,6 @@ def test_gansu_2021_section_follows_seed_003_style(runner):
     assert res.stderr.count("没有填写落实情况") == 16
 
 
-@pytest.mark.skipif(SEED_003 is None, reason="seed 003 not available")
 def test_seed_003_lines_have_the_shape_we_write():
     """The published report writes (六)贯彻落实《…》情况。 then 1.推进…。 — the shape of our headings."""
     text = SEED_003.read_text(encoding="utf-8")  # type: ignore[union-attr]

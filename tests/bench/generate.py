@@ -26,7 +26,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLED = ROOT / "plans"
-TODAY = dt.date(2026, 11, 21)
+#: The as-of date the statuses are spread around (``--today``; the benchmark uses the real date, as
+#: Taskwarrior knows no other).
+TODAY = dt.date.today()
 
 CITIES = [
     "兰州", "嘉峪关", "金昌", "白银", "天水", "武威", "张掖", "平凉", "酒泉", "庆阳", "定西", "陇南", "临夏", "甘南",
@@ -110,7 +112,7 @@ class Gen:
         slug = f"u{i + 1:03d}"
         deps = self.r.sample(DEPTS, k=self.r.randint(10, len(DEPTS)))
         lines = [
-            f"# 合成数据（tests/bench/generate.py），不是真实机关。",
+            "# 合成数据（tests/bench/generate.py），不是真实机关。",
             "format: 1",
             f"name: {q(name)}",
             f"short: {q(city + '交通局')}",
@@ -170,7 +172,7 @@ class Gen:
     def plan(self, slug: str, unit_name: str, depts: list[str], year: int, n_items: int, tasks: list[dict]) -> str:
         r = self.r
         out = [
-            f"# 合成数据（tests/bench/generate.py），不是真实文件。",
+            "# 合成数据（tests/bench/generate.py），不是真实文件。",
             "format: 1",
             f"unit: {slug}",
             f"year: {year}",
@@ -264,8 +266,10 @@ class Gen:
         return "\n".join(out) + "\n"
 
 
-def generate(out: Path, units: int, years: int, items: int, seed: int = 2026) -> dict[str, int]:
+def generate(out: Path, units: int, years: int, items: int, seed: int = 2026, today: dt.date | None = None) -> dict[str, int]:
     """Write ``out/plans`` and ``out/tasks.json``; return counts."""
+    global TODAY
+    TODAY = today or TODAY
     gen = Gen(seed)
     plans = out / "plans"
     plans.mkdir(parents=True, exist_ok=True)
@@ -292,8 +296,9 @@ def main() -> None:
     ap.add_argument("--years", type=int, default=10)
     ap.add_argument("--items", type=int, default=50)
     ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument("--today", type=dt.date.fromisoformat, default=None, help="as-of date (default: today)")
     a = ap.parse_args()
-    print(generate(a.out, a.units, a.years, a.items, a.seed))
+    print(generate(a.out, a.units, a.years, a.items, a.seed, a.today))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,233 @@
+"""Province-scale benchmark of ggk against a minimal Typer app and Taskwarrior (issue 8; not run by pytest).
+
+    python tests/bench/run.py                      # 1k / 10k / 50k items, 5 runs each
+    python tests/bench/run.py --sizes 1000 --runs 3
+
+Generates synthetic plans (tests/bench/generate.py) and the same items as a Taskwarrior data set,
+then times whole processes, interleaved, and prints medians, ratios and peak memory (ru_maxrss of
+each child, via os.wait4).  Taskwarrior: ``apt-get install -y taskwarrior`` (2.6); without ``task``
+the comparison is skipped with a message.  Goals (README of this folder):
+
+1. ``ggk --help`` / ``--version`` within 1.2x of a minimal one-command Typer app;
+2. ``ggk status`` on the bundled plans, warm cache, within 1.5x of that app;
+3. 50k items, warm: ``ggk overdue --all-years`` <= 0.5x ``task overdue``, peak memory <= Taskwarrior's;
+4. 50k items, cold (empty cache): <= 5x ``task overdue``; one changed file re-parses that file only;
+5. cost linear in items (1k / 10k / 50k).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
+
+MINIMAL = '''import typer
+
+app = typer.Typer()
+
+
+@app.command()
+def hello(name: str = "world") -> None:
+    typer.echo(f"hello {name}")
+
+
+if __name__ == "__main__":
+    app()
+'''
+
+
+def run(cmd: list[str], env: dict[str, str], cwd: Path | None = None) -> tuple[float, int, int]:
+    """Wall seconds, peak RSS (KB) and exit status of one whole process; output is discarded."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=cwd)
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return wall, usage.ru_maxrss, proc.returncode
+
+
+class Bench:
+    def __init__(self, work: Path, runs: int):
+        self.work = work
+        self.runs = runs
+        self.results: dict[str, dict[str, float]] = {}
+
+    def measure(self, cases: dict[str, tuple[list[str], dict[str, str], object]], runs: int | None = None) -> None:
+        """Run every case ``runs`` times, interleaved (so load on the machine hits all alike).
+
+        A case is (command, environment, prepare) where prepare is None or a callable run before
+        each run and not timed (e.g. emptying the cache)."""
+        times: dict[str, list[float]] = {k: [] for k in cases}
+        mem: dict[str, int] = {k: 0 for k in cases}
+        for _ in range(runs or self.runs):
+            for name, (cmd, env, prepare) in cases.items():
+                if callable(prepare):
+                    prepare()
+                wall, rss, code = run(cmd, env)
+                if code not in (0, 1):
+                    raise SystemExit(f"{name}: exit {code}: {' '.join(cmd)}")
+                times[name].append(wall)
+                mem[name] = max(mem[name], rss)
+        for name in cases:
+            self.results[name] = {"median": statistics.median(times[name]), "min": min(times[name]), "peak_kb": mem[name], "runs": len(times[name])}
+            r = self.results[name]
+            print(f"  {name:<34} median {r['median'] * 1000:8.0f} ms   min {r['min'] * 1000:8.0f} ms   peak {r['peak_kb'] / 1024:6.0f} MB", flush=True)
+
+    def ratio(self, a: str, b: str) -> float:
+        return self.results[a]["median"] / self.results[b]["median"]
+
+
+def prepare_data(work: Path, size: int, today: dt.date) -> Path:
+    from generate import generate
+
+    folder = work / f"data-{size}"
+    marker = folder / "done.json"
+    units = max(1, size // 500)
+    want = {"units": units, "years": 10, "items": 50, "today": today.isoformat()}
+    if marker.exists() and json.loads(marker.read_text()) == want:
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    print(f"generating {size} items ({units} units x 10 years x 50 items) in {folder} ...", flush=True)
+    counts = generate(folder, units, 10, 50, today=today)
+    print(f"  {counts}", flush=True)
+    marker.write_text(json.dumps(want))
+    return folder
+
+
+def prepare_task(folder: Path) -> dict[str, str] | None:
+    """A Taskwarrior data set of the same items (imported once); None when ``task`` is missing."""
+    task = shutil.which("task")
+    if task is None:
+        return None
+    data = folder / "taskdata"
+    rc = folder / "taskrc"
+    rc.write_text(f"data.location={data}\nconfirmation=no\nhooks=off\nnews.version=2.6.2\n")
+    env = {**os.environ, "TASKRC": str(rc)}
+    if not (data / "imported").exists():
+        shutil.rmtree(data, ignore_errors=True)
+        data.mkdir(parents=True)
+        print(f"importing {folder / 'tasks.json'} into Taskwarrior ...", flush=True)
+        subprocess.run([task, "import", str(folder / "tasks.json")], env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        (data / "imported").write_text("")
+    return env
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description="ggk province-scale benchmark (issue 8)")
+    ap.add_argument("--sizes", default="1000,10000,50000", help="item counts, comma-separated (multiples of 500)")
+    ap.add_argument("--runs", type=int, default=5, help="runs per case (medians)")
+    ap.add_argument("--cold-runs", type=int, default=3, help="runs of the cold (empty cache) case")
+    ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "ggk-bench")
+    ap.add_argument("--json", type=Path, help="also write the results here")
+    args = ap.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    today = dt.date.today()
+    work: Path = args.work
+    work.mkdir(parents=True, exist_ok=True)
+    py = sys.executable
+    base_env = {k: v for k, v in os.environ.items() if not k.startswith("GGK_")}
+    base_env["PYTHONPATH"] = str(ROOT)
+    base_env.pop("COLUMNS", None)
+    bench = Bench(work, args.runs)
+
+    minimal = work / "minimal_typer_app.py"
+    minimal.write_text(MINIMAL)
+    ggk = [py, "-m", "ggk"]
+    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, as-of {today}, medians of {args.runs} runs\n")
+
+    # -- goals 1 and 2: start-up
+    env = {**base_env, "GGK_CACHE_DIR": str(work / "cache-bundled")}
+    subprocess.run([*ggk, "--plans", str(ROOT / "plans"), "status"], env=env, stdout=subprocess.DEVNULL)  # warm the cache
+    print("start-up")
+    bench.measure({
+        "minimal typer app": ([py, str(minimal)], base_env, None),
+        "ggk --help": ([*ggk, "--help"], env, None),
+        "ggk --version": ([*ggk, "--version"], env, None),
+        "ggk status (bundled, warm)": ([*ggk, "--plans", str(ROOT / "plans"), "status"], env, None),
+    }, runs=max(args.runs, 10))
+    goals = [
+        ("1 ggk --help / minimal typer app", bench.ratio("ggk --help", "minimal typer app"), 1.2),
+        ("1 ggk --version / minimal typer app", bench.ratio("ggk --version", "minimal typer app"), 1.2),
+        ("2 ggk status (warm) / minimal typer app", bench.ratio("ggk status (bundled, warm)", "minimal typer app"), 1.5),
+    ]
+
+    # -- goals 3-5: scale
+    scale: list[tuple[int, float, float, float | None, int, int | None]] = []
+    for size in sizes:
+        folder = prepare_data(work, size, today)
+        plans = folder / "plans"
+        task_env = prepare_task(folder)
+        cache = work / f"cache-{size}"
+        env = {**base_env, "GGK_CACHE_DIR": str(cache)}
+        cold_cache = work / f"cache-{size}-cold"
+        cold_env = {**base_env, "GGK_CACHE_DIR": str(cold_cache)}
+        overdue = [*ggk, "--plans", str(plans), "--as-of", today.isoformat(), "overdue", "--all-years"]
+        subprocess.run(overdue, env=env, stdout=subprocess.DEVNULL)  # warm the cache
+        print(f"\n{size} items")
+        cases: dict[str, tuple[list[str], dict[str, str], object]] = {
+            f"ggk overdue --all-years warm {size}": (overdue, env, None),
+            f"ggk overdue (current year) warm {size}": ([*ggk, "--plans", str(plans), "--as-of", today.isoformat(), "overdue"], env, None),
+        }
+        if task_env is not None:
+            cases[f"task overdue {size}"] = (["task", "overdue"], task_env, None)
+        else:
+            print("  Taskwarrior (task) not found: comparison skipped.  Install it with: apt-get install -y taskwarrior")
+        bench.measure(cases)
+        bench.measure({f"ggk overdue --all-years cold {size}": (overdue, cold_env, lambda c=cold_cache: shutil.rmtree(c, ignore_errors=True))}, runs=args.cold_runs)
+
+        # one changed file: only that file is parsed again (counted in a child process, so that this
+        # process stays small: a forked child's ru_maxrss starts from its parent's)
+        victim = sorted(plans.glob("*/[0-9]*.yaml"))[len(list(plans.glob("*/[0-9]*.yaml"))) // 2]
+        with open(victim, "a", encoding="utf-8") as fh:
+            fh.write(f"# touched by tests/bench/run.py at {time.time_ns()}\n")
+        probe = (
+            "import datetime, json, sys; from pathlib import Path; from ggk.cache import open_cached; "
+            "_w, _d, c = open_cached([Path(sys.argv[1])], datetime.date.fromisoformat(sys.argv[2])); "
+            "print(json.dumps([c.misses, c.hits]))"
+        )
+        out = subprocess.run([py, "-c", probe, str(plans), today.isoformat()], env=env, capture_output=True, text=True, check=True)
+        reparsed, hits = json.loads(out.stdout)
+        with open(victim, "a", encoding="utf-8") as fh:
+            fh.write("# touched again\n")
+        bench.measure({f"ggk overdue --all-years 1 file changed {size}": (overdue, env, None)}, runs=1)
+        print(f"  one changed file ({victim.relative_to(plans)}): {reparsed} file(s) parsed again, {hits} from the cache")
+        warm = bench.results[f"ggk overdue --all-years warm {size}"]
+        cold = bench.results[f"ggk overdue --all-years cold {size}"]
+        tw = bench.results.get(f"task overdue {size}")
+        scale.append((size, warm["median"], cold["median"], tw["median"] if tw else None, warm["peak_kb"], tw["peak_kb"] if tw else None))
+        if size == max(sizes) and tw:
+            goals.append((f"3 ggk overdue warm / task overdue ({size})", warm["median"] / tw["median"], 0.5))
+            goals.append((f"3 peak memory ggk / task ({size})", warm["peak_kb"] / tw["peak_kb"], 1.0))
+            goals.append((f"4 ggk overdue cold / task overdue ({size})", cold["median"] / tw["median"], 5.0))
+        if size == max(sizes):
+            goals.append((f"4 files parsed again after one edit ({size})", float(reparsed), 1.0))
+
+    print("\nscale (medians)")
+    print(f"  {'items':>7} {'warm ms':>9} {'cold ms':>9} {'task ms':>9} {'warm/task':>10} {'ggk MB':>7} {'task MB':>8}")
+    for size, w, c, t, wm, tm in scale:
+        print(f"  {size:>7} {w * 1000:9.0f} {c * 1000:9.0f} {t * 1000 if t else float('nan'):9.0f} {w / t if t else float('nan'):10.2f} {wm / 1024:7.0f} {tm / 1024 if tm else float('nan'):8.0f}")
+    if len(scale) > 1:
+        (s0, w0, c0, *_), (s1, w1, c1, *_) = scale[0], scale[-1]
+        print(f"  growth {s0} -> {s1} items (x{s1 / s0:.0f}): warm x{w1 / w0:.1f}, cold x{c1 / c0:.1f}  (goal 5: linear)")
+    print("\ngoals")
+    for name, value, limit in goals:
+        print(f"  {name:<48} {value:6.2f}  (goal <= {limit})  {'met' if value <= limit else 'NOT met'}")
+    if args.json:
+        args.json.write_text(json.dumps({"results": bench.results, "goals": goals, "scale": scale}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
