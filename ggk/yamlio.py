@@ -280,6 +280,10 @@ def parse(text: str, path: str) -> Parsed:
         )
     except RecursionError:
         return Parsed(None, locator, [Diagnostic(path, 1, 1, "GGK005", Severity.ERROR, "YAML 嵌套过深，拒绝读取", None, fatal=True)], text)
+    finally:
+        # The nested builders refer to each other through their closure: a cycle that would keep the
+        # node tree alive until the cyclic GC runs (and ggk.cache pauses it while loading).
+        build = build_scalar_key = build_scalar = None  # type: ignore[assignment]
     return Parsed(data, locator, diagnostics, text)
 
 
