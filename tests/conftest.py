@@ -27,6 +27,12 @@ departments:
 """
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test gets its own parse cache, so tests never read or write the user's cache."""
+    monkeypatch.setenv("GGK_CACHE_DIR", str(tmp_path_factory.mktemp("ggk-cache")))
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
