@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ggk import deadlines
 from ggk.importer_read import Para, Source, cn_numeral, norm, read_document
 from ggk.importer_units import (
     TIME_CLAUSE,
@@ -31,12 +32,6 @@ from ggk.importer_units import (
     split_note,
 )
 from ggk.model import FORMAT_VERSION, Deadline, Plan, Unit
-
-_extract_deadlines: Any
-try:  # ggk.deadlines.extract is written in parallel; without it, phrases are only reported.
-    from ggk.deadlines import extract as _extract_deadlines
-except ImportError:  # pragma: no cover - depends on the state of ggk.deadlines
-    _extract_deadlines = None
 
 
 class ImportFailure(Exception):
@@ -133,14 +128,6 @@ _BACK_MATTER = re.compile(
 )
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _ORG_END = re.compile(r"(?:厅|局|委员会|委|办公室|政府|中心|公司|集团)$")
-_TIME_HINT = re.compile(
-    r"(?:(?:19|20)\d{2}年)?(?:\d{1,2}月(?:\d{1,2}日)?|年底|年末|年内|上半年|下半年|[一二三四1-4]季度|底)(?:前|之前|以前|内|完成)"
-    r"|每(?:年|半年|季度|季|月|周|旬)[^，。；]{0,14}?(?:[\d一二三四五六七八九十]+次|一次)"
-    r"|每(?:年|半年|季度|季|月|周|旬)(?:公开|更新|发布|报送)"
-    r"|[\d一二三四五六七八九十]+个?工作日内|\d+日内"
-    r"|不少于\s*[\d一二三四五六七八九十]+\s*次|至少[^，。；]{0,10}?[\d一二三四五六七八九十]+次"
-)
-
 
 def _compact(text: str) -> str:
     """Remove the spaces a copy puts around numbers between Chinese characters."""
@@ -223,7 +210,6 @@ class ImportReport:
     unknown_departments: list[ItemRef] = field(default_factory=list)
     resolved_departments: list[tuple[str, str]] = field(default_factory=list)
     new_registry: list[str] = field(default_factory=list)
-    deadlines_available: bool = True
 
 
 def render_report(report: ImportReport) -> str:
@@ -249,8 +235,6 @@ def render_report(report: ImportReport) -> str:
         out += [f"  - {r.id}（第{r.line}{w}）：{r.detail}" for r in report.inherited]
     if report.unparsed_time:
         head = "像是时限但未转换为规则的表述"
-        if not report.deadlines_available:
-            head += "（ggk.deadlines 尚不可用，时限均未转换）"
         out.append(f"{head}：{len(report.unparsed_time)} 处")
         out += [f"  - {r.id}（第{r.line}{w}）：{r.detail}" for r in report.unparsed_time]
     if report.unknown_departments:
@@ -784,26 +768,10 @@ def _assign_ids(root: _Section) -> list[tuple[list[_Section], _Item, str]]:
 # --------------------------------------------------------------------------- deadlines
 
 
-def deadlines_available() -> bool:
-    return _extract_deadlines is not None
-
-
 def extract_deadlines(text: str, year: int) -> tuple[list[Deadline], list[str]]:
     """Deadline rules and the time-like phrases that were not understood."""
-    if _extract_deadlines is None:
-        return [], _time_hints(text)
-    found, unparsed = _extract_deadlines(text, year)
-    # Unparsed phrases come as (start, end, phrase); an older extract gave bare strings.
-    phrases = [u[2] if isinstance(u, tuple) else str(u) for u in unparsed]
-    return list(found), list(dict.fromkeys(phrases))
-
-
-def _time_hints(text: str) -> list[str]:
-    out: list[str] = []
-    for m in _TIME_HINT.finditer(norm(text)):
-        if m.group(0) not in out:
-            out.append(m.group(0))
-    return out
+    found, unparsed = deadlines.extract(text, year)
+    return list(found), list(dict.fromkeys(phrase for _start, _end, phrase in unparsed))
 
 
 def deadline_data(deadline: Deadline) -> Any:
@@ -914,7 +882,6 @@ def import_source(
                 used.append(final)
         return out
 
-    report.deadlines_available = deadlines_available()
     section_data: dict[int, dict[str, Any]] = {}
     top: list[dict[str, Any]] = []
     counts: dict[int, SectionCount] = {}

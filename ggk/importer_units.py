@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from ggk.importer_read import norm
+from ggk.registry import bare_name
 
 #: Endings of the names of departments, offices and units.
 UNIT_SUFFIX = re.compile(
@@ -287,17 +288,6 @@ def resolve_name(name: str, names: dict[str, str]) -> tuple[str | None, bool]:
         if cand in names:
             return names[cand], False
     return None, False
-
-
-#: Prefixes the documents add or drop freely (厅办公室 / 办公室); same list as ``ggk.registry``.
-_VARIANT_PREFIXES = ("厅机关", "厅属", "县局", "市局", "省厅", "厅", "局", "县", "市", "省")
-
-
-def bare_name(name: str) -> str:
-    for p in _VARIANT_PREFIXES:
-        if name.startswith(p) and len(name) > len(p) + 1:
-            return name[len(p) :]
-    return name
 
 
 def merge_variants(names: list[str]) -> dict[str, str]:

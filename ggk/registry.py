@@ -14,7 +14,8 @@ from ggk.model import Department, Unit
 _PREFIXES = ("厅机关", "厅属", "县局", "市局", "省厅", "厅", "局", "县", "市", "省")
 
 
-def _bare(name: str) -> str:
+def bare_name(name: str) -> str:
+    """The name without the unit prefix the documents add or drop freely (厅办公室 → 办公室)."""
     for p in _PREFIXES:
         if name.startswith(p) and len(name) > len(p) + 1:
             return name[len(p) :]
@@ -47,10 +48,10 @@ class Registry:
         """Registered canonical names nearest to ``name`` (for "是不是 …？")."""
         candidates = self._names
         out: list[str] = []
-        bare = _bare(name)
+        bare = bare_name(name)
         # Same name but for a prefix the document dropped or added.
         for other, dep in candidates.items():
-            if _bare(other) == bare and dep.name not in out:
+            if bare_name(other) == bare and dep.name not in out:
                 out.append(dep.name)
         for match in difflib.get_close_matches(name, list(candidates), n=n * 2, cutoff=0.5):
             dep = candidates[match]
@@ -59,7 +60,7 @@ class Registry:
         for other, dep in candidates.items():
             if len(out) >= n:
                 break
-            if (bare in other or _bare(other) in name) and dep.name not in out:
+            if (bare in other or bare_name(other) in name) and dep.name not in out:
                 out.append(dep.name)
         return out[:n]
 

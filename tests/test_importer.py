@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from ggk import emit
 from ggk.cli.import_cmd import import_cmd
-from ggk.importer import NoItemsFound, YearMissing, deadlines_available, import_document, import_source, render_report
+from ggk.importer import NoItemsFound, YearMissing, import_document, import_source, render_report
 from ggk.importer_read import read_document
 from ggk.importer_units import parse_note, split_note
 from ggk.model import Plan, Unit
@@ -197,7 +197,6 @@ TIME_RULES = {
 }
 
 
-@pytest.mark.skipif(not deadlines_available(), reason="ggk.deadlines.extract not available yet")
 @pytest.mark.parametrize("prefix", sorted(TIME_RULES))
 def test_seed_time_rules(seed_plans: dict[str, Plan], prefix: str) -> None:
     plan = seed_plans[prefix]
@@ -612,8 +611,7 @@ def test_task_table_in_a_web_copy() -> None:
     assert [s.title for s in plan.sections] == ["主动公开", "解读回应"]
     first = plan.sections[0].items[0]
     assert first.text == "公开年度预决算信息。完成时限：2024年6月底前。"
-    if deadlines_available():
-        assert [d.due for d in first.deadline] == [dt.date(2024, 6, 30)]
+    assert [d.due for d in first.deadline] == [dt.date(2024, 6, 30)]
 
 
 def test_task_table_in_docx(tmp_path: Path) -> None:
@@ -649,8 +647,7 @@ def test_note_with_a_time_clause(tmp_path: Path) -> None:
         ("1", ["局办公室"], ["各股室"], "公开预算。按规定公开。"),
         ("2", ["规划股"], [], "公开规划。及时公开。（2024年6月底前）"),
     ]
-    if deadlines_available():
-        assert [[d.due for d in i.deadline] for _, _, i in plan.iter_items()] == [[dt.date(2024, 12, 31)], [dt.date(2024, 6, 30)]]
+    assert [[d.due for d in i.deadline] for _, _, i in plan.iter_items()] == [[dt.date(2024, 12, 31)], [dt.date(2024, 6, 30)]]
 
 
 def test_flat_list_and_unparsed_time_phrases(tmp_path: Path) -> None:
