@@ -272,6 +272,7 @@ def resolve_ref(ws: Workspace, ref: str, today: dt.date, calendar: Any = None) -
         candidates = current_plans(Workspace(ws.roots, ws.units, pool), today)
     matches = [(e, loc, chain, item) for e in candidates for loc, chain, item in e.plan.iter_items() if item.id == item_id]
     if not matches:
+        _unreadable_plan(ws, unit, year)
         where = "、".join(f"{e.plan.unit}/{e.plan.year}" for e in candidates) or "（没有符合的计划）"
         raise GgkError(f"找不到条目「{ref}」", f"在 {where} 中没有编号为 {item_id} 的条目；用 ggk list 查看编号")
     if len(matches) > 1:
@@ -280,6 +281,15 @@ def resolve_ref(ws: Workspace, ref: str, today: dt.date, calendar: Any = None) -
     entry, loc, chain, item = matches[0]
     timing = deadlines.evaluate(item, entry.plan.year, today, calendar, since=entry.plan.issued)
     return Row(entry, ws.unit_name(entry.plan.unit), loc, chain, item, timing, light_of(item, timing, DEFAULT_SOON))
+
+
+def _unreadable_plan(ws: Workspace, unit: str | None, year: str | None) -> None:
+    """Say so when the plan a reference points at is a file that could not be read at all."""
+    for path in ws.skipped:
+        if (unit is None or path.parent.name == unit) and (year is None or path.stem == year):
+            first = next((d for d in ws.diagnostics if d.path == str(path) and d.fatal), None)
+            detail = f"{path}:{first.line}:{first.col}: {first.message}" if first else str(path)
+            raise GgkError(f"计划文件无法读取，不能查找或修改其中的条目：{detail}", f"先改正该文件（ggk check {path}）")
 
 
 # --------------------------------------------------------------------------- reports

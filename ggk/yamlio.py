@@ -133,6 +133,9 @@ def _yaml_error(exc: yaml.MarkedYAMLError, path: str, text: str) -> Diagnostic:
 
 _PHRASES = {
     "could not find expected ':'": "缺少冒号“:”",
+    "mapping values are not allowed in this context": "此处不能出现“键: 值”（缩进可能不对，或冒号后缺空格）",
+    "while parsing a flow node": "解析值时",
+    "did not find expected node content": "缺少值（括号未闭合？）",
     "mapping values are not allowed here": "此处不能出现“键: 值”（多半是冒号后缺空格、或缩进不对）",
     "found character that cannot start any token": "出现了不能开始一个值的字符",
     "while scanning for the next token": "扫描下一个记号时",

@@ -177,3 +177,11 @@ def test_status_table_plain_when_piped(runner):
     out = invoke(runner, "status", "--unit", "example", as_of="2026-11-21").stdout
     assert "\x1b[" not in out  # no colour codes outside a terminal
     assert "示例县交通运输局 2026年" in out and "红灯" in out and "%" in out
+
+
+def test_reference_into_an_unreadable_plan_names_the_problem(runner, tmp_path):
+    make_unit(tmp_path, "format: 1\nunit: t\nyear: 2021\ntitle: x\nsections: [\n")
+    result = runner.invoke(app, ["--plans", str(tmp_path), "--as-of", "2021-06-30", "show", "t/2021/1"])
+    assert result.exit_code == 2
+    assert "计划文件无法读取" in result.output and "2021.yaml:6:1:" in result.output
+    assert "YAML 语法错误" in result.output
