@@ -15,11 +15,12 @@ module's job (see ``ggk.store``).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
+
+from ggk.yamltext import double_quoted, plain_ok
 
 PLAN_SCHEMA = "../../schema/plan.schema.json"
 UNIT_SCHEMA = "../../schema/unit.schema.json"
@@ -41,45 +42,12 @@ KEY_ORDER: tuple[str, ...] = (
 )  # fmt: skip
 
 _INDENT = "  "
-_SPECIAL_START = set("-?:,[]{}#&*!|>'\"%@`")
-_FLOW_UNSAFE = set(",[]{}")
 _NON_PRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufeff\ufffe\uffff\u2028\u2029]")
-_RESERVED = re.compile(
-    r"""^(?:~|null|Null|NULL|y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF
-    |[-+]?(?:0b[01_]+|0o?[0-7_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?)
-    |[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?
-    |[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)
-    |\d{4}-\d{1,2}-\d{1,2}(?:(?:[Tt]|\s+)\d{1,2}:\d\d:\d\d(?:\.\d*)?(?:\s*(?:Z|[-+]\d{1,2}(?::\d\d)?))?)?
-    |=|<<)$""",
-    re.VERBOSE,
-)
-
-
 class EmitError(Exception):
     """The emitted text would not load back to the same data (a bug, never user data)."""
 
 
 # --------------------------------------------------------------------------- scalars
-
-
-def _quoted(text: str) -> str:
-    out = json.dumps(text, ensure_ascii=False)
-    # JSON leaves these alone; YAML treats them as line breaks.
-    return out.replace("\x85", "\\N").replace("\u2028", "\\L").replace("\u2029", "\\P")
-
-
-def _plain_ok(text: str, flow: bool) -> bool:
-    if not text or text != text.strip() or "\n" in text or "\r" in text or "\t" in text:
-        return False
-    if _NON_PRINTABLE.search(text) or _RESERVED.match(text):
-        return False
-    if text[0] in _SPECIAL_START or text.endswith(":"):
-        return False
-    if ": " in text or " #" in text:
-        return False
-    if flow and (_FLOW_UNSAFE & set(text) or ":" in text or "#" in text):
-        return False
-    return True
 
 
 def scalar(value: Any, *, flow: bool = False) -> str:
@@ -105,7 +73,7 @@ def scalar(value: Any, *, flow: bool = False) -> str:
     if hasattr(value, "value") and isinstance(value.value, str):  # str enums (Status, kinds)
         value = value.value
     text = str(value)
-    return text if _plain_ok(text, flow) else _quoted(text)
+    return text if plain_ok(text, flow) else double_quoted(text)
 
 
 def _key(key: Any) -> str:
@@ -176,7 +144,7 @@ class _Writer:
                 self.lines.append(f"{lead}{k}: {block}")
                 return
         if _is_scalar(value):
-            text = _quoted(value) if key in QUOTED and isinstance(value, str) and not _NON_PRINTABLE.search(value) else scalar(value)
+            text = double_quoted(value) if key in QUOTED and isinstance(value, str) and not _NON_PRINTABLE.search(value) else scalar(value)
             self.lines.append(f"{lead}{k}: {text}")
             return
         if isinstance(value, Mapping):

@@ -32,7 +32,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import hashlib
-import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -41,6 +40,8 @@ from pathlib import Path
 from typing import Any
 
 from ggk.diagnostics import Diagnostic, GgkError, Severity
+from ggk.yamltext import BREAKS as _BREAKS
+from ggk.yamltext import double_quoted, plain_ok, single_quoted
 
 #: How long an edit waits for another ggk process editing the same file.
 LOCK_TIMEOUT = 30.0
@@ -337,52 +338,6 @@ def detect_style(root: Any) -> Style:
 
 
 # =========================================================================== writing new YAML text
-
-
-_INDICATORS = set("-?:,[]{}#&*!|>'\"%@`")
-_FLOW_CHARS = set(",[]{}")
-_BREAKS = ("\x85", "\u2028", "\u2029")
-
-
-def _resolves_to_str(text: str) -> bool:
-    import yaml
-    from ruamel.yaml.nodes import ScalarNode as RScalar
-    from ruamel.yaml.resolver import VersionedResolver
-
-    if yaml.resolver.Resolver().resolve(yaml.ScalarNode, text, (True, False)) != "tag:yaml.org,2002:str":
-        return False
-    for version in ((1, 1), (1, 2)):
-        if VersionedResolver(version=version).resolve(RScalar, text, (True, False)) != "tag:yaml.org,2002:str":
-            return False
-    return True
-
-
-def plain_ok(text: str, flow: bool = False) -> bool:
-    """Whether a one-line string can be written without quotes and read back as the same string."""
-    if not text or text != text.strip() or text[0] in _INDICATORS:
-        return False
-    if any(ch in text for ch in "\n\r\t") or any(b in text for b in _BREAKS):
-        return False
-    if ": " in text or " #" in text or text.endswith(":"):
-        return False
-    if flow and (any(ch in _FLOW_CHARS for ch in text) or ":" in text):
-        return False
-    if any(not ch.isprintable() for ch in text):
-        return False
-    return _resolves_to_str(text)
-
-
-def double_quoted(text: str) -> str:
-    out = json.dumps(text, ensure_ascii=False)  # JSON escapes are a subset of YAML's double-quoted ones
-    for ch, esc in (("\x85", "\\N"), ("\u2028", "\\L"), ("\u2029", "\\P")):
-        out = out.replace(ch, esc)
-    return out
-
-
-def single_quoted(text: str) -> str | None:
-    if "\n" in text or any(not ch.isprintable() for ch in text):
-        return None
-    return "'" + text.replace("'", "''") + "'"
 
 
 def literal_ok(text: str) -> bool:

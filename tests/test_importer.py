@@ -472,7 +472,7 @@ def test_emit_house_style_and_round_trip() -> None:
 
 
 def test_emit_refuses_text_that_does_not_load_back(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(emit, "_plain_ok", lambda text, flow: True)  # a broken quoting rule
+    monkeypatch.setattr(emit, "plain_ok", lambda text, flow: True)  # a broken quoting rule
     with pytest.raises(emit.EmitError):
         emit.dump({"n": "15"}, header=[])
 
