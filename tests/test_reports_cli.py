@@ -185,3 +185,17 @@ def test_reference_into_an_unreadable_plan_names_the_problem(runner, tmp_path):
     assert result.exit_code == 2
     assert "计划文件无法读取" in result.output and "2021.yaml:6:1:" in result.output
     assert "YAML 语法错误" in result.output
+
+
+def test_explicit_as_of_beats_the_environment(runner, monkeypatch):
+    monkeypatch.setenv("GGK_TODAY", "2021-06-30")
+    result = runner.invoke(app, ["--plans", str(PLANS), "--as-of", "2022-01-01", "list", "--unit", "gansu-jtt", "--format", "json"])
+    assert json.loads(result.stdout)["as_of"] == "2022-01-01"
+    result = runner.invoke(app, ["--plans", str(PLANS), "list", "--unit", "gansu-jtt", "--as-of", "2022-01-02", "--format", "json"])
+    assert json.loads(result.stdout)["as_of"] == "2022-01-02"
+
+
+def test_ggk_plans_env(runner, monkeypatch, tmp_path):
+    monkeypatch.setenv("GGK_PLANS", str(PLANS / "jilin-jtt"))
+    result = runner.invoke(app, ["--as-of", "2022-06-30", "list", "--format", "json"])
+    assert {i["unit"] for i in json.loads(result.stdout)["items"]} == {"jilin-jtt"}

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from ggk.cli import check, listing, overdue, show, status
-from ggk.cli.common import AsOfOpt, PlansOpt
+from ggk.cli.common import GlobalAsOfOpt, GlobalPlansOpt
 
 app = typer.Typer(
     name="ggk",
@@ -32,8 +32,8 @@ def _version(value: bool) -> None:
 @app.callback()
 def main_callback(
     ctx: typer.Context,
-    plans: PlansOpt = None,
-    as_of: AsOfOpt = None,
+    plans: GlobalPlansOpt = None,
+    as_of: GlobalAsOfOpt = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="不使用解析缓存，重新读取全部文件")] = False,
     version: Annotated[
         Optional[bool], typer.Option("--version", "-V", help="显示版本号", callback=_version, is_eager=True)

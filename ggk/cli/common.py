@@ -19,25 +19,26 @@ from ggk.cli.completion import complete_dept, complete_unit
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+# The environment variables belong to the global options only: a command's own --plans/--as-of
+# is for an explicit value, so `GGK_TODAY=… ggk --as-of X status` uses X, not the variable.
+_PLANS_HELP = "计划目录或文件，可多次给出；默认 ./plans 或环境变量 GGK_PLANS"
+_AS_OF_HELP = "以哪一天为“今天”（YYYY-MM-DD）；默认环境变量 GGK_TODAY，再默认系统日期"
+
+GlobalPlansOpt = Annotated[
+    Optional[list[Path]],
+    typer.Option("--plans", metavar="目录或文件", help=_PLANS_HELP, envvar="GGK_PLANS", show_default=False),
+]
+GlobalAsOfOpt = Annotated[
+    Optional[str],
+    typer.Option("--as-of", metavar="YYYY-MM-DD", help=_AS_OF_HELP, envvar="GGK_TODAY", show_default=False),
+]
 PlansOpt = Annotated[
     Optional[list[Path]],
-    typer.Option(
-        "--plans",
-        metavar="目录或文件",
-        help="计划目录或文件，可多次给出；默认 ./plans 或环境变量 GGK_PLANS",
-        envvar="GGK_PLANS",
-        show_default=False,
-    ),
+    typer.Option("--plans", metavar="目录或文件", help=_PLANS_HELP, show_default=False),
 ]
 AsOfOpt = Annotated[
     Optional[str],
-    typer.Option(
-        "--as-of",
-        metavar="YYYY-MM-DD",
-        help="以哪一天为“今天”（YYYY-MM-DD）；默认环境变量 GGK_TODAY，再默认系统日期",
-        envvar="GGK_TODAY",
-        show_default=False,
-    ),
+    typer.Option("--as-of", metavar="YYYY-MM-DD", help=_AS_OF_HELP, show_default=False),
 ]
 
 
