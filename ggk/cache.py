@@ -337,7 +337,7 @@ class Cache:
                 read_ns = time.time_ns()
             except OSError:
                 st = None
-        result = load_file(path, kind, raw) if raw is not None else load_file(path, kind)
+        result = load_file(path, kind, raw, fast=True) if raw is not None else load_file(path, kind)
         state.result = result
         if raw is None or st is None:
             return result  # unreadable: nothing to cache (load_file reported it)

@@ -9,6 +9,7 @@ Cross-file checks (departments, ids, dates) live in ``ggk.checks``; editing live
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import difflib
 import re
 import typing
@@ -166,11 +167,98 @@ def discover(paths: Sequence[Path]) -> Found:
 # --------------------------------------------------------------------------- one file
 
 
-def load_file(path: Path, kind: type[Plan] | type[Unit], raw: bytes | None = None) -> FileResult:
+#: What the fast path leaves to the positional parser (any hit: the file takes the careful path):
+#: tags, anchors and aliases, merge keys, directives, a quoted date (yaml_rs reads it as a date), and
+#: where the YAML 1.2 parser is more lenient than libyaml (tabs, "?" keys, ":" or "|"/">" starting a
+#: scalar in odd places): such files are rare, and only the careful path words the problem.
+_FAST_DECLINE = ("!", "&", "*", "<<", "\n%", "\t", "?", " :", "[:", "{:", ",:", "\n:", "\\\n")
+#: "|"/">" other than a block scalar header ending its line, or with a flow collection open on its line
+#: (or any flow collection running over lines).
+_BLOCK = re.compile(r"(?<!: )(?<!- )[|>]|[|>](?![-+1-9]{0,2} *\n)|[\[{][^\n]*[|>]|[\[{][^\]}\n]*\n")
+_QUOTED_DATE = (re.compile(r'"[0-9]{4}-'), re.compile(r"'[0-9]{4}-"))  # one literal prefix each: fast
+#: Characters libyaml refuses or reads as line breaks (yaml_rs accepts them): the careful path reports them.
+_NOT_PRINTABLE = re.compile("[^\t\n\r -~\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+_fast_loads: Any = None
+
+
+def _fast_loads_fn() -> Any:
+    global _fast_loads
+    if _fast_loads is None:
+        try:
+            import yaml_rs
+        except ImportError:  # the fast path is optional: everything works through ggk.yamlio
+            _fast_loads = False
+        else:
+            _fast_loads = yaml_rs.loads
+    return _fast_loads
+
+
+def _plain(value: Any) -> bool:
+    """Data both readers agree on: str keys; str (not date-like), int, float, bool, None, date values."""
+    t = type(value)
+    if t is str:
+        # a date-like text is where the readers differ (an invalid date is text to yaml_rs, a
+        # diagnostic to ggk.yamlio; date-times are read differently)
+        return not (len(value) > 7 and value[4:5] == "-" and value[:4].isdigit()) and value != "\n"
+    if t is dict:
+        return all(type(k) is str and _plain(k) and _plain(v) for k, v in value.items())
+    if t is list:
+        return all(_plain(v) for v in value)
+    return t is int or t is float or t is bool or value is None or t is dt.date
+
+
+def fast_data(raw: bytes) -> dict[str, Any] | None:
+    """The data of a plain, well-formed file via ``yaml_rs`` (Rust, ~20x faster than libyaml plus the
+    positional builder), or None whenever the careful reader might see it differently or report a
+    problem: then ``ggk.yamlio`` reads it, with positions and diagnostics."""
+    loads = _fast_loads_fn()
+    if not loads:
+        return None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if any(bad in text for bad in _FAST_DECLINE) or text.startswith("%") or any(q.search(text) for q in _QUOTED_DATE):
+        return None
+    if ("|" in text or ">" in text) and _BLOCK.search(text):
+        return None
+    if _NOT_PRINTABLE.search(text):
+        return None
+    try:
+        data = loads(text)
+    except Exception:  # any complaint: the careful reader words it
+        return None
+    if type(data) is not dict or data.get("format", FORMAT_VERSION) != FORMAT_VERSION or not _plain(data):
+        return None
+    return data
+
+
+def load_file(path: Path, kind: type[Plan] | type[Unit], raw: bytes | None = None, *, fast: bool | None = None) -> FileResult:
     """Read, parse and validate one file; keep what can be used of a file with problems.
 
-    ``raw`` validates content not (yet) on disk under ``path`` (``ggk.store`` checks an edit first)."""
+    ``raw`` validates content not (yet) on disk under ``path`` (``ggk.store`` checks an edit first).
+    ``fast`` (default: when ``raw`` is None, i.e. the file on disk is read) tries ``fast_data`` first;
+    a file it takes has no locator (``Workspace.locate`` reads the file again when a position is
+    needed), so it must be the file on disk.  Any file with a problem goes the careful way, so the
+    diagnostics are the same either way."""
     spath = str(path)
+    if fast is None:
+        fast = raw is None
+    if fast:
+        if raw is None:
+            try:
+                with open(path, "rb") as fh:
+                    raw = fh.read()
+            except OSError:
+                raw = None  # read_file reports it
+        data = fast_data(raw) if raw is not None else None
+        if data is not None:
+            try:
+                return FileResult(path, kind.model_validate(data), [])
+            except ValidationError:
+                pass
     parsed = read_file(spath, raw)
     diags = list(parsed.diagnostics)
     if parsed.data is None:

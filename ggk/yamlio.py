@@ -2,7 +2,13 @@
 
 Owns: bytes -> text (UTF-8, BOM accepted, GBK/GB18030 recognised and reported), YAML -> data via
 libyaml's C composer when available, duplicate-key detection, the alias-bomb guard, and the map from
-a data path such as ``("sections", 0, "items", 3, "lead")`` to ``(line, col)``.  Problems are returned
+a data path such as ``("sections", 0, "items", 3, "lead")`` to ``(line, col)``.
+
+Plain scalars are read with the YAML 1.2 core schema (as editors and ``yaml_rs``, the loader's fast
+path, read them): only true/false (True, TRUE…) are booleans, so ``yes``/``no``/``on``/``off`` stay
+text; ``017`` is 17, not octal; ``1:30`` is text, not sexagesimal.  Integers and floats take the
+spellings ``yaml_rs`` accepts (``0x``/``0o``/``0b`` prefixes, ``_`` between digits) and dates stay
+dates, so both readers give the same data (tests/test_fastpath.py).  Problems are returned
 as ``Diagnostic`` values; nothing here raises on bad input.  Writing YAML is not done here: round-trip
 edits use ruamel.yaml in ``ggk.store``.
 """
@@ -10,18 +16,74 @@ edits use ruamel.yaml in ``ggk.store``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 import yaml.constructor
+import yaml.resolver
 
 from ggk.diagnostics import Diagnostic, Severity
 
 try:  # libyaml makes composing ~10x faster; pure Python is the fallback.
-    from yaml import CSafeLoader as _Loader
+    from yaml import CParser as _Parser
 except ImportError:  # pragma: no cover - depends on the PyYAML build
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml.composer import Composer
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _Parser(Reader, Scanner, Parser, Composer):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+            Composer.__init__(self)
+
+
+_DIGITS = r"_*[0-9][0-9_]*"
+#: YAML 1.2 core schema numbers, with the underscores and prefixes yaml_rs also accepts.
+INT_RE = re.compile(rf"^[-+]?(?:{_DIGITS}|0[xX]_*[0-9a-fA-F][0-9a-fA-F_]*|0[oO]_*[0-7][0-7_]*|0[bB]_*[01][01_]*)$")
+FLOAT_RE = re.compile(rf"^[-+]?(?:{_DIGITS}(?:\.[0-9_]*)?|_*\.{_DIGITS})(?:[eE][-+]?{_DIGITS})?$|^[-+]?\.(?i:inf)$|^\.(?i:nan)$")
+BOOL_RE = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+NULL_RE = re.compile(r"^(?:~|null|Null|NULL|)$")
+
+
+class _CoreResolver(yaml.resolver.BaseResolver):
+    """The YAML 1.2 core schema, plus timestamps (dates are dates in ggk's files) and ``<<`` (reported)."""
+
+
+_CoreResolver.add_implicit_resolver("tag:yaml.org,2002:bool", BOOL_RE, list("tTfF"))
+_CoreResolver.add_implicit_resolver("tag:yaml.org,2002:int", INT_RE, list("-+0123456789_"))
+_CoreResolver.add_implicit_resolver("tag:yaml.org,2002:float", FLOAT_RE, list("-+0123456789_."))
+_CoreResolver.add_implicit_resolver("tag:yaml.org,2002:null", NULL_RE, ["~", "n", "N", ""])
+_CoreResolver.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"), ["<"])
+for _first, _resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.items():
+    for _tag, _regexp in _resolvers:
+        if _tag == "tag:yaml.org,2002:timestamp":
+            _CoreResolver.add_implicit_resolver(_tag, _regexp, [_first])
+
+
+class _Loader(_Parser, _CoreResolver):  # type: ignore[misc,valid-type]
+    """libyaml's composer with the core-schema resolver: nodes only; ``parse`` builds the data."""
+
+    def __init__(self, stream: str) -> None:
+        _Parser.__init__(self, stream)
+        _CoreResolver.__init__(self)
+
+
+class _CoreConstructor(yaml.constructor.SafeConstructor):
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:  # type: ignore[override]
+        value = str(self.construct_scalar(node)).replace("_", "")
+        sign = -1 if value[0] == "-" else 1
+        if value[0] in "+-":
+            value = value[1:]
+        base = {"x": 16, "o": 8, "b": 2}.get(value[1:2].lower(), 10) if value[:1] == "0" else 10
+        return sign * int(value[2:] if base != 10 else value, base)
+
+
+_CoreConstructor.add_constructor("tag:yaml.org,2002:int", _CoreConstructor.construct_yaml_int)
 
 Path_ = tuple[Any, ...]
 
@@ -169,7 +231,7 @@ class _AliasBomb(Exception):
     pass
 
 
-_constructor = yaml.constructor.SafeConstructor()
+_constructor = _CoreConstructor()
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 _STR = "tag:yaml.org,2002:str"
