@@ -19,6 +19,7 @@ Five kinds of rule (``ggk.model.DeadlineKind``):
 
 from __future__ import annotations
 
+import bisect
 import calendar as _calendar
 import datetime as dt
 import functools
@@ -136,15 +137,22 @@ class _Hit:
 # A handler gets the match, the plan year and strictness and returns
 # (start, end, deadline-or-None), or None when the match is no time phrase at all.
 _Handler = Callable[[re.Match[str], int, bool], "tuple[int, int, Deadline | None] | None"]
-_PATTERNS: list[tuple[re.Pattern[str], _Handler]] = []
+#: (regex source, handler); compiled on first use (``_compiled``): compiling them all costs a report
+#: run ~10 ms of start-up, and a warm run that finds every phrase in the cache never needs them.
+_PATTERNS: list[tuple[str, _Handler]] = []
 
 
 def _pattern(regex: str) -> Callable[[_Handler], _Handler]:
     def register(fn: _Handler) -> _Handler:
-        _PATTERNS.append((re.compile(regex), fn))
+        _PATTERNS.append((regex, fn))
         return fn
 
     return register
+
+
+@functools.cache
+def _compiled() -> list[tuple[re.Pattern[str], _Handler]]:
+    return [(re.compile(regex), fn) for regex, fn in _PATTERNS]
 
 
 def _dl(**keys: Any) -> Deadline:
@@ -292,7 +300,7 @@ def _relative(m: re.Match[str], year: int, strict: bool) -> tuple[int, int, Dead
 
 def _scan(text: str, year: int, strict: bool) -> list[_Hit]:
     hits: list[_Hit] = []
-    for priority, (regex, handler) in enumerate(_PATTERNS):
+    for priority, (regex, handler) in enumerate(_compiled()):
         for m in regex.finditer(text):
             if m.end() == m.start():
                 continue
@@ -361,6 +369,12 @@ def _kind_of(d: Deadline) -> DeadlineKind | None:
     return d.explicit_kind()
 
 
+_NO_RULE = Rule(DeadlineKind.NONE)
+#: resolve() by (the deadline's keys, year): rules are frozen, and a province's plans repeat a few
+#: hundred deadlines tens of thousands of times.
+_RESOLVED: dict[tuple[Any, ...], Rule | None] = {}
+
+
 def resolve(deadline: Deadline | None, year: int) -> Rule | None:
     """The effective rule of an item's deadline; None when it is not understood.
 
@@ -368,7 +382,19 @@ def resolve(deadline: Deadline | None, year: int) -> Rule | None:
     what they leave open is read from the phrase.
     """
     if deadline is None:
-        return Rule(DeadlineKind.NONE)
+        return _NO_RULE
+    key = (deadline.phrase, deadline.kind, deadline.due, deadline.every, deadline.count, deadline.per, deadline.workdays, deadline.after, year)
+    try:
+        return _RESOLVED[key]
+    except KeyError:
+        pass
+    if len(_RESOLVED) > 65536:
+        _RESOLVED.clear()
+    rule = _RESOLVED[key] = _resolve(deadline, year)
+    return rule
+
+
+def _resolve(deadline: Deadline, year: int) -> Rule | None:
     phrase = (deadline.phrase or "").strip()
     parsed = _parse_phrase(phrase, year) if phrase else None
     kind = deadline.explicit_kind()
@@ -462,6 +488,15 @@ class _Period:
 
 def periods(year: int, per: str) -> list[_Period]:
     """The periods of a plan year: 12 months, 4 quarters, 2 halves or the year."""
+    return list(_periods(year, per))
+
+
+@functools.lru_cache(maxsize=256)
+def _periods(year: int, per: str) -> tuple[_Period, ...]:
+    return tuple(_make_periods(year, per))
+
+
+def _make_periods(year: int, per: str) -> list[_Period]:
     if per == "month":
         return [_Period(f"{m}月", dt.date(year, m, 1), _month_end(year, m)) for m in range(1, 13)]
     if per == "quarter":
@@ -512,8 +547,8 @@ def _evaluate_periodic(state: RuleState, item: Item, year: int, today: dt.date, 
     per = (rule.every if recurring else rule.per) or "year"
     n = 1 if recurring else (rule.count or 1)
     closed = item.status in (Status.DONE, Status.CANCELLED)
-    dates = [e.date for e in item.log if e.counts and e.date <= today]  # as of today, not after
-    rows = [(p, sum(p.start <= d <= p.end for d in dates)) for p in periods(year, per)]
+    dates = sorted(e.date for e in item.log if e.counts and e.date <= today)  # as of today, not after
+    rows = [(p, bisect.bisect_right(dates, p.end) - bisect.bisect_left(dates, p.start)) for p in _periods(year, per)]
     if since is not None:
         rows = [(p, got) for p, got in rows if p.end >= since]  # periods before the plan took effect
     if not rows:

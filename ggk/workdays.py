@@ -361,6 +361,10 @@ class WorkCalendar:
         self._sources: dict[int, Source] = {}
         self._files: dict[int, HolidayFile | None] = {}
         self._warnings: dict[int, list[str]] = {}
+        #: is_workday answers, a dict per year, and add_workdays answers: deadlines of many items count
+        #: from the same few event dates, and each count walks day by day.
+        self._days: dict[int, dict[dt.date, tuple[bool, str]]] = {}
+        self._added: dict[tuple[dt.date, int], dt.date] = {}
 
     # -- coverage
 
@@ -425,6 +429,15 @@ class WorkCalendar:
 
     def is_workday(self, d: dt.date) -> tuple[bool, str]:
         """Whether ``d`` is a working day, and why (工作日 / 周末 / 国庆节放假 / 调休上班（国庆节）…)."""
+        days = self._days.get(d.year)
+        if days is None:
+            days = self._days[d.year] = {}
+        answer = days.get(d)
+        if answer is None:
+            answer = days[d] = self._is_workday(d)
+        return answer
+
+    def _is_workday(self, d: dt.date) -> tuple[bool, str]:
         source = self.source(d.year)
         weekend = d.weekday() >= 5
         if source == "library":
@@ -465,6 +478,9 @@ class WorkCalendar:
         ``add_workdays(2021-09-29, 7)`` is 2021-10-14: the count starts the day after the
         event and skips the National Day break while counting the 调休 Saturday.
         """
+        known = self._added.get((d, n))
+        if known is not None:
+            return known
         step = 1 if n >= 0 else -1
         left = abs(n)
         day = d
@@ -476,6 +492,7 @@ class WorkCalendar:
             guard += 1
             if guard > 40 * abs(n) + 60:  # a year of holidays typed wrongly must not hang us
                 raise ValueError(f"无法从 {d} 数 {n} 个工作日：节假日数据有误")
+        self._added[(d, n)] = day
         return day
 
     def add(self, d: dt.date, offset: Offset) -> dt.date:

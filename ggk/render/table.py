@@ -1,20 +1,18 @@
-"""Terminal tables (rich) for the clerk: status, list, overdue, show, check.
+"""Terminal tables for the clerk: status, list, overdue, show, check.
 
-Colour only when the CLI says the output is a terminal; piped output is the same layout in plain
-text (no escape codes), so it can be pasted into a message or a file.
+With colour (the CLI says the output is a terminal) the tables are drawn by rich.  Without it (piped
+output, NO_COLOR) status, list and overdue are aligned plain lines with the same columns and labels,
+laid out here by East-Asian display width — no escape codes, pasteable into a message or a file, and
+without importing rich (a third of a status run's start-up).  ``show`` always uses rich.
 """
 
 from __future__ import annotations
 
 import io
 import re
+import typing
 from functools import singledispatchmethod
 from typing import Any
-
-from rich import box
-from rich.console import Console, Group
-from rich.table import Table
-from rich.text import Text
 
 from ggk.checks import CheckReport
 from ggk.ledger import ItemDetail, ItemsReport, Light, Row, StatusReport, Tally
@@ -22,15 +20,33 @@ from ggk.model import Status
 from ggk.render import Options
 from ggk.render.text import TextRenderer
 
+if typing.TYPE_CHECKING:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
 LIGHT_STYLE = {Light.RED: "bold red", Light.YELLOW: "bold yellow", Light.GREEN: "green", Light.GREY: "dim"}
 STATUS_STYLE = {Status.NOT_STARTED: "", Status.IN_PROGRESS: "cyan", Status.DONE: "green", Status.CANCELLED: "dim"}
 
 
+def light_label(light: Light) -> str:
+    return f"● {light.label}" if light is not Light.GREY else "—"
+
+
 def light_text(light: Light) -> Text:
-    return Text(f"● {light.label}" if light is not Light.GREY else "—", style=LIGHT_STYLE[light])
+    from rich.text import Text
+
+    return Text(light_label(light), style=LIGHT_STYLE[light])
+
+
+def bar_plain(percent: float, width: int = 10) -> str:
+    filled = round(percent / 100 * width)
+    return "█" * filled + "░" * (width - filled) + f" {percent:5.1f}%"
 
 
 def bar(percent: float, width: int = 10) -> Text:
+    from rich.text import Text
+
     filled = round(percent / 100 * width)
     text = Text("█" * filled, style="green")
     text.append("░" * (width - filled), style="dim")
@@ -55,18 +71,27 @@ def deadline_text(row: Row) -> str:
     return " ".join(parts) or "—"
 
 
-def when_text(row: Row) -> Text:
+def when_plain(row: Row) -> tuple[str, str]:
+    """The 情况 cell: (text, rich style)."""
     t = row.timing
     if row.item.status is Status.CANCELLED:
-        return Text("已取消", style="dim")
-    if t.overdue_days is not None:
-        return Text(f"逾期 {t.overdue_days} 天", style="bold red")
+        return "已取消", "dim"
+    overdue = t.overdue_days
+    if overdue is not None:
+        return f"逾期 {overdue} 天", "bold red"
     if row.item.status is Status.DONE:
-        return Text(f"{row.item.completed or ''} 完成".strip(), style="green")
-    if t.due_in is not None:
-        style = "yellow" if row.light is Light.YELLOW else ""
-        return Text("今天到期" if t.due_in == 0 else f"{t.due_in} 天后到期", style=style)
-    return Text("")
+        return f"{row.item.completed or ''} 完成".strip(), "green"
+    due_in = t.due_in
+    if due_in is not None:
+        return ("今天到期" if due_in == 0 else f"{due_in} 天后到期"), ("yellow" if row.light is Light.YELLOW else "")
+    return "", ""
+
+
+def when_text(row: Row) -> Text:
+    from rich.text import Text
+
+    text, style = when_plain(row)
+    return Text(text, style=style)
 
 
 #: Above this many rows a list is printed as aligned plain lines: rich lays out 5,000 rows in seconds,
@@ -76,12 +101,16 @@ _WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-
 
 
 def _width(text: str) -> int:
+    if text.isascii():
+        return len(text)
     return len(text) + len(_WIDE.findall(text))
 
 
 def _fit(text: str, width: int) -> str:
     """``text`` cut (with …) or padded to ``width`` terminal columns."""
     w = _width(text)
+    if w <= width:
+        return text + " " * (width - w)
     if w > width:
         out, used = [], 0
         for ch in text:
@@ -99,8 +128,14 @@ class TableRenderer:
         self.options = options
 
     def render(self, report: Any) -> str:
-        if isinstance(report, ItemsReport) and len(report.rows) > LEAN_ROWS:
+        if isinstance(report, ItemsReport) and (len(report.rows) > LEAN_ROWS or not self.options.color):
             return self.lean_items(report)
+        if not self.options.color and isinstance(report, StatusReport):
+            return self.plain_status(report)
+        if not self.options.color and isinstance(report, CheckReport):
+            return TextRenderer(self.options).render(report)
+        from rich.console import Console
+
         buf = io.StringIO()
         console = Console(
             file=buf,
@@ -118,17 +153,61 @@ class TableRenderer:
 
     @property
     def box(self) -> box.Box:
+        from rich import box
+
         return box.ROUNDED if self.options.color else box.SIMPLE
 
-    def footer(self, report: Any) -> list[Any]:
-        notes: list[Any] = []
+    def notes(self, report: Any) -> list[str]:
+        notes: list[str] = []
         for w in getattr(report, "warnings", []):
-            notes.append(Text(f"注意：{w}", style="yellow"))
+            notes.append(f"注意：{w}")
         if getattr(report, "problems", 0):
-            notes.append(Text(f"注意：ggk check 在这些计划文件中发现 {report.problems} 个问题，报告只包含能读取的内容。", style="yellow"))
+            notes.append(f"注意：ggk check 在这些计划文件中发现 {report.problems} 个问题，报告只包含能读取的内容。")
         for path in getattr(report, "skipped", []):
-            notes.append(Text(f"已跳过无法读取的文件：{path}", style="yellow"))
+            notes.append(f"已跳过无法读取的文件：{path}")
         return notes
+
+    def footer(self, report: Any) -> list[Any]:
+        from rich.text import Text
+
+        return [Text(n, style="yellow") for n in self.notes(report)]
+
+    def plain_status(self, report: StatusReport) -> str:
+        """The status table as aligned plain lines: same columns, labels and footer as the rich one."""
+        names = {"unit": "单位", "plan": "计划", "section": "部分", "dept": "部门"}
+        lines = [f"政务公开工作要点落实情况（截至 {report.as_of}）"]
+        if not report.groups:
+            lines.append("没有符合条件的条目。")
+        else:
+            dept = report.by == "dept"
+            head = [names[report.by], "灯"] + (["牵头", "配合"] if dept else ["条目"]) + [s.value for s in Status]
+            head += ["完成率", "逾期", f"{report.soon}天内到期"]
+            right = [False, False] + [True] * (2 if dept else 1) + [True] * len(Status) + [False, True, True]
+            body = []
+            for g in report.groups:
+                cells = [g.label, light_label(g.light)] + ([str(g.lead), str(g.assist)] if dept else [str(g.total)])
+                cells += [str(g.by_status[s]) for s in Status] + [bar_plain(g.percent), str(g.overdue), str(g.due_soon)]
+                body.append(cells)
+            foot = [report.total.label, light_label(report.total.light)]
+            foot += [str(sum(g.lead for g in report.groups)), str(sum(g.assist for g in report.groups))] if dept else [str(report.total.total)]
+            foot += [str(sum(g.by_status[s] for g in report.groups) if dept else report.total.by_status[s]) for s in Status]
+            foot += ["" if dept else bar_plain(report.total.percent), str(report.total.overdue), str(report.total.due_soon)]
+            widths = [max(_width(r[i]) for r in [head, *body, foot]) for i in range(len(head))]
+
+            def line(cells: list[str]) -> str:
+                out = []
+                for cell, w, r in zip(cells, widths, right, strict=True):
+                    pad = " " * (w - _width(cell))
+                    out.append(pad + cell if r else cell + pad)
+                return ("  " + "  ".join(out)).rstrip()
+
+            rule = "  " + "  ".join("─" * w for w in widths)
+            lines += [line(head), rule, *(line(r) for r in body), rule, line(foot)]
+        notes = self.notes(report)
+        if notes:
+            lines.append("")
+            lines.extend(notes)
+        return "\n".join(lines) + "\n"
 
     @singledispatchmethod
     def parts(self, report: Any) -> list[Any]:
@@ -136,10 +215,15 @@ class TableRenderer:
 
     @parts.register
     def _(self, report: CheckReport) -> list[Any]:
+        from rich.text import Text
+
         return [Text(TextRenderer(self.options).render(report).rstrip("\n"))]
 
     @parts.register
     def _(self, report: StatusReport) -> list[Any]:
+        from rich.table import Table
+        from rich.text import Text
+
         names = {"unit": "单位", "plan": "计划", "section": "部分", "dept": "部门"}
         table = Table(
             title=f"政务公开工作要点落实情况（截至 {report.as_of}）",
@@ -168,6 +252,8 @@ class TableRenderer:
         return parts + self.footer(report)
 
     def _tally_cells(self, g: Tally, dept: bool) -> list[Any]:
+        from rich.text import Text
+
         cells: list[Any] = [g.label, light_text(g.light)]
         cells += [str(g.lead), str(g.assist)] if dept else [str(g.total)]
         cells += [str(g.by_status[s]) for s in Status]
@@ -177,6 +263,9 @@ class TableRenderer:
         return cells
 
     def _items_table(self, rows: list[Row], title: str | None, *, lead: bool = True) -> Table:
+        from rich.table import Table
+        from rich.text import Text
+
         table = Table(title=title, box=self.box, title_justify="left")
         table.add_column("条目")
         table.add_column("标题")
@@ -195,6 +284,9 @@ class TableRenderer:
 
     @parts.register
     def _(self, report: ItemsReport) -> list[Any]:
+        from rich.table import Table
+        from rich.text import Text
+
         if not report.rows:
             empty = f"截至 {report.as_of}，没有逾期条目。" if report.grouped else "没有符合条件的条目。"
             return [Text(empty, style="green")] + self.footer(report)
@@ -221,6 +313,9 @@ class TableRenderer:
 
     def lean_items(self, report: ItemsReport) -> str:
         """A long list as plain aligned lines (one per item, cut to the width), without per-row layout."""
+        if not report.rows:
+            empty = f"截至 {report.as_of}，没有逾期条目。" if report.grouped else "没有符合条件的条目。"
+            return "\n".join([empty, *self.notes(report)]) + "\n"
         width = self.options.width
         ref_w = min(max(_width(r.ref) for r in report.rows), 28)
         fixed = ref_w + 24 + 14 + 8  # ref, 时限, 情况, gaps
@@ -245,7 +340,7 @@ class TableRenderer:
                 for row in rows:
                     last = row.last_log
                     progress = f"{last.date} {last.note or ''}".strip() if last else "无进展记录"
-                    cells = [(row.ref, ref_w), (row.item.title, title_w), (deadline_text(row), 24), (when_text(row).plain, 14), (progress, rest_w)]
+                    cells = [(row.ref, ref_w), (row.item.title, title_w), (deadline_text(row), 24), (when_plain(row)[0], 14), (progress, rest_w)]
                     lines.append("  " + "  ".join(_fit(c, w) for c, w in cells).rstrip())
         else:
             lines.append(f"{report.title}（截至 {report.as_of}，共 {len(report.rows)} 条）")
@@ -254,10 +349,10 @@ class TableRenderer:
             for row in report.rows:
                 cells = [
                     (row.ref, ref_w), (row.item.title, title_w), ("、".join(row.item.lead) or "—", lead_w),
-                    (deadline_text(row), 24), (row.item.status.value, 6), (when_text(row).plain, 14),
+                    (deadline_text(row), 24), (row.item.status.value, 6), (when_plain(row)[0], 14),
                 ]
                 lines.append("  " + "  ".join(_fit(c, w) for c, w in cells).rstrip())
-        notes = [t.plain for t in self.footer(report)]
+        notes = self.notes(report)
         if notes:
             lines.append("")
             lines.extend(notes)
@@ -265,6 +360,10 @@ class TableRenderer:
 
     @parts.register
     def _(self, report: ItemDetail) -> list[Any]:
+        from rich.console import Group
+        from rich.table import Table
+        from rich.text import Text
+
         row = report.row
         item = row.item
         grid = Table.grid(padding=(0, 2))
