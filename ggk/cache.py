@@ -31,11 +31,11 @@ import os
 import struct
 import time
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import msgpack
 
@@ -52,12 +52,6 @@ MAGIC = b"GGKC"
 RACY_NS = 2_000_000_000
 KEY = [__version__, FORMAT_VERSION, CACHE_FORMAT]
 
-#: Checks whose findings depend only on one plan file and its unit's registry (cached per file).
-FILE_SCOPED = frozenset({"GGK201", "GGK202", "GGK203", "GGK204", "GGK205", "GGK206", "GGK211", "GGK212", "GGK213"})
-#: Checks that read only plan headers (unit, year, path), the units and the roots: cheap, run every time.
-WORKSPACE_SCOPED = frozenset({"GGK208", "GGK209", "GGK210", "GGK214"})
-#: Depends on the as-of date: run only on the files holding a date after it (the entry knows the latest).
-FUTURE_LOG = "GGK207"
 #: Items that are neither done nor cancelled: the only ones overdue or due-soon reports can show.
 OPEN = (Status.NOT_STARTED.value, Status.IN_PROGRESS.value)
 
@@ -205,12 +199,12 @@ def write_entry(entry: Entry) -> None:
         blobs = [entry.blob(n) or b"" for n in names]
         # The header holds the blob offsets, which depend on the header's own length: settle it twice.
         header = dict(entry.header)
-        specs = [[n, 0, len(b), zlib.crc32(b)] for n, b in zip(names, blobs, strict=True)]
+        specs: list[list[Any]] = [[n, 0, len(b), zlib.crc32(b)] for n, b in zip(names, blobs, strict=True)]
         for _ in range(3):
             header["blobs"] = specs
             raw = _pack(header)
             offset = 8 + len(raw)
-            new = []
+            new: list[list[Any]] = []
             for spec in specs:
                 new.append([spec[0], offset, spec[2], spec[3]])
                 offset += spec[2]
@@ -286,7 +280,7 @@ class Cache:
             else:
                 # Changed stat, or written close to when it was read: compare contents.
                 raw, read_ns, st = self._read(path)
-                if raw is None or hashlib.sha256(raw).digest()[:16] != h["hash"]:
+                if raw is None or st is None or hashlib.sha256(raw).digest()[:16] != h["hash"]:
                     entry = None
                 else:
                     h["stat"], h["read_ns"] = _stat_key(st), read_ns
@@ -410,17 +404,21 @@ class Cache:
 
     def validate(self, ws: Workspace, today: dt.date, *, ignore: Iterable[str] = ()) -> list[Diagnostic]:
         """``checks.validate(ws, today)`` with the per-file checks taken from (or put in) the entries."""
-        from ggk.checks import REGISTRY, Context
+        from ggk.checks import REGISTRY, SCOPES, Context, Scope
 
         skip = set(ignore)
         out = [d for d in ws.diagnostics if d.code not in skip]
         codes = [c for c in REGISTRY if c not in skip]
-        unknown = [c for c in codes if c not in FILE_SCOPED and c not in WORKSPACE_SCOPED and c != FUTURE_LOG]
+        # The checks say what their findings depend on (``@check(code, scope)``); one without a
+        # scope is run on the whole workspace (Scope.ALL), never cached.
+        scope = {c: SCOPES.get(c, Scope.ALL) for c in codes}
+        unknown = [c for c in codes if scope[c] is Scope.ALL]
+        as_of = [c for c in codes if scope[c] is Scope.AS_OF]
         ctx = Context(ws, today)
         for code in codes:
-            if code in WORKSPACE_SCOPED:
+            if scope[code] is Scope.WORKSPACE:
                 out.extend(REGISTRY[code](ctx))
-        file_codes = [c for c in codes if c in FILE_SCOPED]
+        file_codes = [c for c in codes if scope[c] is Scope.FILE]
         full_ws = self._full_workspace(ws) if unknown else None
         for entry in ws.plans:
             state = self.files.get(str(entry.path))
@@ -437,11 +435,12 @@ class Cache:
                     state.entry.header["meta"]["checks"] = [unit_key, [_diag_out(d) for d in cached]]
                     state.entry.dirty = True
             out.extend(d for d in cached if d.code in file_codes)
-            if FUTURE_LOG in codes:
+            if as_of:
                 latest = state.entry.meta("latest", None) if state is not None and state.entry is not None else None
                 if latest is None or latest > today.toordinal():
                     mini = Workspace(ws.roots, dict(ws.units), [self._full_entry(entry)])
-                    out.extend(REGISTRY[FUTURE_LOG](Context(mini, today)))
+                    for code in as_of:
+                        out.extend(REGISTRY[code](Context(mini, today)))
         if unknown:
             assert full_ws is not None
             fctx = Context(full_ws, today)
@@ -451,14 +450,19 @@ class Cache:
         return out
 
     def _unit_key(self, unit_entry: UnitEntry | None) -> str:
+        """What the stored per-file check results depend on besides the plan: its unit's registry, and
+        which checks are FILE-scoped (a check added or re-scoped makes them stale)."""
+        from ggk.checks import SCOPES, Scope
+
+        codes = ",".join(sorted(c for c, s in SCOPES.items() if s is Scope.FILE))
         if unit_entry is None:
-            return "-"
+            return f"-|{codes}"
         if unit_entry.unit is None:
-            return "x"
+            return f"x|{codes}"
         state = self.files.get(str(unit_entry.path))
         if state is None or not state.hash:
             return "?"  # unknown content: never matches a stored key
-        return state.hash.hex()
+        return f"{state.hash.hex()}|{codes}"
 
     def _full_entry(self, entry: PlanEntry) -> PlanEntry:
         if not self.subset:
@@ -474,16 +478,14 @@ class Cache:
     def _run_file_checks(self, entry: PlanEntry, unit_entry: UnitEntry | None) -> list[Diagnostic]:
         """The per-file checks of one (whole) plan against its unit's registry.  They do not read the
         as-of date, so any date will do."""
-        from ggk.checks import REGISTRY, Context
+        from ggk.checks import REGISTRY, SCOPES, Context, Scope
 
         units = {entry.plan.unit: unit_entry} if unit_entry is not None else {}
         mini = Workspace([entry.path.parent.parent], units, [entry])
         ctx = Context(mini, dt.date(2000, 1, 1))
         out: list[Diagnostic] = []
-        for code in sorted(FILE_SCOPED):
-            fn = REGISTRY.get(code)
-            if fn is not None:
-                out.extend(fn(ctx))
+        for code in sorted(c for c, s in SCOPES.items() if s is Scope.FILE):
+            out.extend(REGISTRY[code](ctx))
         return out
 
     def save(self) -> None:

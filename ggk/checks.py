@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -35,10 +36,27 @@ CheckFn = Callable[[Context], Iterable[Diagnostic]]
 REGISTRY: dict[str, CheckFn] = {}
 
 
-def check(code: str) -> Callable[[CheckFn], CheckFn]:
+class Scope(str, Enum):
+    """What a check's findings depend on: tells the parse cache (``ggk.cache``) what it may reuse."""
+
+    #: one plan file and its unit's registry (not the as-of date): cached per file
+    FILE = "file"
+    #: plan headers (unit, year, path), the unit files and the roots only: cheap, run every time
+    WORKSPACE = "workspace"
+    #: dates after the as-of date in one plan file: run only on files that hold such a date
+    AS_OF = "as_of"
+    #: anything else, e.g. across plan files: run on the whole workspace every time (the safe default)
+    ALL = "all"
+
+
+SCOPES: dict[str, Scope] = {}
+
+
+def check(code: str, scope: Scope = Scope.ALL) -> Callable[[CheckFn], CheckFn]:
     def register(fn: CheckFn) -> CheckFn:
         assert code in CODES, code
         REGISTRY[code] = fn
+        SCOPES[code] = scope
         return fn
 
     return register
@@ -48,7 +66,7 @@ def _registry(ctx: Context, entry: PlanEntry) -> Registry:
     return Registry(ctx.ws.unit(entry.plan.unit))
 
 
-@check("GGK208")
+@check("GGK208", Scope.WORKSPACE)
 def unknown_unit(ctx: Context) -> Iterator[Diagnostic]:
     for entry in ctx.ws.plans:
         if entry.plan.unit not in ctx.ws.units:
@@ -59,7 +77,7 @@ def unknown_unit(ctx: Context) -> Iterator[Diagnostic]:
             )
 
 
-@check("GGK209")
+@check("GGK209", Scope.WORKSPACE)
 def misplaced(ctx: Context) -> Iterator[Diagnostic]:
     for entry in ctx.ws.plans:
         stem = entry.path.stem
@@ -69,7 +87,7 @@ def misplaced(ctx: Context) -> Iterator[Diagnostic]:
             yield ctx.diag(entry.path, ("unit",), "GGK209", f"文件在 {entry.slug}/ 下，但 unit 写的是「{entry.plan.unit}」", f"把文件移到 {entry.plan.unit}/ 下，或改正 unit")
 
 
-@check("GGK210")
+@check("GGK210", Scope.WORKSPACE)
 def registry_duplicates(ctx: Context) -> Iterator[Diagnostic]:
     for entry in ctx.ws.units.values():
         if entry.unit is None:
@@ -85,7 +103,7 @@ def registry_duplicates(ctx: Context) -> Iterator[Diagnostic]:
                 seen.setdefault(name, dep.name)
 
 
-@check("GGK201")
+@check("GGK201", Scope.FILE)
 def duplicate_ids(ctx: Context) -> Iterator[Diagnostic]:
     for entry in ctx.ws.plans:
         # Positions only for duplicates: a plan read from the cache has no locator, and finding one
@@ -99,7 +117,7 @@ def duplicate_ids(ctx: Context) -> Iterator[Diagnostic]:
                 first[item.id] = loc
 
 
-@check("GGK202")
+@check("GGK202", Scope.FILE)
 def unknown_departments(ctx: Context) -> Iterator[Diagnostic]:
     for entry in ctx.ws.plans:
         reg = _registry(ctx, entry)
@@ -115,7 +133,7 @@ def unknown_departments(ctx: Context) -> Iterator[Diagnostic]:
                         yield ctx.diag(entry.path, (*loc, role, k), "GGK202", f"部门「{name}」未在单位名册中登记（条目 {item.id}）", hint)
 
 
-@check("GGK203")
+@check("GGK203", Scope.FILE)
 def no_department(ctx: Context) -> Iterator[Diagnostic]:
     for entry in ctx.ws.plans:
         for loc, _chain, item in entry.plan.iter_items():
@@ -123,7 +141,7 @@ def no_department(ctx: Context) -> Iterator[Diagnostic]:
                 yield ctx.diag(entry.path, (*loc, "id"), "GGK203", f"条目 {item.id}「{item.title}」没有责任单位", f"用 ggk assign {entry.plan.unit}/{entry.plan.year}/{item.id} --lead 部门 指定牵头单位")
 
 
-@check("GGK204")
+@check("GGK204", Scope.FILE)
 def done_without_date(ctx: Context) -> Iterator[Diagnostic]:
     for entry in ctx.ws.plans:
         for loc, _chain, item in entry.plan.iter_items():
@@ -131,7 +149,7 @@ def done_without_date(ctx: Context) -> Iterator[Diagnostic]:
                 yield ctx.diag(entry.path, (*loc, "status"), "GGK204", f"条目 {item.id} 已完成，但没有完成日期（completed）", "加上 completed: YYYY-MM-DD，或用 ggk done 记录")
 
 
-@check("GGK205")
+@check("GGK205", Scope.FILE)
 def cancelled_without_reason(ctx: Context) -> Iterator[Diagnostic]:
     for entry in ctx.ws.plans:
         for loc, _chain, item in entry.plan.iter_items():
@@ -139,7 +157,7 @@ def cancelled_without_reason(ctx: Context) -> Iterator[Diagnostic]:
                 yield ctx.diag(entry.path, (*loc, "status"), "GGK205", f"条目 {item.id} 已取消，但没有写取消原因（reason）", "加上 reason: 原因")
 
 
-@check("GGK213")
+@check("GGK213", Scope.FILE)
 def completed_not_done(ctx: Context) -> Iterator[Diagnostic]:
     for entry in ctx.ws.plans:
         for loc, _chain, item in entry.plan.iter_items():
@@ -161,7 +179,7 @@ def _dates(item: Item, loc: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], 
             yield (*loc, "log", k, "done"), e.done, "办结日期"
 
 
-@check("GGK206")
+@check("GGK206", Scope.FILE)
 def far_dates(ctx: Context) -> Iterator[Diagnostic]:
     for entry in ctx.ws.plans:
         year = entry.plan.year
@@ -174,7 +192,7 @@ def far_dates(ctx: Context) -> Iterator[Diagnostic]:
                     yield ctx.diag(entry.path, dloc, "GGK206", f"条目 {item.id} 的{what} {d} 远离计划年度 {year}", "检查年份是否写错")
 
 
-@check("GGK207")
+@check("GGK207", Scope.AS_OF)
 def future_log(ctx: Context) -> Iterator[Diagnostic]:
     for entry in ctx.ws.plans:
         for loc, _chain, item in entry.plan.iter_items():
@@ -185,7 +203,7 @@ def future_log(ctx: Context) -> Iterator[Diagnostic]:
                 yield ctx.diag(entry.path, (*loc, "completed"), "GGK207", f"条目 {item.id} 的完成日期 {item.completed} 晚于当前日期 {ctx.today}", "检查日期")
 
 
-@check("GGK211")
+@check("GGK211", Scope.FILE)
 def unresolved_rule(ctx: Context) -> Iterator[Diagnostic]:
     for entry in ctx.ws.plans:
         for loc, _chain, item in entry.plan.iter_items():
@@ -198,7 +216,7 @@ def unresolved_rule(ctx: Context) -> Iterator[Diagnostic]:
                     )
 
 
-@check("GGK212")
+@check("GGK212", Scope.FILE)
 def phrase_without_rule(ctx: Context) -> Iterator[Diagnostic]:
     finder = getattr(deadlines, "find_time_phrases", None)
     if finder is None:
@@ -213,7 +231,7 @@ def phrase_without_rule(ctx: Context) -> Iterator[Diagnostic]:
                 yield ctx.diag(entry.path, (*loc, "id"), "GGK212", f"条目 {item.id} 原文有时限表述{phrases}，但没有设置 deadline", "加上 deadline（见 README“时限规则”），或在 remark 中说明为何不设")
 
 
-@check("GGK214")
+@check("GGK214", Scope.WORKSPACE)
 def holiday_file_problems(ctx: Context) -> Iterator[Diagnostic]:
     from ggk.workdays import holiday_files, validate_holiday_file
 

@@ -227,3 +227,50 @@ def test_two_processes(mixed: Path, cache_dir: Path) -> None:
     assert not list(cache_dir.rglob("*.tmp"))
     _ws, _d, c = open_cached([mixed], TODAY)
     assert c.misses == 0
+
+
+# ---------------------------------------------------------------- ggk check through the cache
+
+
+def test_check_same_with_and_without_cache(tmp_path: Path) -> None:
+    from tests.test_check import CASES
+
+    for i, (_name, text, _code, _pos) in enumerate(CASES):
+        make_unit(tmp_path, text, slug=f"c{i}", year=2021)
+    runner = CliRunner()
+    args = ["--as-of", "2021-12-31", "check", str(tmp_path)]
+    for fmt in (["--format", "json"], []):
+        fresh = runner.invoke(app, ["--no-cache", *args, *fmt])
+        cold = runner.invoke(app, [*args, *fmt])
+        warm = runner.invoke(app, [*args, *fmt])
+        assert fresh.exit_code == cold.exit_code == warm.exit_code == 1
+        assert fresh.stdout == cold.stdout == warm.stdout
+    ignored = [*args, "--ignore", "GGK201", "--ignore", "GGK207"]
+    assert runner.invoke(app, ["--no-cache", *ignored]).stdout == runner.invoke(app, ignored).stdout
+    # another as-of date: the future-log finding comes and goes with it
+    later = ["--as-of", "2022-06-30", "check", str(tmp_path), "--format", "json"]
+    assert runner.invoke(app, ["--no-cache", *later]).stdout == runner.invoke(app, later).stdout
+
+
+def test_check_without_scope_is_never_cached(mixed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A check registered without a scope runs on the whole workspace on every run, cached or not."""
+    from ggk import checks
+    from ggk.diagnostics import CODES
+
+    calls: list[int] = []
+
+    def count_items(ctx: checks.Context):  # type: ignore[no-untyped-def]
+        n = sum(1 for e in ctx.ws.plans for _ in e.plan.iter_items())
+        calls.append(n)
+        return []
+
+    code = next(iter(CODES))
+    monkeypatch.setitem(checks.REGISTRY, "GGK999", count_items)
+    monkeypatch.setitem(CODES, "GGK999", CODES[code])
+    assert checks.SCOPES.get("GGK999") is None
+    open_cached([mixed], TODAY)
+    open_cached([mixed], TODAY)
+    open_cached([mixed], TODAY, subset=True)
+    assert len(calls) == 3 and len(set(calls)) == 1  # every run, on the whole plans (not the open subset)
+    assert calls[0] > 0
+    assert checks.SCOPES["GGK201"] is checks.Scope.FILE and checks.SCOPES["GGK207"] is checks.Scope.AS_OF

@@ -3,7 +3,7 @@
 import os
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -36,12 +36,24 @@ def check(
 
     退出码：0 没有问题；1 发现问题（--strict 时警告也算）；2 用法或读写错误。
     """
-    from ggk.checks import CheckReport, validate
-    from ggk.loader import load
+    from ggk.checks import CheckReport
 
     s = settings(ctx, plans, as_of)
-    ws = load(list(paths) if paths else s.plans)
-    report = CheckReport(validate(ws, s.today, ignore=ignore or ()), ws.files, strict)
+    ws, diags = _load_and_check(list(paths) if paths else s.plans, s.today, ignore or (), s.use_cache)
+    report = CheckReport(diags, ws.files, strict)
     chosen = fmt.value if fmt else ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     write_output(render(report, chosen))
     raise typer.Exit(1 if report.failed else 0)
+
+
+def _load_and_check(paths: list[Path], today: Any, ignore: Any, use_cache: bool) -> Any:
+    if use_cache:  # the same answers as without the cache (tests/test_cache.py)
+        from ggk.cache import open_cached
+
+        ws, diags, _cache = open_cached(paths, today, ignore=ignore)
+        return ws, diags
+    from ggk.checks import validate
+    from ggk.loader import load
+
+    ws = load(paths)
+    return ws, validate(ws, today, ignore=ignore)
