@@ -41,8 +41,8 @@ import msgpack
 
 from ggk import __version__
 from ggk.diagnostics import Diagnostic, Severity
-from ggk.loader import FileResult, PlanEntry, UnitEntry, Workspace, load, load_file
-from ggk.model import FORMAT_VERSION, Plan, Status, Unit
+from ggk.loader import FileResult, PlanEntry, UnitEntry, Workspace, discover, load, load_file
+from ggk.model import FORMAT_VERSION, Deadline, DeadlineChange, DeadlineKind, Department, Item, LogEntry, Plan, Section, Status, Unit
 
 #: Bump when the layout of an entry changes.
 CACHE_FORMAT = 1
@@ -257,6 +257,8 @@ class Cache:
         self.units: dict[str, tuple[UnitEntry, FileState]] = {}
         self.hits = 0
         self.misses = 0
+        #: files served by the workspace index in this run: shown path -> content hash
+        self.indexed: dict[str, bytes] = {}
 
     # -- one file (the ``loader`` hook of ``ggk.loader.load``)
 
@@ -307,7 +309,8 @@ class Cache:
             slug = state.path.parent.name
             self.units[slug] = (UnitEntry(slug, state.path, unit, result.locator), state)
 
-    def _read(self, path: Path) -> tuple[bytes | None, int, os.stat_result | None]:
+    @staticmethod
+    def _read(path: Path) -> tuple[bytes | None, int, os.stat_result | None]:
         read_ns = time.time_ns()
         try:
             with open(path, "rb") as fh:
@@ -388,9 +391,14 @@ class Cache:
         if not self.subset:
             return entry.plan
         state = self.files.get(str(entry.path))
-        if state is not None and state.entry is not None:
+        stored = state.entry if state is not None else None
+        if stored is None and str(entry.path) in self.indexed:  # served from the index: its file's entry
+            stored = read_entry(entry_path(self.root, entry.path))
+            if stored is not None and (stored.header.get("shown") != str(entry.path) or stored.header.get("hash") != self.indexed[str(entry.path)]):
+                stored = None
+        if stored is not None:
             try:
-                blob = state.entry.blob("full")
+                blob = stored.blob("full")
                 if blob is not None:
                     return Plan.model_validate(_unpack(blob))
             except (OSError, ValueError):
@@ -505,6 +513,218 @@ class Cache:
         write_entry(entry)
 
 
+# --------------------------------------------------------------------------- models without validation
+#
+# Entries hold data that was validated when the file was read (``model_dump``); rebuilding models from
+# it by validation again costs more than everything else of a warm run.  ``construct`` makes the same
+# models directly (what ``model_construct`` does, with the nested models and enums of ggk.model).
+
+_NESTED: dict[type, dict[str, type]] = {
+    Plan: {"sections": Section},
+    Section: {"items": Item, "sections": Section},
+    Item: {"deadline": Deadline, "log": LogEntry, "history": DeadlineChange},
+    DeadlineChange: {"old": Deadline, "new": Deadline},
+    Unit: {"departments": Department},
+}
+_ENUMS: dict[type, dict[str, type[enum.Enum]]] = {Item: {"status": Status}, LogEntry: {"status": Status}, Deadline: {"kind": DeadlineKind}}
+_SPECS: dict[type, list[tuple[str, Any, Any, type | None, type[enum.Enum] | None]]] = {}
+
+
+def _spec(cls: type) -> list[tuple[str, Any, Any, type | None, type[enum.Enum] | None]]:
+    spec = _SPECS.get(cls)
+    if spec is None:
+        nested, enums = _NESTED.get(cls, {}), _ENUMS.get(cls, {})
+        spec = []
+        for name, info in cls.model_fields.items():  # type: ignore[attr-defined]
+            factory = info.default_factory
+            spec.append((name, info.default, factory, nested.get(name), enums.get(name)))
+        _SPECS[cls] = spec
+    return spec
+
+
+def construct(cls: Any, data: dict[str, Any]) -> Any:
+    """The model ``cls.model_validate(data)`` gives, for ``data`` dumped from a validated model."""
+    values: dict[str, Any] = {}
+    for name, default, factory, sub, kind in _spec(cls):
+        if name in data:
+            value = data[name]
+            if sub is not None:
+                value = [construct(sub, v) for v in value]
+            elif kind is not None and value is not None:
+                value = kind(value)
+        else:
+            value = factory() if factory is not None else default
+        values[name] = value
+    obj = cls.__new__(cls)
+    object.__setattr__(obj, "__dict__", values)
+    object.__setattr__(obj, "__pydantic_fields_set__", set(data))
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj
+
+
+# --------------------------------------------------------------------------- the workspace index
+#
+# One file per set of --plans paths: the whole workspace of the last run — file signatures (the trust
+# rules of the entries), the diagnostics, the per-file check results, the units, and the plans twice
+# (whole, and with only their open items) — so that a warm run reads one file and stats the plan
+# files instead of opening 1,100 entries.  Any difference in the files found, or in one file's stat
+# that its content hash does not explain, and the run goes through the entries (and writes a new index).
+
+INDEX_FORMAT = 1
+
+
+def index_path(root: Path, paths: Sequence[Path]) -> Path:
+    # the paths as given (they are how files are shown), and where relative ones start from
+    relative = any(not os.path.isabs(p) for p in paths)
+    key = "\0".join([os.getcwd() if relative else "", *(str(p) for p in paths)])
+    digest = hashlib.blake2b(key.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+    return root / "index" / f"{digest}.ggki"
+
+
+def _found_list(paths: Sequence[Path]) -> tuple[Any, list[list[str]]]:
+    found = discover(paths)
+    listing = [[str(p), "unit"] for p in found.units] + [[str(p), "plan"] for p in found.plans] + [[str(p), "stray"] for p in found.strays]
+    return found, listing
+
+
+def _trust(files: list[list[Any]]) -> tuple[bool, bool]:
+    """(every file is as indexed, some signature was refreshed) under the entries' trust rules."""
+    refreshed = False
+    for rec in files:
+        if rec[1] == "stray":
+            continue
+        try:
+            st = os.stat(rec[0])
+        except OSError:
+            return False, False
+        if _stat_key(st) == rec[2] and st.st_mtime_ns + RACY_NS < rec[3]:
+            continue
+        raw, read_ns, st2 = Cache._read(Path(rec[0]))
+        if raw is None or st2 is None or hashlib.sha256(raw).digest()[:16] != rec[4]:
+            return False, False
+        rec[2], rec[3] = _stat_key(st2), read_ns
+        refreshed = True
+    return True, refreshed
+
+
+def _from_index(paths: Sequence[Path], today: dt.date, subset: bool, root: Path, ignore: Iterable[str]) -> tuple[Workspace, list[Diagnostic], Cache] | None:
+    ipath = index_path(root, paths)
+    index = read_entry(ipath)
+    if index is None or index.header.get("index") != INDEX_FORMAT or index.header.get("paths") != [str(p) for p in paths]:
+        return None
+    found, listing = _found_list(paths)
+    h = index.header
+    files = h["files"]
+    if [f[:2] for f in files] != listing:
+        return None
+    ok, refreshed = _trust(files)
+    if not ok:
+        return None
+    try:
+        units_data = _unpack(index.blob("units") or b"")
+        plans_data = _unpack(index.blob("open" if subset else "all") or b"")
+        if refreshed:
+            for name in ("open", "all", "units"):
+                index.blob(name)
+    except (OSError, ValueError, TypeError, msgpack.UnpackException):
+        return None
+    cache = Cache(root, subset=subset)
+    cache.hits = len(found.units) + len(found.plans)
+    cache.indexed = {f[0]: f[4] for f in files if f[1] != "stray"}
+    ws = Workspace(list(paths), files=len(listing), subset=subset)
+    ws.diagnostics = [_diag_in(v) for v in h["diags"]]
+    ws.skipped = [Path(p) for p in h["skipped"]]
+    for (slug, upath), data in zip(h["units"], units_data, strict=True):
+        ws.units[slug] = UnitEntry(slug, Path(upath), construct(Unit, data) if data is not None else None)
+    for (slug, ppath, partial, _latest, _checks), data in zip(h["plans"], plans_data, strict=True):
+        ws.plans.append(PlanEntry(slug, Path(ppath), construct(Plan, data), partial))
+    diags = _index_checks(cache, ws, h["plans"], today, ignore)
+    if refreshed:
+        write_entry(index)  # the stat of files read when fresh: trusted alone from now on
+    return ws, diags, cache
+
+
+def _index_checks(cache: Cache, ws: Workspace, plans: list[list[Any]], today: dt.date, ignore: Iterable[str]) -> list[Diagnostic]:
+    from ggk.checks import REGISTRY, SCOPES, Context, Scope
+
+    skip = set(ignore)
+    codes = [c for c in REGISTRY if c not in skip]
+    scope = {c: SCOPES.get(c, Scope.ALL) for c in codes}
+    out = [d for d in ws.diagnostics if d.code not in skip]
+    ctx = Context(ws, today)
+    for code in codes:
+        if scope[code] is Scope.WORKSPACE:
+            out.extend(REGISTRY[code](ctx))
+    file_codes = {c for c in codes if scope[c] is Scope.FILE}
+    as_of = [c for c in codes if scope[c] is Scope.AS_OF]
+    for entry, (_slug, _path, _partial, latest, checks) in zip(ws.plans, plans, strict=True):
+        out.extend(d for d in map(_diag_in, checks) if d.code in file_codes)
+        if as_of and (latest is None or latest > today.toordinal()):
+            mini = Workspace(ws.roots, dict(ws.units), [cache._full_entry(entry)])
+            for code in as_of:
+                out.extend(REGISTRY[code](Context(mini, today)))
+    rest = [c for c in codes if scope[c] is Scope.ALL]
+    if rest:
+        fctx = Context(cache._full_workspace(ws), today)
+        for code in rest:
+            out.extend(REGISTRY[code](fctx))
+    out.sort(key=Diagnostic.sort_key)
+    return out
+
+
+def _write_index(cache: Cache, paths: Sequence[Path], ws: Workspace) -> None:
+    """The index of this run's workspace (only when every unit and plan file has a current entry)."""
+    try:
+        _found, listing = _found_list(paths)
+        files: list[list[Any]] = []
+        for shown, kind in listing:
+            if kind == "stray":
+                files.append([shown, kind, None, 0, b""])
+                continue
+            state = cache.files.get(shown)
+            if state is None or state.entry is None:
+                return
+            eh = state.entry.header
+            files.append([shown, kind, eh["stat"], eh["read_ns"], eh["hash"]])
+        packer = msgpack.Packer(use_bin_type=True)
+        units_meta, units_blob = [], [packer.pack_array_header(len(ws.units))]
+        for slug, u in ws.units.items():
+            units_meta.append([slug, str(u.path)])
+            state = cache.files.get(str(u.path))
+            blob = state.entry.blob("full") if state is not None and state.entry is not None and u.unit is not None else None
+            if u.unit is not None and blob is None:
+                return
+            units_blob.append(blob if blob is not None else b"\xc0")
+        plans_meta: list[list[Any]] = []
+        opened, whole = [packer.pack_array_header(len(ws.plans))], [packer.pack_array_header(len(ws.plans))]
+        for entry in ws.plans:
+            state = cache.files.get(str(entry.path))
+            if state is None or state.entry is None:
+                return
+            stored = state.entry.meta("checks")
+            full, open_ = state.entry.blob("full"), state.entry.blob("open")
+            if not stored or stored[0] != cache._unit_key(ws.units.get(entry.plan.unit)) or full is None or open_ is None:
+                return
+            plans_meta.append([entry.slug, str(entry.path), entry.partial, state.entry.meta("latest", None), stored[1]])
+            whole.append(full)
+            opened.append(open_)
+        header = {
+            "key": KEY,
+            "index": INDEX_FORMAT,
+            "paths": [str(p) for p in paths],
+            "files": files,
+            "diags": [_diag_out(d) for d in ws.diagnostics],
+            "skipped": [str(p) for p in ws.skipped],
+            "units": units_meta,
+            "plans": plans_meta,
+        }
+        blobs: dict[str, bytes | None] = {"units": b"".join(units_blob), "open": b"".join(opened), "all": b"".join(whole)}
+        write_entry(Entry(index_path(cache.root, paths), header, blobs, dirty=True))
+    except (OSError, ValueError, TypeError):
+        pass
+
+
 @contextmanager
 def gc_paused() -> Iterator[None]:
     """Loading builds many long-lived objects and no cycles: the cyclic GC would only slow it down."""
@@ -527,10 +747,15 @@ def open_cached(
     Item positions (``Row.loc``) then refer to the subset: never edit through such a workspace.
     The diagnostics are those of the whole files either way.
     """
-    cache = Cache(root, subset=subset)
+    root = root or cache_dir()
     with gc_paused():
+        served = _from_index(paths, today, subset, root, ignore)
+        if served is not None:
+            return served
+        cache = Cache(root, subset=subset)
         ws = load(paths, loader=cache.load_file)
         ws.subset = subset
         diags = cache.validate(ws, today, ignore=ignore)
     cache.save()
+    _write_index(cache, paths, ws)
     return ws, diags, cache

@@ -274,3 +274,90 @@ def test_check_without_scope_is_never_cached(mixed: Path, monkeypatch: pytest.Mo
     assert len(calls) == 3 and len(set(calls)) == 1  # every run, on the whole plans (not the open subset)
     assert calls[0] > 0
     assert checks.SCOPES["GGK201"] is checks.Scope.FILE and checks.SCOPES["GGK207"] is checks.Scope.AS_OF
+
+
+# ---------------------------------------------------------------- the workspace index
+
+
+def served_by_index(paths: list[Path], **kw: object) -> bool:
+    _ws, _d, c = open_cached(paths, TODAY, **kw)  # type: ignore[arg-type]
+    return bool(c.indexed)
+
+
+def test_index_serves_warm_runs_with_the_same_answers(mixed: Path) -> None:
+    reference = snapshot([mixed], use_cache=False)
+    assert not served_by_index([mixed])  # cold: entries made, index written
+    assert served_by_index([mixed]) and served_by_index([mixed], subset=True)
+    assert snapshot([mixed], use_cache=True) == reference
+    assert snapshot([mixed], use_cache=True, only_open=True) == only_open(reference)
+
+
+def test_index_is_not_trusted_after_changes(mixed: Path) -> None:
+    plan = mixed / "example" / "2026.yaml"
+    age(plan)
+    open_cached([mixed], TODAY)
+    assert served_by_index([mixed])
+    plan.write_text(plan.read_text(encoding="utf-8").replace("status: 进行中", "status: 未启动", 1), encoding="utf-8")
+    assert not served_by_index([mixed])  # edited: through the entries, then a new index
+    assert served_by_index([mixed])
+    assert snapshot([mixed], use_cache=True) == snapshot([mixed], use_cache=False)
+    (mixed / "example" / "2027.yaml").write_text(plan.read_text(encoding="utf-8").replace("year: 2026", "year: 2027"), encoding="utf-8")
+    assert not served_by_index([mixed])  # a new file
+    assert snapshot([mixed], use_cache=True) == snapshot([mixed], use_cache=False)
+    (mixed / "example" / "2027.yaml").unlink()
+    assert not served_by_index([mixed])  # a file gone
+    assert snapshot([mixed], use_cache=True) == snapshot([mixed], use_cache=False)
+
+
+def test_index_same_size_same_mtime_edit(mixed: Path) -> None:
+    plan = mixed / "t" / "2026.yaml"
+    open_cached([mixed], TODAY)  # fresh files: verified by content while racy
+    before = plan.stat()
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(text.replace("status: 已完成", "status: 进行中"), encoding="utf-8")
+    os.utime(plan, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert not served_by_index([mixed])
+    assert snapshot([mixed], use_cache=True) == snapshot([mixed], use_cache=False)
+
+
+def test_index_other_as_of_dates_and_ignore(mixed: Path) -> None:
+    for when in (dt.date(2026, 1, 1), dt.date(2027, 6, 30), TODAY):
+        fresh = open_workspace([mixed], when, use_cache=False).diagnostics
+        open_cached([mixed], when)
+        ws, diags, c = open_cached([mixed], when)
+        assert c.indexed and [d.to_json() for d in diags] == [d.to_json() for d in fresh]
+    _ws, diags, c = open_cached([mixed], TODAY, ignore=("GGK201", "GGK207", "GGK101"))
+    assert c.indexed and not {d.code for d in diags} & {"GGK201", "GGK207", "GGK101"}
+
+
+def test_corrupt_index_is_ignored(mixed: Path, cache_dir: Path) -> None:
+    reference = snapshot([mixed], use_cache=False)
+    open_cached([mixed], TODAY)
+    (index,) = cache_dir.rglob("*.ggki")
+    data = index.read_bytes()
+    index.write_bytes(data[:-100] + b"\x00" * 100)
+    assert snapshot([mixed], use_cache=True) == reference
+    index.write_bytes(data[: len(data) // 3])
+    assert snapshot([mixed], use_cache=True) == reference
+
+
+def test_construct_equals_validate() -> None:
+    from ggk.cache import construct
+    from ggk.model import Plan, Unit
+    from tests.conftest import PLANS
+
+    for path in sorted(PLANS.glob("*/*.yaml")):
+        kind = Unit if path.name == "unit.yaml" else Plan
+        model = load_file_model(path, kind)
+        data = cache._unpack(cache._pack(model.model_dump(exclude_defaults=True)))
+        built = construct(kind, data)
+        assert built.model_dump() == kind.model_validate(data).model_dump() == model.model_dump()
+        assert built.model_dump_json() == model.model_dump_json()
+
+
+def load_file_model(path: Path, kind: type) -> object:
+    from ggk.loader import load_file
+
+    res = load_file(path, kind)  # type: ignore[arg-type]
+    assert res.model is not None
+    return res.model
