@@ -71,7 +71,7 @@ def parse_status(value: str) -> Status:
 
 class _Model(BaseModel):
     # extra="forbid": a misspelt key is a diagnostic with a suggestion, never silently ignored.
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_assignment=False)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_assignment=False, defer_build=True)
 
 
 class DeadlineKind(str, Enum):
