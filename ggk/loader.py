@@ -171,7 +171,7 @@ def discover(paths: Sequence[Path]) -> Found:
 #: tags, anchors and aliases, merge keys, directives, a quoted date (yaml_rs reads it as a date), and
 #: where the YAML 1.2 parser is more lenient than libyaml (tabs, "?" keys, ":" or "|"/">" starting a
 #: scalar in odd places): such files are rare, and only the careful path words the problem.
-_FAST_DECLINE = ("!", "&", "*", "<<", "\n%", "\t", "?", " :", "[:", "{:", ",:", "\n:", "\\\n")
+_FAST_DECLINE = ("!", "&", "*", "<<", "\n%", "\t", "?", " :", "[:", "{:", ",:", "\n:", ":]", ":}", ":,", "\\\n")
 #: "|"/">" other than a block scalar header ending its line, or with a flow collection open on its line
 #: (or any flow collection running over lines).
 _BLOCK = re.compile(r"(?<!: )(?<!- )[|>]|[|>](?![-+1-9]{0,2} *\n)|[\[{][^\n]*[|>]|[\[{][^\]}\n]*\n")

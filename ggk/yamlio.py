@@ -27,7 +27,7 @@ import yaml.resolver
 from ggk.diagnostics import Diagnostic, Severity
 
 try:  # libyaml makes composing ~10x faster; pure Python is the fallback.
-    from yaml import CParser as _Parser
+    from yaml.cyaml import CParser as _Parser
 except ImportError:  # pragma: no cover - depends on the PyYAML build
     from yaml.composer import Composer
     from yaml.parser import Parser

@@ -143,3 +143,18 @@ def test_core_schema_numbers_like_yaml_rs(value: str) -> None:
 def test_yaml_1_2_words_stay_text() -> None:
     data = parse("a: yes\nb: off\nc: 017\nd: 1:30\ne: True\nf: 2021-12-31\n", "x").data
     assert data == {"a": "yes", "b": "off", "c": 17, "d": "1:30", "e": True, "f": dt.date(2021, 12, 31)}
+
+
+def test_careful_path_uses_libyaml_when_present() -> None:
+    import yaml
+
+    from ggk import yamlio
+
+    if yaml.__with_libyaml__:
+        assert yamlio._Loader.__mro__[1].__module__ == "yaml._yaml"  # the C composer, not PyYAML's Python one
+
+
+def test_flow_colon_goes_the_careful_way() -> None:
+    for text in ("a: [x:]\n", "a: {b: x:}\n", "a: [x:, y]\n"):
+        assert fast_data(text.encode()) is None
+        assert parse(text, "x").diagnostics
