@@ -4,6 +4,7 @@ never a torn one.  Used for every file ggk writes (plans, reports)."""
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -40,3 +41,23 @@ def atomic_write(path: Path, data: bytes | str, *, encoding: str = "utf-8") -> N
         pass
     finally:
         os.close(dir_fd)
+
+
+_REASONS = {
+    errno.ENOENT: "文件或目录不存在",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    errno.EISDIR: "这是一个目录，不是文件",
+    errno.ENOTDIR: "路径中有一段不是目录",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EROFS: "文件系统是只读的",
+    errno.EEXIST: "文件已存在",
+}
+
+
+def os_reason(exc: BaseException) -> str:
+    """A Chinese reason for an OS error (the clerk's language), falling back to the system's text."""
+    code = getattr(exc, "errno", None)
+    if code in _REASONS:
+        return _REASONS[code]
+    return getattr(exc, "strerror", None) or str(exc)

@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ggk.fsutil import os_reason
+
 #: ASCII punctuation that web copies put where the document had full-width marks.  The
 #: mapping is one character to one character, so offsets found in the normalised text are
 #: offsets in the original text too.
@@ -571,7 +573,7 @@ def read_document(path: Path) -> Source:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise DocumentError(f"无法读取文件 {path}：{exc.strerror or exc}") from exc
+        raise DocumentError(f"无法读取文件 {path}：{os_reason(exc)}") from exc
     if data[:4] == b"PK\x03\x04":
         raise DocumentError(f"{path.name} 看起来是 Word/压缩文件，请把扩展名改为 .docx 后再导入")
     if b"\x00" in data[:2000] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):

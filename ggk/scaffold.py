@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ggk.diagnostics import GgkError
-from ggk.fsutil import atomic_write
+from ggk.fsutil import atomic_write, os_reason
 from ggk.loader import UNIT_FILE
 from ggk.schema import KINDS, SCHEMA_DIR, modeline, schema_filename, schema_text
 
@@ -118,7 +118,7 @@ def _write_new(path: Path, text: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(path, text)
     except OSError as exc:
-        raise GgkError(f"无法写入 {path}：{exc.strerror or exc}") from None
+        raise GgkError(f"无法写入 {path}：{os_reason(exc)}") from None
 
 
 def ensure_schema_files(plans_root: Path) -> list[Path]:

@@ -25,6 +25,7 @@ import yaml.constructor
 import yaml.resolver
 
 from ggk.diagnostics import Diagnostic, Severity
+from ggk.fsutil import os_reason
 
 try:  # libyaml makes composing ~10x faster; pure Python is the fallback.
     from yaml.cyaml import CParser as _Parser
@@ -368,7 +369,7 @@ def read_file(path: str, raw: bytes | None = None) -> Parsed:
             with open(path, "rb") as fh:
                 raw = fh.read()
         except OSError as exc:
-            return Parsed(None, Locator(), [Diagnostic(path, 1, 1, "GGK007", Severity.ERROR, f"无法读取文件：{exc.strerror or exc}", None, fatal=True)])
+            return Parsed(None, Locator(), [Diagnostic(path, 1, 1, "GGK007", Severity.ERROR, f"无法读取文件：{os_reason(exc)}", None, fatal=True)])
     text, diags = decode(raw, path)
     if text is None:
         return Parsed(None, Locator(), diags)

@@ -112,14 +112,14 @@ def render(report: Any, fmt: str) -> str | bytes:
 def write_output(content: str | bytes, out: Optional[Path] = None) -> None:
     """Print to stdout, or write the file atomically (only now that the report is complete)."""
     if out is not None:
-        from ggk.fsutil import atomic_write
+        from ggk.fsutil import atomic_write, os_reason
 
         try:
             atomic_write(out, content)
         except OSError as exc:
             from ggk.diagnostics import GgkError
 
-            raise GgkError(f"无法写入 {out}：{exc.strerror or exc}") from None
+            raise GgkError(f"无法写入 {out}：{os_reason(exc)}") from None
         typer.echo(f"已写入 {out}", err=True)
         return
     if isinstance(content, bytes):

@@ -300,7 +300,9 @@ def summary(
         try:
             body = from_file.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
-            raise GgkError(f"无法读取 {from_file}：{getattr(exc, 'strerror', None) or exc}") from None
+            from ggk.fsutil import os_reason
+
+            raise GgkError(f"无法读取 {from_file}：{os_reason(exc)}") from None
     else:
         body = text or ""
 

@@ -62,7 +62,9 @@ def import_cmd(
     try:
         written = job.write()
     except OSError as exc:
-        fail(f"无法写入：{exc.strerror or exc}", "检查目录是否存在、是否有写权限")
+        from ggk.fsutil import os_reason
+
+        fail(f"无法写入：{os_reason(exc)}", "检查目录是否存在、是否有写权限")
         return
     typer.echo(report, nl=False)
     for path, what in written:
