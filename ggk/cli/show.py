@@ -4,8 +4,8 @@ from typing import Annotated
 
 import typer
 
-from ggk.cli.completion import complete_ref
 from ggk.cli.common import AsOfOpt, FormatOpt, PlansOpt, ReportFormat, handle_errors, render, settings, write_output
+from ggk.cli.completion import complete_ref
 
 
 @handle_errors
