@@ -49,3 +49,16 @@ def test_editing_examples(runner, plans_copy, tmp_path, monkeypatch):
     assert check.exit_code == 0, check.output
     show = runner.invoke(app, ["--plans", str(plans_copy), "--as-of", "2026-11-21", "show", "example/2026/9", "--format", "json"])
     assert "办结率100%" in show.stdout
+
+
+def test_year_end_examples(runner, plans_copy, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    lines = _block_after("### `ggk review") + _block_after("### `ggk report") + _block_after("### `ggk notice")
+    assert len(lines) >= 6
+    for line in lines:
+        result = _run(runner, plans_copy, line, tmp_path)
+        assert result.exit_code == 0, (line, result.output)
+    assert (tmp_path / "回头看.docx").stat().st_size > 0
+    assert (tmp_path / "工作台账.xlsx").stat().st_size > 0
+    assert (plans_copy / "example" / "2027.yaml").exists()  # carried over
+    assert runner.invoke(app, ["--as-of", "2026-12-31", "check", str(plans_copy)]).exit_code == 0
