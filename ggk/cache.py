@@ -17,7 +17,9 @@ temporary file and renamed (no fsync: a lost entry is only a cache miss; a torn 
 What an entry holds: the file-level diagnostics as values (lines included, so the locator is dropped;
 ``Workspace.locate`` re-parses lazily), the validated model as msgpack — once whole and once with only
 the open items (未启动/进行中), which is all that ``overdue`` can show — and the results of the per-file
-checks, keyed by the content hash of the unit file whose registry they used.  Models are rebuilt from the
+checks, keyed by the content hash of the unit file whose registry they used, as the checks made them:
+without line and column unless the file's positions were at hand (``Workspace.resolve_positions``
+finds them when they are shown, so a run that only counts problems never parses a file for them).  Models are rebuilt from the
 stored, already validated data by pydantic-core with the cyclic GC paused; nothing is pickled.
 """
 
@@ -44,8 +46,8 @@ from ggk.diagnostics import Diagnostic, Severity
 from ggk.loader import FileResult, PlanEntry, UnitEntry, Workspace, discover, load, load_file
 from ggk.model import FORMAT_VERSION, Deadline, DeadlineChange, DeadlineKind, Department, Item, LogEntry, Plan, Section, Status, Unit
 
-#: Bump when the layout of an entry changes.
-CACHE_FORMAT = 1
+#: Bump when the layout of an entry changes.  2: check findings stored without positions (+ ``key``).
+CACHE_FORMAT = 2
 MAGIC = b"GGKC"
 #: A file modified less than this before it was read may change again without its stat changing
 #: (coarse timestamps on FAT, SMB, some NFS servers): such entries are verified by content hash.
@@ -105,11 +107,11 @@ def _unpack(data: bytes) -> Any:
 
 
 def _diag_out(d: Diagnostic) -> list[Any]:
-    return [d.path, d.line, d.col, d.code, d.severity.value, d.message, d.hint, d.fatal, list(d.loc) if d.loc is not None else None]
+    return [d.path, d.line, d.col, d.code, d.severity.value, d.message, d.hint, d.fatal, list(d.loc) if d.loc is not None else None, d.key]
 
 
 def _diag_in(v: list[Any]) -> Diagnostic:
-    return Diagnostic(v[0], v[1], v[2], v[3], Severity(v[4]), v[5], v[6], v[7], tuple(v[8]) if v[8] is not None else None)
+    return Diagnostic(v[0], v[1], v[2], v[3], Severity(v[4]), v[5], v[6], v[7], tuple(v[8]) if v[8] is not None else None, v[9])
 
 
 def _open_only(data: dict[str, Any]) -> dict[str, Any]:
@@ -362,12 +364,15 @@ class Cache:
         }
         state.entry = Entry(entry_path(self.root, path), header, blobs, dirty=True)
         if isinstance(result.model, Plan):
-            # The per-file checks now, while the positions are at hand; then the locator can go (a
-            # later diagnostic re-parses the file for its line, as for a cached file).
+            # The per-file checks now; their findings get positions only if the locator is at hand
+            # (the careful path), since then it costs nothing.  Then the locator can go: a finding
+            # shown later re-parses the file for its line, as for a cached file.
             known = self.units.get(result.model.unit)
             unit_entry = known[0] if known else None
             entry = PlanEntry(path.parent.name, path, result.model, result.partial, result.locator)
             checks = self._run_file_checks(entry, unit_entry)
+            if result.locator is not None:
+                Workspace([], plans=[entry]).resolve_positions(checks)
             meta["checks"] = [self._unit_key(unit_entry), [_diag_out(d) for d in checks]]
             model: Plan | Unit | None = Plan.model_validate(_open_only(data)) if self.subset else result.model
             result = FileResult(path, model, result.diagnostics, result.partial, None)
@@ -410,9 +415,9 @@ class Cache:
 
     # -- checks
 
-    def validate(self, ws: Workspace, today: dt.date, *, ignore: Iterable[str] = ()) -> list[Diagnostic]:
+    def validate(self, ws: Workspace, today: dt.date, *, ignore: Iterable[str] = (), positions: bool = True) -> list[Diagnostic]:
         """``checks.validate(ws, today)`` with the per-file checks taken from (or put in) the entries."""
-        from ggk.checks import REGISTRY, SCOPES, Context, Scope
+        from ggk.checks import REGISTRY, SCOPES, Context, Scope, finish
 
         skip = set(ignore)
         out = [d for d in ws.diagnostics if d.code not in skip]
@@ -454,8 +459,7 @@ class Cache:
             fctx = Context(full_ws, today)
             for code in unknown:
                 out.extend(REGISTRY[code](fctx))
-        out.sort(key=Diagnostic.sort_key)
-        return out
+        return finish(ws, out, positions)
 
     def _unit_key(self, unit_entry: UnitEntry | None) -> str:
         """What the stored per-file check results depend on besides the plan: its unit's registry, and
@@ -608,7 +612,9 @@ def _trust(files: list[list[Any]]) -> tuple[bool, bool]:
     return True, refreshed
 
 
-def _from_index(paths: Sequence[Path], today: dt.date, subset: bool, root: Path, ignore: Iterable[str]) -> tuple[Workspace, list[Diagnostic], Cache] | None:
+def _from_index(
+    paths: Sequence[Path], today: dt.date, subset: bool, root: Path, ignore: Iterable[str], positions: bool
+) -> tuple[Workspace, list[Diagnostic], Cache] | None:
     ipath = index_path(root, paths)
     index = read_entry(ipath)
     if index is None or index.header.get("index") != INDEX_FORMAT or index.header.get("paths") != [str(p) for p in paths]:
@@ -639,14 +645,14 @@ def _from_index(paths: Sequence[Path], today: dt.date, subset: bool, root: Path,
         ws.units[slug] = UnitEntry(slug, Path(upath), construct(Unit, data) if data is not None else None)
     for (slug, ppath, partial, _latest, _checks), data in zip(h["plans"], plans_data, strict=True):
         ws.plans.append(PlanEntry(slug, Path(ppath), construct(Plan, data), partial))
-    diags = _index_checks(cache, ws, h["plans"], today, ignore)
+    diags = _index_checks(cache, ws, h["plans"], today, ignore, positions)
     if refreshed:
         write_entry(index)  # the stat of files read when fresh: trusted alone from now on
     return ws, diags, cache
 
 
-def _index_checks(cache: Cache, ws: Workspace, plans: list[list[Any]], today: dt.date, ignore: Iterable[str]) -> list[Diagnostic]:
-    from ggk.checks import REGISTRY, SCOPES, Context, Scope
+def _index_checks(cache: Cache, ws: Workspace, plans: list[list[Any]], today: dt.date, ignore: Iterable[str], positions: bool) -> list[Diagnostic]:
+    from ggk.checks import REGISTRY, SCOPES, Context, Scope, finish
 
     skip = set(ignore)
     codes = [c for c in REGISTRY if c not in skip]
@@ -669,8 +675,7 @@ def _index_checks(cache: Cache, ws: Workspace, plans: list[list[Any]], today: dt
         fctx = Context(cache._full_workspace(ws), today)
         for code in rest:
             out.extend(REGISTRY[code](fctx))
-    out.sort(key=Diagnostic.sort_key)
-    return out
+    return finish(ws, out, positions)
 
 
 def _write_index(cache: Cache, paths: Sequence[Path], ws: Workspace) -> None:
@@ -738,9 +743,9 @@ def gc_paused() -> Iterator[None]:
 
 
 def open_cached(
-    paths: Sequence[Path], today: dt.date, *, subset: bool = False, root: Path | None = None, ignore: Iterable[str] = ()
+    paths: Sequence[Path], today: dt.date, *, subset: bool = False, root: Path | None = None, ignore: Iterable[str] = (), positions: bool = True
 ) -> tuple[Workspace, list[Diagnostic], Cache]:
-    """``load(paths)`` and ``validate(ws, today)`` through the cache.
+    """``load(paths)`` and ``validate(ws, today, positions=positions)`` through the cache.
 
     ``subset=True`` gives plans that hold only their open items (未启动/进行中), with every section kept:
     enough for reports that can only show open items (overdue, due soon), at a fraction of the cost.
@@ -749,13 +754,13 @@ def open_cached(
     """
     root = root or cache_dir()
     with gc_paused():
-        served = _from_index(paths, today, subset, root, ignore)
+        served = _from_index(paths, today, subset, root, ignore, positions)
         if served is not None:
             return served
         cache = Cache(root, subset=subset)
         ws = load(paths, loader=cache.load_file)
         ws.subset = subset
-        diags = cache.validate(ws, today, ignore=ignore)
+        diags = cache.validate(ws, today, ignore=ignore, positions=positions)
     cache.save()
     _write_index(cache, paths, ws)
     return ws, diags, cache

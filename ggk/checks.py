@@ -3,7 +3,9 @@
 Owns the cross-file rules that need more than one file or the as-of date (departments against the
 registry, duplicate ids, dates, deadline phrases).  File-level problems (YAML syntax, unknown keys,
 types) come from ``ggk.loader``.  ``validate(ws, today)`` returns every diagnostic, sorted; it never
-raises for bad data.
+raises for bad data.  A check makes its findings with their data path and no line yet
+(``Context.diag``); ``validate`` resolves the positions unless told not to (``positions=False``: for
+reports that only count problems, which then never parse a file again for a line number).
 """
 
 from __future__ import annotations
@@ -28,8 +30,9 @@ class Context:
     today: dt.date
 
     def diag(self, path: Path | str, loc: tuple[Any, ...], code: str, message: str, hint: str | None = None, *, key: bool = False) -> Diagnostic:
-        line, col = self.ws.locate(path, loc, key=key)
-        return Diagnostic(str(path), line, col, code, CODES[code].severity, message, hint, loc=loc)
+        """A finding at ``loc`` in ``path``; its line and column are found only when it is shown
+        (``Workspace.resolve_positions``)."""
+        return Diagnostic(str(path), None, None, code, CODES[code].severity, message, hint, loc=loc, key=key)
 
 
 CheckFn = Callable[[Context], Iterable[Diagnostic]]
@@ -246,8 +249,10 @@ def holiday_file_problems(ctx: Context) -> Iterator[Diagnostic]:
                 )
 
 
-def validate(ws: Workspace, today: dt.date, *, ignore: Iterable[str] = ()) -> list[Diagnostic]:
-    """Every diagnostic for the workspace: file-level ones and those of each check."""
+def validate(ws: Workspace, today: dt.date, *, ignore: Iterable[str] = (), positions: bool = True) -> list[Diagnostic]:
+    """Every diagnostic for the workspace: file-level ones and those of each check, sorted by file,
+    line and column.  ``positions=False``: leave the checks' findings without line and column (sorted
+    by file only) — enough to count them; ``ws.resolve_positions(diags)`` gives the shown order later."""
     ctx = Context(ws, today)
     skip = set(ignore)
     out = [d for d in ws.diagnostics if d.code not in skip]
@@ -255,8 +260,20 @@ def validate(ws: Workspace, today: dt.date, *, ignore: Iterable[str] = ()) -> li
         if code in skip:
             continue
         out.extend(fn(ctx))
-    out.sort(key=Diagnostic.sort_key)
-    return out
+    return finish(ws, out, positions)
+
+
+def finish(ws: Workspace, diags: list[Diagnostic], positions: bool) -> list[Diagnostic]:
+    """Resolve and sort for showing, or (``positions=False``) only group by file.  Sorting is stable,
+    so diagnostics at the same place keep the order they were found in either way."""
+    if positions:
+        return ws.resolve_positions(diags)
+    diags.sort(key=_by_path)
+    return diags
+
+
+def _by_path(d: Diagnostic) -> str:
+    return d.path
 
 
 def failed(diags: Iterable[Diagnostic], strict: bool) -> bool:

@@ -1,7 +1,9 @@
 """Diagnostics: problems in the user's files, as values.
 
 Owns the ``Diagnostic`` record (file, line, column, stable code, severity, Chinese message, hint)
-and the table of codes.  Checks return diagnostics; they never raise.  Exceptions are kept for the
+and the table of codes.  A check's finding is made with its data path (``loc``) and no position yet:
+finding the line means parsing the file again with the positional parser, which only the places that
+show diagnostics pay for (``Workspace.resolve_positions``); counting problems never does.  Checks return diagnostics; they never raise.  Exceptions are kept for the
 program's own failures (``GgkError``), translated once at the CLI edge into exit code 2.
 """
 
@@ -24,8 +26,9 @@ class Severity(str, Enum):
 @dataclass
 class Diagnostic:
     path: str
-    line: int
-    col: int
+    #: 1-based; None until resolved from ``loc`` (``ggk.loader.Workspace.resolve_positions``)
+    line: int | None
+    col: int | None
     code: str
     severity: Severity
     message: str
@@ -34,9 +37,16 @@ class Diagnostic:
     fatal: bool = False
     #: the data path the problem is about, when known (used to find line/col lazily)
     loc: tuple[Any, ...] | None = field(default=None, compare=False)
+    #: ``loc`` names a mapping key: the position is the key's rather than its value's
+    key: bool = field(default=False, compare=False)
+
+    @property
+    def located(self) -> bool:
+        return self.line is not None
 
     def sort_key(self) -> tuple[str, int, int, str]:
-        return (self.path, self.line, self.col, self.code)
+        """The order diagnostics are shown in (file, line, column, code); meaningful once located."""
+        return (self.path, self.line or 0, self.col or 0, self.code)
 
     def to_json(self) -> dict[str, Any]:
         return {

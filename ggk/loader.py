@@ -99,6 +99,28 @@ class Workspace:
             self._locator_cache[str(path)] = locator
         return locator.find(loc, key=key)
 
+    def resolve_positions(self, diags: list[Diagnostic]) -> list[Diagnostic]:
+        """Give every diagnostic of ``diags`` its line and column, then sort them for showing (in place;
+        returns the list).  A file without a locator at hand (read by the fast path or from the cache)
+        is parsed again once per call; its locator is not kept, so that showing the problems of many
+        files does not hold every file's positions at once."""
+        locators = self._locators()
+        pending: dict[str, list[Diagnostic]] = {}
+        for d in diags:
+            if d.line is None:
+                pending.setdefault(d.path, []).append(d)
+        for path, found in pending.items():
+            locator = locators.get(path)
+            if locator is None and any(d.loc is not None for d in found):
+                locator = read_file(path).locator
+            for d in found:
+                if d.loc is None or locator is None:
+                    d.line, d.col = 1, 1
+                else:
+                    d.line, d.col = locator.find(d.loc, key=d.key)
+        diags.sort(key=Diagnostic.sort_key)
+        return diags
+
     def _locators(self) -> dict[str, Locator]:
         if not hasattr(self, "_locator_cache"):
             self._locator_cache: dict[str, Locator] = {}

@@ -20,13 +20,24 @@ from ggk.loader import Workspace, load
 class Session:
     ws: Workspace
     today: dt.date
-    diagnostics: list[Diagnostic]
+    #: every diagnostic, as found: the checks' findings without line and column yet
+    found: list[Diagnostic]
     calendar: Any = None
     warnings: list[str] = field(default_factory=list)
+    _located: bool = field(default=False, repr=False, compare=False)
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        """Every diagnostic with its position, in the order ``ggk check`` shows them.  Finding the
+        positions may parse files again: reports that only count problems use ``problems``."""
+        if not self._located:
+            self.ws.resolve_positions(self.found)
+            self._located = True
+        return self.found
 
     @property
     def problems(self) -> int:
-        return sum(d.severity is Severity.ERROR for d in self.diagnostics)
+        return sum(d.severity is Severity.ERROR for d in self.found)
 
     @property
     def skipped(self) -> list[str]:
@@ -43,13 +54,13 @@ def open_workspace(paths: Sequence[Path], today: dt.date, *, use_cache: bool = T
     if use_cache:
         from ggk.cache import open_cached
 
-        ws, diags, _cache = open_cached(paths, today, subset=only_open)
+        ws, diags, _cache = open_cached(paths, today, subset=only_open, positions=False)
     else:
         from ggk.cache import gc_paused
 
         with gc_paused():
             ws = load(paths)
-            diags = validate(ws, today)
+            diags = validate(ws, today, positions=False)
     calendar = None
     warnings: list[str] = []
     try:

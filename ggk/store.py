@@ -906,27 +906,29 @@ def _diag_key(d: Diagnostic) -> tuple[str, str]:
 def validate_change(path: Path, before: bytes, after: bytes, today: dt.date | None) -> list[Diagnostic]:
     """Diagnostics of ``path`` with ``after`` as its content that were not there with ``before``."""
     from ggk.checks import validate
-    from ggk.loader import load, load_file
+    from ggk.loader import Workspace, load, load_file
 
     when = today or dt.date.max
     target = path.resolve()
 
-    def run(raw: bytes) -> list[Diagnostic]:
+    def run(raw: bytes) -> tuple[Workspace, list[Diagnostic]]:
         def loader(p: Path, kind: Any) -> Any:
             return load_file(p, kind, raw if Path(p).resolve() == target else None)
 
         ws = load([path], loader=loader)
-        return [d for d in validate(ws, when) if Path(d.path).resolve() == target]
+        # Compared without positions (_diag_key); only the new ones are shown, so only they are located.
+        return ws, [d for d in validate(ws, when, positions=False) if Path(d.path).resolve() == target]
 
-    old = Counter(_diag_key(d) for d in run(before))
+    old = Counter(_diag_key(d) for d in run(before)[1])
+    ws, now = run(after)
     out = []
-    for d in run(after):
+    for d in now:
         key = _diag_key(d)
         if old[key] > 0:
             old[key] -= 1
         else:
             out.append(d)
-    return out
+    return ws.resolve_positions(out)
 
 
 def edit_plan(

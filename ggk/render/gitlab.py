@@ -47,7 +47,7 @@ class GitlabRenderer:
                     "check_name": d.code,
                     "fingerprint": fingerprint(d, seen[key]),
                     "severity": severity(d),
-                    "location": {"path": d.path.replace("\\", "/"), "lines": {"begin": max(d.line, 1)}},
+                    "location": {"path": d.path.replace("\\", "/"), "lines": {"begin": max(d.line or 1, 1)}},
                 }
             )
         return json.dumps(issues, ensure_ascii=False, indent=2) + "\n"

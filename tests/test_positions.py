@@ -1,0 +1,115 @@
+"""Diagnostic positions are found only where diagnostics are shown: reports that count problems never
+parse a file again for line numbers, and ``ggk check`` shows the same lines, columns and order as before,
+with and without the cache."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from ggk import loader
+from ggk.cache import open_cached
+from ggk.checks import validate
+from ggk.cli.app import app
+from ggk.session import open_workspace
+from tests.conftest import make_unit
+
+TODAY = dt.date(2026, 11, 21)
+
+#: plain YAML the fast path reads, with warnings and errors that only the cross-file checks find
+WARNINGS = """\
+format: 1
+unit: t
+year: 2026
+title: 测试县交通运输局2026年政务公开工作要点
+sections:
+  - title: 一、重点领域
+    items:
+      - id: "1"
+        title: 预算公开
+        text: 6月底前公开部门预算。
+        lead: [办公室]
+        status: 进行中
+      - id: "2"
+        title: 没有责任单位
+        status: 未启动
+      - id: "3"
+        title: 未登记的部门
+        lead: [不存在的科]
+        status: 进行中
+"""
+
+
+@pytest.fixture(autouse=True)
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("GGK_CACHE_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def plans(tmp_path: Path) -> Path:
+    root = tmp_path / "plans"
+    plan = make_unit(root, WARNINGS, slug="t", year=2026)
+    if loader.fast_data(plan.read_bytes()) is None:
+        pytest.skip("the fast path (yaml_rs) is not available")
+    return root
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every file the positional parser reads (on the careful path or for a line number)."""
+    seen: list[str] = []
+    real = loader.read_file
+
+    def counting(path: str, raw: bytes | None = None) -> Any:
+        seen.append(path)
+        return real(path, raw)
+
+    monkeypatch.setattr(loader, "read_file", counting)
+    return seen
+
+
+def shown(diags: list[Any]) -> list[Any]:
+    return [(d.to_json(), d.loc) for d in diags]
+
+
+@pytest.mark.parametrize("use_cache", [False, True])
+def test_counting_problems_parses_nothing_again(plans: Path, parses: list[str], use_cache: bool) -> None:
+    reference = validate(loader.load([plans]), TODAY)
+    assert {d.code for d in reference} >= {"GGK202", "GGK203", "GGK212"}
+    for _run in ("cold", "warm"):
+        parses.clear()
+        session = open_workspace([plans], TODAY, use_cache=use_cache)
+        assert session.problems == 1  # GGK202; the rest are warnings
+        assert parses == []
+        assert all(d.line is None for d in session.found)
+        assert shown(session.diagnostics) == shown(reference)
+        assert parses == [str(plans / "t" / "2026.yaml")]  # once for all its findings
+
+
+def test_cache_keeps_findings_unlocated(plans: Path, parses: list[str]) -> None:
+    reference = shown(validate(loader.load([plans]), TODAY))
+    for _run in ("cold", "warm"):
+        ws, diags, _cache = open_cached([plans], TODAY, positions=False)
+        assert diags and not any(d.located for d in diags)
+        assert shown(ws.resolve_positions(diags)) == reference
+        assert shown(open_cached([plans], TODAY)[1]) == reference
+
+
+def test_check_output_is_the_same_with_and_without_cache(plans: Path) -> None:
+    runner = CliRunner()
+    for fmt in ("text", "json", "csv", "github", "gitlab", "junit"):
+        args = ["--plans", str(plans), "--as-of", "2026-11-21", "check", "--format", fmt]
+        fresh = runner.invoke(app, ["--no-cache", *args])
+        cold, warm = runner.invoke(app, args), runner.invoke(app, args)
+        assert fresh.exit_code == cold.exit_code == warm.exit_code == 1
+        assert fresh.output == cold.output == warm.output
+    text = runner.invoke(app, ["--plans", str(plans), "--as-of", "2026-11-21", "check"]).output
+    path = plans / "t" / "2026.yaml"
+    assert f"{path}:13:13: 警告[GGK203]" in text
+    assert f"{path}:18:16: 错误[GGK202]" in text
