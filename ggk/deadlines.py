@@ -430,42 +430,51 @@ def _resolve(deadline: Deadline, year: int) -> Rule | None:
 
 @dataclass
 class Timing:
-    """Every rule of one item evaluated at one date, and their sum for the ledger."""
+    """Every rule of one item evaluated at one date, and their sum for the ledger.
+
+    The sums are computed once, when the timing is made (reports read them several times per row);
+    ``states`` is not changed afterwards."""
 
     states: list[RuleState]
     unresolved: list[str] = field(default_factory=list)  # phrases not understood
+    #: the most days overdue of any rule (None: none is overdue)
+    overdue_days: int | None = field(init=False, repr=False, compare=False)
+    #: the fewest days until a rule is due (None: none is coming)
+    due_in: int | None = field(init=False, repr=False, compare=False)
+    #: the most urgent date: the oldest missed one, else the next one, else the latest date of any rule
+    due: dt.date | None = field(init=False, repr=False, compare=False)
+    #: the rule to show in one column: overdue first, then the nearest due
+    primary: RuleState = field(init=False, repr=False, compare=False)
+    #: no rule has a date (常态化)
+    standing: bool = field(init=False, repr=False, compare=False)
 
-    @property
-    def overdue_days(self) -> int | None:
-        days = [s.overdue_days for s in self.states if s.overdue_days is not None]
-        return max(days) if days else None
-
-    @property
-    def due_in(self) -> int | None:
-        days = [s.due_in for s in self.states if s.due_in is not None]
-        return min(days) if days else None
-
-    @property
-    def due(self) -> dt.date | None:
-        """The most urgent date: the oldest missed one, else the next one."""
-        if self.overdue_days is not None:
-            return max((s for s in self.states if s.overdue_days is not None), key=lambda s: s.overdue_days or 0).due
-        upcoming = [s for s in self.states if s.due_in is not None]
-        if upcoming:
-            return min(upcoming, key=lambda s: s.due_in or 0).due
-        dated = [s.due for s in self.states if s.due is not None]
-        return max(dated) if dated else None
-
-    @property
-    def primary(self) -> RuleState:
-        """The rule to show in one column: overdue first, then the nearest due."""
-        if not self.states:
-            return RuleState(Rule(DeadlineKind.NONE))
-        return max(self.states, key=lambda s: (s.overdue_days or -1, -(s.due_in if s.due_in is not None else 10**6)))
-
-    @property
-    def standing(self) -> bool:
-        return all(s.rule.kind is DeadlineKind.NONE for s in self.states)
+    def __post_init__(self) -> None:
+        late: RuleState | None = None  # the first of the most overdue
+        soon: RuleState | None = None  # the first of the nearest due
+        standing = True
+        for s in self.states:
+            if s.overdue_days is not None and (late is None or s.overdue_days > (late.overdue_days or 0)):
+                late = s
+            if s.due_in is not None and (soon is None or s.due_in < (soon.due_in or 0)):
+                soon = s
+            if s.rule.kind is not DeadlineKind.NONE:
+                standing = False
+        self.overdue_days = late.overdue_days if late is not None else None
+        self.due_in = soon.due_in if soon is not None else None
+        if late is not None:
+            self.due = late.due
+        elif soon is not None:
+            self.due = soon.due
+        else:
+            dated = [s.due for s in self.states if s.due is not None]
+            self.due = max(dated) if dated else None
+        self.standing = standing
+        if len(self.states) == 1:
+            self.primary = self.states[0]
+        elif self.states:
+            self.primary = max(self.states, key=lambda s: (s.overdue_days or -1, -(s.due_in if s.due_in is not None else 10**6)))
+        else:
+            self.primary = RuleState(Rule(DeadlineKind.NONE))
 
     @property
     def behind_pace(self) -> bool:

@@ -108,19 +108,25 @@ def _width(text: str) -> int:
 
 def _fit(text: str, width: int) -> str:
     """``text`` cut (with …) or padded to ``width`` terminal columns."""
-    w = _width(text)
+    if text.isascii():
+        if len(text) <= width:
+            return text + " " * (width - len(text))
+        return text[: max(width - 1, 0)] + "…"
+    w = len(text) + len(_WIDE.findall(text))
     if w <= width:
         return text + " " * (width - w)
-    if w > width:
-        out, used = [], 0
-        for ch in text:
-            cw = 2 if _WIDE.match(ch) else 1
-            if used + cw > width - 1:
-                break
-            out.append(ch)
-            used += cw
-        return "".join(out) + "…" + " " * (width - 1 - used)
-    return text + " " * (width - w)
+    # The longest prefix that leaves a column for "…": half the room in characters always fits
+    # (no character is wider than two columns); extend from there one character at a time.
+    room = width - 1
+    k = max(room // 2, 0)
+    used = _width(text[:k])
+    for ch in text[k:]:
+        cw = 2 if ch >= "\u1100" and _WIDE.match(ch) else 1
+        if used + cw > room:
+            break
+        used += cw
+        k += 1
+    return text[:k] + "…" + " " * (room - used)
 
 
 class TableRenderer:
