@@ -374,7 +374,8 @@ class Cache:
             if result.locator is not None:
                 Workspace([], plans=[entry]).resolve_positions(checks)
             meta["checks"] = [self._unit_key(unit_entry), [_diag_out(d) for d in checks]]
-            model: Plan | Unit | None = Plan.model_validate(_open_only(data)) if self.subset else result.model
+            # dumped from the validated model: built without validating again (``construct``)
+            model: Plan | Unit | None = construct(Plan, _open_only(data)) if self.subset else result.model
             result = FileResult(path, model, result.diagnostics, result.partial, None)
             state.result = result
         return result

@@ -195,8 +195,9 @@ def discover(paths: Sequence[Path]) -> Found:
 #: scalar in odd places): such files are rare, and only the careful path words the problem.
 _FAST_DECLINE = ("!", "&", "*", "<<", "\n%", "\t", "?", " :", "[:", "{:", ",:", "\n:", ":]", ":}", ":,", "\\\n")
 #: "|"/">" other than a block scalar header ending its line, or with a flow collection open on its line
-#: (or any flow collection running over lines).
-_BLOCK = re.compile(r"(?<!: )(?<!- )[|>]|[|>](?![-+1-9]{0,2} *\n)|[\[{][^\n]*[|>]|[\[{][^\]}\n]*\n")
+#: (or any flow collection running over lines).  Every branch starts at one of "|>[{", so the regex
+#: starts with that set: the engine then skips to those characters (10x faster over a 40 KB file).
+_BLOCK = re.compile(r"[|>\[{](?:(?<=[|>])(?:(?<!: [|>])(?<!- [|>])|(?![-+1-9]{0,2} *\n))|(?<=[\[{])(?:[^\n]*[|>]|[^\]}\n]*\n))")
 _QUOTED_DATE = (re.compile(r'"[0-9]{4}-'), re.compile(r"'[0-9]{4}-"))  # one literal prefix each: fast
 #: Characters libyaml refuses or reads as line breaks (yaml_rs accepts them): the careful path reports them.
 _NOT_PRINTABLE = "[^\t\n\r -~\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"  # compiled on first use: 7 ms
