@@ -7,7 +7,22 @@ from typing import Annotated, Optional
 
 import typer
 
-from ggk.cli import check, listing, overdue, show, status
+from ggk.cli import (
+    calendar_cmd,
+    check,
+    date_cmd,
+    edit_cmds,
+    import_cmd,
+    init_cmd,
+    listing,
+    notice_cmd,
+    overdue,
+    report_cmd,
+    review_cmd,
+    schema_cmd,
+    show,
+    status,
+)
 from ggk.cli.common import GlobalAsOfOpt, GlobalPlansOpt
 
 app = typer.Typer(
@@ -43,42 +58,32 @@ def main_callback(
     ctx.obj = {"plans": plans, "as_of": as_of, "no_cache": no_cache}
 
 
-app.command("check")(check.check)
-app.command("status")(status.status)
-app.command("list")(listing.list_items)
-app.command("show")(show.show)
-app.command("overdue")(overdue.overdue)
-
-from ggk.cli import date_cmd  # noqa: E402
-
-app.add_typer(date_cmd.app, name="date")
-
-from ggk.cli import calendar_cmd, init_cmd, schema_cmd  # noqa: E402
-
-app.command("schema")(schema_cmd.schema)
-app.command("calendar")(calendar_cmd.calendar)
-app.command("init")(init_cmd.init)
-app.command("new")(init_cmd.new)
-
-from ggk.cli import notice_cmd, report_cmd, review_cmd  # noqa: E402
-
-app.command("review")(review_cmd.review)
-app.command("report")(report_cmd.report)
-app.command("notice")(notice_cmd.notice)
-
-from ggk.cli import edit_cmds  # noqa: E402
-
-app.command("assign")(edit_cmds.assign)
-app.command("update")(edit_cmds.update)
-app.command("done")(edit_cmds.done)
-app.command("note")(edit_cmds.note)
-app.command("postpone")(edit_cmds.postpone)
-app.command("summary")(edit_cmds.summary)
-
-
-from ggk.cli import import_cmd  # noqa: E402
-
-app.command("import")(import_cmd.import_cmd)
+# Commands in the order of the year's work, grouped in `ggk --help`.
+DAILY, EDIT, YEAR_END, SETUP, TOOLS = "日常查看", "交办与报送进展", "年终回头看与报告", "建立和检查计划", "工具"
+COMMANDS = [
+    ("status", status.status, DAILY),
+    ("overdue", overdue.overdue, DAILY),
+    ("list", listing.list_items, DAILY),
+    ("show", show.show, DAILY),
+    ("assign", edit_cmds.assign, EDIT),
+    ("update", edit_cmds.update, EDIT),
+    ("done", edit_cmds.done, EDIT),
+    ("note", edit_cmds.note, EDIT),
+    ("postpone", edit_cmds.postpone, EDIT),
+    ("summary", edit_cmds.summary, EDIT),
+    ("review", review_cmd.review, YEAR_END),
+    ("report", report_cmd.report, YEAR_END),
+    ("notice", notice_cmd.notice, YEAR_END),
+    ("import", import_cmd.import_cmd, SETUP),
+    ("init", init_cmd.init, SETUP),
+    ("new", init_cmd.new, SETUP),
+    ("check", check.check, SETUP),
+    ("schema", schema_cmd.schema, SETUP),
+    ("calendar", calendar_cmd.calendar, TOOLS),
+]
+for name, fn, panel in COMMANDS:
+    app.command(name, rich_help_panel=panel)(fn)
+app.add_typer(date_cmd.app, name="date", rich_help_panel=TOOLS)
 
 
 def main() -> None:
