@@ -309,3 +309,25 @@ def test_renderers_return_values_and_never_open_files(monkeypatch):
     assert isinstance(renderer(Format.DOCX).render(section), bytes)
     assert isinstance(renderer(Format.XLSX).render(book), bytes)
     assert isinstance(renderer(Format.HTML).render(book), str)
+
+
+def test_documents_default_to_markdown_when_piped(runner, plans_copy):
+    from ggk.cli.app import app
+
+    result = runner.invoke(app, ["--plans", str(plans_copy), "--as-of", "2026-12-31", "review", "2026", "--unit", "example"])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("# ") and "| 序号 |" in result.stdout  # Markdown, not a drawn table
+
+
+def test_documents_are_drawn_in_a_terminal(plans_copy):
+    import datetime as dt
+
+    from ggk.render import Format, Options, renderer
+    from ggk.review import review
+    from ggk.session import open_workspace
+
+    today = dt.date(2026, 12, 31)
+    session = open_workspace([plans_copy], today)
+    report = review(session.ws, 2026, today, ["example"], session.calendar)
+    drawn = renderer(Format.TABLE, Options(color=True, width=120)).render(report)
+    assert "\x1b[" in drawn and "整改清单" in drawn and "| 序号 |" not in drawn

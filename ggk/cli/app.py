@@ -3,7 +3,8 @@
 Command modules import only typer at module level; each imports the library inside its function,
 so ``ggk --help`` does not pay for rich tables, YAML parsing or pydantic models."""
 
-from typing import Annotated, Optional
+from collections.abc import Callable
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -60,7 +61,7 @@ def main_callback(
 
 # Commands in the order of the year's work, grouped in `ggk --help`.
 DAILY, EDIT, YEAR_END, SETUP, TOOLS = "日常查看", "交办与报送进展", "年终回头看与报告", "建立和检查计划", "工具"
-COMMANDS = [
+COMMANDS: list[tuple[str, Callable[..., Any], str]] = [
     ("status", status.status, DAILY),
     ("overdue", overdue.overdue, DAILY),
     ("list", listing.list_items, DAILY),

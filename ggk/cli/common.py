@@ -99,6 +99,11 @@ def render_options() -> Any:
     return Options(color=color, width=max(width, 100))
 
 
+def default_document_format(out: Optional[Path]) -> str:
+    """Documents (回头看, 督办单) without --format: drawn in a terminal, Markdown into a pipe or a file."""
+    return "table" if out is None and is_terminal() else "md"
+
+
 def render(report: Any, fmt: str) -> str | bytes:
     from ggk.diagnostics import GgkError
     from ggk.render import Format, Unsupported, renderer

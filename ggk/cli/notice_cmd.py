@@ -6,10 +6,11 @@ from typing import Annotated, Optional
 
 import typer
 
-from ggk.cli.common import AsOfOpt, PlansOpt, UnitOpt, handle_errors, parse_date, render, settings, write_output
+from ggk.cli.common import AsOfOpt, PlansOpt, UnitOpt, default_document_format, handle_errors, parse_date, render, settings, write_output
 
 
 class NoticeFormat(str, Enum):
+    table = "table"
     md = "md"
     docx = "docx"
     json = "json"
@@ -23,7 +24,10 @@ def notice(
     within: Annotated[int, typer.Option("--within", "-w", help="同时列出 N 天内到期的条目", min=0)] = 15,
     reply_by: Annotated[Optional[str], typer.Option("--reply-by", help="反馈截止日期（YYYY-MM-DD）；默认 5 个工作日后", show_default=False)] = None,
     issuer: Annotated[Optional[str], typer.Option("--issuer", help="督办单位；默认“<单位全称>办公室”", show_default=False)] = None,
-    fmt: Annotated[NoticeFormat, typer.Option("--format", "-f", help="输出格式：md、docx、json")] = NoticeFormat.md,
+    fmt: Annotated[
+        Optional[NoticeFormat],
+        typer.Option("--format", "-f", help="输出格式：table（终端里默认，排版显示）、md（管道或 -o 时默认）、docx、json", show_default=False),
+    ] = None,
     out: Annotated[Optional[Path], typer.Option("--output", "-o", help="写入文件（docx 必须给出）", show_default=False)] = None,
     fail: Annotated[bool, typer.Option("--fail", help="有逾期条目时退出码为 1")] = False,
     plans: PlansOpt = None,
@@ -41,6 +45,6 @@ def notice(
     reply = parse_date(reply_by, "--reply-by") if reply_by else None
     session = open_workspace(s.plans, s.today, use_cache=s.use_cache)
     report = build(session.ws, dept, s.today, units=unit or (), within=within, calendar=session.calendar, reply_by=reply, issuer=issuer)
-    write_output(render(report, fmt.value), out)
+    write_output(render(report, fmt.value if fmt else default_document_format(out)), out)
     if fail and report.overdue:
         raise typer.Exit(1)

@@ -6,10 +6,11 @@ from typing import Annotated, Optional
 
 import typer
 
-from ggk.cli.common import AsOfOpt, PlansOpt, UnitOpt, handle_errors, render, settings, write_output
+from ggk.cli.common import AsOfOpt, PlansOpt, UnitOpt, default_document_format, handle_errors, render, settings, write_output
 
 
 class ReviewFormat(str, Enum):
+    table = "table"
     md = "md"
     docx = "docx"
     json = "json"
@@ -22,7 +23,10 @@ def review(
     unit: UnitOpt = None,
     carry_over: Annotated[bool, typer.Option("--carry-over", help="把未完成的任务结转到下一年度的计划（重复运行不会重复结转）")] = False,
     deadline: Annotated[Optional[str], typer.Option("--deadline", help="结转任务的新时限，如 2027年6月底前 或 2027-06-30；默认：周期性任务沿用原规则，其余为次年6月底前", show_default=False)] = None,
-    fmt: Annotated[ReviewFormat, typer.Option("--format", "-f", help="输出格式：md（默认，也用于屏幕）、docx、json")] = ReviewFormat.md,
+    fmt: Annotated[
+        Optional[ReviewFormat],
+        typer.Option("--format", "-f", help="输出格式：table（终端里默认，排版显示）、md（管道或 -o 时默认）、docx、json", show_default=False),
+    ] = None,
     out: Annotated[Optional[Path], typer.Option("--output", "-o", help="写入文件（docx 必须给出）", show_default=False)] = None,
     plans: PlansOpt = None,
     as_of: AsOfOpt = None,
@@ -42,7 +46,7 @@ def review(
     session = open_workspace(s.plans, s.today, use_cache=s.use_cache)
     report = build(session.ws, year, s.today, unit or (), session.calendar)
     report.problems, report.skipped, report.warnings = session.problems, session.skipped, calendar_warnings(session)
-    content = render(report, fmt.value)
+    content = render(report, fmt.value if fmt else default_document_format(out))
     if carry_over:
         from ggk.carryover import apply, plan_carry_over
 

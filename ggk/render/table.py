@@ -20,6 +20,10 @@ from ggk.model import Status
 from ggk.render import Options
 from ggk.render.text import TextRenderer
 
+#: Reports that are documents (rendered as Markdown) rather than ledgers; matched by name so that
+#: printing a ledger never imports the review and report modules.
+DOCUMENTS = frozenset({"ReviewReport", "AnnualSection", "NoticeReport"})
+
 if typing.TYPE_CHECKING:
     from rich import box
     from rich.table import Table
@@ -134,6 +138,8 @@ class TableRenderer:
         self.options = options
 
     def render(self, report: Any) -> str:
+        if type(report).__name__ in DOCUMENTS:
+            return self.document(report)
         if isinstance(report, ItemsReport) and (len(report.rows) > LEAN_ROWS or not self.options.color):
             return self.lean_items(report)
         if not self.options.color and isinstance(report, StatusReport):
@@ -155,6 +161,21 @@ class TableRenderer:
         )
         for part in self.parts(report):
             console.print(part)
+        return buf.getvalue()
+
+    def document(self, report: Any) -> str:
+        """The documents (回头看, 年度报告一节, 督办单) are written as Markdown; in a terminal rich draws
+        that Markdown (headings, tables), elsewhere it is printed as it is."""
+        from ggk.render.md import MarkdownRenderer
+
+        text = MarkdownRenderer(self.options).render(report)
+        if not self.options.color:
+            return text
+        from rich.console import Console
+        from rich.markdown import Markdown
+
+        buf = io.StringIO()
+        Console(file=buf, width=self.options.width, force_terminal=True, color_system="standard", highlight=False, emoji=False).print(Markdown(text))
         return buf.getvalue()
 
     @property
