@@ -19,7 +19,9 @@ What an entry holds: the file-level diagnostics as values (lines included, so th
 the open items (未启动/进行中), which is all that ``overdue`` can show — and the results of the per-file
 checks, keyed by the content hash of the unit file whose registry they used, as the checks made them:
 without line and column unless the file's positions were at hand (``Workspace.resolve_positions``
-finds them when they are shown, so a run that only counts problems never parses a file for them).  Models are rebuilt from the
+finds them when they are shown, so a run that only counts problems never parses a file for them).
+Positions found while ``open_cached`` checks (``ggk check``) are kept in the entry (``meta["pos"]``)
+and in the index (by content hash): they depend only on the file's bytes, so the next check parses nothing.  Models are rebuilt from the
 stored, already validated data by pydantic-core with the cyclic GC paused; nothing is pickled.
 """
 
@@ -261,6 +263,75 @@ class Cache:
         self.misses = 0
         #: files served by the workspace index in this run: shown path -> content hash
         self.indexed: dict[str, bytes] = {}
+        #: positions of findings stored in the index: shown path -> [content hash, rows]
+        self.index_pos: dict[str, list[Any]] = {}
+        #: positions found while ``open_cached`` checks (``recording``), written when it is done
+        self.learned: dict[str, list[list[Any]]] = {}
+        self.recording = False
+        self._known: dict[str, dict[tuple[Any, bool], tuple[int, int]]] = {}
+
+    # -- positions of findings (``Workspace.positions``): they depend only on a file's bytes, so they
+    #    are kept with what is trusted for exactly those bytes — the file's entry and the index record
+    #    of its content hash — and a repeated ``ggk check`` parses no file for them.
+
+    def known(self, path: str) -> dict[tuple[Any, bool], tuple[int, int]] | None:
+        table = self._known.get(path)
+        if table is not None:
+            return table
+        rows = None
+        state = self.files.get(path)
+        if state is not None and state.entry is not None:
+            rows = state.entry.meta("pos")
+        elif path in self.indexed:
+            rec = self.index_pos.get(path)
+            if rec is not None and rec[0] == self.indexed[path]:
+                rows = rec[1]
+        if not rows:
+            return None
+        table = {(tuple(r[0]), r[1]): (r[2], r[3]) for r in rows}
+        self._known[path] = table
+        return table
+
+    def learn(self, path: str, table: dict[tuple[Any, bool], tuple[int, int]]) -> None:
+        """Positions found by parsing ``path``.  Those found while ``open_cached`` checks (``ggk
+        check``, ``validate`` with positions) are written with the entries and the index; later
+        callers (``Session.diagnostics``) only reuse them in memory: a read path that shows a few
+        findings does not rewrite the index."""
+        merged = dict(self.known(path) or {})
+        merged.update(table)
+        self._known[path] = merged
+        if not self.recording:
+            return
+        rows = [[list(loc), key, line, col] for (loc, key), (line, col) in merged.items()]
+        self.learned[path] = rows
+        state = self.files.get(path)
+        if state is not None and state.entry is not None:
+            state.entry.header["meta"]["pos"] = rows
+            state.entry.dirty = True
+
+    def _store_indexed_positions(self) -> None:
+        """Put the positions learnt for files served by the index into their entries, so that they
+        outlive the index (which any changed file replaces)."""
+        for path, rows in self.learned.items():
+            if path in self.files or path not in self.indexed:
+                continue
+            stored = read_entry(entry_path(self.root, Path(path)))
+            if stored is None or stored.header.get("shown") != path or stored.header.get("hash") != self.indexed[path]:
+                continue
+            stored.header["meta"]["pos"] = rows
+            self._rewrite(stored)
+
+    def _index_positions(self, index: Entry) -> bool:
+        """Record the positions learnt in ``index`` (for files whose content it vouches for)."""
+        hashes = {f[0]: f[4] for f in index.header.get("files", []) if f[1] != "stray"}
+        table = index.header.setdefault("pos", {})
+        changed = False
+        for path, rows in self.learned.items():
+            h = hashes.get(path)
+            if h is not None and (path not in self.files or self.files[path].hash == h) and (path not in self.indexed or self.indexed[path] == h):
+                table[path] = [h, rows]
+                changed = True
+        return changed
 
     # -- one file (the ``loader`` hook of ``ggk.loader.load``)
 
@@ -639,7 +710,9 @@ def _from_index(
     cache = Cache(root, subset=subset)
     cache.hits = len(found.units) + len(found.plans)
     cache.indexed = {f[0]: f[4] for f in files if f[1] != "stray"}
-    ws = Workspace(list(paths), files=len(listing), subset=subset)
+    cache.index_pos = h.get("pos") or {}
+    cache.recording = True
+    ws = Workspace(list(paths), files=len(listing), subset=subset, positions=cache)
     ws.diagnostics = [_diag_in(v) for v in h["diags"]]
     ws.skipped = [Path(p) for p in h["skipped"]]
     for (slug, upath), data in zip(h["units"], units_data, strict=True):
@@ -647,6 +720,17 @@ def _from_index(
     for (slug, ppath, partial, _latest, _checks), data in zip(h["plans"], plans_data, strict=True):
         ws.plans.append(PlanEntry(slug, Path(ppath), construct(Plan, data), partial))
     diags = _index_checks(cache, ws, h["plans"], today, ignore, positions)
+    cache.recording = False
+    if cache.learned:  # positions found for the findings shown: kept for the next run
+        cache._store_indexed_positions()
+        if cache._index_positions(index):
+            try:
+                for spec in index.header["blobs"]:
+                    index.blob(spec[0])
+                refreshed = True
+            except (OSError, ValueError):
+                pass
+        cache.learned.clear()
     if refreshed:
         write_entry(index)  # the stat of files read when fresh: trusted alone from now on
     return ws, diags, cache
@@ -684,6 +768,7 @@ def _write_index(cache: Cache, paths: Sequence[Path], ws: Workspace) -> None:
     try:
         _found, listing = _found_list(paths)
         files: list[list[Any]] = []
+        pos: dict[str, list[Any]] = {}
         for shown, kind in listing:
             if kind == "stray":
                 files.append([shown, kind, None, 0, b""])
@@ -693,6 +778,9 @@ def _write_index(cache: Cache, paths: Sequence[Path], ws: Workspace) -> None:
                 return
             eh = state.entry.header
             files.append([shown, kind, eh["stat"], eh["read_ns"], eh["hash"]])
+            rows = state.entry.meta("pos")
+            if rows:
+                pos[shown] = [eh["hash"], rows]
         packer = msgpack.Packer(use_bin_type=True)
         units_meta, units_blob = [], [packer.pack_array_header(len(ws.units))]
         for slug, u in ws.units.items():
@@ -724,6 +812,7 @@ def _write_index(cache: Cache, paths: Sequence[Path], ws: Workspace) -> None:
             "skipped": [str(p) for p in ws.skipped],
             "units": units_meta,
             "plans": plans_meta,
+            "pos": pos,
         }
         blobs: dict[str, bytes | None] = {"units": b"".join(units_blob), "open": b"".join(opened), "all": b"".join(whole)}
         write_entry(Entry(index_path(cache.root, paths), header, blobs, dirty=True))
@@ -766,9 +855,13 @@ def open_cached(
         if served is not None:
             return served
         cache = Cache(root, subset=subset)
+        cache.recording = True  # positions found while checking go out with the entries and the index
         ws = load(paths, loader=cache.load_file)
         ws.subset = subset
+        ws.positions = cache
         diags = cache.validate(ws, today, ignore=ignore, positions=positions)
     cache.save()
     _write_index(cache, paths, ws)
+    cache.learned.clear()
+    cache.recording = False
     return ws, diags, cache

@@ -82,6 +82,9 @@ class Workspace:
     #: True when the plans hold only their open items (``ggk.cache.open_cached(subset=True)``, used by
     #: reports that can only show open items); never edit through such a workspace.
     subset: bool = False
+    #: where positions found before are kept (``ggk.cache.Cache``: by file content), or None:
+    #: ``known(path) -> {(loc, key): (line, col)} | None`` and ``learn(path, table)``
+    positions: Any = field(default=None, repr=False, compare=False)
 
     def unit(self, slug: str) -> Unit | None:
         entry = self.units.get(slug)
@@ -105,19 +108,38 @@ class Workspace:
         is parsed again once per call; its locator is not kept, so that showing the problems of many
         files does not hold every file's positions at once."""
         locators = self._locators()
+        store = self.positions
         pending: dict[str, list[Diagnostic]] = {}
         for d in diags:
             if d.line is None:
                 pending.setdefault(d.path, []).append(d)
         for path, found in pending.items():
+            # Positions depend only on the file's bytes: the store answers for a file it has seen
+            # with the same content, so a repeated ``ggk check`` parses nothing.
+            known = store.known(path) if store is not None else None
+            if known is not None:
+                rest = []
+                for d in found:
+                    hit = known.get((d.loc, d.key)) if d.loc is not None else None
+                    if hit is None:
+                        rest.append(d)
+                    else:
+                        d.line, d.col = hit
+                found = rest
+                if not found:
+                    continue
             locator = locators.get(path)
             if locator is None and any(d.loc is not None for d in found):
                 locator = read_file(path).locator
+            table: dict[tuple[Any, bool], tuple[int, int]] = {}
             for d in found:
                 if d.loc is None or locator is None:
                     d.line, d.col = 1, 1
                 else:
                     d.line, d.col = locator.find(d.loc, key=d.key)
+                    table[(d.loc, d.key)] = (d.line, d.col)
+            if store is not None and table:
+                store.learn(path, table)
         diags.sort(key=Diagnostic.sort_key)
         return diags
 
