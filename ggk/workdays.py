@@ -375,13 +375,8 @@ class WorkCalendar:
         return self._sources[year]
 
     def _find_source(self, year: int) -> Source:
-        import chinese_calendar
-
-        try:
-            chinese_calendar.is_workday(dt.date(year, 6, 1))
+        if _library_year(year) is not None:
             return "library"
-        except NotImplementedError:
-            pass
         if self._file(year) is not None:
             return "file"
         return "weekends"
@@ -441,9 +436,15 @@ class WorkCalendar:
         source = self.source(d.year)
         weekend = d.weekday() >= 5
         if source == "library":
-            import chinese_calendar
-
-            off, name = chinese_calendar.get_holiday_detail(d)
+            table = _library_year(d.year)
+            assert table is not None  # the source is "library" only for the years it covers
+            # What chinese_calendar.get_holiday_detail answers: make-up working days first.
+            if d in table[1]:
+                off, name = False, table[1][d]
+            elif d in table[0]:
+                off, name = True, table[0][d]
+            else:
+                off, name = weekend, None
             cn = _LIBRARY_NAMES.get(str(name), str(name)) if name else None
             if off:
                 return False, f"{cn}放假" if cn else "周末"
@@ -525,6 +526,32 @@ class WorkCalendar:
             if not reason.startswith(("工作日", "周末")):
                 out.append((day, reason))
         return out
+
+
+#: chinese_calendar's own tables split by year: (holidays, make-up working days), each date -> name.
+#: Its lookups work out the covered years (min/max over the whole table) on every call.
+_LIBRARY: dict[int, tuple[dict[dt.date, Any], dict[dt.date, Any]]] | None = None
+
+
+def _library_year(year: int) -> tuple[dict[dt.date, Any], dict[dt.date, Any]] | None:
+    """chinese_calendar's holidays and make-up working days of ``year``, or None when the library
+    does not cover the year (it covers every year from its first to its last, as it says itself)."""
+    global _LIBRARY
+    if _LIBRARY is None:
+        from chinese_calendar import constants
+
+        table: dict[int, tuple[dict[dt.date, Any], dict[dt.date, Any]]] = {}
+        if constants.holidays:
+            years = [d.year for d in constants.holidays]
+            for y in range(min(years), max(years) + 1):
+                table[y] = ({}, {})
+        for d, name in constants.holidays.items():
+            table[d.year][0][d] = name
+        for d, name in constants.workdays.items():
+            if d.year in table:
+                table[d.year][1][d] = name
+        _LIBRARY = table
+    return _LIBRARY.get(year)
 
 
 def _off_reason(name: str) -> str:
