@@ -459,29 +459,12 @@ def error_to_diagnostic(kind: type[BaseModel], err: Any, path: str, locator: Loc
     return Diagnostic(path, line, col, "GGK102", Severity.ERROR, f"「{field_name}」{word}{('，实际是' + shown) if shown else ''}", None, loc=loc)
 
 
+_PLACES = {"sections": "第{}部分", "items": "第{}条", "log": "第{}条进展", "departments": "第{}个部门"}
+
+
 def _describe(loc: tuple[Any, ...]) -> str:
-    """A short Chinese description of where in the plan a data path points."""
-    parts = []
-    i = 0
-    while i < len(loc):
-        part = loc[i]
-        if part == "sections" and i + 1 < len(loc) and isinstance(loc[i + 1], int):
-            parts.append(f"第{loc[i + 1] + 1}部分")
-            i += 2
-            continue
-        if part == "items" and i + 1 < len(loc) and isinstance(loc[i + 1], int):
-            parts.append(f"第{loc[i + 1] + 1}条")
-            i += 2
-            continue
-        if part == "log" and i + 1 < len(loc) and isinstance(loc[i + 1], int):
-            parts.append(f"第{loc[i + 1] + 1}条进展")
-            i += 2
-            continue
-        if part == "departments" and i + 1 < len(loc) and isinstance(loc[i + 1], int):
-            parts.append(f"第{loc[i + 1] + 1}个部门")
-            i += 2
-            continue
-        i += 1
+    """A short Chinese description of where in the plan a data path points (第2部分 第3条 …)."""
+    parts = [_PLACES[key].format(index + 1) for key, index in zip(loc, loc[1:], strict=False) if key in _PLACES and isinstance(index, int)]
     return f"（{' '.join(parts)}）" if parts else ""
 
 

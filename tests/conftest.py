@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -58,3 +59,19 @@ def make_unit(root: Path, plan: str | bytes | None = None, *, unit: str = UNIT_Y
         else:
             path.write_text(textwrap.dedent(plan), encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every file the positional parser reads (on the careful path or for a line number)."""
+    seen: list[str] = []
+    from ggk import loader
+
+    real = loader.read_file
+
+    def counting(path: str, raw: bytes | None = None) -> Any:
+        seen.append(path)
+        return real(path, raw)
+
+    monkeypatch.setattr(loader, "read_file", counting)
+    return seen

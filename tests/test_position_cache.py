@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -15,7 +14,7 @@ from ggk.cache import open_cached
 from ggk.checks import validate
 from ggk.cli.app import app
 from tests.conftest import make_unit
-from tests.test_positions import WARNINGS
+from tests.test_positions import WARNINGS, shown
 
 TODAY = dt.date(2026, 11, 21)
 OTHER = WARNINGS.replace("year: 2026", "year: 2025").replace("2026年", "2025年")
@@ -36,23 +35,6 @@ def plans(tmp_path: Path) -> Path:
     if loader.fast_data(plan.read_bytes()) is None:
         pytest.skip("the fast path (yaml_rs) is not available")
     return root
-
-
-@pytest.fixture
-def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    seen: list[str] = []
-    real = loader.read_file
-
-    def counting(path: str, raw: bytes | None = None) -> Any:
-        seen.append(path)
-        return real(path, raw)
-
-    monkeypatch.setattr(loader, "read_file", counting)
-    return seen
-
-
-def shown(diags: list[Any]) -> list[Any]:
-    return [(d.to_json(), d.loc) for d in diags]
 
 
 def test_a_repeated_check_parses_nothing(plans: Path, parses: list[str]) -> None:

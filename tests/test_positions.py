@@ -60,20 +60,6 @@ def plans(tmp_path: Path) -> Path:
     return root
 
 
-@pytest.fixture
-def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every file the positional parser reads (on the careful path or for a line number)."""
-    seen: list[str] = []
-    real = loader.read_file
-
-    def counting(path: str, raw: bytes | None = None) -> Any:
-        seen.append(path)
-        return real(path, raw)
-
-    monkeypatch.setattr(loader, "read_file", counting)
-    return seen
-
-
 def shown(diags: list[Any]) -> list[Any]:
     return [(d.to_json(), d.loc) for d in diags]
 
