@@ -153,6 +153,7 @@ def main() -> None:
     subprocess.run([*ggk, "--plans", str(ROOT / "plans"), "status"], env=env, stdout=subprocess.DEVNULL)  # warm the cache
     print("start-up")
     bench.measure({
+        "python -c 'import typer'": ([py, "-c", "import typer"], base_env, None),
         "minimal typer app": ([py, str(minimal)], base_env, None),
         "ggk --help": ([*ggk, "--help"], env, None),
         "ggk --version": ([*ggk, "--version"], env, None),
@@ -163,6 +164,8 @@ def main() -> None:
         ("1 ggk --version / minimal typer app", bench.ratio("ggk --version", "minimal typer app"), 1.2),
         ("2 ggk status (warm) / minimal typer app", bench.ratio("ggk status (bundled, warm)", "minimal typer app"), 1.5),
     ]
+    typer_import = bench.ratio("ggk --help", "python -c 'import typer'")
+    print(f"  (for reference: ggk --help / python -c 'import typer' = {typer_import:.2f}x)")
 
     # -- goals 3-5: scale
     scale: list[tuple[int, float, float, float | None, int, int | None]] = []
