@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ggk.checks import validate
+from ggk.checks import SCOPES, Scope, validate
 from ggk.diagnostics import Diagnostic, Severity
 from ggk.loader import Workspace, load
 
@@ -37,7 +37,10 @@ class Session:
 
     @property
     def problems(self) -> int:
-        return sum(d.severity is Severity.ERROR for d in self.found)
+        """Errors in the files themselves.  Findings about the as-of date (a progress entry dated after
+        it) are left out: a report for a past date ignores later entries by design, and `ggk check`,
+        run with today's date, is where a mistyped future date is caught."""
+        return sum(d.severity is Severity.ERROR and SCOPES.get(d.code) is not Scope.AS_OF for d in self.found)
 
     @property
     def skipped(self) -> list[str]:
@@ -61,18 +64,10 @@ def open_workspace(paths: Sequence[Path], today: dt.date, *, use_cache: bool = T
         with gc_paused():
             ws = load(paths)
             diags = validate(ws, today, positions=False)
-    calendar = None
-    warnings: list[str] = []
-    try:
-        from ggk import workdays
+    from ggk.workdays import WorkCalendar
 
-        holiday_dirs = [p / "_holidays" for p in paths if p.is_dir()]
-        make = getattr(workdays, "WorkCalendar", None)
-        if make is not None:
-            calendar = make(holiday_dirs[0] if holiday_dirs else None)
-    except ImportError:
-        calendar = None
-    return Session(ws, today, diags, calendar, warnings)
+    holiday_dirs = [p / "_holidays" for p in paths if p.is_dir()]
+    return Session(ws, today, diags, WorkCalendar(holiday_dirs[0] if holiday_dirs else None))
 
 
 def calendar_warnings(session: Session) -> list[str]:

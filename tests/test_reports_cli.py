@@ -199,3 +199,11 @@ def test_ggk_plans_env(runner, monkeypatch, tmp_path):
     monkeypatch.setenv("GGK_PLANS", str(PLANS / "jilin-jtt"))
     result = runner.invoke(app, ["--as-of", "2022-06-30", "list", "--format", "json"])
     assert {i["unit"] for i in json.loads(result.stdout)["items"]} == {"jilin-jtt"}
+
+
+def test_a_past_as_of_does_not_count_later_progress_as_problems(runner):
+    # The example plan's progress entries are dated 2026; a report for 2021 ignores them and says nothing.
+    data = json.loads(invoke(runner, "status", "--format", "json", as_of="2021-06-30").stdout)
+    assert data["problems"] == 0
+    check = runner.invoke(app, ["--as-of", "2021-06-30", "check", str(PLANS), "--format", "json"])
+    assert any(d["code"] == "GGK207" for d in json.loads(check.stdout)["diagnostics"])  # ggk check still says so
