@@ -481,19 +481,39 @@ def load(paths: Sequence[Path], *, loader: Any = None) -> Workspace:
             Diagnostic(str(stray), 1, 1, "GGK010", Severity.WARNING, f"不认识的文件名「{stray.name}」：计划文件应命名为 <年度>.yaml，单位文件为 unit.yaml", "该文件未被读取")
         )
     for upath in found.units:
+        slug = upath.parent.name
+        if slug in ws.units:
+            # Two --plans roots (or repositories) holding the same unit: reading both would count its
+            # plans twice and let one registry silently replace the other.
+            first = ws.units[slug].path
+            ws.diagnostics.append(
+                Diagnostic(str(upath), 1, 1, "GGK215", Severity.ERROR, f"单位「{slug}」有两个目录：{first.parent} 和 {upath.parent}；只读取了前者", "一个单位只能在一处：合并两个目录，或给其中一个改名")
+            )
+            continue
         res = load_one(upath, Unit)
         ws.diagnostics.extend(res.diagnostics)
-        slug = upath.parent.name
         unit = res.model if isinstance(res.model, Unit) else None
         if res.model is None:
             ws.skipped.append(upath)
         ws.units[slug] = UnitEntry(slug, upath, unit, res.locator)
+    seen: dict[tuple[str, int], Path] = {}
     for ppath in found.plans:
         res = load_one(ppath, Plan)
         ws.diagnostics.extend(res.diagnostics)
         if not isinstance(res.model, Plan):
             ws.skipped.append(ppath)
             continue
+        key = (res.model.unit, res.model.year)
+        if key in seen:
+            ws.diagnostics.append(
+                Diagnostic(
+                    str(ppath), None, None, "GGK215", Severity.ERROR,
+                    f"{key[0]} {key[1]} 年的计划有两份：{seen[key]} 和 {ppath}；只读取了前者",
+                    "一个单位一年只有一个计划文件：合并两份，或改正 unit / year", loc=("year",),
+                )
+            )
+            continue
+        seen[key] = ppath
         ws.plans.append(PlanEntry(ppath.parent.name, ppath, res.model, res.partial, res.locator))
     ws.plans.sort(key=lambda p: (p.plan.unit, p.plan.year, str(p.path)))
     return ws

@@ -206,3 +206,15 @@ def test_broken_holiday_file_is_reported(runner, tmp_path):
     _, diags = run_check(runner, tmp_path)
     (d,) = [d for d in diags if d["code"] == "GGK214"]
     assert d["path"].endswith("_holidays/2030.yaml") and d["line"] == 2
+
+
+def test_the_same_unit_in_two_roots_is_read_once_and_reported(runner, tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    make_unit(a, BASE.format(extra=""))
+    second = make_unit(b, BASE.format(extra=""))
+    result = runner.invoke(app, ["--as-of", "2021-12-31", "check", str(a), str(b), "--format", "json"])
+    assert result.exit_code == 1
+    diags = [d for d in json.loads(result.stdout)["diagnostics"] if d["code"] == "GGK215"]
+    assert {(d["path"], d["line"]) for d in diags} == {(str(second), 3), (str(b / "t" / "unit.yaml"), 1)}
+    status = runner.invoke(app, ["--plans", str(a), "--plans", str(b), "--as-of", "2021-12-31", "status", "--format", "json"])
+    assert json.loads(status.stdout)["total"]["total"] == 1  # not counted twice
