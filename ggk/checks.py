@@ -90,6 +90,18 @@ def misplaced(ctx: Context) -> Iterator[Diagnostic]:
             yield ctx.diag(entry.path, ("unit",), "GGK209", f"文件在 {entry.slug}/ 下，但 unit 写的是「{entry.plan.unit}」", f"把文件移到 {entry.plan.unit}/ 下，或改正 unit")
 
 
+@check("GGK216", Scope.WORKSPACE)
+def registry_awaiting_review(ctx: Context) -> Iterator[Diagnostic]:
+    for entry in ctx.ws.units.values():
+        if entry.unit is not None and entry.unit.review:
+            yield ctx.diag(
+                entry.path, ("review",), "GGK216",
+                f"单位名册「{entry.unit.name}」由 ggk import 自动生成，尚待核对",
+                "核对部门名称、把同一部门的不同写法合并为别名、标明集合名称后，删去 review: true",
+                key=True,
+            )
+
+
 @check("GGK210", Scope.WORKSPACE)
 def registry_duplicates(ctx: Context) -> Iterator[Diagnostic]:
     for entry in ctx.ws.units.values():

@@ -218,3 +218,11 @@ def test_the_same_unit_in_two_roots_is_read_once_and_reported(runner, tmp_path):
     assert {(d["path"], d["line"]) for d in diags} == {(str(second), 3), (str(b / "t" / "unit.yaml"), 1)}
     status = runner.invoke(app, ["--plans", str(a), "--plans", str(b), "--as-of", "2021-12-31", "status", "--format", "json"])
     assert json.loads(status.stdout)["total"]["total"] == 1  # not counted twice
+
+
+def test_imported_registry_awaiting_review_is_a_warning(runner, tmp_path):
+    from tests.conftest import UNIT_YAML
+
+    make_unit(tmp_path, BASE.format(extra=""), unit=UNIT_YAML.replace("name: 测试县交通运输局\n", "name: 测试县交通运输局\nreview: true\n"))
+    exit_code, diags = run_check(runner, tmp_path)
+    assert exit_code == 0 and found(diags, "GGK216") == [(3, 1)]
