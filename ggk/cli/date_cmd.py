@@ -1,6 +1,6 @@
 """``ggk date``: working-day arithmetic on the command line (a thin skin over ggk.workdays).
 
-Owns the ``add`` and ``workday`` commands; the lead mounts ``app`` as ``ggk date``.
+Owns the ``add`` and ``workday`` commands; ``ggk.cli.app`` mounts ``app`` as ``ggk date``.
 Only typer and the standard library are imported at module top (start-up speed).
 """
 
