@@ -29,9 +29,12 @@ departments:
 
 
 @pytest.fixture(autouse=True)
-def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every test gets its own parse cache, so tests never read or write the user's cache."""
-    monkeypatch.setenv("GGK_CACHE_DIR", str(tmp_path_factory.mktemp("ggk-cache")))
+def cache_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own parse cache, outside its tmp_path and not created until ggk writes to
+    it, so tests never read or write the user's cache."""
+    folder = tmp_path_factory.mktemp("cache") / "ggk"
+    monkeypatch.setenv("GGK_CACHE_DIR", str(folder))
+    return folder
 
 
 @pytest.fixture

@@ -55,13 +55,6 @@ sections:
 """
 
 
-@pytest.fixture(autouse=True)
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("GGK_CACHE_DIR", str(folder))
-    return folder
-
-
 def snapshot(paths: list[Path], *, use_cache: bool, only_open: bool = False) -> dict:
     s = open_workspace(paths, TODAY, use_cache=use_cache, only_open=only_open)
     return {

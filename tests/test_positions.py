@@ -44,13 +44,6 @@ sections:
 """
 
 
-@pytest.fixture(autouse=True)
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("GGK_CACHE_DIR", str(folder))
-    return folder
-
-
 @pytest.fixture
 def plans(tmp_path: Path) -> Path:
     root = tmp_path / "plans"
@@ -99,3 +92,59 @@ def test_check_output_is_the_same_with_and_without_cache(plans: Path) -> None:
     path = plans / "t" / "2026.yaml"
     assert f"{path}:13:13: 警告[GGK203]" in text
     assert f"{path}:18:16: 错误[GGK202]" in text
+
+
+# ------------------------------------------------------------------ positions kept with the cache
+# ``ggk check`` keeps the positions it found with the cache (they depend only on a file's bytes), so a
+# repeated check parses no file again for line numbers — and shows exactly what it showed before.
+
+OTHER = WARNINGS.replace("year: 2026", "year: 2025").replace("2026年", "2025年")
+
+
+@pytest.fixture
+def two_years(plans: Path) -> Path:
+    """The plans of ``plans`` plus the unit's 2025 plan, with findings of its own."""
+    (plans / "t" / "2025.yaml").write_text(OTHER, encoding="utf-8")
+    return plans
+
+
+def test_a_repeated_check_parses_nothing(two_years: Path, parses: list[str]) -> None:
+    plans = two_years
+    reference = shown(validate(loader.load([plans]), TODAY))
+    parses.clear()
+    assert shown(open_cached([plans], TODAY)[1]) == reference  # cold: each file with findings once
+    assert sorted(parses) == sorted(str(plans / "t" / f"{y}.yaml") for y in (2025, 2026))
+    for _run in ("index", "index again"):
+        parses.clear()
+        assert shown(open_cached([plans], TODAY)[1]) == reference
+        assert parses == []
+
+
+def test_positions_outlive_the_index_and_follow_the_content(two_years: Path, parses: list[str]) -> None:
+    plans = two_years
+    open_cached([plans], TODAY)
+    # Another file changes: the index is remade from the entries, which kept their positions.
+    other = plans / "t" / "2025.yaml"
+    other.write_text(OTHER.replace("预算公开", "决算公开"), encoding="utf-8")
+    reference = shown(validate(loader.load([plans]), TODAY))
+    parses.clear()
+    assert shown(open_cached([plans], TODAY)[1]) == reference
+    assert parses == [str(other)]
+    # The file itself changes (lines move): its positions are found again, never taken from before.
+    plan = plans / "t" / "2026.yaml"
+    plan.write_text(WARNINGS.replace("sections:\n", "# 注释\n\nsections:\n"), encoding="utf-8")
+    reference = shown(validate(loader.load([plans]), TODAY))
+    parses.clear()
+    got = shown(open_cached([plans], TODAY)[1])
+    assert got == reference
+    assert parses == [str(plan)]
+    parses.clear()
+    assert shown(open_cached([plans], TODAY)[1]) == got
+    assert parses == []
+
+
+def test_check_output_unchanged_on_repeated_runs(plans: Path) -> None:
+    runner = CliRunner()
+    args = ["--plans", str(plans), "--as-of", "2026-11-21", "check"]
+    fresh = runner.invoke(app, ["--no-cache", *args]).output
+    assert [runner.invoke(app, args).output for _ in range(3)] == [fresh] * 3
