@@ -269,6 +269,10 @@ class Cache:
         self.learned: dict[str, list[list[Any]]] = {}
         self.recording = False
         self._known: dict[str, dict[tuple[Any, bool], tuple[int, int]]] = {}
+        #: plans being read by worker processes (cold runs over many files), or None
+        self.prefetch: Prefetch | None = None
+        #: plan files to hand to workers when the first plan is loaded (``open_cached``)
+        self.pending: list[Path] = []
 
     # -- positions of findings (``Workspace.positions``): they depend only on a file's bytes, so they
     #    are kept with what is trusted for exactly those bytes — the file's entry and the index record
@@ -336,6 +340,10 @@ class Cache:
     # -- one file (the ``loader`` hook of ``ggk.loader.load``)
 
     def load_file(self, path: Path, kind: type[Plan] | type[Unit]) -> FileResult:
+        if kind is Plan and self.pending:
+            # every unit is loaded by now (``loader.load`` reads them first): the workers inherit them
+            self.prefetch = Prefetch.start(self, self.pending)
+            self.pending = []
         state = FileState(path, "plan" if kind is Plan else "unit")
         self.files[str(path)] = state
         epath = entry_path(self.root, path)
@@ -397,6 +405,10 @@ class Cache:
         return raw, read_ns, after
 
     def _parse(self, state: FileState, path: Path, kind: type[Plan] | type[Unit], raw: bytes | None) -> FileResult:
+        if raw is None and kind is Plan and self.prefetch is not None:
+            done = self.prefetch.take(str(path))
+            if done is not None:
+                return self._prefetched(state, path, done)
         read_ns = 0
         st = None
         if raw is None:
@@ -449,6 +461,21 @@ class Cache:
             model: Plan | Unit | None = construct(Plan, _open_only(data)) if self.subset else result.model
             result = FileResult(path, model, result.diagnostics, result.partial, None)
             state.result = result
+        return result
+
+    def _prefetched(self, state: FileState, path: Path, done: tuple[Any, ...]) -> FileResult:
+        """``_parse`` of a plan that a worker read, validated and checked (``Prefetch``): the same
+        entry and result, from plain values."""
+        read_ns, stat, digest, unit, full, open_, latest, checks = done
+        state.hash = digest
+        known = self.units.get(unit)
+        unit_key = self._unit_key(known[0] if known else None)
+        meta: dict[str, Any] = {"diags": [], "partial": False, "model": True, "latest": latest, "checks": [unit_key, checks]}
+        header = {"key": KEY, "shown": str(path), "kind": state.kind, "stat": stat, "read_ns": read_ns, "hash": digest, "meta": meta}
+        state.entry = Entry(entry_path(self.root, path), header, {"full": full, "open": open_}, dirty=True)
+        model = construct(Plan, _unpack(open_ if self.subset else full))
+        result = FileResult(path, model, [], False, None)
+        state.result = result
         return result
 
     def _from_entry(self, path: Path, kind: type[Plan] | type[Unit], entry: Entry) -> FileResult:
@@ -587,6 +614,124 @@ class Cache:
         except (OSError, ValueError):
             return
         write_entry(entry)
+
+
+# --------------------------------------------------------------------------- reading plans in parallel
+#
+# A cold run over many files spends most of its time per plan file: YAML, validation, dumping and
+# packing the entry's blobs, the per-file checks.  Each depends only on the file and its unit's
+# registry, so forked workers (which inherit the units already loaded) do it for the plans that have
+# no entry, and hand back plain values: the parent builds the same entry and the same result as
+# ``Cache._parse``, in the same order.  Workers take only what the fast path takes (``fast_data`` and
+# a clean validation); any other file — one with something to report — is read by the parent as
+# before, so the diagnostics and their positions are those of a serial run.
+
+#: fewest plan files without an entry for which workers are started
+PARALLEL_MIN = 50
+#: files per task handed to a worker
+_CHUNK = 8
+_WORKER_CACHE: Cache | None = None
+
+
+def _jobs() -> int:
+    env = os.environ.get("GGK_JOBS", "")
+    if env.isdigit():
+        return int(env)
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _prefetch_one(path: Path) -> tuple[Any, ...] | None:
+    """What ``Cache._parse`` makes of a plain plan file, as plain values; None: leave it to the parent."""
+    from pydantic import ValidationError
+
+    from ggk.loader import fast_data
+
+    cache = _WORKER_CACHE
+    assert cache is not None
+    raw, read_ns, st = Cache._read(path)
+    if raw is None or st is None:
+        return None
+    data = fast_data(raw)
+    if data is None:
+        return None
+    try:
+        model = Plan.model_validate(data)
+    except ValidationError:
+        return None
+    dumped = model.model_dump(exclude_defaults=True)
+    known = cache.units.get(model.unit)
+    checks = cache._run_file_checks(PlanEntry(path.parent.name, path, model), known[0] if known else None)
+    digest = hashlib.sha256(raw).digest()[:16]
+    return (read_ns, _stat_key(st), digest, model.unit, _pack(dumped), _pack(_open_only(dumped)), _latest_date(model), [_diag_out(d) for d in checks])
+
+
+def _prefetch_chunk(paths: list[Path]) -> list[tuple[Any, ...] | None]:
+    out: list[tuple[Any, ...] | None] = []
+    for path in paths:
+        try:
+            out.append(_prefetch_one(path))
+        except Exception:  # the parent reads it and reports whatever is wrong
+            out.append(None)
+    return out
+
+
+class Prefetch:
+    """Plans being read by a pool of forked workers; ``take(path)`` waits for one (None: not taken)."""
+
+    def __init__(self, executor: Any, futures: dict[str, tuple[Any, int]]) -> None:
+        self.executor = executor
+        self.futures = futures
+
+    @classmethod
+    def start(cls, cache: Cache, paths: list[Path]) -> Prefetch | None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        global _WORKER_CACHE
+        jobs = _jobs()
+        if jobs < 2 or len(paths) < PARALLEL_MIN or "fork" not in multiprocessing.get_all_start_methods():
+            return None
+        from ggk import checks as _checks  # noqa: F401  (registered before the fork, not in each worker)
+
+        _WORKER_CACHE = cache
+        try:
+            executor = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
+            futures: dict[str, tuple[Any, int]] = {}
+            for i in range(0, len(paths), _CHUNK):
+                chunk = paths[i : i + _CHUNK]
+                fut = executor.submit(_prefetch_chunk, chunk)
+                for j, p in enumerate(chunk):
+                    futures[str(p)] = (fut, j)
+        except Exception:
+            _WORKER_CACHE = None
+            return None
+        return cls(executor, futures)
+
+    def take(self, path: str) -> tuple[Any, ...] | None:
+        job = self.futures.pop(path, None)
+        if job is None:
+            return None
+        try:
+            return job[0].result()[job[1]]  # type: ignore[no-any-return]
+        except Exception:  # a worker died: the parent reads the file itself
+            return None
+
+    def close(self) -> None:
+        global _WORKER_CACHE
+        self.executor.shutdown(wait=True, cancel_futures=True)
+        _WORKER_CACHE = None
+
+
+def _missing_plans(root: Path, paths: Sequence[Path]) -> list[Path]:
+    """Plan files under ``paths`` with no usable entry (a cold run: all of them)."""
+    out = []
+    for p in discover(paths).plans:
+        if not entry_path(root, p).exists():
+            out.append(p)
+    return out
 
 
 # --------------------------------------------------------------------------- models without validation
@@ -856,7 +1001,15 @@ def open_cached(
             return served
         cache = Cache(root, subset=subset)
         cache.recording = True  # positions found while checking go out with the entries and the index
-        ws = load(paths, loader=cache.load_file)
+        if _jobs() > 1:
+            cache.pending = _missing_plans(root, paths)
+        try:
+            ws = load(paths, loader=cache.load_file)
+        finally:
+            if cache.prefetch is not None:
+                cache.prefetch.close()
+                cache.prefetch = None
+            cache.pending = []
         ws.subset = subset
         ws.positions = cache
         diags = cache.validate(ws, today, ignore=ignore, positions=positions)
