@@ -45,7 +45,7 @@ import msgpack
 
 from ggk import __version__
 from ggk.diagnostics import Diagnostic, Severity
-from ggk.loader import FileResult, PlanEntry, UnitEntry, Workspace, discover, load, load_file
+from ggk.loader import FileResult, Found, PlanEntry, UnitEntry, Workspace, discover, load, load_file
 from ggk.model import FORMAT_VERSION, Deadline, DeadlineChange, DeadlineKind, Department, Item, LogEntry, Plan, Section, Status, Unit
 
 #: Bump when the layout of an entry changes.  2: check findings stored without positions (+ ``key``).
@@ -346,6 +346,11 @@ class Cache:
             self.pending = []
         state = FileState(path, "plan" if kind is Plan else "unit")
         self.files[str(path)] = state
+        if self.prefetch is not None and str(path) in self.prefetch.futures:
+            done = self.prefetch.take(str(path))  # read by a worker, which also wrote its entry
+            if done is not None:
+                self.misses += 1
+                return self._prefetched(state, path, done)
         epath = entry_path(self.root, path)
         entry = read_entry(epath)
         raw: bytes | None = None
@@ -405,10 +410,6 @@ class Cache:
         return raw, read_ns, after
 
     def _parse(self, state: FileState, path: Path, kind: type[Plan] | type[Unit], raw: bytes | None) -> FileResult:
-        if raw is None and kind is Plan and self.prefetch is not None:
-            done = self.prefetch.take(str(path))
-            if done is not None:
-                return self._prefetched(state, path, done)
         read_ns = 0
         st = None
         if raw is None:
@@ -464,15 +465,11 @@ class Cache:
         return result
 
     def _prefetched(self, state: FileState, path: Path, done: tuple[Any, ...]) -> FileResult:
-        """``_parse`` of a plan that a worker read, validated and checked (``Prefetch``): the same
-        entry and result, from plain values."""
-        read_ns, stat, digest, unit, full, open_, latest, checks = done
-        state.hash = digest
-        known = self.units.get(unit)
-        unit_key = self._unit_key(known[0] if known else None)
-        meta: dict[str, Any] = {"diags": [], "partial": False, "model": True, "latest": latest, "checks": [unit_key, checks]}
-        header = {"key": KEY, "shown": str(path), "kind": state.kind, "stat": stat, "read_ns": read_ns, "hash": digest, "meta": meta}
-        state.entry = Entry(entry_path(self.root, path), header, {"full": full, "open": open_}, dirty=True)
+        """``_parse`` of a plan that a worker read, validated, checked and wrote (``Prefetch``): the
+        same entry and result, from plain values."""
+        header, full, open_, written = done
+        state.hash = header["hash"]
+        state.entry = Entry(entry_path(self.root, path), header, {"full": full, "open": open_}, dirty=not written)
         model = construct(Plan, _unpack(open_ if self.subset else full))
         result = FileResult(path, model, [], False, None)
         state.result = result
@@ -664,8 +661,13 @@ def _prefetch_one(path: Path) -> tuple[Any, ...] | None:
     dumped = model.model_dump(exclude_defaults=True)
     known = cache.units.get(model.unit)
     checks = cache._run_file_checks(PlanEntry(path.parent.name, path, model), known[0] if known else None)
-    digest = hashlib.sha256(raw).digest()[:16]
-    return (read_ns, _stat_key(st), digest, model.unit, _pack(dumped), _pack(_open_only(dumped)), _latest_date(model), [_diag_out(d) for d in checks])
+    unit_key = cache._unit_key(known[0] if known else None)
+    meta: dict[str, Any] = {"diags": [], "partial": False, "model": True, "latest": _latest_date(model), "checks": [unit_key, [_diag_out(d) for d in checks]]}
+    header = {"key": KEY, "shown": str(path), "kind": "plan", "stat": _stat_key(st), "read_ns": read_ns, "hash": hashlib.sha256(raw).digest()[:16], "meta": meta}
+    full, open_ = _pack(dumped), _pack(_open_only(dumped))
+    entry = Entry(entry_path(cache.root, path), header, {"full": full, "open": open_}, dirty=True)
+    write_entry(entry)
+    return (entry.header, full, open_, not entry.dirty)
 
 
 def _prefetch_chunk(paths: list[Path]) -> list[tuple[Any, ...] | None]:
@@ -725,10 +727,10 @@ class Prefetch:
         _WORKER_CACHE = None
 
 
-def _missing_plans(root: Path, paths: Sequence[Path]) -> list[Path]:
-    """Plan files under ``paths`` with no usable entry (a cold run: all of them)."""
+def _missing_plans(root: Path, plans: list[Path]) -> list[Path]:
+    """The plan files with no entry (a cold run: all of them)."""
     out = []
-    for p in discover(paths).plans:
+    for p in plans:
         if not entry_path(root, p).exists():
             out.append(p)
     return out
@@ -803,8 +805,9 @@ def index_path(root: Path, paths: Sequence[Path]) -> Path:
     return root / "index" / f"{digest}.ggki"
 
 
-def _found_list(paths: Sequence[Path]) -> tuple[Any, list[list[str]]]:
-    found = discover(paths)
+def _found_list(paths: Sequence[Path], found: Found | None = None) -> tuple[Found, list[list[str]]]:
+    if found is None:
+        found = discover(paths)
     listing = [[str(p), "unit"] for p in found.units] + [[str(p), "plan"] for p in found.plans] + [[str(p), "stray"] for p in found.strays]
     return found, listing
 
@@ -908,10 +911,10 @@ def _index_checks(cache: Cache, ws: Workspace, plans: list[list[Any]], today: dt
     return finish(ws, out, positions)
 
 
-def _write_index(cache: Cache, paths: Sequence[Path], ws: Workspace) -> None:
+def _write_index(cache: Cache, paths: Sequence[Path], ws: Workspace, found: Found | None = None) -> None:
     """The index of this run's workspace (only when every unit and plan file has a current entry)."""
     try:
-        _found, listing = _found_list(paths)
+        _found, listing = _found_list(paths, found)
         files: list[list[Any]] = []
         pos: dict[str, list[Any]] = {}
         for shown, kind in listing:
@@ -1001,10 +1004,11 @@ def open_cached(
             return served
         cache = Cache(root, subset=subset)
         cache.recording = True  # positions found while checking go out with the entries and the index
+        found = discover(paths)
         if _jobs() > 1:
-            cache.pending = _missing_plans(root, paths)
+            cache.pending = _missing_plans(root, found.plans)
         try:
-            ws = load(paths, loader=cache.load_file)
+            ws = load(paths, loader=cache.load_file, found=found)
         finally:
             if cache.prefetch is not None:
                 cache.prefetch.close()
@@ -1014,7 +1018,7 @@ def open_cached(
         ws.positions = cache
         diags = cache.validate(ws, today, ignore=ignore, positions=positions)
     cache.save()
-    _write_index(cache, paths, ws)
+    _write_index(cache, paths, ws, found)
     cache.learned.clear()
     cache.recording = False
     return ws, diags, cache
