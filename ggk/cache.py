@@ -45,7 +45,7 @@ import msgpack
 
 from ggk import __version__
 from ggk.diagnostics import Diagnostic, Severity
-from ggk.loader import FileResult, PlanEntry, UnitEntry, Workspace, discover, load, load_file
+from ggk.loader import FileResult, Found, PlanEntry, UnitEntry, Workspace, discover, load, load_file
 from ggk.model import FORMAT_VERSION, Deadline, DeadlineChange, DeadlineKind, Department, Item, LogEntry, Plan, Section, Status, Unit
 
 #: Bump when the layout of an entry changes.  2: check findings stored without positions (+ ``key``).
@@ -269,6 +269,10 @@ class Cache:
         self.learned: dict[str, list[list[Any]]] = {}
         self.recording = False
         self._known: dict[str, dict[tuple[Any, bool], tuple[int, int]]] = {}
+        #: plans being read by worker processes (cold runs over many files), or None
+        self.prefetch: Prefetch | None = None
+        #: plan files to hand to workers when the first plan is loaded (``open_cached``)
+        self.pending: list[Path] = []
 
     # -- positions of findings (``Workspace.positions``): they depend only on a file's bytes, so they
     #    are kept with what is trusted for exactly those bytes — the file's entry and the index record
@@ -336,8 +340,17 @@ class Cache:
     # -- one file (the ``loader`` hook of ``ggk.loader.load``)
 
     def load_file(self, path: Path, kind: type[Plan] | type[Unit]) -> FileResult:
+        if kind is Plan and self.pending:
+            # every unit is loaded by now (``loader.load`` reads them first): the workers inherit them
+            self.prefetch = Prefetch.start(self, self.pending)
+            self.pending = []
         state = FileState(path, "plan" if kind is Plan else "unit")
         self.files[str(path)] = state
+        if self.prefetch is not None and str(path) in self.prefetch.futures:
+            done = self.prefetch.take(str(path))  # read by a worker, which also wrote its entry
+            if done is not None:
+                self.misses += 1
+                return self._prefetched(state, path, done)
         epath = entry_path(self.root, path)
         entry = read_entry(epath)
         raw: bytes | None = None
@@ -449,6 +462,17 @@ class Cache:
             model: Plan | Unit | None = construct(Plan, _open_only(data)) if self.subset else result.model
             result = FileResult(path, model, result.diagnostics, result.partial, None)
             state.result = result
+        return result
+
+    def _prefetched(self, state: FileState, path: Path, done: tuple[Any, ...]) -> FileResult:
+        """``_parse`` of a plan that a worker read, validated, checked and wrote (``Prefetch``): the
+        same entry and result, from plain values."""
+        header, full, open_, written = done
+        state.hash = header["hash"]
+        state.entry = Entry(entry_path(self.root, path), header, {"full": full, "open": open_}, dirty=not written)
+        model = construct(Plan, _unpack(open_ if self.subset else full))
+        result = FileResult(path, model, [], False, None)
+        state.result = result
         return result
 
     def _from_entry(self, path: Path, kind: type[Plan] | type[Unit], entry: Entry) -> FileResult:
@@ -589,6 +613,129 @@ class Cache:
         write_entry(entry)
 
 
+# --------------------------------------------------------------------------- reading plans in parallel
+#
+# A cold run over many files spends most of its time per plan file: YAML, validation, dumping and
+# packing the entry's blobs, the per-file checks.  Each depends only on the file and its unit's
+# registry, so forked workers (which inherit the units already loaded) do it for the plans that have
+# no entry, and hand back plain values: the parent builds the same entry and the same result as
+# ``Cache._parse``, in the same order.  Workers take only what the fast path takes (``fast_data`` and
+# a clean validation); any other file — one with something to report — is read by the parent as
+# before, so the diagnostics and their positions are those of a serial run.
+
+#: fewest plan files without an entry for which workers are started
+PARALLEL_MIN = 50
+#: files per task handed to a worker
+_CHUNK = 8
+_WORKER_CACHE: Cache | None = None
+
+
+def _jobs() -> int:
+    env = os.environ.get("GGK_JOBS", "")
+    if env.isdigit():
+        return int(env)
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _prefetch_one(path: Path) -> tuple[Any, ...] | None:
+    """What ``Cache._parse`` makes of a plain plan file, as plain values; None: leave it to the parent."""
+    from pydantic import ValidationError
+
+    from ggk.loader import fast_data
+
+    cache = _WORKER_CACHE
+    assert cache is not None
+    raw, read_ns, st = Cache._read(path)
+    if raw is None or st is None:
+        return None
+    data = fast_data(raw)
+    if data is None:
+        return None
+    try:
+        model = Plan.model_validate(data)
+    except ValidationError:
+        return None
+    dumped = model.model_dump(exclude_defaults=True)
+    known = cache.units.get(model.unit)
+    checks = cache._run_file_checks(PlanEntry(path.parent.name, path, model), known[0] if known else None)
+    unit_key = cache._unit_key(known[0] if known else None)
+    meta: dict[str, Any] = {"diags": [], "partial": False, "model": True, "latest": _latest_date(model), "checks": [unit_key, [_diag_out(d) for d in checks]]}
+    header = {"key": KEY, "shown": str(path), "kind": "plan", "stat": _stat_key(st), "read_ns": read_ns, "hash": hashlib.sha256(raw).digest()[:16], "meta": meta}
+    full, open_ = _pack(dumped), _pack(_open_only(dumped))
+    entry = Entry(entry_path(cache.root, path), header, {"full": full, "open": open_}, dirty=True)
+    write_entry(entry)
+    return (entry.header, full, open_, not entry.dirty)
+
+
+def _prefetch_chunk(paths: list[Path]) -> list[tuple[Any, ...] | None]:
+    out: list[tuple[Any, ...] | None] = []
+    for path in paths:
+        try:
+            out.append(_prefetch_one(path))
+        except Exception:  # the parent reads it and reports whatever is wrong
+            out.append(None)
+    return out
+
+
+class Prefetch:
+    """Plans being read by a pool of forked workers; ``take(path)`` waits for one (None: not taken)."""
+
+    def __init__(self, executor: Any, futures: dict[str, tuple[Any, int]]) -> None:
+        self.executor = executor
+        self.futures = futures
+
+    @classmethod
+    def start(cls, cache: Cache, paths: list[Path]) -> Prefetch | None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        global _WORKER_CACHE
+        jobs = _jobs()
+        if jobs < 2 or len(paths) < PARALLEL_MIN or "fork" not in multiprocessing.get_all_start_methods():
+            return None
+        from ggk import checks as _checks  # noqa: F401  (registered before the fork, not in each worker)
+
+        _WORKER_CACHE = cache
+        try:
+            executor = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
+            futures: dict[str, tuple[Any, int]] = {}
+            for i in range(0, len(paths), _CHUNK):
+                chunk = paths[i : i + _CHUNK]
+                fut = executor.submit(_prefetch_chunk, chunk)
+                for j, p in enumerate(chunk):
+                    futures[str(p)] = (fut, j)
+        except Exception:
+            _WORKER_CACHE = None
+            return None
+        return cls(executor, futures)
+
+    def take(self, path: str) -> tuple[Any, ...] | None:
+        job = self.futures.pop(path, None)
+        if job is None:
+            return None
+        try:
+            return job[0].result()[job[1]]  # type: ignore[no-any-return]
+        except Exception:  # a worker died: the parent reads the file itself
+            return None
+
+    def close(self) -> None:
+        global _WORKER_CACHE
+        self.executor.shutdown(wait=True, cancel_futures=True)
+        _WORKER_CACHE = None
+
+
+def _missing_plans(root: Path, plans: list[Path]) -> list[Path]:
+    """The plan files with no entry (a cold run: all of them)."""
+    out = []
+    for p in plans:
+        if not entry_path(root, p).exists():
+            out.append(p)
+    return out
+
+
 # --------------------------------------------------------------------------- models without validation
 #
 # Entries hold data that was validated when the file was read (``model_dump``); rebuilding models from
@@ -658,8 +805,9 @@ def index_path(root: Path, paths: Sequence[Path]) -> Path:
     return root / "index" / f"{digest}.ggki"
 
 
-def _found_list(paths: Sequence[Path]) -> tuple[Any, list[list[str]]]:
-    found = discover(paths)
+def _found_list(paths: Sequence[Path], found: Found | None = None) -> tuple[Found, list[list[str]]]:
+    if found is None:
+        found = discover(paths)
     listing = [[str(p), "unit"] for p in found.units] + [[str(p), "plan"] for p in found.plans] + [[str(p), "stray"] for p in found.strays]
     return found, listing
 
@@ -763,10 +911,10 @@ def _index_checks(cache: Cache, ws: Workspace, plans: list[list[Any]], today: dt
     return finish(ws, out, positions)
 
 
-def _write_index(cache: Cache, paths: Sequence[Path], ws: Workspace) -> None:
+def _write_index(cache: Cache, paths: Sequence[Path], ws: Workspace, found: Found | None = None) -> None:
     """The index of this run's workspace (only when every unit and plan file has a current entry)."""
     try:
-        _found, listing = _found_list(paths)
+        _found, listing = _found_list(paths, found)
         files: list[list[Any]] = []
         pos: dict[str, list[Any]] = {}
         for shown, kind in listing:
@@ -856,12 +1004,21 @@ def open_cached(
             return served
         cache = Cache(root, subset=subset)
         cache.recording = True  # positions found while checking go out with the entries and the index
-        ws = load(paths, loader=cache.load_file)
+        found = discover(paths)
+        if _jobs() > 1:
+            cache.pending = _missing_plans(root, found.plans)
+        try:
+            ws = load(paths, loader=cache.load_file, found=found)
+        finally:
+            if cache.prefetch is not None:
+                cache.prefetch.close()
+                cache.prefetch = None
+            cache.pending = []
         ws.subset = subset
         ws.positions = cache
         diags = cache.validate(ws, today, ignore=ignore, positions=positions)
     cache.save()
-    _write_index(cache, paths, ws)
+    _write_index(cache, paths, ws, found)
     cache.learned.clear()
     cache.recording = False
     return ws, diags, cache

@@ -219,6 +219,7 @@ _FAST_DECLINE = ("!", "&", "*", "<<", "\n%", "\t", "?", " :", "[:", "{:", ",:", 
 #: "|"/">" other than a block scalar header ending its line, or with a flow collection open on its line
 #: (or any flow collection running over lines).  Every branch starts at one of "|>[{", so the regex
 #: starts with that set: the engine then skips to those characters (10x faster over a 40 KB file).
+_FAST_DECLINE_BYTES = tuple(s.encode("ascii") for s in _FAST_DECLINE)
 _BLOCK = re.compile(r"[|>\[{](?:(?<=[|>])(?:(?<!: [|>])(?<!- [|>])|(?![-+1-9]{0,2} *\n))|(?<=[\[{])(?:[^\n]*[|>]|[^\]}\n]*\n))")
 _QUOTED_DATE = (re.compile(r'"[0-9]{4}-'), re.compile(r"'[0-9]{4}-"))  # one literal prefix each: fast
 #: Characters libyaml refuses or reads as line breaks (yaml_rs accepts them): the careful path reports them.
@@ -265,7 +266,9 @@ def fast_data(raw: bytes) -> dict[str, Any] | None:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    if any(bad in text for bad in _FAST_DECLINE) or text.startswith("%") or any(q.search(text) for q in _QUOTED_DATE):
+    # ASCII needles: searched in the UTF-8 bytes (no ASCII byte occurs inside a multi-byte character,
+    # and bytes are searched several times faster than a string holding Chinese text)
+    if any(bad in raw for bad in _FAST_DECLINE_BYTES) or text.startswith("%") or any(q.search(text) for q in _QUOTED_DATE):
         return None
     if ("|" in text or ">" in text) and _BLOCK.search(text):
         return None
@@ -471,10 +474,12 @@ def _describe(loc: tuple[Any, ...]) -> str:
 # --------------------------------------------------------------------------- the workspace
 
 
-def load(paths: Sequence[Path], *, loader: Any = None) -> Workspace:
-    """Load every unit and plan under ``paths``.  ``loader`` replaces ``load_file`` (the cache)."""
+def load(paths: Sequence[Path], *, loader: Any = None, found: Found | None = None) -> Workspace:
+    """Load every unit and plan under ``paths``.  ``loader`` replaces ``load_file`` (the cache);
+    ``found``: what ``discover(paths)`` gave, when the caller has it already."""
     load_one = loader or load_file
-    found = discover(paths)
+    if found is None:
+        found = discover(paths)
     ws = Workspace(list(paths), files=len(found.units) + len(found.plans) + len(found.strays))
     for stray in found.strays:
         ws.diagnostics.append(
