@@ -43,6 +43,11 @@ class Session:
         return sum(d.severity is Severity.ERROR and SCOPES.get(d.code) is not Scope.AS_OF for d in self.found)
 
     @property
+    def calendar_warnings(self) -> list[str]:
+        """The working-day calendar's warnings (a year it only knows the weekends of)."""
+        return list(getattr(self.calendar, "warnings", []) or [])
+
+    @property
     def skipped(self) -> list[str]:
         return [str(p) for p in self.ws.skipped]
 
@@ -68,7 +73,3 @@ def open_workspace(paths: Sequence[Path], today: dt.date, *, use_cache: bool = T
 
     holiday_dirs = [p / "_holidays" for p in paths if p.is_dir()]
     return Session(ws, today, diags, WorkCalendar(holiday_dirs[0] if holiday_dirs else None))
-
-
-def calendar_warnings(session: Session) -> list[str]:
-    return list(getattr(session.calendar, "warnings", []) or [])

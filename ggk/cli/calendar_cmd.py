@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ggk.cli.common import AllYearsOpt, AsOfOpt, DeptOpt, PlansOpt, UnitOpt, YearOpt, handle_errors, settings, write_output
+from ggk.cli.common import AllYearsOpt, AsOfOpt, DeptOpt, PlansOpt, UnitOpt, YearOpt, handle_errors, open_session, write_output
 
 
 @handle_errors
@@ -27,10 +27,8 @@ def calendar(
     """
     from ggk.calendar_export import deadline_events, to_ics
     from ggk.ledger import Filters, select
-    from ggk.session import open_workspace
 
-    s = settings(ctx, plans, as_of)
-    session = open_workspace(s.plans, s.today, use_cache=s.use_cache)
+    s, session = open_session(ctx, plans, as_of)
     rows = select(session.ws, s.today, Filters(unit or (), year or (), dept or (), (), all_years))
     events = deadline_events(rows)
     write_output(to_ics(events, s.today), out)

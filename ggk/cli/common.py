@@ -64,6 +64,14 @@ class Settings:
     use_cache: bool = True
 
 
+def open_session(ctx: typer.Context, plans: Optional[list[Path]], as_of: Optional[str], *, only_open: bool = False) -> tuple[Settings, Any]:
+    """The settings of a report command and its ``ggk.session.Session`` (plans loaded and checked)."""
+    from ggk.session import open_workspace
+
+    s = settings(ctx, plans, as_of)
+    return s, open_workspace(s.plans, s.today, use_cache=s.use_cache, only_open=only_open)
+
+
 def parse_date(text: str, what: str = "--as-of") -> dt.date:
     from ggk.diagnostics import GgkError
 

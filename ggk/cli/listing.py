@@ -16,9 +16,9 @@ from ggk.cli.common import (
     UnitOpt,
     YearOpt,
     handle_errors,
+    open_session,
     parse_statuses,
     render,
-    settings,
     write_output,
 )
 
@@ -40,11 +40,9 @@ def list_items(
 ) -> None:
     """列出条目：编号、标题、牵头单位、时限、状态和逾期情况。"""
     from ggk.ledger import Filters, ItemsReport, select
-    from ggk.session import calendar_warnings, open_workspace
 
-    s = settings(ctx, plans, as_of)
-    session = open_workspace(s.plans, s.today, use_cache=s.use_cache)
+    s, session = open_session(ctx, plans, as_of)
     filters = Filters(unit or (), year or (), dept or (), parse_statuses(status_), all_years, overdue, due_within)
     rows = select(session.ws, s.today, filters, soon=soon, calendar=session.calendar)
-    report = ItemsReport(s.today, "条目", rows, problems=session.problems, skipped=session.skipped, warnings=calendar_warnings(session))
+    report = ItemsReport(s.today, "条目", rows, problems=session.problems, skipped=session.skipped, warnings=session.calendar_warnings)
     write_output(render(report, fmt.value))

@@ -6,7 +6,17 @@ from typing import Annotated, Optional
 
 import typer
 
-from ggk.cli.common import AsOfOpt, PlansOpt, UnitOpt, default_document_format, handle_errors, parse_date, render, settings, write_output
+from ggk.cli.common import (
+    AsOfOpt,
+    PlansOpt,
+    UnitOpt,
+    default_document_format,
+    handle_errors,
+    open_session,
+    parse_date,
+    render,
+    write_output,
+)
 
 
 class NoticeFormat(str, Enum):
@@ -39,11 +49,9 @@ def notice(
     if fmt is NoticeFormat.docx and out is None:
         raise GgkError("docx 是二进制格式，不能输出到屏幕", f"用 -o 指定文件，如 -o 督办单-{dept}.docx")
     from ggk.reports import notice as build
-    from ggk.session import open_workspace
 
-    s = settings(ctx, plans, as_of)
     reply = parse_date(reply_by, "--reply-by") if reply_by else None
-    session = open_workspace(s.plans, s.today, use_cache=s.use_cache)
+    s, session = open_session(ctx, plans, as_of)
     report = build(session.ws, dept, s.today, units=unit or (), within=within, calendar=session.calendar, reply_by=reply, issuer=issuer)
     write_output(render(report, fmt.value if fmt else default_document_format(out)), out)
     if fail and report.overdue:

@@ -14,8 +14,8 @@ from ggk.cli.common import (
     UnitOpt,
     YearOpt,
     handle_errors,
+    open_session,
     render,
-    settings,
     write_output,
 )
 
@@ -35,13 +35,11 @@ def overdue(
 ) -> None:
     """逾期条目（截至 --as-of 日期），逾期天数多的在前，按牵头单位分组。"""
     from ggk.ledger import Filters, ItemsReport, overdue_rows, select
-    from ggk.session import calendar_warnings, open_workspace
 
-    s = settings(ctx, plans, as_of)
-    session = open_workspace(s.plans, s.today, use_cache=s.use_cache, only_open=True)  # overdue shows open items only
+    s, session = open_session(ctx, plans, as_of, only_open=True)  # overdue shows open items only
     filters = Filters(unit or (), year or (), dept or (), (), all_years, overdue=True, due_within=within)
     rows = overdue_rows(select(session.ws, s.today, filters, soon=within or 0, calendar=session.calendar))
-    report = ItemsReport(s.today, "逾期条目", rows, grouped=True, within=within, problems=session.problems, skipped=session.skipped, warnings=calendar_warnings(session))
+    report = ItemsReport(s.today, "逾期条目", rows, grouped=True, within=within, problems=session.problems, skipped=session.skipped, warnings=session.calendar_warnings)
     write_output(render(report, fmt.value))
     if fail and any(r.overdue_days is not None for r in rows):
         raise typer.Exit(1)

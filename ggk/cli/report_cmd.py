@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ggk.cli.common import AsOfOpt, PlansOpt, UnitOpt, handle_errors, render, settings, write_output
+from ggk.cli.common import AsOfOpt, PlansOpt, UnitOpt, handle_errors, open_session, render, write_output
 
 
 class ReportFormat(str, Enum):
@@ -38,10 +38,8 @@ def report(
     if fmt.value in BINARY and out is None:
         raise GgkError(f"{fmt.value} 是二进制格式，不能输出到屏幕", f"用 -o 指定文件，如 -o {year}年台账.{fmt.value}")
     from ggk.reports import annual_section, ledger, one_plan
-    from ggk.session import calendar_warnings, open_workspace
 
-    s = settings(ctx, plans, as_of)
-    session = open_workspace(s.plans, s.today, use_cache=s.use_cache)
+    s, session = open_session(ctx, plans, as_of)
     entry = one_plan(session.ws, year, unit or ())
     if fmt.value in ("md", "docx"):
         doc = annual_section(session.ws, entry, number.strip())
@@ -51,7 +49,7 @@ def report(
         content = render(doc, fmt.value)
     else:
         content = render(ledger(session.ws, entry, s.today, session.calendar, soon), fmt.value)
-    for w in calendar_warnings(session):
+    for w in session.calendar_warnings:
         typer.echo(f"注意：{w}", err=True)
     if session.problems:
         typer.echo(f"注意：ggk check 在计划文件中发现 {session.problems} 个问题，报告只包含能读取的内容。", err=True)

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ggk.cli.common import AsOfOpt, PlansOpt, UnitOpt, default_document_format, handle_errors, render, settings, write_output
+from ggk.cli.common import AsOfOpt, PlansOpt, UnitOpt, default_document_format, handle_errors, open_session, render, write_output
 
 
 class ReviewFormat(str, Enum):
@@ -40,12 +40,10 @@ def review(
     if deadline and not carry_over:
         raise GgkError("--deadline 只用于 --carry-over")
     from ggk.review import review as build
-    from ggk.session import calendar_warnings, open_workspace
 
-    s = settings(ctx, plans, as_of)
-    session = open_workspace(s.plans, s.today, use_cache=s.use_cache)
+    s, session = open_session(ctx, plans, as_of)
     report = build(session.ws, year, s.today, unit or (), session.calendar)
-    report.problems, report.skipped, report.warnings = session.problems, session.skipped, calendar_warnings(session)
+    report.problems, report.skipped, report.warnings = session.problems, session.skipped, session.calendar_warnings
     content = render(report, fmt.value if fmt else default_document_format(out))
     if carry_over:
         from ggk.carryover import apply, plan_carry_over

@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from ggk.cli.common import AsOfOpt, FormatOpt, PlansOpt, ReportFormat, handle_errors, render, settings, write_output
+from ggk.cli.common import AsOfOpt, FormatOpt, PlansOpt, ReportFormat, handle_errors, open_session, render, write_output
 from ggk.cli.completion import complete_ref
 
 
@@ -18,10 +18,8 @@ def show(
 ) -> None:
     """显示一个条目的全部内容：原文、牵头和配合单位、时限、进展记录、落实情况。"""
     from ggk.ledger import ItemDetail, resolve_ref
-    from ggk.session import calendar_warnings, open_workspace
 
-    s = settings(ctx, plans, as_of)
-    session = open_workspace(s.plans, s.today, use_cache=s.use_cache)
+    s, session = open_session(ctx, plans, as_of)
     row = resolve_ref(session.ws, ref, s.today, calendar=session.calendar)
-    report = ItemDetail(s.today, row, session.problems, calendar_warnings(session))
+    report = ItemDetail(s.today, row, session.problems, session.calendar_warnings)
     write_output(render(report, fmt.value))

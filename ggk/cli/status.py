@@ -17,9 +17,9 @@ from ggk.cli.common import (
     UnitOpt,
     YearOpt,
     handle_errors,
+    open_session,
     parse_statuses,
     render,
-    settings,
     write_output,
 )
 
@@ -47,12 +47,10 @@ def status(
 ) -> None:
     """各单位当前年度计划的落实情况：各状态条目数、完成率、逾期和临期数，红黄绿灯。"""
     from ggk.ledger import Filters, select, status_report
-    from ggk.session import calendar_warnings, open_workspace
 
-    s = settings(ctx, plans, as_of)
-    session = open_workspace(s.plans, s.today, use_cache=s.use_cache)
+    s, session = open_session(ctx, plans, as_of)
     filters = Filters(unit or (), year or (), dept or (), parse_statuses(status_), all_years)
     rows = select(session.ws, s.today, filters, soon=soon, calendar=session.calendar)
     report = status_report(session.ws, rows, s.today, by.value, soon)
-    report.problems, report.skipped, report.warnings = session.problems, session.skipped, calendar_warnings(session)
+    report.problems, report.skipped, report.warnings = session.problems, session.skipped, session.calendar_warnings
     write_output(render(report, fmt.value))
