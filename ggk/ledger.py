@@ -12,7 +12,6 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from pathlib import Path
 from typing import Any
 
 from ggk import deadlines
@@ -440,7 +439,3 @@ class ItemDetail:
     row: Row
     problems: int = 0
     warnings: list[str] = field(default_factory=list)
-
-
-def item_file(row: Row) -> Path:
-    return row.entry.path

@@ -85,6 +85,8 @@ class Workspace:
     #: where positions found before are kept (``ggk.cache.Cache``: by file content), or None:
     #: ``known(path) -> {(loc, key): (line, col)} | None`` and ``learn(path, table)``
     positions: Any = field(default=None, repr=False, compare=False)
+    #: locators of the files read with positions in this run (made on first use)
+    _locator_cache: dict[str, Locator] | None = field(default=None, init=False, repr=False, compare=False)
 
     def unit(self, slug: str) -> Unit | None:
         entry = self.units.get(slug)
@@ -96,10 +98,10 @@ class Workspace:
 
     def locate(self, path: Path | str, loc: tuple[Any, ...], *, key: bool = False) -> tuple[int, int]:
         """Line and column of ``loc`` in the file ``path`` (re-reading it if it came from a cache)."""
-        locator = self._locators().get(str(path))
+        locators = self._locators()
+        locator = locators.get(str(path))
         if locator is None:
-            locator = read_file(str(path)).locator
-            self._locator_cache[str(path)] = locator
+            locator = locators[str(path)] = read_file(str(path)).locator
         return locator.find(loc, key=key)
 
     def resolve_positions(self, diags: list[Diagnostic]) -> list[Diagnostic]:
@@ -144,14 +146,9 @@ class Workspace:
         return diags
 
     def _locators(self) -> dict[str, Locator]:
-        if not hasattr(self, "_locator_cache"):
-            self._locator_cache: dict[str, Locator] = {}
-            for u in self.units.values():
-                if u.locator is not None:
-                    self._locator_cache[str(u.path)] = u.locator
-            for p in self.plans:
-                if p.locator is not None:
-                    self._locator_cache[str(p.path)] = p.locator
+        if self._locator_cache is None:
+            entries: list[UnitEntry | PlanEntry] = [*self.units.values(), *self.plans]
+            self._locator_cache = {str(e.path): e.locator for e in entries if e.locator is not None}
         return self._locator_cache
 
 
