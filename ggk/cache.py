@@ -16,7 +16,7 @@ temporary file and renamed (no fsync: a lost entry is only a cache miss; a torn 
 
 What an entry holds: the file-level diagnostics as values (lines included, so the locator is dropped;
 ``Workspace.locate`` re-parses lazily), the validated model as msgpack — once whole and once with only
-the open items (未启动/进行中), which is all that ``overdue`` can show — and the results of the per-file
+the open items (未启动/进行中) that have a time limit, which is all that ``overdue`` can show — and the results of the per-file
 checks, keyed by the content hash of the unit file whose registry they used, as the checks made them:
 without line and column unless the file's positions were at hand (``Workspace.resolve_positions``
 finds them when they are shown, so a run that only counts problems never parses a file for them).
@@ -48,8 +48,9 @@ from ggk.diagnostics import Diagnostic, Severity
 from ggk.loader import FileResult, Found, PlanEntry, UnitEntry, Workspace, discover, load, load_file
 from ggk.model import FORMAT_VERSION, Deadline, DeadlineChange, DeadlineKind, Department, Item, LogEntry, Plan, Section, Status, Unit
 
-#: Bump when the layout of an entry changes.  2: check findings stored without positions (+ ``key``).
-CACHE_FORMAT = 2
+#: Bump when the layout of an entry changes.  2: check findings stored without positions (+ ``key``);
+#: 3: models stored by position (``encode``), the subset holds open items with a time limit.
+CACHE_FORMAT = 3
 MAGIC = b"GGKC"
 #: A file modified less than this before it was read may change again without its stat changing
 #: (coarse timestamps on FAT, SMB, some NFS servers): such entries are verified by content hash.
@@ -117,22 +118,31 @@ def _diag_in(v: list[Any]) -> Diagnostic:
 
 
 def _open_only(data: dict[str, Any]) -> dict[str, Any]:
-    """The plan's data with only the open items (sections kept, so headings and order stay)."""
+    """The plan's data with only what a deadline report can show: open items (未启动/进行中) with a time
+    limit.  An item without one is standing work, never overdue nor due; sections left without items
+    go too (an item's chain of headings, hence its section label, is unchanged)."""
 
     def sections(secs: list[dict[str, Any]]) -> list[dict[str, Any]]:
         out = []
         for sec in secs:
             sec = dict(sec)
             if "items" in sec:
-                sec["items"] = [it for it in sec["items"] if it.get("status", Status.NOT_STARTED.value) in OPEN]
+                sec["items"] = [it for it in sec["items"] if it.get("deadline") and it.get("status", Status.NOT_STARTED.value) in OPEN]
+                if not sec["items"]:
+                    del sec["items"]
             if "sections" in sec:
                 sec["sections"] = sections(sec["sections"])
-            out.append(sec)
+                if not sec["sections"]:
+                    del sec["sections"]
+            if "items" in sec or "sections" in sec:
+                out.append(sec)
         return out
 
     out = dict(data)
     if "sections" in out:
         out["sections"] = sections(out["sections"])
+        if not out["sections"]:
+            del out["sections"]
     return out
 
 
@@ -251,7 +261,7 @@ class FileState:
 
 
 class Cache:
-    """The entries of one run.  ``subset=True``: plans hold only their open items (see ``open_cached``)."""
+    """The entries of one run.  ``subset=True``: plans hold only their open items with a time limit (see ``open_cached``)."""
 
     def __init__(self, root: Path | None = None, *, subset: bool = False) -> None:
         self.root = root or cache_dir()
@@ -433,9 +443,9 @@ class Cache:
         blobs: dict[str, bytes | None] = {}
         if result.model is not None:
             data = result.model.model_dump(exclude_defaults=True)
-            blobs["full"] = _pack(data)
+            blobs["full"] = _pack(encode(kind, data))
             if isinstance(result.model, Plan):
-                blobs["open"] = _pack(_open_only(data))
+                blobs["open"] = _pack(encode(Plan, _open_only(data)))
                 meta["latest"] = _latest_date(result.model)
         header = {
             "key": KEY,
@@ -470,7 +480,7 @@ class Cache:
         header, full, open_, written = done
         state.hash = header["hash"]
         state.entry = Entry(entry_path(self.root, path), header, {"full": full, "open": open_}, dirty=not written)
-        model = construct(Plan, _unpack(open_ if self.subset else full))
+        model = decode(Plan, _unpack(open_ if self.subset else full))
         result = FileResult(path, model, [], False, None)
         state.result = result
         return result
@@ -484,7 +494,7 @@ class Cache:
             blob = entry.blob(name)
             if blob is None:
                 raise ValueError("missing blob")
-            model = kind.model_validate(_unpack(blob))
+            model = decode(kind, _unpack(blob))
         return FileResult(path, model, diags, meta["partial"], None)
 
     def full_plan(self, entry: PlanEntry) -> Plan:
@@ -501,7 +511,7 @@ class Cache:
             try:
                 blob = stored.blob("full")
                 if blob is not None:
-                    return Plan.model_validate(_unpack(blob))
+                    return decode(Plan, _unpack(blob))  # type: ignore[no-any-return]
             except (OSError, ValueError):
                 pass
         res = load_file(entry.path, Plan)
@@ -664,7 +674,7 @@ def _prefetch_one(path: Path) -> tuple[Any, ...] | None:
     unit_key = cache._unit_key(known[0] if known else None)
     meta: dict[str, Any] = {"diags": [], "partial": False, "model": True, "latest": _latest_date(model), "checks": [unit_key, [_diag_out(d) for d in checks]]}
     header = {"key": KEY, "shown": str(path), "kind": "plan", "stat": _stat_key(st), "read_ns": read_ns, "hash": hashlib.sha256(raw).digest()[:16], "meta": meta}
-    full, open_ = _pack(dumped), _pack(_open_only(dumped))
+    full, open_ = _pack(encode(Plan, dumped)), _pack(encode(Plan, _open_only(dumped)))
     entry = Entry(entry_path(cache.root, path), header, {"full": full, "open": open_}, dirty=True)
     write_entry(entry)
     return (entry.header, full, open_, not entry.dirty)
@@ -751,6 +761,79 @@ _NESTED: dict[type, dict[str, type]] = {
 }
 _ENUMS: dict[type, dict[str, type[enum.Enum]]] = {Item: {"status": Status}, LogEntry: {"status": Status}, Deadline: {"kind": DeadlineKind}}
 _SPECS: dict[type, list[tuple[str, Any, Any, type | None, type[enum.Enum] | None]]] = {}
+
+
+# Entries store a model's data by position (``encode``): one msgpack array per model, its fields in
+# the model's order, None for a field at its default.  Reading it back (``decode``) then needs no key
+# strings and no per-field lookups: each class gets a small function, generated once from its fields,
+# that builds the ``__dict__`` pydantic would — the warm path of a 50,000-item workspace builds tens of
+# thousands of models, and this makes it three times faster than ``construct`` over dicts.
+# None can stand for "the default" because no field whose default is not None accepts None
+# (tests/test_cache.py checks that over the model).
+
+
+def encode(cls: Any, data: dict[str, Any]) -> list[Any]:
+    """``data`` (a ``model_dump(exclude_defaults=True)`` of ``cls``) by position."""
+    nested = _NESTED.get(cls, {})
+    out: list[Any] = []
+    for name in cls.model_fields:
+        value = data.get(name)
+        if value is not None and name in nested:
+            sub = nested[name]
+            value = [encode(sub, v) for v in value]
+        out.append(value)
+    return out
+
+
+_DECODERS: dict[type, Any] = {}
+
+
+def decode(cls: Any, values: list[Any]) -> Any:
+    """The model ``cls.model_validate`` gives for the data ``encode(cls, data)`` was made from."""
+    fn = _DECODERS.get(cls) or _decoder(cls)
+    return fn(values)
+
+
+def _decoder(cls: Any) -> Any:
+    nested, enums = _NESTED.get(cls, {}), _ENUMS.get(cls, {})
+    env: dict[str, Any] = {"cls": cls, "new": object.__new__, "setattr": object.__setattr__}
+    entries, names = [], []
+    for i, (name, info) in enumerate(cls.model_fields.items()):
+        names.append(name)
+        v = f"a[{i}]"
+        if name in nested:
+            sub = nested[name]
+            env[f"d_{sub.__name__}"] = None  # filled below: the decoder of the nested class
+            expr = f"[d_{sub.__name__}(x) for x in {v}] if {v} else []"
+        elif name in enums:
+            env[f"e{i}"] = {m.value: m for m in enums[name]}
+            env[f"z{i}"] = info.default
+            expr = f"e{i}[{v}] if {v} is not None else z{i}"
+        elif info.default_factory is not None:
+            env[f"f{i}"] = info.default_factory
+            expr = f"{v} if {v} is not None else f{i}()"
+        elif info.default is None or info.is_required():
+            expr = v
+        else:
+            env[f"z{i}"] = info.default
+            expr = f"{v} if {v} is not None else z{i}"
+        entries.append(f"{name!r}: {expr}")
+    env["fields"] = frozenset(names)
+    source = "\n".join([
+        "def decode(a):",
+        "    obj = new(cls)",
+        f"    setattr(obj, '__dict__', {{{', '.join(entries)}}})",
+        "    setattr(obj, '__pydantic_fields_set__', set(fields))",
+        "    setattr(obj, '__pydantic_extra__', None)",
+        "    setattr(obj, '__pydantic_private__', None)",
+        "    return obj",
+    ])
+    exec(compile(source, f"<ggk.cache decoder of {cls.__name__}>", "exec"), env)
+    fn = env["decode"]
+    _DECODERS[cls] = fn
+    for sub in set(nested.values()):
+        env[f"d_{sub.__name__}"] = fn if sub is cls else (_DECODERS.get(sub) or _decoder(sub))
+    return fn
 
 
 def _spec(cls: type) -> list[tuple[str, Any, Any, type | None, type[enum.Enum] | None]]:
@@ -864,9 +947,9 @@ def _from_index(
     ws.diagnostics = [_diag_in(v) for v in h["diags"]]
     ws.skipped = [Path(p) for p in h["skipped"]]
     for (slug, upath), data in zip(h["units"], units_data, strict=True):
-        ws.units[slug] = UnitEntry(slug, Path(upath), construct(Unit, data) if data is not None else None)
+        ws.units[slug] = UnitEntry(slug, Path(upath), decode(Unit, data) if data is not None else None)
     for (slug, ppath, partial, _latest, _checks), data in zip(h["plans"], plans_data, strict=True):
-        ws.plans.append(PlanEntry(slug, Path(ppath), construct(Plan, data), partial))
+        ws.plans.append(PlanEntry(slug, Path(ppath), decode(Plan, data), partial))
     diags = _index_checks(cache, ws, h["plans"], today, ignore, positions)
     cache.recording = False
     if cache.learned:  # positions found for the findings shown: kept for the next run
@@ -992,8 +1075,9 @@ def open_cached(
 ) -> tuple[Workspace, list[Diagnostic], Cache]:
     """``load(paths)`` and ``validate(ws, today, positions=positions)`` through the cache.
 
-    ``subset=True`` gives plans that hold only their open items (未启动/进行中), with every section kept:
-    enough for reports that can only show open items (overdue, due soon), at a fraction of the cost.
+    ``subset=True`` gives plans that hold only their open items (未启动/进行中) that have a time limit,
+    and the sections above them: enough for reports that can only show items that are overdue or due
+    soon, at a fraction of the cost.
     Item positions (``Row.loc``) then refer to the subset: never edit through such a workspace.
     The diagnostics are those of the whole files either way.
     """

@@ -223,23 +223,26 @@ def _dept_matcher(ws: Workspace, depts: Sequence[str]) -> Any:
 def select(ws: Workspace, today: dt.date, f: Filters = Filters(), *, soon: int = DEFAULT_SOON, calendar: Any = None) -> list[Row]:
     """The rows of the selected plans that pass the filters, in plan order."""
     match_dept = _dept_matcher(ws, f.depts)
+    by_date = f.overdue or f.due_within is not None
+    closed = (Status.DONE, Status.CANCELLED)
     rows: list[Row] = []
+    # A row is made only for an item that passes the filters: an overdue report over a province's
+    # plans evaluates thousands of items and shows a fraction of them.
     for entry in select_plans(ws, today, f):
-        for row in evaluate_entry(ws, entry, today, soon, calendar):
-            if f.statuses and row.item.status not in f.statuses:
+        plan = entry.plan
+        unit_name = ws.unit_name(plan.unit)
+        for loc, chain, item in plan.iter_items():
+            timing = deadlines.evaluate(item, plan.year, today, calendar, since=plan.issued)
+            if f.statuses and item.status not in f.statuses:
                 continue
+            if by_date:
+                late = f.overdue and timing.overdue_days is not None
+                due = f.due_within is not None and timing.due_in is not None and timing.due_in <= f.due_within and item.status not in closed
+                if not (late or due):
+                    continue
+            row = Row(entry, unit_name, loc, chain, item, timing, light_of(item, timing, soon))
             if match_dept and not match_dept(row):
                 continue
-            if f.overdue or f.due_within is not None:
-                late = row.timing.overdue_days is not None
-                soon_ok = (
-                    f.due_within is not None
-                    and row.timing.due_in is not None
-                    and row.timing.due_in <= f.due_within
-                    and row.item.status not in (Status.DONE, Status.CANCELLED)
-                )
-                if not ((f.overdue and late) or soon_ok):
-                    continue
             rows.append(row)
     return rows
 

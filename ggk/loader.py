@@ -79,8 +79,8 @@ class Workspace:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)
     files: int = 0
-    #: True when the plans hold only their open items (``ggk.cache.open_cached(subset=True)``, used by
-    #: reports that can only show open items); never edit through such a workspace.
+    #: True when the plans hold only their open items with a time limit (``ggk.cache.open_cached(subset=True)``,
+    #: used by reports that can only show overdue or due items); never edit through such a workspace.
     subset: bool = False
     #: where positions found before are kept (``ggk.cache.Cache``: by file content), or None:
     #: ``known(path) -> {(loc, key): (line, col)} | None`` and ``learn(path, table)``

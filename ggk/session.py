@@ -55,8 +55,8 @@ class Session:
 def open_workspace(paths: Sequence[Path], today: dt.date, *, use_cache: bool = True, only_open: bool = False) -> Session:
     """Load ``paths`` (through the parse cache unless ``use_cache`` is false) and check them.
 
-    ``only_open``: the report shows only items that are neither done nor cancelled (overdue, due
-    soon), so the cache may hand out plans that hold only those (``Workspace.subset``); the
+    ``only_open``: the report shows only items that are overdue or due soon, so the cache may hand
+    out plans that hold only the open items with a time limit (``Workspace.subset``); the
     diagnostics are those of the whole files either way.  Ignored without the cache.
     """
     if use_cache:

@@ -67,13 +67,16 @@ def snapshot(paths: list[Path], *, use_cache: bool, only_open: bool = False) -> 
 
 
 def only_open(snap: dict) -> dict:
-    """What the subset run must hold: the same, with done and cancelled items removed."""
+    """What the subset run must hold: the same, with only the open items that have a time limit, and
+    only the sections above them."""
 
     def prune(sections: list[dict]) -> list[dict]:
-        return [
-            {**sec, "items": [i for i in sec["items"] if i["status"].value in cache.OPEN], "sections": prune(sec["sections"])}
-            for sec in sections
-        ]
+        out = []
+        for sec in sections:
+            sec = {**sec, "items": [i for i in sec["items"] if i["status"].value in cache.OPEN and i["deadline"]], "sections": prune(sec["sections"])}
+            if sec["items"] or sec["sections"]:
+                out.append(sec)
+        return out
 
     return {**snap, "plans": [(p, partial, {**data, "sections": prune(data["sections"])}) for p, partial, data in snap["plans"]]}
 
@@ -346,6 +349,46 @@ def test_construct_equals_validate() -> None:
         built = construct(kind, data)
         assert built.model_dump() == kind.model_validate(data).model_dump() == model.model_dump()
         assert built.model_dump_json() == model.model_dump_json()
+
+
+def test_positional_codec_gives_the_validated_models() -> None:
+    """Entries store models by position; decoding gives back exactly the validated model."""
+    from ggk.model import Plan, Unit
+    from tests.conftest import PLANS
+
+    paths = sorted(PLANS.glob("*/*.yaml"))
+    assert len(paths) >= 9
+    for path in paths:
+        kind = Unit if path.name == "unit.yaml" else Plan
+        model = load_file_model(path, kind)
+        data = model.model_dump(exclude_defaults=True)  # type: ignore[attr-defined]
+        built = cache.decode(kind, cache._unpack(cache._pack(cache.encode(kind, data))))
+        assert built == model
+        assert built.model_dump() == kind.model_validate(data).model_dump()
+        assert built.model_dump_json() == model.model_dump_json()  # type: ignore[attr-defined]
+
+
+def test_none_can_stand_for_every_default() -> None:
+    """The codec writes None for a field at its default: sound only while no field whose default is
+    not None can hold None (refused, or read as the default).  A new field breaking that fails here,
+    not in a user's cache."""
+    from pydantic import ValidationError
+
+    from ggk.model import Deadline, DeadlineChange, Department, Item, LogEntry, Plan, Section, Unit
+
+    for cls in (Plan, Section, Item, LogEntry, Deadline, DeadlineChange, Unit, Department):
+        required = {n: ("x" if n != "date" else "2021-01-01") for n, f in cls.model_fields.items() if f.is_required()}
+        if cls is Plan:
+            required["year"] = 2021
+        for name, info in cls.model_fields.items():
+            if info.is_required() or (info.default is None and info.default_factory is None):
+                continue
+            try:
+                model = cls.model_validate({**required, name: None})
+            except ValidationError:
+                continue  # refused: a validated model never holds None there
+            default = info.default_factory() if info.default_factory is not None else info.default
+            assert getattr(model, name) == default, f"{cls.__name__}.{name} keeps None"  # or read as the default
 
 
 def load_file_model(path: Path, kind: type) -> object:
