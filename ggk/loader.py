@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import difflib
+import os
 import re
 import typing
 from collections.abc import Iterable, Sequence
@@ -162,46 +163,110 @@ class Found:
     strays: list[Path] = field(default_factory=list)
 
 
-def discover(paths: Sequence[Path]) -> Found:
-    """Unit and plan files under ``paths`` (folders of units, one unit folder, or single files)."""
-    found = Found()
-    seen: set[Path] = set()
+def _yaml_suffix(name: str) -> bool:
+    """``Path(name).suffix in (".yaml", ".yml")`` without building a Path (".yaml" alone has no suffix)."""
+    return (name.endswith(".yaml") and len(name) > 5) or (name.endswith(".yml") and len(name) > 4)
 
-    def add_file(p: Path) -> None:
-        rp = p.resolve()
-        if rp in seen:
+
+def _scan(d: Path) -> list[os.DirEntry[str]]:
+    """The entries of folder ``d`` sorted by name: the order of ``sorted(d.iterdir())`` (paths in one
+    folder compare by their last part).  ``d`` goes to ``os.scandir`` as a Path, so an error names it
+    as ``os.listdir`` (what ``Path.iterdir`` calls) would."""
+    with os.scandir(d) as it:
+        return sorted(it, key=_entry_name)
+
+
+def _entry_name(entry: os.DirEntry[str]) -> str:
+    return entry.name
+
+
+def _real_key(p: Path) -> tuple[int, int, str]:
+    """Where ``p`` really is, as (device, inode) of its real folder and its real name.  Equal for two
+    paths exactly when their ``resolve()`` is (``os.path.realpath`` is what ``Path.resolve`` calls),
+    except for a folder bind-mounted in two places, which counts once here."""
+    real = os.path.realpath(p)
+    head, name = os.path.split(real)
+    try:
+        st = os.stat(head)
+    except OSError:  # gone since it was found: fall back to the real path itself
+        return (-1, -1, real)
+    return (st.st_dev, st.st_ino, name)
+
+
+def discover(paths: Sequence[Path]) -> Found:
+    """Unit and plan files under ``paths`` (folders of units, one unit folder, or single files).
+
+    Paths are built as ``root / name`` (never resolved: they are shown to users and are cache keys), in
+    name order within each folder.  One file reached twice (the same folder given twice, a symlinked
+    unit folder next to the real one, a file given with its folder) is listed once, where first met:
+    a file is known by its real folder's (device, inode) and its real name, which tells the same files
+    apart as ``Path.resolve()`` did (hard links stay two files) at one ``stat`` per folder instead of
+    one ``lstat`` per path component per file.  Folders are read with ``os.scandir``, whose entries
+    know whether they are files or folders without a system call; symlinked entries are asked through
+    ``Path.is_file``/``is_dir`` as before.  Strays at the top level of a root are listed as met (not
+    deduplicated), as they always were."""
+    found = Found()
+    seen: set[tuple[int, int, str]] = set()
+
+    def add(p: Path, key: tuple[int, int, str]) -> None:
+        if key in seen:
             return
-        seen.add(rp)
-        if p.name == UNIT_FILE:
+        seen.add(key)
+        name = p.name
+        if name == UNIT_FILE:
             found.units.append(p)
-        elif YEAR_FILE.match(p.name):
+        elif YEAR_FILE.match(name):
             found.plans.append(p)
         else:
             found.strays.append(p)
 
-    def add_unit_dir(d: Path) -> None:
-        for p in sorted(d.iterdir()):
-            if p.is_file() and p.suffix in (".yaml", ".yml"):
-                add_file(p)
+    def add_unit_dir(d: Path, entries: list[os.DirEntry[str]] | None = None) -> None:
+        if entries is None:
+            entries = _scan(d)
+        try:
+            st = os.stat(d)
+        except OSError:  # gone since it was listed: each file by its real path
+            st = None
+        for entry in entries:
+            name = entry.name
+            if entry.is_symlink():  # the file it points to, wherever that is
+                p = d / name
+                if p.is_file() and _yaml_suffix(name):
+                    add(p, _real_key(p))
+            elif _yaml_suffix(name) and entry.is_file(follow_symlinks=False):
+                p = d / name
+                add(p, (st.st_dev, st.st_ino, name) if st is not None else _real_key(p))
 
     for root in paths:
         if not root.exists():
             raise GgkError(f"找不到计划目录或文件：{root}", "用 --plans 指定计划所在的目录（默认 ./plans，或环境变量 GGK_PLANS）")
         if root.is_file():
-            add_file(root)
+            add(root, _real_key(root))
             # A single plan file still needs its unit's registry.
             sibling = root.parent / UNIT_FILE
             if root.name != UNIT_FILE and sibling.is_file():
-                add_file(sibling)
+                add(sibling, _real_key(sibling))
             continue
-        if (root / UNIT_FILE).is_file() or any(YEAR_FILE.match(p.name) for p in root.iterdir()):
+        if (root / UNIT_FILE).is_file():
             add_unit_dir(root)
             continue
-        for sub in sorted(root.iterdir()):
-            if sub.is_dir() and not SKIP_DIR.match(sub.name):
-                add_unit_dir(sub)
-            elif sub.is_file() and sub.suffix in (".yaml", ".yml"):
-                found.strays.append(sub)
+        entries = _scan(root)
+        if any(YEAR_FILE.match(e.name) for e in entries):
+            add_unit_dir(root, entries)
+            continue
+        for entry in entries:
+            name = entry.name
+            if entry.is_symlink():
+                sub = root / name
+                if sub.is_dir() and not SKIP_DIR.match(name):
+                    add_unit_dir(sub)
+                elif sub.is_file() and _yaml_suffix(name):
+                    found.strays.append(sub)
+            elif entry.is_dir(follow_symlinks=False):
+                if not SKIP_DIR.match(name):
+                    add_unit_dir(root / name)
+            elif _yaml_suffix(name) and entry.is_file(follow_symlinks=False):
+                found.strays.append(root / name)
     return found
 
 
