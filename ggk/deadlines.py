@@ -44,7 +44,7 @@ class Rule:
     after: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class RuleState:
     rule: Rule
     due: dt.date | None = None
@@ -434,7 +434,7 @@ def _resolve(deadline: Deadline, year: int) -> Rule | None:
 # =========================================================================== evaluate
 
 
-@dataclass
+@dataclass(slots=True)
 class Timing:
     """Every rule of one item evaluated at one date, and their sum for the ledger.
 
@@ -455,6 +455,11 @@ class Timing:
     standing: bool = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        if len(self.states) == 1:  # most items: what the loop below gives for one state, directly
+            s = self.primary = self.states[0]
+            self.overdue_days, self.due_in, self.due = s.overdue_days, s.due_in, s.due
+            self.standing = s.rule.kind is DeadlineKind.NONE
+            return
         late: RuleState | None = None  # the first of the most overdue
         soon: RuleState | None = None  # the first of the nearest due
         standing = True
@@ -475,9 +480,7 @@ class Timing:
             dated = [s.due for s in self.states if s.due is not None]
             self.due = max(dated) if dated else None
         self.standing = standing
-        if len(self.states) == 1:
-            self.primary = self.states[0]
-        elif self.states:
+        if self.states:
             self.primary = max(self.states, key=lambda s: (s.overdue_days or -1, -(s.due_in if s.due_in is not None else 10**6)))
         else:
             self.primary = RuleState(Rule(DeadlineKind.NONE))
@@ -723,7 +726,7 @@ def evaluate(
         calendar = WorkCalendar()  # one per item, not one per rule
     states: list[RuleState] = []
     unresolved: list[str] = []
-    deadlines: list[Deadline | None] = list(item.deadline) or [None]
+    deadlines: list[Deadline] | list[None] = item.deadline or [None]
     for deadline in deadlines:
         rule = resolve(deadline, year)
         if rule is None:

@@ -263,9 +263,10 @@ class Plan(_Model):
         def walk(sections: list[Section], base: tuple[Any, ...], chain: list[Section]) -> Iterator[tuple[tuple[Any, ...], list[Section], Item]]:
             for i, sec in enumerate(sections):
                 here = (*base, "sections", i)
+                inner = [*chain, sec]  # one chain per section, shared by its items: do not change it
                 for j, item in enumerate(sec.items):
-                    yield (*here, "items", j), [*chain, sec], item
-                yield from walk(sec.sections, here, [*chain, sec])
+                    yield (*here, "items", j), inner, item
+                yield from walk(sec.sections, here, inner)
 
         yield from walk(self.sections, (), [])
 

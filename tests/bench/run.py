@@ -141,6 +141,10 @@ def main() -> None:
     base_env = {k: v for k, v in os.environ.items() if not k.startswith("GGK_")}
     base_env["PYTHONPATH"] = str(ROOT)
     base_env.pop("COLUMNS", None)
+    # ggk as installed: pip compiles the bytecode of what it installs (typer, pydantic … here too).
+    # A checkout run with PYTHONDONTWRITEBYTECODE set would compile every edited module on every run.
+    base_env.pop("PYTHONDONTWRITEBYTECODE", None)
+    subprocess.run([py, "-m", "compileall", "-q", str(ROOT / "ggk")], env=base_env, check=True, stdout=subprocess.DEVNULL)
     bench = Bench(work, args.runs)
 
     minimal = work / "minimal_typer_app.py"
