@@ -21,8 +21,9 @@ checks, keyed by the content hash of the unit file whose registry they used, as 
 without line and column unless the file's positions were at hand (``Workspace.resolve_positions``
 finds them when they are shown, so a run that only counts problems never parses a file for them).
 Positions found while ``open_cached`` checks (``ggk check``) are kept in the entry (``meta["pos"]``)
-and in the index (by content hash): they depend only on the file's bytes, so the next check parses nothing.  Models are rebuilt from the
-stored, already validated data by pydantic-core with the cyclic GC paused; nothing is pickled.
+and in the index (by content hash): they depend only on the file's bytes, so the next check parses nothing.  Models are stored by position
+(``encode``) and rebuilt from that already validated data without validating again (``decode``), with
+the cyclic GC paused; nothing is pickled.
 """
 
 from __future__ import annotations
@@ -115,35 +116,6 @@ def _diag_out(d: Diagnostic) -> list[Any]:
 
 def _diag_in(v: list[Any]) -> Diagnostic:
     return Diagnostic(v[0], v[1], v[2], v[3], Severity(v[4]), v[5], v[6], v[7], tuple(v[8]) if v[8] is not None else None, v[9])
-
-
-def _open_only(data: dict[str, Any]) -> dict[str, Any]:
-    """The plan's data with only what a deadline report can show: open items (未启动/进行中) with a time
-    limit.  An item without one is standing work, never overdue nor due; sections left without items
-    go too (an item's chain of headings, hence its section label, is unchanged)."""
-
-    def sections(secs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        out = []
-        for sec in secs:
-            sec = dict(sec)
-            if "items" in sec:
-                sec["items"] = [it for it in sec["items"] if it.get("deadline") and it.get("status", Status.NOT_STARTED.value) in OPEN]
-                if not sec["items"]:
-                    del sec["items"]
-            if "sections" in sec:
-                sec["sections"] = sections(sec["sections"])
-                if not sec["sections"]:
-                    del sec["sections"]
-            if "items" in sec or "sections" in sec:
-                out.append(sec)
-        return out
-
-    out = dict(data)
-    if "sections" in out:
-        out["sections"] = sections(out["sections"])
-        if not out["sections"]:
-            del out["sections"]
-    return out
 
 
 def _latest_date(plan: Plan) -> int:
@@ -441,11 +413,13 @@ class Cache:
             "model": result.model is not None,
         }
         blobs: dict[str, bytes | None] = {}
+        subset: list[Any] | None = None
         if result.model is not None:
-            data = result.model.model_dump(exclude_defaults=True)
-            blobs["full"] = _pack(encode(kind, data))
+            encoded = encode(result.model)
+            blobs["full"] = _pack(encoded)
             if isinstance(result.model, Plan):
-                blobs["open"] = _pack(encode(Plan, _open_only(data)))
+                subset = _open_only(encoded)
+                blobs["open"] = _pack(subset)
                 meta["latest"] = _latest_date(result.model)
         header = {
             "key": KEY,
@@ -468,8 +442,11 @@ class Cache:
             if result.locator is not None:
                 Workspace([], plans=[entry]).resolve_positions(checks)
             meta["checks"] = [self._unit_key(unit_entry), [_diag_out(d) for d in checks]]
-            # dumped from the validated model: built without validating again (``construct``)
-            model: Plan | Unit | None = construct(Plan, _open_only(data)) if self.subset else result.model
+            # from the validated model, without validating again
+            model: Plan | Unit | None = result.model
+            if self.subset:
+                assert subset is not None
+                model = decode(Plan, subset)
             result = FileResult(path, model, result.diagnostics, result.partial, None)
             state.result = result
         return result
@@ -668,13 +645,13 @@ def _prefetch_one(path: Path) -> tuple[Any, ...] | None:
         model = Plan.model_validate(data)
     except ValidationError:
         return None
-    dumped = model.model_dump(exclude_defaults=True)
+    encoded = encode(model)
     known = cache.units.get(model.unit)
     checks = cache._run_file_checks(PlanEntry(path.parent.name, path, model), known[0] if known else None)
     unit_key = cache._unit_key(known[0] if known else None)
     meta: dict[str, Any] = {"diags": [], "partial": False, "model": True, "latest": _latest_date(model), "checks": [unit_key, [_diag_out(d) for d in checks]]}
     header = {"key": KEY, "shown": str(path), "kind": "plan", "stat": _stat_key(st), "read_ns": read_ns, "hash": hashlib.sha256(raw).digest()[:16], "meta": meta}
-    full, open_ = _pack(encode(Plan, dumped)), _pack(encode(Plan, _open_only(dumped)))
+    full, open_ = _pack(encoded), _pack(_open_only(encoded))
     entry = Entry(entry_path(cache.root, path), header, {"full": full, "open": open_}, dirty=True)
     write_entry(entry)
     return (entry.header, full, open_, not entry.dirty)
@@ -748,9 +725,15 @@ def _missing_plans(root: Path, plans: list[Path]) -> list[Path]:
 
 # --------------------------------------------------------------------------- models without validation
 #
-# Entries hold data that was validated when the file was read (``model_dump``); rebuilding models from
-# it by validation again costs more than everything else of a warm run.  ``construct`` makes the same
-# models directly (what ``model_construct`` does, with the nested models and enums of ggk.model).
+# Entries hold a model's data by position (``encode``): one array per model, its fields in the model's
+# order, None for a field at its default (what ``model_dump(exclude_defaults=True)`` leaves out), nested
+# models as arrays too.  The data was validated when the file was read; rebuilding models from it by
+# validation again would cost more than everything else of a warm run.  ``decode`` builds the same
+# models directly: each class gets a small function, generated once from its fields, that makes the
+# ``__dict__`` pydantic would (what ``model_construct`` does, without its per-field lookups) — a warm
+# run over a province's plans builds tens of thousands of models.
+# None can stand for "the default" because no field whose default is not None can hold None (refused,
+# or read as the default): tests/test_cache.py checks that over the model.
 
 _NESTED: dict[type, dict[str, type]] = {
     Plan: {"sections": Section},
@@ -760,27 +743,36 @@ _NESTED: dict[type, dict[str, type]] = {
     Unit: {"departments": Department},
 }
 _ENUMS: dict[type, dict[str, type[enum.Enum]]] = {Item: {"status": Status}, LogEntry: {"status": Status}, Deadline: {"kind": DeadlineKind}}
-_SPECS: dict[type, list[tuple[str, Any, Any, type | None, type[enum.Enum] | None]]] = {}
+#: per class: (field, nested class or None, its default) in the model's order
+_LAYOUTS: dict[type, list[tuple[str, type | None, Any]]] = {}
+_REQUIRED = object()
 
 
-# Entries store a model's data by position (``encode``): one msgpack array per model, its fields in
-# the model's order, None for a field at its default.  Reading it back (``decode``) then needs no key
-# strings and no per-field lookups: each class gets a small function, generated once from its fields,
-# that builds the ``__dict__`` pydantic would — the warm path of a 50,000-item workspace builds tens of
-# thousands of models, and this makes it three times faster than ``construct`` over dicts.
-# None can stand for "the default" because no field whose default is not None accepts None
-# (tests/test_cache.py checks that over the model).
+def _layout(cls: Any) -> list[tuple[str, type | None, Any]]:
+    layout = _LAYOUTS.get(cls)
+    if layout is None:
+        nested = _NESTED.get(cls, {})
+        layout = []
+        for name, info in cls.model_fields.items():
+            if info.is_required():
+                default: Any = _REQUIRED
+            else:
+                default = info.default_factory() if info.default_factory is not None else info.default
+            layout.append((name, nested.get(name), default))
+        _LAYOUTS[cls] = layout
+    return layout
 
 
-def encode(cls: Any, data: dict[str, Any]) -> list[Any]:
-    """``data`` (a ``model_dump(exclude_defaults=True)`` of ``cls``) by position."""
-    nested = _NESTED.get(cls, {})
+def encode(model: Any) -> list[Any]:
+    """A validated model by position (see above); dates and enums stay as they are until packed."""
+    values = model.__dict__
     out: list[Any] = []
-    for name in cls.model_fields:
-        value = data.get(name)
-        if value is not None and name in nested:
-            sub = nested[name]
-            value = [encode(sub, v) for v in value]
+    for name, sub, default in _layout(type(model)):
+        value = values[name]
+        if sub is not None:
+            value = [encode(v) for v in value] or None
+        elif value == default:
+            value = None
         out.append(value)
     return out
 
@@ -789,7 +781,7 @@ _DECODERS: dict[type, Any] = {}
 
 
 def decode(cls: Any, values: list[Any]) -> Any:
-    """The model ``cls.model_validate`` gives for the data ``encode(cls, data)`` was made from."""
+    """The model ``cls`` whose ``encode`` is ``values``."""
     fn = _DECODERS.get(cls) or _decoder(cls)
     return fn(values)
 
@@ -836,37 +828,27 @@ def _decoder(cls: Any) -> Any:
     return fn
 
 
-def _spec(cls: type) -> list[tuple[str, Any, Any, type | None, type[enum.Enum] | None]]:
-    spec = _SPECS.get(cls)
-    if spec is None:
-        nested, enums = _NESTED.get(cls, {}), _ENUMS.get(cls, {})
-        spec = []
-        for name, info in cls.model_fields.items():  # type: ignore[attr-defined]
-            factory = info.default_factory
-            spec.append((name, info.default, factory, nested.get(name), enums.get(name)))
-        _SPECS[cls] = spec
-    return spec
+def _open_only(plan: list[Any]) -> list[Any]:
+    """An encoded plan with only what a deadline report can show: open items (未启动/进行中) with a time
+    limit.  An item without one is standing work, never overdue nor due; sections left without items
+    go too (an item's chain of headings, hence its section label, is unchanged)."""
+    where = {cls: {name: i for i, (name, _sub, _d) in enumerate(_layout(cls))} for cls in (Plan, Section, Item)}
+    s_items, s_sections = where[Section]["items"], where[Section]["sections"]
+    i_status, i_deadline = where[Item]["status"], where[Item]["deadline"]
 
+    def sections(secs: list[list[Any]] | None) -> list[list[Any]] | None:
+        out = []
+        for sec in secs or ():
+            sec = list(sec)
+            sec[s_items] = [it for it in sec[s_items] or () if it[i_deadline] and (it[i_status] is None or it[i_status] in OPEN)] or None
+            sec[s_sections] = sections(sec[s_sections])
+            if sec[s_items] or sec[s_sections]:
+                out.append(sec)
+        return out or None
 
-def construct(cls: Any, data: dict[str, Any]) -> Any:
-    """The model ``cls.model_validate(data)`` gives, for ``data`` dumped from a validated model."""
-    values: dict[str, Any] = {}
-    for name, default, factory, sub, kind in _spec(cls):
-        if name in data:
-            value = data[name]
-            if sub is not None:
-                value = [construct(sub, v) for v in value]
-            elif kind is not None and value is not None:
-                value = kind(value)
-        else:
-            value = factory() if factory is not None else default
-        values[name] = value
-    obj = cls.__new__(cls)
-    object.__setattr__(obj, "__dict__", values)
-    object.__setattr__(obj, "__pydantic_fields_set__", set(data))
-    object.__setattr__(obj, "__pydantic_extra__", None)
-    object.__setattr__(obj, "__pydantic_private__", None)
-    return obj
+    out = list(plan)
+    out[where[Plan]["sections"]] = sections(out[where[Plan]["sections"]])
+    return out
 
 
 # --------------------------------------------------------------------------- the workspace index
