@@ -56,6 +56,12 @@ class Row:
     item: Item
     timing: deadlines.Timing
     light: Light
+    #: ``unit/year/id``: made once, reports sort and print thousands of rows by it
+    ref: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        plan = self.entry.plan
+        self.ref = f"{plan.unit}/{plan.year}/{self.item.id}"
 
     @property
     def unit(self) -> str:
@@ -64,10 +70,6 @@ class Row:
     @property
     def year(self) -> int:
         return self.entry.plan.year
-
-    @property
-    def ref(self) -> str:
-        return f"{self.unit}/{self.year}/{self.item.id}"
 
     @property
     def section(self) -> str:
