@@ -386,3 +386,25 @@ def load_file_model(path: Path, kind: type) -> object:
     res = load_file(path, kind)  # type: ignore[arg-type]
     assert res.model is not None
     return res.model
+
+
+def test_overdue_from_the_subset_equals_the_whole_plans(tmp_path: Path, mixed: Path) -> None:
+    """``overdue`` reads only the open items with a time limit from the cache; on realistic generated
+    plans (every kind of rule, progress logs, working-day events) and the bundled ones, its output in
+    every format, at many dates and windows, is the one the whole files give (``--no-cache``)."""
+    from tests.bench.generate import generate
+
+    generate(tmp_path / "gen", units=3, years=3, items=30, today=TODAY)
+    runner = CliRunner()
+    dates = ["2024-01-01", "2024-03-31", "2024-04-01", "2024-07-01", "2025-06-30", "2025-10-09", "2025-12-31", "2026-01-01", "2026-11-21", "2027-03-01"]
+    for plans in (tmp_path / "gen" / "plans", mixed):
+        seen_rows = 0
+        for i, day in enumerate(dates):
+            for args in (["--all-years"], ["--within", str(7 + 11 * i)], ["--all-years", "--format", "json"], ["--all-years", "--format", "csv"]):
+                base = ["--plans", str(plans), "--as-of", day, "overdue", *args]
+                fresh = runner.invoke(app, ["--no-cache", *base])
+                cached = runner.invoke(app, base)
+                assert fresh.exit_code == cached.exit_code == 0, fresh.output
+                assert cached.output == fresh.output, (plans, day, args)
+                seen_rows += fresh.output.count("逾期 ")
+        assert seen_rows > 50  # the comparison covered real overdue rows
