@@ -1033,6 +1033,48 @@ def _write_index(cache: Cache, paths: Sequence[Path], ws: Workspace, found: Foun
         pass
 
 
+_WRITERS: list[int] = []
+
+
+def _write_index_aside(cache: Cache, paths: Sequence[Path], ws: Workspace, found: Found) -> None:
+    """``_write_index`` in a forked child while this process goes on with its report: packing the index
+    of a province's plans takes a tenth of a second of a cold run, and the report has as much to do.
+    The process waits for the child before it exits (and before it next reads the cache), so a
+    command ends with its index written, as before.  Small workspaces, ``GGK_JOBS=1`` and platforms
+    without fork write it in place."""
+    if len(ws.plans) < PARALLEL_MIN or _jobs() < 2 or not hasattr(os, "fork"):
+        _write_index(cache, paths, ws, found)
+        return
+    try:
+        pid = os.fork()
+    except OSError:
+        _write_index(cache, paths, ws, found)
+        return
+    if pid == 0:  # the child: writes the index and nothing else (not even buffered output)
+        try:
+            null = os.open(os.devnull, os.O_RDWR)
+            os.dup2(null, 1)  # a pipe reading the report sees its end when the parent is done
+            os.dup2(null, 2)
+            _write_index(cache, paths, ws, found)
+        finally:
+            os._exit(0)
+    if not _WRITERS:
+        import atexit
+
+        atexit.unregister(_reap)  # once, however many runs a library caller makes
+        atexit.register(_reap)
+    _WRITERS.append(pid)
+
+
+def _reap() -> None:
+    while _WRITERS:
+        pid = _WRITERS.pop()
+        try:
+            os.waitpid(pid, 0)
+        except ChildProcessError:
+            pass
+
+
 @contextmanager
 def gc_paused() -> Iterator[None]:
     """Loading builds many long-lived objects and no cycles: the cyclic GC would only slow it down.
@@ -1064,6 +1106,7 @@ def open_cached(
     The diagnostics are those of the whole files either way.
     """
     root = root or cache_dir()
+    _reap()  # an index still being written by the last call: finished before this one reads it
     with gc_paused():
         served = _from_index(paths, today, subset, root, ignore, positions)
         if served is not None:
@@ -1084,7 +1127,7 @@ def open_cached(
         ws.positions = cache
         diags = cache.validate(ws, today, ignore=ignore, positions=positions)
     cache.save()
-    _write_index(cache, paths, ws, found)
+    _write_index_aside(cache, paths, ws, found)
     cache.learned.clear()
     cache.recording = False
     return ws, diags, cache
