@@ -446,7 +446,7 @@ class Cache:
             model: Plan | Unit | None = result.model
             if self.subset:
                 assert subset is not None
-                model = decode(Plan, subset)
+                model = decode_view(Plan, subset)
             result = FileResult(path, model, result.diagnostics, result.partial, None)
             state.result = result
         return result
@@ -457,7 +457,7 @@ class Cache:
         header, full, open_, written = done
         state.hash = header["hash"]
         state.entry = Entry(entry_path(self.root, path), header, {"full": full, "open": open_}, dirty=not written)
-        model = decode(Plan, _unpack(open_ if self.subset else full))
+        model = decode_view(Plan, _unpack(open_)) if self.subset else decode(Plan, _unpack(full))
         result = FileResult(path, model, [], False, None)
         state.result = result
         return result
@@ -467,11 +467,11 @@ class Cache:
         diags = [_diag_in(v) for v in meta["diags"]]
         model = None
         if meta["model"]:
-            name = "open" if (self.subset and kind is Plan) else "full"
-            blob = entry.blob(name)
+            view = self.subset and kind is Plan
+            blob = entry.blob("open" if view else "full")
             if blob is None:
                 raise ValueError("missing blob")
-            model = decode(kind, _unpack(blob))
+            model = decode_view(kind, _unpack(blob)) if view else decode(kind, _unpack(blob))
         return FileResult(path, model, diags, meta["partial"], None)
 
     def full_plan(self, entry: PlanEntry) -> Plan:
@@ -777,18 +777,50 @@ def encode(model: Any) -> list[Any]:
     return out
 
 
-_DECODERS: dict[type, Any] = {}
+_DECODERS: dict[tuple[type, bool], Any] = {}
 
 
 def decode(cls: Any, values: list[Any]) -> Any:
     """The model ``cls`` whose ``encode`` is ``values``."""
-    fn = _DECODERS.get(cls) or _decoder(cls)
+    fn = _DECODERS.get((cls, False)) or _decoder(cls, False)
     return fn(values)
 
 
-def _decoder(cls: Any) -> Any:
+def decode_view(cls: Any, values: list[Any]) -> Any:
+    """A read-only view (``view_class(cls)``) of the model ``cls`` whose ``encode`` is ``values``."""
+    fn = _DECODERS.get((cls, True)) or _decoder(cls, True)
+    return fn(values)
+
+
+# Read-only views.  A deadline report over a province's plans reads thousands of items it only looks
+# at; a pydantic model costs a dict and four slot writes each, a plain object with slots a fraction of
+# that.  A view has the model's fields (and the methods reports call: ``Plan.iter_items``,
+# ``Deadline.explicit_kind``) and nothing else: no validation, no ``model_dump``, no assignment
+# checks.  Only the subset workspace (``open_cached(subset=True)``) is made of views; everything that
+# edits, writes or dumps plans gets models.
+_VIEWS: dict[type, type] = {}
+_VIEW_METHODS = {Plan: ("iter_items",), Deadline: ("explicit_kind",)}
+
+
+def view_class(cls: Any) -> type:
+    """The view class of the model ``cls``: ``PlanView``, ``ItemView`` …"""
+    view = _VIEWS.get(cls)
+    if view is None:
+        namespace: dict[str, Any] = {
+            "__slots__": tuple(cls.model_fields),
+            "__doc__": f"A read-only view of a ggk.model.{cls.__name__} (see ggk.cache.view_class).",
+            "__repr__": lambda self: f"{type(self).__name__}({', '.join(f'{n}={getattr(self, n)!r}' for n in self.__slots__)})",
+        }
+        for name in _VIEW_METHODS.get(cls, ()):
+            namespace[name] = getattr(cls, name)
+        view = _VIEWS[cls] = type(f"{cls.__name__}View", (), namespace)
+    return view
+
+
+def _decoder(cls: Any, view: bool) -> Any:
     nested, enums = _NESTED.get(cls, {}), _ENUMS.get(cls, {})
-    env: dict[str, Any] = {"cls": cls, "new": object.__new__, "setattr": object.__setattr__}
+    target = view_class(cls) if view else cls
+    env: dict[str, Any] = {"cls": target, "new": object.__new__, "setattr": object.__setattr__}
     entries, names = [], []
     for i, (name, info) in enumerate(cls.model_fields.items()):
         names.append(name)
@@ -809,22 +841,23 @@ def _decoder(cls: Any) -> Any:
         else:
             env[f"z{i}"] = info.default
             expr = f"{v} if {v} is not None else z{i}"
-        entries.append(f"{name!r}: {expr}")
+        entries.append((name, expr))
     env["fields"] = frozenset(names)
-    source = "\n".join([
-        "def decode(a):",
-        "    obj = new(cls)",
-        f"    setattr(obj, '__dict__', {{{', '.join(entries)}}})",
-        "    setattr(obj, '__pydantic_fields_set__', set(fields))",
-        "    setattr(obj, '__pydantic_extra__', None)",
-        "    setattr(obj, '__pydantic_private__', None)",
-        "    return obj",
-    ])
-    exec(compile(source, f"<ggk.cache decoder of {cls.__name__}>", "exec"), env)
+    if view:
+        body = [f"    obj.{name} = {expr}" for name, expr in entries]
+    else:
+        body = [
+            f"    setattr(obj, '__dict__', {{{', '.join(f'{name!r}: {expr}' for name, expr in entries)}}})",
+            "    setattr(obj, '__pydantic_fields_set__', set(fields))",
+            "    setattr(obj, '__pydantic_extra__', None)",
+            "    setattr(obj, '__pydantic_private__', None)",
+        ]
+    source = "\n".join(["def decode(a):", "    obj = new(cls)", *body, "    return obj"])
+    exec(compile(source, f"<ggk.cache {'view ' if view else ''}decoder of {cls.__name__}>", "exec"), env)
     fn = env["decode"]
-    _DECODERS[cls] = fn
+    _DECODERS[(cls, view)] = fn
     for sub in set(nested.values()):
-        env[f"d_{sub.__name__}"] = fn if sub is cls else (_DECODERS.get(sub) or _decoder(sub))
+        env[f"d_{sub.__name__}"] = fn if sub is cls else (_DECODERS.get((sub, view)) or _decoder(sub, view))
     return fn
 
 
@@ -931,7 +964,7 @@ def _from_index(
     for (slug, upath), data in zip(h["units"], units_data, strict=True):
         ws.units[slug] = UnitEntry(slug, Path(upath), decode(Unit, data) if data is not None else None)
     for (slug, ppath, partial, _latest, _checks), data in zip(h["plans"], plans_data, strict=True):
-        ws.plans.append(PlanEntry(slug, Path(ppath), decode(Plan, data), partial))
+        ws.plans.append(PlanEntry(slug, Path(ppath), decode_view(Plan, data) if subset else decode(Plan, data), partial))
     diags = _index_checks(cache, ws, h["plans"], today, ignore, positions)
     cache.recording = False
     if cache.learned:  # positions found for the findings shown: kept for the next run

@@ -17,7 +17,7 @@ from typing import Any
 from ggk import deadlines
 from ggk.diagnostics import GgkError
 from ggk.loader import PlanEntry, Workspace
-from ggk.model import Item, LogEntry, Section, Status
+from ggk.model import Deadline, Item, LogEntry, Section, Status
 from ggk.registry import Registry
 
 DEFAULT_SOON = 15
@@ -129,12 +129,31 @@ class Row:
         return out
 
 
+# Written out rather than ``model_dump``: rows of a deadline report hold the cache's read-only views
+# of items (``ggk.cache.view_class``), which have the fields and not pydantic's methods.
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
 def _deadline_json(d: Any) -> dict[str, Any]:
-    return d.model_dump(mode="json", exclude_none=True)
+    """``d.model_dump(mode="json", exclude_none=True)`` of a Deadline (or its view)."""
+    return {name: _json_value(v) for name in Deadline.model_fields if (v := getattr(d, name)) is not None}
 
 
 def _log_json(e: LogEntry) -> dict[str, Any]:
-    return e.model_dump(mode="json", exclude_defaults=True) | {"date": e.date.isoformat()}
+    """``e.model_dump(mode="json", exclude_defaults=True)`` of a LogEntry (or its view), always with its date."""
+    out = {}
+    for name, info in LogEntry.model_fields.items():
+        value = getattr(e, name)
+        if name == "date" or value != info.default:
+            out[name] = _json_value(value)
+    return out
 
 
 def light_of(item: Item, timing: deadlines.Timing, soon: int) -> Light:

@@ -567,7 +567,7 @@ def load(paths: Sequence[Path], *, loader: Any = None, found: Found | None = Non
     for ppath in found.plans:
         res = load_one(ppath, Plan)
         ws.diagnostics.extend(res.diagnostics)
-        if not isinstance(res.model, Plan):
+        if res.model is None or isinstance(res.model, Unit):  # a Plan, or the cache's read-only view of one
             ws.skipped.append(ppath)
             continue
         key = (res.model.unit, res.model.year)

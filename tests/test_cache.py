@@ -55,11 +55,22 @@ sections:
 """
 
 
+def dump(obj: object) -> object:
+    """``model_dump()`` of a model, or of the cache's read-only view of one."""
+    if hasattr(obj, "model_dump"):
+        return obj.model_dump()
+    if hasattr(obj, "__slots__"):
+        return {name: dump(getattr(obj, name)) for name in obj.__slots__}
+    if isinstance(obj, list):
+        return [dump(v) for v in obj]
+    return obj
+
+
 def snapshot(paths: list[Path], *, use_cache: bool, only_open: bool = False) -> dict:
     s = open_workspace(paths, TODAY, use_cache=use_cache, only_open=only_open)
     return {
         "diags": [(d.to_json(), d.loc) for d in s.diagnostics],
-        "plans": [(str(e.path), e.partial, e.plan.model_dump()) for e in s.ws.plans],
+        "plans": [(str(e.path), e.partial, dump(e.plan)) for e in s.ws.plans],
         "units": {k: (str(u.path), u.unit.model_dump() if u.unit else None) for k, u in s.ws.units.items()},
         "skipped": s.skipped,
         "problems": s.problems,
@@ -408,3 +419,47 @@ def test_overdue_from_the_subset_equals_the_whole_plans(tmp_path: Path, mixed: P
                 assert cached.output == fresh.output, (plans, day, args)
                 seen_rows += fresh.output.count("逾期 ")
         assert seen_rows > 50  # the comparison covered real overdue rows
+
+
+def test_views_hold_what_the_models_hold() -> None:
+    """The subset workspace is made of read-only views; every field, the methods reports call, and
+    the JSON of progress entries and deadlines are those of the models."""
+    from ggk.ledger import _deadline_json, _log_json
+    from ggk.model import Deadline, LogEntry, Plan, Section
+    from tests.conftest import PLANS
+
+    def same(view: object, model: object) -> None:
+        assert type(view).__name__ == f"{type(model).__name__}View"
+        for name in type(model).model_fields:  # type: ignore[attr-defined]
+            a, b = getattr(view, name), getattr(model, name)
+            if isinstance(b, list) and b and hasattr(type(b[0]), "model_fields"):
+                assert len(a) == len(b)
+                for x, y in zip(a, b, strict=True):
+                    same(x, y)
+            else:
+                assert a == b and type(a) is type(b), (name, a, b)
+
+    entries = deadlines_seen = 0
+    for path in sorted(PLANS.glob("*/2*.yaml")):
+        model = load_file_model(path, Plan)
+        view = cache.decode_view(Plan, cache._unpack(cache._pack(cache.encode(model))))
+        same(view, model)
+        assert [(loc, [s.title for s in chain], i.id) for loc, chain, i in view.iter_items()] == [
+            (loc, [s.title for s in chain], i.id) for loc, chain, i in model.iter_items()  # type: ignore[attr-defined]
+        ]
+        for (_l, _c, vi), (_m, _d, mi) in zip(view.iter_items(), model.iter_items(), strict=True):  # type: ignore[attr-defined]
+            for ve, me in zip(vi.log, mi.log, strict=True):
+                assert _log_json(ve) == _log_json(me) == me.model_dump(mode="json", exclude_defaults=True) | {"date": me.date.isoformat()}
+                entries += 1
+            for vd, md in zip(vi.deadline, mi.deadline, strict=True):
+                assert vd.explicit_kind() == md.explicit_kind()
+                assert _deadline_json(vd) == _deadline_json(md) == md.model_dump(mode="json", exclude_none=True)
+                deadlines_seen += 1
+    assert entries > 20 and deadlines_seen > 10
+    # every field of a progress entry, at a non-default value, comes out as model_dump writes it
+    full = LogEntry.model_validate({"date": "2021-03-01", "by": "办公室", "note": "n", "evidence": "e", "status": "已完成", "counts": False, "event": "2021-02-26", "done": "2021-03-01"})
+    assert _log_json(full) == full.model_dump(mode="json", exclude_defaults=True)
+    assert len(_log_json(full)) == len(LogEntry.model_fields)
+    both = Deadline.model_validate({"phrase": "每年不少于3次", "count": 3, "per": "year"})
+    assert _deadline_json(both) == both.model_dump(mode="json", exclude_none=True)
+    assert Section.model_fields and cache.view_class(Section).__slots__ == tuple(Section.model_fields)
