@@ -566,7 +566,10 @@ def _evaluate_periodic(state: RuleState, item: Item, year: int, today: dt.date, 
     n = 1 if recurring else (rule.count or 1)
     closed = item.status in (Status.DONE, Status.CANCELLED)
     dates = sorted(e.date for e in item.log if e.counts and e.date <= today)  # as of today, not after
-    rows = [(p, bisect.bisect_right(dates, p.end) - bisect.bisect_left(dates, p.start)) for p in _periods(year, per)]
+    if dates:
+        rows = [(p, bisect.bisect_right(dates, p.end) - bisect.bisect_left(dates, p.start)) for p in _periods(year, per)]
+    else:  # nothing logged yet (most open items): no period has any
+        rows = [(p, 0) for p in _periods(year, per)]
     if since is not None:
         rows = [(p, got) for p, got in rows if p.end >= since]  # periods before the plan took effect
     if not rows:
