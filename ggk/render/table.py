@@ -101,13 +101,17 @@ def when_text(row: Row) -> Text:
 #: Above this many rows a list is printed as aligned plain lines: rich lays out 5,000 rows in seconds,
 #: and nobody reads that many in boxes (see tests/bench/README.md).
 LEAN_ROWS = 300
-_WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
+#: Runs of the characters a terminal gives two columns (East-Asian wide and fullwidth); one character
+#: matches too.  One pattern for every use: compiling a class this large takes milliseconds of start-up.
+_WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]+")
 
 
 def _width(text: str) -> int:
     if text.isascii():
         return len(text)
-    return len(text) + len(_WIDE.findall(text))
+    # The wide characters counted by runs: a Chinese text is a few runs, where a match for each
+    # character made a string for each (two to four times slower on a title or a progress note).
+    return len(text) + sum(map(len, _WIDE.findall(text)))
 
 
 def _fit(text: str, width: int) -> str:
@@ -116,7 +120,7 @@ def _fit(text: str, width: int) -> str:
         if len(text) <= width:
             return text + " " * (width - len(text))
         return text[: max(width - 1, 0)] + "…"
-    w = len(text) + len(_WIDE.findall(text))
+    w = _width(text)
     if w <= width:
         return text + " " * (width - w)
     # The longest prefix that leaves a column for "…": half the room in characters always fits
@@ -131,6 +135,32 @@ def _fit(text: str, width: int) -> str:
         used += cw
         k += 1
     return text[:k] + "…" + " " * (room - used)
+
+
+class _Column(dict[str, str]):
+    """A column of a lean table: ``column[text]`` is ``_fit(text, width)``, worked out once for each
+    distinct text — a long list repeats its deadlines, 情况 texts, titles and departments."""
+
+    def __init__(self, width: int) -> None:
+        super().__init__()
+        self.width = width
+
+    def __missing__(self, text: str) -> str:
+        fitted = self[text] = _fit(text, self.width)
+        return fitted
+
+
+def _overdue_cells(row: Row) -> tuple[str, str, str, str, str]:
+    """The texts of a row of the lean overdue list: 条目, 标题, 时限, 情况, 最近进展."""
+    last = row.last_log
+    progress = f"{last.date} {last.note or ''}".strip() if last else "无进展记录"
+    return row.ref, row.item.title, deadline_text(row), when_plain(row)[0], progress
+
+
+def _list_cells(row: Row) -> tuple[str, str, str, str, str, str]:
+    """The texts of a row of the lean list: 条目, 标题, 牵头单位, 时限, 状态, 情况."""
+    item = row.item
+    return row.ref, item.title, "、".join(item.lead) or "—", deadline_text(row), item.status.value, when_plain(row)[0]
 
 
 class TableRenderer:
@@ -339,14 +369,22 @@ class TableRenderer:
         return parts + self.footer(report)
 
     def lean_items(self, report: ItemsReport) -> str:
-        """A long list as plain aligned lines (one per item, cut to the width), without per-row layout."""
+        """A long list as plain aligned lines (one per item, cut to the width), without per-row layout.
+
+        Made for thousands of rows (a province's overdue list has 4,000, ``list --all-years`` 50,000),
+        where reading the rows is what costs: their objects lie all over the heap, and ``ref`` and
+        ``last_log`` are worked out on every read.  So each row is read once, into the texts of its
+        cells, and each column cuts or pads a repeated text once."""
         if not report.rows:
             empty = f"截至 {report.as_of}，没有逾期条目。" if report.grouped else "没有符合条件的条目。"
             return "\n".join([empty, *self.notes(report)]) + "\n"
+        grouped = report.grouped
+        read = _overdue_cells if grouped else _list_cells
+        cells: list[tuple[str, ...]] = [read(row) for row in report.rows]
         width = self.options.width
-        ref_w = min(max(_width(r.ref) for r in report.rows), 28)
+        ref_w = min(max(_width(c[0]) for c in cells), 28)
         fixed = ref_w + 24 + 14 + 8  # ref, 时限, 情况, gaps
-        title_w = max(16, (width - fixed) // 2) if report.grouped else max(16, (width - fixed - 20) // 2)
+        title_w = max(16, (width - fixed) // 2) if grouped else max(16, (width - fixed - 20) // 2)
         rest_w = max(12, width - fixed - title_w)
         lines: list[str] = []
 
@@ -354,31 +392,33 @@ class TableRenderer:
             lines.append("  " + "  ".join(_fit(c, w) for c, w in cols).rstrip())
             lines.append("  " + "-" * (sum(w for _, w in cols) + 2 * (len(cols) - 1)))
 
-        if report.grouped:
+        if grouped:
             overdue = sum(1 for r in report.rows if r.overdue_days is not None)
             head = f"{report.title}（截至 {report.as_of}）：逾期 {overdue} 条"
             if report.within is not None:
                 head += f"，{report.within} 天内到期 {len(report.rows) - overdue} 条"
             lines.append(head)
+            title, due, when, rest = _Column(title_w), _Column(24), _Column(14), _Column(rest_w)
+            # A row with several lead departments is listed under each of them: its line is made once,
+            # and found by the row's id (the groups hold the report's own rows).
+            line_of = {
+                id(row): f"  {_fit(ref, ref_w)}  {title[t]}  {due[d]}  {when[w]}  {rest[p]}".rstrip()
+                for row, (ref, t, d, w, p) in zip(report.rows, cells, strict=True)
+            }
             for dept, rows in report.groups():
                 lines.append("")
                 lines.append(f"{dept}（{len(rows)} 条）")
                 header([("条目", ref_w), ("标题", title_w), ("时限", 24), ("情况", 14), ("最近进展", rest_w)])
-                for row in rows:
-                    last = row.last_log
-                    progress = f"{last.date} {last.note or ''}".strip() if last else "无进展记录"
-                    cells = [(row.ref, ref_w), (row.item.title, title_w), (deadline_text(row), 24), (when_plain(row)[0], 14), (progress, rest_w)]
-                    lines.append("  " + "  ".join(_fit(c, w) for c, w in cells).rstrip())
+                lines.extend([line_of[id(row)] for row in rows])
         else:
             lines.append(f"{report.title}（截至 {report.as_of}，共 {len(report.rows)} 条）")
             lead_w = 20
             header([("条目", ref_w), ("标题", title_w), ("牵头单位", lead_w), ("时限", 24), ("状态", 6), ("情况", 14)])
-            for row in report.rows:
-                cells = [
-                    (row.ref, ref_w), (row.item.title, title_w), ("、".join(row.item.lead) or "—", lead_w),
-                    (deadline_text(row), 24), (row.item.status.value, 6), (when_plain(row)[0], 14),
-                ]
-                lines.append("  " + "  ".join(_fit(c, w) for c, w in cells).rstrip())
+            title, lead, due, status, when = _Column(title_w), _Column(lead_w), _Column(24), _Column(6), _Column(14)
+            lines.extend(
+                f"  {_fit(ref, ref_w)}  {title[t]}  {lead[ld]}  {due[d]}  {status[s]}  {when[w]}".rstrip()
+                for ref, t, ld, d, s, w in cells
+            )
         notes = self.notes(report)
         if notes:
             lines.append("")
