@@ -1,0 +1,40 @@
+"""The ``ggk`` program as installed (``ggk.cli.app.main``): it ends the process itself once the
+command is done (no interpreter teardown), so exit codes, output and the cache's index writer are
+checked through real processes here."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def ggk(*args: str, cache: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "GGK_CACHE_DIR": str(cache), "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "ggk", *args], capture_output=True, text=True, env=env, timeout=60)
+
+
+def test_exit_codes_and_output(tmp_path: Path) -> None:
+    plans = str(ROOT / "plans")
+    version = ggk("--version", cache=tmp_path)
+    assert version.returncode == 0 and version.stdout.startswith("ggk ")
+    report = ggk("--plans", plans, "--as-of", "2026-11-21", "overdue", "--fail", cache=tmp_path)
+    assert report.returncode == 1  # overdue items and --fail
+    assert report.stdout.startswith("逾期条目（截至 2026-11-21）") and report.stdout.endswith("\n")
+    again = ggk("--plans", plans, "--as-of", "2026-11-21", "overdue", cache=tmp_path)
+    assert again.returncode == 0 and again.stdout == report.stdout  # the whole output, warm as cold
+    missing = ggk("--plans", str(tmp_path / "nowhere"), "status", cache=tmp_path)
+    assert missing.returncode == 2 and "找不到计划目录或文件" in missing.stderr and "Traceback" not in missing.stderr
+    usage = ggk("overdue", "--bogus", cache=tmp_path)
+    assert usage.returncode == 2 and "--bogus" in usage.stderr
+
+
+def test_output_into_a_closed_pipe(tmp_path: Path) -> None:
+    env = {**os.environ, "GGK_CACHE_DIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
+    cmd = f"{sys.executable} -m ggk --plans {ROOT / 'plans'} --as-of 2026-11-21 list --all-years | head -n 1"
+    done = subprocess.run(["bash", "-o", "pipefail", "-c", cmd], capture_output=True, text=True, env=env, timeout=60)
+    assert done.stdout.count("\n") == 1
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
