@@ -64,12 +64,20 @@ class Settings:
     use_cache: bool = True
 
 
+#: The last session opened and report rendered, kept until the process ends: ``ggk.cli.app.main``
+#: then exits without freeing them — freeing a province's workspace object by object when the command
+#: returns would take a tenth of the run.  One of each, so a program or a test running many commands
+#: in one process holds only the last.
+_KEPT: dict[str, Any] = {}
+
+
 def open_session(ctx: typer.Context, plans: Optional[list[Path]], as_of: Optional[str], *, only_open: bool = False) -> tuple[Settings, Any]:
     """The settings of a report command and its ``ggk.session.Session`` (plans loaded and checked)."""
     from ggk.session import open_workspace
 
     s = settings(ctx, plans, as_of)
-    return s, open_workspace(s.plans, s.today, use_cache=s.use_cache, only_open=only_open)
+    session = _KEPT["session"] = open_workspace(s.plans, s.today, use_cache=s.use_cache, only_open=only_open)
+    return s, session
 
 
 def parse_date(text: str, what: str = "--as-of") -> dt.date:
@@ -116,6 +124,7 @@ def render(report: Any, fmt: str) -> str | bytes:
     from ggk.diagnostics import GgkError
     from ggk.render import Format, Unsupported, renderer
 
+    _KEPT["report"] = report
     try:
         return renderer(Format(fmt), render_options()).render(report)
     except Unsupported:
