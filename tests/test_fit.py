@@ -1,6 +1,7 @@
 """The plain-text tables' faster fitting gives exactly what the first implementation gave: the display
 width of any text, the text cut (with …) or padded to any width, and the lean layout of a long list,
-line for line.  The first implementations are kept here as the reference."""
+line for line.  The references: the widths and cuts by definition, character by character, and the
+lean layout as it was first written."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from ggk.ledger import ItemsReport, Light
 from ggk.model import Item, LogEntry, Status
 from ggk.render import Options
 from ggk.render.table import TableRenderer, _fit, _width, deadline_text, when_plain
+from tests.test_hotpaths import fit_reference  # character by character, by definition
 
 # ----------------------------------------------------------------------------- the reference
 
@@ -24,29 +26,8 @@ _WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-
 
 
 def width_reference(text: str) -> int:
-    if text.isascii():
-        return len(text)
-    return len(text) + len(_WIDE.findall(text))
-
-
-def fit_reference(text: str, width: int) -> str:
-    if text.isascii():
-        if len(text) <= width:
-            return text + " " * (width - len(text))
-        return text[: max(width - 1, 0)] + "…"
-    w = len(text) + len(_WIDE.findall(text))
-    if w <= width:
-        return text + " " * (width - w)
-    room = width - 1
-    k = max(room // 2, 0)
-    used = width_reference(text[:k])
-    for ch in text[k:]:
-        cw = 2 if ch >= "\u1100" and _WIDE.match(ch) else 1
-        if used + cw > room:
-            break
-        used += cw
-        k += 1
-    return text[:k] + "…" + " " * (room - used)
+    """By definition: two columns for each East-Asian wide or fullwidth character, one for any other."""
+    return sum(2 if _WIDE.match(ch) else 1 for ch in text)
 
 
 def lean_reference(report: ItemsReport, width: int) -> str:
