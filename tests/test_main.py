@@ -38,3 +38,18 @@ def test_output_into_a_closed_pipe(tmp_path: Path) -> None:
     done = subprocess.run(["bash", "-o", "pipefail", "-c", cmd], capture_output=True, text=True, env=env, timeout=60)
     assert done.stdout.count("\n") == 1
     assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
+
+
+def test_output_that_cannot_be_written(tmp_path: Path) -> None:
+    """A full disk under ``ggk status > file``: a Chinese message and exit 2, never a silent 0."""
+    full = Path("/dev/full")
+    if not full.exists():
+        import pytest
+
+        pytest.skip("no /dev/full on this system")
+    env = {**os.environ, "GGK_CACHE_DIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
+    with full.open("w") as out:
+        done = subprocess.run([sys.executable, "-m", "ggk", "--plans", str(ROOT / "plans"), "--as-of", "2026-11-21", "status"], stdout=out, stderr=subprocess.PIPE, text=True, env=env, timeout=60)
+    assert done.returncode == 2
+    assert "无法写出结果" in done.stderr and "Traceback" not in done.stderr and "内部错误" not in done.stderr
+    assert done.stderr.count("错误") == 1

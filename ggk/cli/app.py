@@ -110,10 +110,17 @@ def main() -> None:
     elif not isinstance(code, int):  # sys.exit("message"): shown, and status 1, as Python does
         print(code, file=sys.stderr)
         code = 1
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):  # the reader of a pipe went away, or the stream is closed
-            pass
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader of a pipe went away: what it wanted, it had
+        pass
+    except (OSError, ValueError) as exc:  # e.g. a full disk under `ggk status > file`: never a silent 0
+        if not code:  # (a command that already failed to write has said so)
+            print(f"错误：输出未能写完：{exc}", file=sys.stderr)
+            code = 2
+    try:
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
     atexit._run_exitfuncs()
     os._exit(code)

@@ -144,11 +144,19 @@ def write_output(content: str | bytes, out: Optional[Path] = None) -> None:
             raise GgkError(f"无法写入 {out}：{os_reason(exc)}") from None
         typer.echo(f"已写入 {out}", err=True)
         return
-    if isinstance(content, bytes):
-        sys.stdout.buffer.write(content)
-    else:
-        sys.stdout.write(content)
-    sys.stdout.flush()
+    try:
+        if isinstance(content, bytes):
+            sys.stdout.buffer.write(content)
+        else:
+            sys.stdout.write(content)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:  # e.g. `ggk status > file` on a full disk
+        from ggk.diagnostics import GgkError
+        from ggk.fsutil import os_reason
+
+        raise GgkError(f"无法写出结果：{os_reason(exc)}") from None
 
 
 def fail(message: str, hint: Optional[str] = None, code: int = 2) -> None:
