@@ -28,8 +28,10 @@ the cyclic GC paused; nothing is pickled.
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import enum
+import functools
 import gc
 import hashlib
 import os
@@ -861,13 +863,18 @@ def _decoder(cls: Any, view: bool) -> Any:
     return fn
 
 
+@functools.cache
+def _at(cls: Any, name: str) -> int:
+    """The position of field ``name`` in an encoded ``cls``."""
+    return [field for field, _sub, _default in _layout(cls)].index(name)
+
+
 def _open_only(plan: list[Any]) -> list[Any]:
     """An encoded plan with only what a deadline report can show: open items (未启动/进行中) with a time
     limit.  An item without one is standing work, never overdue nor due; sections left without items
     go too (an item's chain of headings, hence its section label, is unchanged)."""
-    where = {cls: {name: i for i, (name, _sub, _d) in enumerate(_layout(cls))} for cls in (Plan, Section, Item)}
-    s_items, s_sections = where[Section]["items"], where[Section]["sections"]
-    i_status, i_deadline = where[Item]["status"], where[Item]["deadline"]
+    s_items, s_sections = _at(Section, "items"), _at(Section, "sections")
+    i_status, i_deadline = _at(Item, "status"), _at(Item, "deadline")
 
     def sections(secs: list[list[Any]] | None) -> list[list[Any]] | None:
         out = []
@@ -880,7 +887,8 @@ def _open_only(plan: list[Any]) -> list[Any]:
         return out or None
 
     out = list(plan)
-    out[where[Plan]["sections"]] = sections(out[where[Plan]["sections"]])
+    p_sections = _at(Plan, "sections")
+    out[p_sections] = sections(out[p_sections])
     return out
 
 
@@ -1091,14 +1099,10 @@ def _write_index_aside(cache: Cache, paths: Sequence[Path], ws: Workspace, found
             _write_index(cache, paths, ws, found)
         finally:
             os._exit(0)
-    if not _WRITERS:
-        import atexit
-
-        atexit.unregister(_reap)  # once, however many runs a library caller makes
-        atexit.register(_reap)
     _WRITERS.append(pid)
 
 
+@atexit.register
 def _reap() -> None:
     while _WRITERS:
         pid = _WRITERS.pop()

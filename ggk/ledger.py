@@ -9,7 +9,7 @@ deadline rules, the status and the as-of date; it is never stored.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -213,13 +213,16 @@ def select_plans(ws: Workspace, today: dt.date, f: Filters) -> list[PlanEntry]:
     ]
 
 
+def _evaluated(entry: PlanEntry, today: dt.date, calendar: Any) -> Iterator[tuple[tuple[Any, ...], list[Section], Item, deadlines.Timing]]:
+    """Every item of the plan with its timing at ``today``: (position, sections, item, timing)."""
+    plan = entry.plan
+    for loc, chain, item in plan.iter_items():
+        yield loc, chain, item, deadlines.evaluate(item, plan.year, today, calendar, since=plan.issued)
+
+
 def evaluate_entry(ws: Workspace, entry: PlanEntry, today: dt.date, soon: int = DEFAULT_SOON, calendar: Any = None) -> list[Row]:
     unit_name = ws.unit_name(entry.plan.unit)
-    rows = []
-    for loc, chain, item in entry.plan.iter_items():
-        timing = deadlines.evaluate(item, entry.plan.year, today, calendar, since=entry.plan.issued)
-        rows.append(Row(entry, unit_name, loc, chain, item, timing, light_of(item, timing, soon)))
-    return rows
+    return [Row(entry, unit_name, loc, chain, item, timing, light_of(item, timing, soon)) for loc, chain, item, timing in _evaluated(entry, today, calendar)]
 
 
 def _dept_matcher(ws: Workspace, depts: Sequence[str]) -> Any:
@@ -250,10 +253,8 @@ def select(ws: Workspace, today: dt.date, f: Filters = Filters(), *, soon: int =
     # A row is made only for an item that passes the filters: an overdue report over a province's
     # plans evaluates thousands of items and shows a fraction of them.
     for entry in select_plans(ws, today, f):
-        plan = entry.plan
-        unit_name = ws.unit_name(plan.unit)
-        for loc, chain, item in plan.iter_items():
-            timing = deadlines.evaluate(item, plan.year, today, calendar, since=plan.issued)
+        unit_name = ws.unit_name(entry.plan.unit)
+        for loc, chain, item, timing in _evaluated(entry, today, calendar):
             if f.statuses and item.status not in f.statuses:
                 continue
             if by_date:

@@ -372,9 +372,9 @@ class TableRenderer:
         """A long list as plain aligned lines (one per item, cut to the width), without per-row layout.
 
         Made for thousands of rows (a province's overdue list has 4,000, ``list --all-years`` 50,000),
-        where reading the rows is what costs: their objects lie all over the heap, and ``ref`` and
-        ``last_log`` are worked out on every read.  So each row is read once, into the texts of its
-        cells, and each column cuts or pads a repeated text once."""
+        where reading the rows is what costs: their objects lie all over the heap, and ``last_log`` is
+        worked out on every read.  So each row is read once, into the texts of its cells, and each
+        column cuts or pads a repeated text once."""
         if not report.rows:
             empty = f"截至 {report.as_of}，没有逾期条目。" if report.grouped else "没有符合条件的条目。"
             return "\n".join([empty, *self.notes(report)]) + "\n"
