@@ -53,3 +53,43 @@ def test_output_that_cannot_be_written(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "无法写出结果" in done.stderr and "Traceback" not in done.stderr and "内部错误" not in done.stderr
     assert done.stderr.count("错误") == 1
+
+
+def test_the_one_command_application_behaves_as_the_whole(tmp_path: Path) -> None:
+    """``main`` runs a command through an application that holds only that command: the output and the
+    exit code are those of the whole application, for reports, help, mistakes and global options."""
+    import typer.main
+    from typer.testing import CliRunner
+
+    from ggk.cli.app import VALUED_GLOBALS, app, app_for, command_named
+
+    # every global option that takes a value is known to the command finder (else its value would be
+    # taken for the command)
+    group = typer.main.get_command(app)
+    valued = {opt for p in group.params if not getattr(p, "is_flag", False) for opt in p.opts if opt.startswith("--")}
+    assert valued == set(VALUED_GLOBALS)
+
+    plans = str(ROOT / "plans")
+    cases = [
+        ["--plans", plans, "--as-of", "2026-11-21", "overdue"],
+        ["--as-of", "2026-11-21", "--plans", plans, "--no-cache", "status", "--by", "unit"],
+        ["--plans", plans, "--as-of", "2026-11-21", "list", "--all-years", "--format", "csv"],
+        ["overdue", "--help"],
+        ["--plans", plans, "show"],  # a missing argument
+        ["status", "--bogus"],
+        ["overdu"],  # mistyped: the whole application, which suggests the right one
+        ["--plans", "overdue", "status"],  # a plans directory named like a command
+        ["--version", "status"],
+        ["date", "--help"],
+        [],
+    ]
+    runner = CliRunner()
+    env = {"GGK_CACHE_DIR": str(tmp_path), "COLUMNS": "100"}
+    named = []
+    for args in cases:
+        one = app_for(args)
+        named.append(one is not app)
+        whole, narrow = runner.invoke(app, args, env=env), runner.invoke(one, args, env=env)
+        assert (narrow.exit_code, narrow.output) == (whole.exit_code, whole.output), args
+    assert named == [True, True, True, True, True, True, False, True, True, False, False]
+    assert command_named(["--plans", "x", "--", "status"]) is None
