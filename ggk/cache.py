@@ -46,14 +46,15 @@ from typing import Any
 
 import msgpack
 
-from ggk import __version__
+from ggk import __version__, deadlines
 from ggk.diagnostics import Diagnostic, Severity
 from ggk.loader import FileResult, Found, PlanEntry, UnitEntry, Workspace, discover, load, load_file
 from ggk.model import FORMAT_VERSION, Deadline, DeadlineChange, DeadlineKind, Department, Item, LogEntry, Plan, Section, Status, Unit
 
 #: Bump when the layout of an entry changes.  2: check findings stored without positions (+ ``key``);
-#: 3: models stored by position (``encode``), the subset holds open items with a time limit.
-CACHE_FORMAT = 3
+#: 3: models stored by position (``encode``), the subset holds open items with a time limit;
+#: 4: a plan's deadline phrases (``phrases``), the index holds what they state.
+CACHE_FORMAT = 4
 MAGIC = b"GGKC"
 #: A file modified less than this before it was read may change again without its stat changing
 #: (coarse timestamps on FAT, SMB, some NFS servers): such entries are verified by content hash.
@@ -118,6 +119,13 @@ def _diag_out(d: Diagnostic) -> list[Any]:
 
 def _diag_in(v: list[Any]) -> Diagnostic:
     return Diagnostic(v[0], v[1], v[2], v[3], Severity(v[4]), v[5], v[6], v[7], tuple(v[8]) if v[8] is not None else None, v[9])
+
+
+def _plan_meta(plan: Plan) -> dict[str, Any]:
+    """What an entry keeps about a plan besides its data: the latest date in it (for the as-of-date
+    check) and the distinct deadline phrases of its items (what they state goes into the index)."""
+    phrases = {d.phrase for _loc, _chain, item in plan.iter_items() for d in item.deadline if d.phrase}
+    return {"latest": _latest_date(plan), "phrases": sorted(phrases)}
 
 
 def _latest_date(plan: Plan) -> int:
@@ -422,7 +430,7 @@ class Cache:
             if isinstance(result.model, Plan):
                 subset = _open_only(encoded)
                 blobs["open"] = _pack(subset)
-                meta["latest"] = _latest_date(result.model)
+                meta.update(_plan_meta(result.model))
         header = {
             "key": KEY,
             "shown": str(path),
@@ -651,7 +659,7 @@ def _prefetch_one(path: Path) -> tuple[Any, ...] | None:
     known = cache.units.get(model.unit)
     checks = cache._run_file_checks(PlanEntry(path.parent.name, path, model), known[0] if known else None)
     unit_key = cache._unit_key(known[0] if known else None)
-    meta: dict[str, Any] = {"diags": [], "partial": False, "model": True, "latest": _latest_date(model), "checks": [unit_key, [_diag_out(d) for d in checks]]}
+    meta: dict[str, Any] = {"diags": [], "partial": False, "model": True, **_plan_meta(model), "checks": [unit_key, [_diag_out(d) for d in checks]]}
     header = {"key": KEY, "shown": str(path), "kind": "plan", "stat": _stat_key(st), "read_ns": read_ns, "hash": hashlib.sha256(raw).digest()[:16], "meta": meta}
     full, open_ = _pack(encoded), _pack(_open_only(encoded))
     entry = Entry(entry_path(cache.root, path), header, {"full": full, "open": open_}, dirty=True)
@@ -971,6 +979,7 @@ def _from_index(
     ws.skipped = [Path(p) for p in h["skipped"]]
     for (slug, upath), data in zip(h["units"], units_data, strict=True):
         ws.units[slug] = UnitEntry(slug, Path(upath), decode(Unit, data) if data is not None else None)
+    deadlines.learn_phrases((p, y, decode(Deadline, d) if d is not None else None) for p, y, d in h.get("phrases") or ())
     for (slug, ppath, partial, _latest, _checks), data in zip(h["plans"], plans_data, strict=True):
         ws.plans.append(PlanEntry(slug, Path(ppath), decode_view(Plan, data) if subset else decode(Plan, data), partial))
     diags = _index_checks(cache, ws, h["plans"], today, ignore, positions)
@@ -1046,6 +1055,7 @@ def _write_index(cache: Cache, paths: Sequence[Path], ws: Workspace, found: Foun
             units_blob.append(blob if blob is not None else b"\xc0")
         plans_meta: list[list[Any]] = []
         opened, whole = [packer.pack_array_header(len(ws.plans))], [packer.pack_array_header(len(ws.plans))]
+        phrases: list[tuple[str, int]] = []
         for entry in ws.plans:
             state = cache.files.get(str(entry.path))
             if state is None or state.entry is None:
@@ -1055,6 +1065,7 @@ def _write_index(cache: Cache, paths: Sequence[Path], ws: Workspace, found: Foun
             if not stored or stored[0] != cache._unit_key(ws.units.get(entry.plan.unit)) or full is None or open_ is None:
                 return
             plans_meta.append([entry.slug, str(entry.path), entry.partial, state.entry.meta("latest", None), stored[1]])
+            phrases.extend((phrase, entry.plan.year) for phrase in state.entry.meta("phrases", ()))
             whole.append(full)
             opened.append(open_)
         header = {
@@ -1067,6 +1078,7 @@ def _write_index(cache: Cache, paths: Sequence[Path], ws: Workspace, found: Foun
             "units": units_meta,
             "plans": plans_meta,
             "pos": pos,
+            "phrases": [[p, y, encode(d) if d is not None else None] for p, y, d in deadlines.parsed_phrases(phrases)],
         }
         blobs: dict[str, bytes | None] = {"units": b"".join(units_blob), "open": b"".join(opened), "all": b"".join(whole)}
         write_entry(Entry(index_path(cache.root, paths), header, blobs, dirty=True))

@@ -463,3 +463,35 @@ def test_views_hold_what_the_models_hold() -> None:
     both = Deadline.model_validate({"phrase": "每年不少于3次", "count": 3, "per": "year"})
     assert _deadline_json(both) == both.model_dump(mode="json", exclude_none=True)
     assert Section.model_fields and cache.view_class(Section).__slots__ == tuple(Section.model_fields)
+
+
+def test_the_index_gives_what_the_deadline_phrases_state(mixed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A warm run takes what the plans' deadline phrases state from the index: the same rules as
+    parsing them, and no phrase is parsed (no regex compiled) in a fresh process."""
+    from ggk import deadlines
+
+    monkeypatch.setattr(deadlines, "_PHRASES", {})
+    open_cached([mixed], TODAY)  # cold: parses every phrase, writes the index
+    parsed = dict(deadlines._PHRASES)
+    assert ("2026年3月底前", 2026) in parsed and ("每逢佳节", 2026) in parsed
+    monkeypatch.setattr(deadlines, "_PHRASES", {})
+    open_cached([mixed], TODAY, subset=True)  # warm: served from the index
+    learned = dict(deadlines._PHRASES)
+    assert learned and all(parsed[key] == learned[key] for key in learned)
+    in_plans = {(d.phrase.strip(), e.plan.year) for e in open_workspace([mixed], TODAY).ws.plans for _l, _c, i in e.plan.iter_items() for d in i.deadline if d.phrase}
+    assert in_plans and in_plans <= set(learned)
+
+    probe = (
+        "import datetime as dt, sys\n"
+        "from pathlib import Path\n"
+        "from ggk import deadlines\n"
+        "from ggk.ledger import Filters, select\n"
+        "from ggk.session import open_workspace\n"
+        "s = open_workspace([Path(sys.argv[1])], dt.date(2026, 11, 21), only_open=True)\n"
+        "rows = select(s.ws, s.today, Filters(all_years=True, overdue=True), calendar=s.calendar)\n"
+        "print(len(rows), deadlines._compiled.cache_info().currsize)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    runs = [subprocess.run([sys.executable, "-c", probe, str(mixed)], capture_output=True, text=True, env=env, check=True).stdout.split() for _ in range(2)]
+    assert runs[0][0] == runs[1][0] and int(runs[0][0]) > 0
+    assert runs[1][1] == "0"  # the warm run compiled none of the phrase patterns
