@@ -6,7 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
+from collections import Counter
+from pathlib import Path
 
+from ggk import deadlines
 from ggk.deadlines import DeadlineKind, Rule, RuleState, Timing
 from ggk.render.table import _fit
 
@@ -65,3 +68,37 @@ def test_timing_sums_match_their_definitions() -> None:
             assert t.due == max((s.due for s in states if s.due is not None), default=None)
         assert t.primary is max(states, key=lambda s: (s.overdue_days or -1, -(s.due_in if s.due_in is not None else 10**6)))
         assert t.standing == all(s.rule.kind is DeadlineKind.NONE for s in states)
+
+
+def test_shared_timings_equal_their_own(tmp_path: Path) -> None:
+    """Items whose timing is bound to be equal share one (``evaluate(memo=…)``): on generated plans
+    (every kind of rule, progress logs, working-day events, issue dates through the year) every
+    shared timing equals the item's own, at dates across quarter and year ends."""
+    from ggk.loader import load
+    from tests.bench.generate import generate
+
+    generate(tmp_path / "gen", units=4, years=3, items=40, today=dt.date(2026, 11, 21))
+    ws = load([tmp_path / "gen" / "plans"])
+    shared = 0
+    for day in ("2024-03-31", "2024-04-01", "2025-07-15", "2025-12-31", "2026-01-01", "2026-11-21"):
+        today = dt.date.fromisoformat(day)
+        memo = deadlines.SharedTimings(today)
+        given: Counter[int] = Counter()
+        for entry in ws.plans:
+            plan = entry.plan
+            for _loc, _chain, item in plan.iter_items():
+                own = deadlines.evaluate(item, plan.year, today, since=plan.issued)
+                got = deadlines.evaluate(item, plan.year, today, since=plan.issued, memo=memo)
+                given[id(got)] += 1
+                assert [s.to_json() for s in got.states] == [s.to_json() for s in own.states], (day, entry.path, item.id)
+                assert (got.overdue_days, got.due_in, got.due, got.standing, got.unresolved) == (own.overdue_days, own.due_in, own.due, own.standing, own.unresolved)
+        shared += sum(n for n in given.values() if n > 1)
+    assert shared > 500  # items that got a timing another item got too
+    # another date never reads a memo made for one
+    memo = deadlines.SharedTimings(dt.date(2026, 1, 1))
+    year = ws.plans[0].plan.year
+    item = next(i for _l, _c, i in ws.plans[0].plan.iter_items() if deadlines._shared_key(i, year, dt.date(2026, 6, 1), None))
+    deadlines.evaluate(item, year, dt.date(2026, 6, 1), memo=memo)
+    assert not memo
+    deadlines.evaluate(item, year, dt.date(2026, 1, 1), memo=memo)
+    assert len(memo) == 1
