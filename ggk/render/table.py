@@ -8,13 +8,16 @@ without importing rich (a third of a status run's start-up).  ``show`` always us
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import operator
 import re
 import typing
 from functools import singledispatchmethod
 from typing import Any
 
 from ggk.checks import CheckReport
+from ggk.deadlines import Timing
 from ggk.ledger import ItemDetail, ItemsReport, Light, Row, StatusReport, Tally
 from ggk.model import Status
 from ggk.render import Options
@@ -150,11 +153,45 @@ class _Column(dict[str, str]):
         return fitted
 
 
-def _overdue_cells(row: Row) -> tuple[str, str, str, str, str]:
-    """The texts of a row of the lean overdue list: 条目, 标题, 时限, 情况, 最近进展."""
-    last = row.last_log
-    progress = f"{last.date} {last.note or ''}".strip() if last else "无进展记录"
-    return row.ref, row.item.title, deadline_text(row), when_plain(row)[0], progress
+_DATE_OF = operator.attrgetter("date")
+
+
+class _Texts:
+    """``deadline_text`` and the 情况 text of rows, worked out once per timing: rows of one report
+    often share their timing (``ggk.deadlines.SharedTimings``), and these texts depend on it, the
+    status, the completion date and the light only."""
+
+    def __init__(self) -> None:
+        self.due: dict[int, tuple[Timing, str]] = {}
+        self.when: dict[tuple[int, Status, dt.date | None, Light], tuple[Timing, str]] = {}
+
+    def of(self, row: Row) -> tuple[str, str]:
+        timing, item = row.timing, row.item
+        key = id(timing)  # the timing is kept in the value: its id stays its own
+        got = self.due.get(key)
+        if got is None:
+            got = self.due[key] = (timing, deadline_text(row))
+        wkey = (key, item.status, item.completed, row.light)
+        when = self.when.get(wkey)
+        if when is None:
+            when = self.when[wkey] = (timing, when_plain(row)[0])
+        return got[1], when[1]
+
+
+def _overdue_cells_lean(row: Row, texts: _Texts) -> tuple[str, str, str, str, str, str]:
+    """The texts of a row of the lean overdue list, with 最近进展 cut in two: (条目, 标题, 时限, 情况,
+    date and space, the rest of 最近进展 — "无进展记录" without progress entries).  The date is ten columns: fitting "date note" to a width is the date, a space
+    and the note fitted to the width less eleven — so a column fits each distinct note once."""
+    log = row.item.log
+    due, when = texts.of(row)
+    if log:
+        last = max(log, key=_DATE_OF)
+        note = (last.note or "").rstrip()  # ``.strip()`` of "date note": the date starts it
+        date = str(last.date)
+        pre, rest = (f"{date} ", note) if note else ("", date)
+    else:
+        pre, rest = "", "无进展记录"
+    return row.ref, row.item.title, due, when, pre, rest
 
 
 def _list_cells(row: Row) -> tuple[str, str, str, str, str, str]:
@@ -379,8 +416,11 @@ class TableRenderer:
             empty = f"截至 {report.as_of}，没有逾期条目。" if report.grouped else "没有符合条件的条目。"
             return "\n".join([empty, *self.notes(report)]) + "\n"
         grouped = report.grouped
-        read = _overdue_cells if grouped else _list_cells
-        cells: list[tuple[str, ...]] = [read(row) for row in report.rows]
+        if grouped:
+            texts = _Texts()
+            cells: list[tuple[str, ...]] = [_overdue_cells_lean(row, texts) for row in report.rows]
+        else:
+            cells = [_list_cells(row) for row in report.rows]
         width = self.options.width
         ref_w = min(max(_width(c[0]) for c in cells), 28)
         fixed = ref_w + 24 + 14 + 8  # ref, 时限, 情况, gaps
@@ -393,17 +433,18 @@ class TableRenderer:
             lines.append("  " + "-" * (sum(w for _, w in cols) + 2 * (len(cols) - 1)))
 
         if grouped:
-            overdue = sum(1 for r in report.rows if r.overdue_days is not None)
+            overdue = sum(1 for r in report.rows if r.timing.overdue_days is not None)
             head = f"{report.title}（截至 {report.as_of}）：逾期 {overdue} 条"
             if report.within is not None:
                 head += f"，{report.within} 天内到期 {len(report.rows) - overdue} 条"
             lines.append(head)
-            title, due, when, rest = _Column(title_w), _Column(24), _Column(14), _Column(rest_w)
+            title, due, when = _Column(title_w), _Column(24), _Column(14)
+            rest, note = _Column(rest_w), _Column(rest_w - 11)  # rest_w ≥ 12: a date and a space fit
             # A row with several lead departments is listed under each of them: its line is made once,
             # and found by the row's id (the groups hold the report's own rows).
             line_of = {
-                id(row): f"  {_fit(ref, ref_w)}  {title[t]}  {due[d]}  {when[w]}  {rest[p]}".rstrip()
-                for row, (ref, t, d, w, p) in zip(report.rows, cells, strict=True)
+                id(row): f"  {_fit(ref, ref_w)}  {title[t]}  {due[d]}  {when[w]}  {pre}{note[p] if pre else rest[p]}".rstrip()
+                for row, (ref, t, d, w, pre, p) in zip(report.rows, cells, strict=True)
             }
             for dept, rows in report.groups():
                 lines.append("")
