@@ -454,12 +454,17 @@ class ItemsReport:
             leads = row.item.lead or [NO_LEAD]
             for lead in leads:
                 out.setdefault(lead, []).append(row)
-        return sorted(out.items(), key=lambda kv: (-max((r.overdue_days or 0) for r in kv[1]), kv[0]))
+        return sorted(out.items(), key=lambda kv: (-max((r.timing.overdue_days or 0) for r in kv[1]), kv[0]))
 
 
 def overdue_rows(rows: list[Row]) -> list[Row]:
     """Most days overdue first; then the nearest due."""
-    return sorted(rows, key=lambda r: (-(r.overdue_days or -1), r.timing.due_in if r.timing.due_in is not None else 10**6, r.ref))
+    return sorted(rows, key=_urgency)
+
+
+def _urgency(r: Row) -> tuple[int, int, str]:
+    t = r.timing
+    return (-(t.overdue_days or -1), t.due_in if t.due_in is not None else 10**6, r.ref)
 
 
 @dataclass
