@@ -265,6 +265,8 @@ class Cache:
         self.prefetch: Prefetch | None = None
         #: plan files to hand to workers when the first plan is loaded (``open_cached``)
         self.pending: list[Path] = []
+        #: the findings of the checks about headers (``Scope.HEADERS``), all codes, from ``validate``
+        self.headers: list[Diagnostic] | None = None
 
     # -- positions of findings (``Workspace.positions``): they depend only on a file's bytes, so they
     #    are kept with what is trusted for exactly those bytes — the file's entry and the index record
@@ -521,8 +523,12 @@ class Cache:
         unknown = [c for c in codes if scope[c] is Scope.ALL]
         as_of = [c for c in codes if scope[c] is Scope.AS_OF]
         ctx = Context(ws, today)
+        # the findings about headers, ignored or not: the workspace index keeps them all
+        self.headers = [d for c, s in SCOPES.items() if s is Scope.HEADERS for d in REGISTRY[c](ctx)]
         for code in codes:
-            if scope[code] is Scope.WORKSPACE:
+            if scope[code] is Scope.HEADERS:
+                out.extend(d for d in self.headers if d.code == code)
+            elif scope[code] is Scope.WORKSPACE:
                 out.extend(REGISTRY[code](ctx))
         file_codes = [c for c in codes if scope[c] is Scope.FILE]
         full_ws = self._full_workspace(ws) if unknown else None
@@ -982,7 +988,7 @@ def _from_index(
     deadlines.learn_phrases((p, y, decode(Deadline, d) if d is not None else None) for p, y, d in h.get("phrases") or ())
     for (slug, ppath, partial, _latest, _checks), data in zip(h["plans"], plans_data, strict=True):
         ws.plans.append(PlanEntry(slug, Path(ppath), decode_view(Plan, data) if subset else decode(Plan, data), partial))
-    diags = _index_checks(cache, ws, h["plans"], today, ignore, positions)
+    diags = _index_checks(cache, ws, h["plans"], today, ignore, positions, h.get("headers"))
     cache.recording = False
     if cache.learned:  # positions found for the findings shown: kept for the next run
         cache._store_indexed_positions()
@@ -999,7 +1005,9 @@ def _from_index(
     return ws, diags, cache
 
 
-def _index_checks(cache: Cache, ws: Workspace, plans: list[list[Any]], today: dt.date, ignore: Iterable[str], positions: bool) -> list[Diagnostic]:
+def _index_checks(
+    cache: Cache, ws: Workspace, plans: list[list[Any]], today: dt.date, ignore: Iterable[str], positions: bool, headers: list[list[Any]] | None = None
+) -> list[Diagnostic]:
     from ggk.checks import REGISTRY, SCOPES, Context, Scope, finish
 
     skip = set(ignore)
@@ -1007,8 +1015,11 @@ def _index_checks(cache: Cache, ws: Workspace, plans: list[list[Any]], today: dt
     scope = {c: SCOPES.get(c, Scope.ALL) for c in codes}
     out = [d for d in ws.diagnostics if d.code not in skip]
     ctx = Context(ws, today)
+    found = [_diag_in(v) for v in headers] if headers is not None else None  # as the index has them
     for code in codes:
-        if scope[code] is Scope.WORKSPACE:
+        if scope[code] is Scope.HEADERS and found is not None:
+            out.extend(d for d in found if d.code == code)
+        elif scope[code] is Scope.HEADERS or scope[code] is Scope.WORKSPACE:
             out.extend(REGISTRY[code](ctx))
     file_codes = {c for c in codes if scope[c] is Scope.FILE}
     as_of = [c for c in codes if scope[c] is Scope.AS_OF]
@@ -1079,6 +1090,7 @@ def _write_index(cache: Cache, paths: Sequence[Path], ws: Workspace, found: Foun
             "plans": plans_meta,
             "pos": pos,
             "phrases": [[p, y, encode(d) if d is not None else None] for p, y, d in deadlines.parsed_phrases(phrases)],
+            "headers": [_diag_out(d) for d in cache.headers] if cache.headers is not None else None,
         }
         blobs: dict[str, bytes | None] = {"units": b"".join(units_blob), "open": b"".join(opened), "all": b"".join(whole)}
         write_entry(Entry(index_path(cache.root, paths), header, blobs, dirty=True))

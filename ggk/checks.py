@@ -44,7 +44,10 @@ class Scope(str, Enum):
 
     #: one plan file and its unit's registry (not the as-of date): cached per file
     FILE = "file"
-    #: plan headers (unit, year, path), the unit files and the roots only: cheap, run every time
+    #: plan headers (unit, year, path) and the unit files only: kept in the cache's workspace index,
+    #: which is only used while every one of those files is as it was
+    HEADERS = "headers"
+    #: plan headers, the unit files and what else lies in the roots (holiday files): cheap, run every time
     WORKSPACE = "workspace"
     #: dates after the as-of date in one plan file: run only on files that hold such a date
     AS_OF = "as_of"
@@ -69,7 +72,7 @@ def _registry(ctx: Context, entry: PlanEntry) -> Registry:
     return Registry(ctx.ws.unit(entry.plan.unit))
 
 
-@check("GGK208", Scope.WORKSPACE)
+@check("GGK208", Scope.HEADERS)
 def unknown_unit(ctx: Context) -> Iterator[Diagnostic]:
     for entry in ctx.ws.plans:
         if entry.plan.unit not in ctx.ws.units:
@@ -80,7 +83,7 @@ def unknown_unit(ctx: Context) -> Iterator[Diagnostic]:
             )
 
 
-@check("GGK209", Scope.WORKSPACE)
+@check("GGK209", Scope.HEADERS)
 def misplaced(ctx: Context) -> Iterator[Diagnostic]:
     for entry in ctx.ws.plans:
         stem = entry.path.stem
@@ -90,7 +93,7 @@ def misplaced(ctx: Context) -> Iterator[Diagnostic]:
             yield ctx.diag(entry.path, ("unit",), "GGK209", f"文件在 {entry.slug}/ 下，但 unit 写的是「{entry.plan.unit}」", f"把文件移到 {entry.plan.unit}/ 下，或改正 unit")
 
 
-@check("GGK216", Scope.WORKSPACE)
+@check("GGK216", Scope.HEADERS)
 def registry_awaiting_review(ctx: Context) -> Iterator[Diagnostic]:
     for entry in ctx.ws.units.values():
         if entry.unit is not None and entry.unit.review:
@@ -102,7 +105,7 @@ def registry_awaiting_review(ctx: Context) -> Iterator[Diagnostic]:
             )
 
 
-@check("GGK210", Scope.WORKSPACE)
+@check("GGK210", Scope.HEADERS)
 def registry_duplicates(ctx: Context) -> Iterator[Diagnostic]:
     for entry in ctx.ws.units.values():
         if entry.unit is None:

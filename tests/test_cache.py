@@ -495,3 +495,35 @@ def test_the_index_gives_what_the_deadline_phrases_state(mixed: Path, monkeypatc
     runs = [subprocess.run([sys.executable, "-c", probe, str(mixed)], capture_output=True, text=True, env=env, check=True).stdout.split() for _ in range(2)]
     assert runs[0][0] == runs[1][0] and int(runs[0][0]) > 0
     assert runs[1][1] == "0"  # the warm run compiled none of the phrase patterns
+
+
+def test_the_index_keeps_the_findings_about_headers(plans_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Findings about plan headers and unit files (a plan filed under the wrong year, a name given to
+    two departments, a registry awaiting review) come from the index on a warm run — the same as the
+    files give, ignored codes left out — and again from the files once one of them changed."""
+    from ggk import checks
+    from tests.conftest import UNIT_YAML
+
+    unit = UNIT_YAML.replace("    aliases: [政策法规股]", "    aliases: [政策法规股, 办公室]") + "review: true\n"
+    plan = make_unit(plans_copy, PROBLEMS, unit=unit, slug="t", year=2026)
+    plan.rename(plan.with_name("2025.yaml"))  # year: 2026 in a file named 2025.yaml
+    reference = [d.to_json() for d in open_workspace([plans_copy], TODAY, use_cache=False).diagnostics]
+    assert {"GGK209", "GGK210", "GGK216"} <= {d["code"] for d in reference}
+    open_cached([plans_copy], TODAY)  # cold: entries and index written
+
+    def not_run(ctx: object) -> list[object]:
+        raise AssertionError("a check about headers ran on a warm run")
+
+    real = dict(checks.REGISTRY)
+    for code, scope in checks.SCOPES.items():
+        if scope is checks.Scope.HEADERS:
+            monkeypatch.setitem(checks.REGISTRY, code, not_run)
+    _ws, diags, c = open_cached([plans_copy], TODAY, positions=True)
+    assert c.indexed and [d.to_json() for d in diags] == reference
+    _ws, diags, c = open_cached([plans_copy], TODAY, ignore=("GGK210",))
+    assert c.indexed and "GGK210" not in {d.code for d in diags} and "GGK209" in {d.code for d in diags}
+    monkeypatch.setattr(checks, "REGISTRY", real)
+    unit_file = plans_copy / "t" / "unit.yaml"
+    unit_file.write_text(unit.replace(", 办公室]", "]"), encoding="utf-8")  # the duplicate name gone
+    _ws, diags, c = open_cached([plans_copy], TODAY)
+    assert "GGK210" not in {d.code for d in diags} and "GGK209" in {d.code for d in diags}
