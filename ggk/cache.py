@@ -31,7 +31,6 @@ from __future__ import annotations
 import atexit
 import datetime as dt
 import enum
-import functools
 import gc
 import hashlib
 import os
@@ -46,23 +45,21 @@ from typing import Any
 
 import msgpack
 
-from ggk import __version__, deadlines
+from ggk import __version__, deadlines, views
 from ggk.diagnostics import Diagnostic, Severity
 from ggk.loader import FileResult, Found, PlanEntry, UnitEntry, Workspace, discover, load, load_file
 from ggk.model import FORMAT_VERSION, Deadline, DeadlineChange, DeadlineKind, Department, Item, LogEntry, Plan, Section, Status, Unit
 
 #: Bump when the layout of an entry changes.  2: check findings stored without positions (+ ``key``);
 #: 3: models stored by position (``encode``), the subset holds open items with a time limit;
-#: 4: a plan's deadline phrases (``phrases``), the index holds what they state.
-CACHE_FORMAT = 4
+#: 4: a plan's deadline phrases (``phrases``), the index holds what they state;
+#: 5: the subset packed as ``ggk.views`` (msgspec).
+CACHE_FORMAT = 5
 MAGIC = b"GGKC"
 #: A file modified less than this before it was read may change again without its stat changing
 #: (coarse timestamps on FAT, SMB, some NFS servers): such entries are verified by content hash.
 RACY_NS = 2_000_000_000
 KEY = [__version__, FORMAT_VERSION, CACHE_FORMAT]
-
-#: Items that are neither done nor cancelled: the only ones overdue or due-soon reports can show.
-OPEN = (Status.NOT_STARTED.value, Status.IN_PROGRESS.value)
 
 
 def cache_dir() -> Path:
@@ -425,13 +422,12 @@ class Cache:
             "model": result.model is not None,
         }
         blobs: dict[str, bytes | None] = {}
-        subset: list[Any] | None = None
+        subset: views.PlanView | None = None
         if result.model is not None:
-            encoded = encode(result.model)
-            blobs["full"] = _pack(encoded)
+            blobs["full"] = _pack(encode(result.model))
             if isinstance(result.model, Plan):
-                subset = _open_only(encoded)
-                blobs["open"] = _pack(subset)
+                subset = views.open_only(result.model)
+                blobs["open"] = views.pack(subset)
                 meta.update(_plan_meta(result.model))
         header = {
             "key": KEY,
@@ -455,10 +451,10 @@ class Cache:
                 Workspace([], plans=[entry]).resolve_positions(checks)
             meta["checks"] = [self._unit_key(unit_entry), [_diag_out(d) for d in checks]]
             # from the validated model, without validating again
-            model: Plan | Unit | None = result.model
+            model: Any = result.model  # a PlanView in a subset run (duck-typed as the Plan it shows)
             if self.subset:
                 assert subset is not None
-                model = decode_view(Plan, subset)
+                model = subset
             result = FileResult(path, model, result.diagnostics, result.partial, None)
             state.result = result
         return result
@@ -469,7 +465,7 @@ class Cache:
         header, full, open_, written = done
         state.hash = header["hash"]
         state.entry = Entry(entry_path(self.root, path), header, {"full": full, "open": open_}, dirty=not written)
-        model = decode_view(Plan, _unpack(open_)) if self.subset else decode(Plan, _unpack(full))
+        model: Any = views.unpack(open_) if self.subset else decode(Plan, _unpack(full))
         result = FileResult(path, model, [], False, None)
         state.result = result
         return result
@@ -477,13 +473,13 @@ class Cache:
     def _from_entry(self, path: Path, kind: type[Plan] | type[Unit], entry: Entry) -> FileResult:
         meta = entry.header["meta"]
         diags = [_diag_in(v) for v in meta["diags"]]
-        model = None
+        model: Any = None
         if meta["model"]:
             view = self.subset and kind is Plan
             blob = entry.blob("open" if view else "full")
             if blob is None:
                 raise ValueError("missing blob")
-            model = decode_view(kind, _unpack(blob)) if view else decode(kind, _unpack(blob))
+            model = views.unpack(blob) if view else decode(kind, _unpack(blob))
         return FileResult(path, model, diags, meta["partial"], None)
 
     def full_plan(self, entry: PlanEntry) -> Plan:
@@ -667,7 +663,7 @@ def _prefetch_one(path: Path) -> tuple[Any, ...] | None:
     unit_key = cache._unit_key(known[0] if known else None)
     meta: dict[str, Any] = {"diags": [], "partial": False, "model": True, **_plan_meta(model), "checks": [unit_key, [_diag_out(d) for d in checks]]}
     header = {"key": KEY, "shown": str(path), "kind": "plan", "stat": _stat_key(st), "read_ns": read_ns, "hash": hashlib.sha256(raw).digest()[:16], "meta": meta}
-    full, open_ = _pack(encoded), _pack(_open_only(encoded))
+    full, open_ = _pack(encoded), views.pack(views.open_only(model))
     entry = Entry(entry_path(cache.root, path), header, {"full": full, "open": open_}, dirty=True)
     write_entry(entry)
     return (entry.header, full, open_, not entry.dirty)
@@ -793,50 +789,18 @@ def encode(model: Any) -> list[Any]:
     return out
 
 
-_DECODERS: dict[tuple[type, bool], Any] = {}
+_DECODERS: dict[type, Any] = {}
 
 
 def decode(cls: Any, values: list[Any]) -> Any:
     """The model ``cls`` whose ``encode`` is ``values``."""
-    fn = _DECODERS.get((cls, False)) or _decoder(cls, False)
+    fn = _DECODERS.get(cls) or _decoder(cls)
     return fn(values)
 
 
-def decode_view(cls: Any, values: list[Any]) -> Any:
-    """A read-only view (``view_class(cls)``) of the model ``cls`` whose ``encode`` is ``values``."""
-    fn = _DECODERS.get((cls, True)) or _decoder(cls, True)
-    return fn(values)
-
-
-# Read-only views.  A deadline report over a province's plans reads thousands of items it only looks
-# at; a pydantic model costs a dict and four slot writes each, a plain object with slots a fraction of
-# that.  A view has the model's fields (and the methods reports call: ``Plan.iter_items``,
-# ``Deadline.explicit_kind``) and nothing else: no validation, no ``model_dump``, no assignment
-# checks.  Only the subset workspace (``open_cached(subset=True)``) is made of views; everything that
-# edits, writes or dumps plans gets models.
-_VIEWS: dict[type, type] = {}
-_VIEW_METHODS = {Plan: ("iter_items",), Deadline: ("explicit_kind",)}
-
-
-def view_class(cls: Any) -> type:
-    """The view class of the model ``cls``: ``PlanView``, ``ItemView`` …"""
-    view = _VIEWS.get(cls)
-    if view is None:
-        namespace: dict[str, Any] = {
-            "__slots__": tuple(cls.model_fields),
-            "__doc__": f"A read-only view of a ggk.model.{cls.__name__} (see ggk.cache.view_class).",
-            "__repr__": lambda self: f"{type(self).__name__}({', '.join(f'{n}={getattr(self, n)!r}' for n in self.__slots__)})",
-        }
-        for name in _VIEW_METHODS.get(cls, ()):
-            namespace[name] = getattr(cls, name)
-        view = _VIEWS[cls] = type(f"{cls.__name__}View", (), namespace)
-    return view
-
-
-def _decoder(cls: Any, view: bool) -> Any:
+def _decoder(cls: Any) -> Any:
     nested, enums = _NESTED.get(cls, {}), _ENUMS.get(cls, {})
-    target = view_class(cls) if view else cls
-    env: dict[str, Any] = {"cls": target, "new": object.__new__, "setattr": object.__setattr__}
+    env: dict[str, Any] = {"cls": cls, "new": object.__new__, "setattr": object.__setattr__}
     entries, names = [], []
     for i, (name, info) in enumerate(cls.model_fields.items()):
         names.append(name)
@@ -859,51 +823,19 @@ def _decoder(cls: Any, view: bool) -> Any:
             expr = f"{v} if {v} is not None else z{i}"
         entries.append((name, expr))
     env["fields"] = frozenset(names)
-    if view:
-        body = [f"    obj.{name} = {expr}" for name, expr in entries]
-    else:
-        body = [
-            f"    setattr(obj, '__dict__', {{{', '.join(f'{name!r}: {expr}' for name, expr in entries)}}})",
-            "    setattr(obj, '__pydantic_fields_set__', set(fields))",
-            "    setattr(obj, '__pydantic_extra__', None)",
-            "    setattr(obj, '__pydantic_private__', None)",
-        ]
+    body = [
+        f"    setattr(obj, '__dict__', {{{', '.join(f'{name!r}: {expr}' for name, expr in entries)}}})",
+        "    setattr(obj, '__pydantic_fields_set__', set(fields))",
+        "    setattr(obj, '__pydantic_extra__', None)",
+        "    setattr(obj, '__pydantic_private__', None)",
+    ]
     source = "\n".join(["def decode(a):", "    obj = new(cls)", *body, "    return obj"])
-    exec(compile(source, f"<ggk.cache {'view ' if view else ''}decoder of {cls.__name__}>", "exec"), env)
+    exec(compile(source, f"<ggk.cache decoder of {cls.__name__}>", "exec"), env)
     fn = env["decode"]
-    _DECODERS[(cls, view)] = fn
+    _DECODERS[cls] = fn
     for sub in set(nested.values()):
-        env[f"d_{sub.__name__}"] = fn if sub is cls else (_DECODERS.get((sub, view)) or _decoder(sub, view))
+        env[f"d_{sub.__name__}"] = fn if sub is cls else (_DECODERS.get(sub) or _decoder(sub))
     return fn
-
-
-@functools.cache
-def _at(cls: Any, name: str) -> int:
-    """The position of field ``name`` in an encoded ``cls``."""
-    return [field for field, _sub, _default in _layout(cls)].index(name)
-
-
-def _open_only(plan: list[Any]) -> list[Any]:
-    """An encoded plan with only what a deadline report can show: open items (未启动/进行中) with a time
-    limit.  An item without one is standing work, never overdue nor due; sections left without items
-    go too (an item's chain of headings, hence its section label, is unchanged)."""
-    s_items, s_sections = _at(Section, "items"), _at(Section, "sections")
-    i_status, i_deadline = _at(Item, "status"), _at(Item, "deadline")
-
-    def sections(secs: list[list[Any]] | None) -> list[list[Any]] | None:
-        out = []
-        for sec in secs or ():
-            sec = list(sec)
-            sec[s_items] = [it for it in sec[s_items] or () if it[i_deadline] and (it[i_status] is None or it[i_status] in OPEN)] or None
-            sec[s_sections] = sections(sec[s_sections])
-            if sec[s_items] or sec[s_sections]:
-                out.append(sec)
-        return out or None
-
-    out = list(plan)
-    p_sections = _at(Plan, "sections")
-    out[p_sections] = sections(out[p_sections])
-    return out
 
 
 # --------------------------------------------------------------------------- the workspace index
@@ -969,7 +901,7 @@ def _from_index(
         return None
     try:
         units_data = _unpack(index.blob("units") or b"")
-        plans_data = _unpack(index.blob("open" if subset else "all") or b"")
+        plans_data = views.unpack_all(index.blob("open") or b"") if subset else _unpack(index.blob("all") or b"")
         if refreshed:
             for name in ("open", "all", "units"):
                 index.blob(name)
@@ -987,7 +919,7 @@ def _from_index(
         ws.units[slug] = UnitEntry(slug, Path(upath), decode(Unit, data) if data is not None else None)
     deadlines.learn_phrases((p, y, decode(Deadline, d) if d is not None else None) for p, y, d in h.get("phrases") or ())
     for (slug, ppath, partial, _latest, _checks), data in zip(h["plans"], plans_data, strict=True):
-        ws.plans.append(PlanEntry(slug, Path(ppath), decode_view(Plan, data) if subset else decode(Plan, data), partial))
+        ws.plans.append(PlanEntry(slug, Path(ppath), data if subset else decode(Plan, data), partial))
     diags = _index_checks(cache, ws, h["plans"], today, ignore, positions, h.get("headers"))
     cache.recording = False
     if cache.learned:  # positions found for the findings shown: kept for the next run
