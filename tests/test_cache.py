@@ -425,7 +425,7 @@ def test_views_hold_what_the_models_hold() -> None:
     """The subset workspace is made of read-only views; every field, the methods reports call, and
     the JSON of progress entries and deadlines are those of the models."""
     from ggk.ledger import _deadline_json, _log_json
-    from ggk.model import Deadline, LogEntry, Plan, Section
+    from ggk.model import Deadline, LogEntry, Plan
     from tests.conftest import PLANS
 
     def same(view: object, model: object) -> None:
