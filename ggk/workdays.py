@@ -365,6 +365,7 @@ class WorkCalendar:
         #: from the same few event dates, and each count walks day by day.
         self._days: dict[int, dict[dt.date, tuple[bool, str]]] = {}
         self._added: dict[tuple[dt.date, int], dt.date] = {}
+        self._works: dict[dt.date, bool] = {}
 
     # -- coverage
 
@@ -466,6 +467,19 @@ class WorkCalendar:
             return False, f"周末（{d.year}年节假日安排未知）"
         return True, f"工作日（{d.year}年节假日安排未知，仅按周末计算）"
 
+    def works(self, d: dt.date) -> bool:
+        """``is_workday(d)[0]`` without the reason: what ``add_workdays`` counts, day by day (the
+        reasons' texts were most of the cost of a report's first working-day deadlines)."""
+        known = self._works.get(d)
+        if known is None:
+            table = _library_year(d.year) if self.source(d.year) == "library" else None
+            if table is not None:  # make-up working days, then holidays, then weekends (as is_workday)
+                known = d in table[1] or (d not in table[0] and d.weekday() < 5)
+            else:
+                known = self.is_workday(d)[0]
+            self._works[d] = known
+        return known
+
     def _file_next_covers(self, d: dt.date) -> bool:
         # A notice for year Y may start the 元旦 break on Dec 30/31 of Y-1.
         if d.month != 12:
@@ -488,7 +502,7 @@ class WorkCalendar:
         guard = 0
         while left:
             day += dt.timedelta(days=step)
-            if self.is_workday(day)[0]:
+            if self.works(day):
                 left -= 1
             guard += 1
             if guard > 40 * abs(n) + 60:  # a year of holidays typed wrongly must not hang us

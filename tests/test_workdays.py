@@ -235,3 +235,27 @@ def test_parse_day() -> None:
     assert parse_day("2021-09-29") == parse_day("2021/9/29") == parse_day("2021年9月29日") == D("2021-09-29")
     with pytest.raises(ValueError, match="看不懂日期"):
         parse_day("2021-02-30")
+
+
+def test_works_is_what_is_workday_says(tmp_path: Path) -> None:
+    """``works`` (what ``add_workdays`` counts) answers as ``is_workday`` on every day of the years
+    the library covers, of a year a holiday file covers (with the 元旦 break reaching back into
+    December) and of a year nothing covers."""
+    folder = tmp_path / "_holidays"
+    folder.mkdir()
+    (folder / "2031.yaml").write_text(
+        "format: 1\nyear: 2031\nnotice: 国办发明电〔2030〕1号（测试用虚构通知）\nholidays:\n"
+        "  - {name: 元旦, start: 2030-12-31, end: 2031-01-01}\n  - {name: 春节, start: 2031-01-22, end: 2031-01-28}\n"
+        "workdays:\n  - {date: 2031-01-19, name: 春节}\n",
+        encoding="utf-8",
+    )
+    for cal in (WorkCalendar(), WorkCalendar(folder)):
+        day, checked = dt.date(2004, 1, 1), 0
+        while day < dt.date(2032, 12, 31):
+            assert cal.works(day) == cal.is_workday(day)[0], day
+            day += dt.timedelta(days=1)
+            checked += 1
+        assert checked > 10_000
+    assert WorkCalendar(folder).source(2031) == "file"
+    assert not WorkCalendar(folder).works(dt.date(2030, 12, 31))  # the file's 元旦 break, in December
+    assert WorkCalendar(folder).works(dt.date(2031, 1, 19))  # its make-up working Sunday
