@@ -864,6 +864,29 @@ def _found_list(paths: Sequence[Path], found: Found | None = None) -> tuple[Foun
     return found, listing
 
 
+def _folder_sigs(found: Found) -> list[list[Any]] | None:
+    if found.folders is None:
+        return None
+    return [[path, st.st_dev, st.st_ino, st.st_mtime_ns, st.st_ctime_ns] for path, st in found.folders]
+
+
+def _folders_unchanged(folders: list[list[Any]], listed_ns: int) -> bool:
+    """Whether discovering the files again would find the same ones: every folder it read is the same
+    folder, unchanged since it was read (a file added, removed or renamed in a folder changes the
+    folder's mtime), and was not changed shortly before (a change within a coarse timestamp's tick
+    would not show: then discovery runs, and its result refreshes the signatures)."""
+    for path, dev, ino, mtime_ns, ctime_ns in folders:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return False
+        if (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_ctime_ns) != (dev, ino, mtime_ns, ctime_ns):
+            return False
+        if mtime_ns + RACY_NS >= listed_ns:  # (entries added or removed change the mtime)
+            return False
+    return True
+
+
 def _trust(files: list[list[Any]]) -> tuple[bool, bool]:
     """(every file is as indexed, some signature was refreshed) under the entries' trust rules."""
     refreshed = False
@@ -891,14 +914,22 @@ def _from_index(
     index = read_entry(ipath)
     if index is None or index.header.get("index") != INDEX_FORMAT or index.header.get("paths") != [str(p) for p in paths]:
         return None
-    found, listing = _found_list(paths)
     h = index.header
     files = h["files"]
-    if [f[:2] for f in files] != listing:
-        return None
+    listing = [f[:2] for f in files]
+    folders = h.get("folders")
+    found_again = None
+    if folders is None or not _folders_unchanged(folders, h.get("listed_ns", 0)):
+        found_again, listing = _found_list(paths)
+        if [f[:2] for f in files] != listing:
+            return None
     ok, refreshed = _trust(files)
     if not ok:
         return None
+    if found_again is not None and found_again.folders is not None:
+        # the same files, found again: their folders' signatures now, so the next run need not look
+        h["folders"], h["listed_ns"] = _folder_sigs(found_again), found_again.started_ns
+        refreshed = True
     try:
         units_data = _unpack(index.blob("units") or b"")
         plans_data = views.unpack_all(index.blob("open") or b"") if subset else _unpack(index.blob("all") or b"")
@@ -908,7 +939,7 @@ def _from_index(
     except (OSError, ValueError, TypeError, msgpack.UnpackException):
         return None
     cache = Cache(root, subset=subset)
-    cache.hits = len(found.units) + len(found.plans)
+    cache.hits = sum(1 for f in files if f[1] != "stray")
     cache.indexed = {f[0]: f[4] for f in files if f[1] != "stray"}
     cache.index_pos = h.get("pos") or {}
     cache.recording = True
@@ -1023,6 +1054,8 @@ def _write_index(cache: Cache, paths: Sequence[Path], ws: Workspace, found: Foun
             "pos": pos,
             "phrases": [[p, y, encode(d) if d is not None else None] for p, y, d in deadlines.parsed_phrases(phrases)],
             "headers": [_diag_out(d) for d in cache.headers] if cache.headers is not None else None,
+            "folders": _folder_sigs(_found),
+            "listed_ns": _found.started_ns,
         }
         blobs: dict[str, bytes | None] = {"units": b"".join(units_blob), "open": b"".join(opened), "all": b"".join(whole)}
         write_entry(Entry(index_path(cache.root, paths), header, blobs, dirty=True))

@@ -13,6 +13,7 @@ import datetime as dt
 import difflib
 import os
 import re
+import time
 import typing
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -161,6 +162,12 @@ class Found:
     units: list[Path] = field(default_factory=list)
     plans: list[Path] = field(default_factory=list)
     strays: list[Path] = field(default_factory=list)
+    #: every folder whose entries decided what was found, with its ``os.stat`` taken before it was
+    #: read — or None when something else did too (a symlink, a file given as a root): then only
+    #: discovering again tells whether the same files would be found (see ``ggk.cache``)
+    folders: list[tuple[str, os.stat_result]] | None = field(default_factory=list, compare=False)
+    #: ``time.time_ns()`` when discovery began
+    started_ns: int = field(default=0, compare=False)
 
 
 def _yaml_suffix(name: str) -> bool:
@@ -205,8 +212,13 @@ def discover(paths: Sequence[Path]) -> Found:
     know whether they are files or folders without a system call; symlinked entries are asked through
     ``Path.is_file``/``is_dir`` as before.  Strays at the top level of a root are listed as met (not
     deduplicated), as they always were."""
-    found = Found()
+    found = Found(started_ns=time.time_ns())
     seen: set[tuple[int, int, str]] = set()
+
+    def listed(d: Path) -> list[os.DirEntry[str]]:
+        if found.folders is not None:
+            found.folders.append((str(d), os.stat(d)))
+        return _scan(d)
 
     def add(p: Path, key: tuple[int, int, str]) -> None:
         if key in seen:
@@ -222,7 +234,7 @@ def discover(paths: Sequence[Path]) -> Found:
 
     def add_unit_dir(d: Path, entries: list[os.DirEntry[str]] | None = None) -> None:
         if entries is None:
-            entries = _scan(d)
+            entries = listed(d)
         try:
             st = os.stat(d)
         except OSError:  # gone since it was listed: each file by its real path
@@ -230,6 +242,7 @@ def discover(paths: Sequence[Path]) -> Found:
         for entry in entries:
             name = entry.name
             if entry.is_symlink():  # the file it points to, wherever that is
+                found.folders = None
                 p = d / name
                 if p.is_file() and _yaml_suffix(name):
                     add(p, _real_key(p))
@@ -241,22 +254,24 @@ def discover(paths: Sequence[Path]) -> Found:
         if not root.exists():
             raise GgkError(f"找不到计划目录或文件：{root}", "用 --plans 指定计划所在的目录（默认 ./plans，或环境变量 GGK_PLANS）")
         if root.is_file():
+            found.folders = None
             add(root, _real_key(root))
             # A single plan file still needs its unit's registry.
             sibling = root.parent / UNIT_FILE
             if root.name != UNIT_FILE and sibling.is_file():
                 add(sibling, _real_key(sibling))
             continue
-        if (root / UNIT_FILE).is_file():
-            add_unit_dir(root)
+        entries = listed(root)
+        if any(e.name == UNIT_FILE for e in entries) and (root / UNIT_FILE).is_file():
+            add_unit_dir(root, entries)
             continue
-        entries = _scan(root)
         if any(YEAR_FILE.match(e.name) for e in entries):
             add_unit_dir(root, entries)
             continue
         for entry in entries:
             name = entry.name
             if entry.is_symlink():
+                found.folders = None
                 sub = root / name
                 if sub.is_dir() and not SKIP_DIR.match(name):
                     add_unit_dir(sub)

@@ -554,3 +554,77 @@ def test_the_index_keeps_the_findings_about_headers(plans_copy: Path, monkeypatc
     unit_file.write_text(unit.replace(", 办公室]", "]"), encoding="utf-8")  # the duplicate name gone
     _ws, diags, c = open_cached([plans_copy], TODAY)
     assert "GGK210" not in {d.code for d in diags} and "GGK209" in {d.code for d in diags}
+
+
+def test_unchanged_folders_are_not_read_again(mixed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A warm run trusts the files the index lists without listing the folders again when none of
+    the folders changed since they were read (and none shortly before); a file added, removed or
+    renamed, a new unit folder, or a folder changed just before the cold run is noticed."""
+    from ggk import loader
+
+    def settle() -> None:  # every file and folder last changed an hour ago
+        for p in [*mixed.rglob("*"), mixed]:
+            age(p)
+
+    listings: list[int] = []
+    real = loader.discover
+
+    def counting(paths: object) -> object:
+        listings.append(1)
+        return real(paths)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cache, "discover", counting)
+    settle()
+    open_cached([mixed], TODAY)  # cold: lists the folders, writes the index with their signatures
+    listings.clear()
+    assert served_by_index([mixed]) and not listings  # the folders were not listed again
+    assert snapshot([mixed], use_cache=True) == snapshot([mixed], use_cache=False)
+
+    def after(change: object) -> None:
+        listings.clear()
+        assert not served_by_index([mixed])  # the change is seen: through the entries, a new index
+        assert listings
+        assert snapshot([mixed], use_cache=True) == snapshot([mixed], use_cache=False)
+        settle()
+        open_cached([mixed], TODAY)
+        listings.clear()
+        assert served_by_index([mixed]) and not listings, change
+
+    plan = mixed / "example" / "2026.yaml"
+    (mixed / "example" / "2027.yaml").write_text(plan.read_text(encoding="utf-8").replace("year: 2026", "year: 2027"), encoding="utf-8")
+    after("a plan added")
+    (mixed / "example" / "2027.yaml").rename(mixed / "example" / "2028.yaml")
+    after("a plan renamed")
+    (mixed / "example" / "2028.yaml").unlink()
+    after("a plan removed")
+    make_unit(mixed, PROBLEMS, slug="u2", year=2026)
+    after("a unit added")
+
+    # a folder changed just before it was read: listed again on every run until that is long enough
+    # ago (a coarse clock would show a change made right after the reading at the same time)
+    settle()
+    os.utime(mixed / "example", None)
+    open_cached([mixed], TODAY)  # lists it (changed), keeps its signature: taken too soon after the change
+    listings.clear()
+    assert served_by_index([mixed]) and listings
+
+
+def test_folders_with_symlinks_are_always_listed(mixed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A symlink in a folder points elsewhere: what it finds can change without the folder changing."""
+    from ggk import loader
+
+    target = mixed.parent / "elsewhere.yaml"
+    plan = mixed / "example" / "2026.yaml"
+    target.write_text(plan.read_text(encoding="utf-8").replace("year: 2026", "year: 2029"), encoding="utf-8")
+    (mixed / "example" / "2029.yaml").symlink_to(target)
+    for p in [*mixed.rglob("*"), mixed, target]:
+        age(p)
+    listings: list[int] = []
+    real = loader.discover
+    monkeypatch.setattr(cache, "discover", lambda paths: listings.append(1) or real(paths))
+    open_cached([mixed], TODAY)
+    listings.clear()
+    assert served_by_index([mixed]) and listings
+    target.unlink()  # the link now leads nowhere: the folder did not change
+    assert not served_by_index([mixed])
+    assert snapshot([mixed], use_cache=True) == snapshot([mixed], use_cache=False)
