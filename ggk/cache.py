@@ -846,7 +846,7 @@ def _decoder(cls: Any) -> Any:
 # files instead of opening 1,100 entries.  Any difference in the files found, or in one file's stat
 # that its content hash does not explain, and the run goes through the entries (and writes a new index).
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 
 
 def index_path(root: Path, paths: Sequence[Path]) -> Path:
@@ -931,10 +931,14 @@ def _from_index(
         h["folders"], h["listed_ns"] = _folder_sigs(found_again), found_again.started_ns
         refreshed = True
     try:
-        units_data = _unpack(index.blob("units") or b"")
-        plans_data = views.unpack_all(index.blob("open") or b"") if subset else _unpack(index.blob("all") or b"")
+        if subset:  # views (see ggk.views)
+            units_data: list[Any] = views.unpack_units(index.blob("unit_views") or b"")
+            plans_data: list[Any] = views.unpack_all(index.blob("open") or b"")
+        else:
+            units_data = [decode(Unit, u) if u is not None else None for u in _unpack(index.blob("units") or b"")]
+            plans_data = _unpack(index.blob("all") or b"")
         if refreshed:
-            for name in ("open", "all", "units"):
+            for name in ("open", "all", "units", "unit_views"):
                 index.blob(name)
     except (OSError, ValueError, TypeError, msgpack.UnpackException):
         return None
@@ -947,7 +951,7 @@ def _from_index(
     ws.diagnostics = [_diag_in(v) for v in h["diags"]]
     ws.skipped = [Path(p) for p in h["skipped"]]
     for (slug, upath), data in zip(h["units"], units_data, strict=True):
-        ws.units[slug] = UnitEntry(slug, Path(upath), decode(Unit, data) if data is not None else None)
+        ws.units[slug] = UnitEntry(slug, Path(upath), data)
     deadlines.learn_phrases((p, y, decode(Deadline, d) if d is not None else None) for p, y, d in h.get("phrases") or ())
     for (slug, ppath, partial, _latest, _checks), data in zip(h["plans"], plans_data, strict=True):
         ws.plans.append(PlanEntry(slug, Path(ppath), data if subset else decode(Plan, data), partial))
@@ -1057,7 +1061,12 @@ def _write_index(cache: Cache, paths: Sequence[Path], ws: Workspace, found: Foun
             "folders": _folder_sigs(_found),
             "listed_ns": _found.started_ns,
         }
-        blobs: dict[str, bytes | None] = {"units": b"".join(units_blob), "open": b"".join(opened), "all": b"".join(whole)}
+        blobs: dict[str, bytes | None] = {
+            "units": b"".join(units_blob),
+            "unit_views": views.pack_units([u.unit for u in ws.units.values()]),
+            "open": b"".join(opened),
+            "all": b"".join(whole),
+        }
         write_entry(Entry(index_path(cache.root, paths), header, blobs, dirty=True))
     except (OSError, ValueError, TypeError):
         pass

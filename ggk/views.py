@@ -7,8 +7,8 @@ are ``msgspec`` structs that msgspec's decoder builds directly from the cached b
 an intermediate tree), untracked by the cyclic garbage collector (they form no cycles).
 
 Each view mirrors one model of ``ggk.model`` field by field, in the same order (checked by
-tests/test_cache.py), with the methods reports call (``Plan.iter_items``, ``Deadline.explicit_kind``)
-and nothing else: no validation, no ``model_dump``, no assignment (they are frozen).  Only the subset
+tests/test_cache.py), with the methods reports call (``Plan.iter_items``, ``Deadline.explicit_kind``,
+``Unit.names``) and nothing else: no validation, no ``model_dump``, no assignment (they are frozen).  Only the subset
 workspace (``ggk.cache.open_cached(subset=True)``) is made of views; everything that edits, writes or
 dumps plans gets models.
 """
@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 import msgspec
 
-from ggk.model import Deadline, DeadlineChange, DeadlineKind, Item, LogEntry, Plan, Section, Status
+from ggk.model import Deadline, DeadlineChange, DeadlineKind, Department, Item, LogEntry, Plan, Section, Status, Unit
 
 Period = Literal["month", "quarter", "half", "year"]
 
@@ -101,6 +101,27 @@ class PlanView(msgspec.Struct, array_like=True, frozen=True, gc=False):
     iter_items = Plan.iter_items
 
 
+class DepartmentView(msgspec.Struct, array_like=True, frozen=True, gc=False):
+    name: str
+    aliases: list[str]
+    group: bool
+    members: list[str]
+    remark: str | None
+
+
+class UnitView(msgspec.Struct, array_like=True, frozen=True, gc=False):
+    format: int
+    name: str
+    short: str | None
+    level: str | None
+    example: bool
+    review: bool
+    remark: str | None
+    departments: list[DepartmentView]
+
+    names = Unit.names
+
+
 #: model -> its view
 VIEWS: dict[type, type[msgspec.Struct]] = {
     Deadline: DeadlineView,
@@ -109,6 +130,8 @@ VIEWS: dict[type, type[msgspec.Struct]] = {
     Item: ItemView,
     Section: SectionView,
     Plan: PlanView,
+    Department: DepartmentView,
+    Unit: UnitView,
 }
 
 
@@ -144,6 +167,15 @@ def open_only(plan: Plan) -> PlanView:
     return PlanView(*args)
 
 
+def pack_units(units: list[Unit | None]) -> bytes:
+    """The views of a workspace's units (None: a unit file that could not be read)."""
+    return _ENCODER.encode([view_of(u) if u is not None else None for u in units])
+
+
+def unpack_units(data: bytes) -> list[UnitView | None]:
+    return _UNITS.decode(data)
+
+
 def pack(view: PlanView) -> bytes:
     return _ENCODER.encode(view)
 
@@ -161,3 +193,4 @@ def unpack_all(data: bytes) -> list[PlanView]:
 _ENCODER = msgspec.msgpack.Encoder()
 _ONE = msgspec.msgpack.Decoder(PlanView)
 _MANY = msgspec.msgpack.Decoder(list[PlanView])
+_UNITS = msgspec.msgpack.Decoder(list[UnitView | None])
