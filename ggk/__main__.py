@@ -1,5 +1,5 @@
 """``python -m ggk``."""
 
-from ggk.cli.app import main
+from ggk.cli.program import main
 
 main()

@@ -139,7 +139,8 @@ def app_for(args: list[str]) -> typer.Typer:
 
 
 def main() -> None:
-    """The ``ggk`` program: run the command, then end the process without tearing the interpreter down.
+    """The ``ggk`` program (started by ``ggk.cli.program.main``): run the command, then end the process
+    without tearing the interpreter down.
 
     A report over a province's plans ends with a hundred thousand objects alive; the interpreter would
     free them one by one on the way out (a tenth of a warm run at 50,000 items) only for the operating
