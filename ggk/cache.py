@@ -119,21 +119,20 @@ def _diag_in(v: list[Any]) -> Diagnostic:
 
 
 def _plan_meta(plan: Plan) -> dict[str, Any]:
-    """What an entry keeps about a plan besides its data: the latest date in it (for the as-of-date
-    check) and the distinct deadline phrases of its items (what they state goes into the index)."""
-    phrases = {d.phrase for _loc, _chain, item in plan.iter_items() for d in item.deadline if d.phrase}
-    return {"latest": _latest_date(plan), "phrases": sorted(phrases)}
-
-
-def _latest_date(plan: Plan) -> int:
-    """The latest progress or completion date in the plan (for the as-of-date check), as an ordinal."""
-    best = 0
+    """What an entry keeps about a plan besides its data: the latest progress or completion date in it
+    (for the as-of-date check, an ordinal) and the distinct deadline phrases of its items (what they
+    state goes into the index)."""
+    latest = 0
+    phrases = set()
     for _loc, _chain, item in plan.iter_items():
         if item.completed:
-            best = max(best, item.completed.toordinal())
+            latest = max(latest, item.completed.toordinal())
         for e in item.log:
-            best = max(best, e.date.toordinal())
-    return best
+            latest = max(latest, e.date.toordinal())
+        for d in item.deadline:
+            if d.phrase:
+                phrases.add(d.phrase)
+    return {"latest": latest, "phrases": sorted(phrases)}
 
 
 # --------------------------------------------------------------------------- entries

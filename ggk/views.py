@@ -16,6 +16,7 @@ dumps plans gets models.
 from __future__ import annotations
 
 import datetime as dt
+import typing
 from typing import Any, Literal
 
 import msgspec
@@ -135,17 +136,23 @@ VIEWS: dict[type, type[msgspec.Struct]] = {
 }
 
 
+def _nested(model: type) -> list[tuple[str, bool]]:
+    """(field, holds a list of models) for each field of ``model``, in order."""
+    out = []
+    for name, info in model.model_fields.items():  # type: ignore[attr-defined]
+        args = typing.get_args(info.annotation)
+        out.append((name, typing.get_origin(info.annotation) is list and bool(args) and args[0] in VIEWS))
+    return out
+
+
+_FIELDS = {model: (view, _nested(model)) for model, view in VIEWS.items()}
+
+
 def view_of(model: Any) -> Any:
     """The view of a model (of ``ggk.model``), nested models included."""
-    view = VIEWS[type(model)]
+    view, fields = _FIELDS[type(model)]
     values = model.__dict__
-    return view(*[_value(values[name]) for name in view.__struct_fields__])
-
-
-def _value(value: Any) -> Any:
-    if isinstance(value, list):
-        return [view_of(v) if type(v) in VIEWS else v for v in value]
-    return value
+    return view(*[[view_of(v) for v in values[name]] if nested else values[name] for name, nested in fields])
 
 
 def open_only(plan: Plan) -> PlanView:
@@ -163,7 +170,7 @@ def open_only(plan: Plan) -> PlanView:
         return out
 
     values = plan.__dict__
-    args: list[Any] = [sections(plan.sections) if name == "sections" else _value(values[name]) for name in PlanView.__struct_fields__]
+    args: list[Any] = [sections(plan.sections) if name == "sections" else values[name] for name, _nested in _FIELDS[Plan][1]]
     return PlanView(*args)
 
 
