@@ -297,6 +297,13 @@ _FAST_DECLINE = ("!", "&", "*", "<<", "\n%", "\t", "?", " :", "[:", "{:", ",:", 
 #: (or any flow collection running over lines).  Every branch starts at one of "|>[{", so the regex
 #: starts with that set: the engine then skips to those characters (10x faster over a 40 KB file).
 _FAST_DECLINE_BYTES = tuple(s.encode("ascii") for s in _FAST_DECLINE)
+# ``_declined`` finds them in fewer passes: each two-byte needle is a pass over the file, and a
+# province's first run searched 44 MB sixteen times.  Single rare bytes are found by memchr; a
+# two-byte needle with a rare byte only when that byte occurs; the eight around a colon by two regexes
+# whose literal prefix is the colon (``X:`` searched as ``:X`` in the reversed bytes).
+_RARE = (b"!", b"&", b"*", b"\t", b"?")
+_AFTER_COLON = re.compile(rb":[\]},]")
+_BEFORE_COLON_REVERSED = re.compile(rb":[ \[{,\n]")
 _BLOCK = re.compile(r"[|>\[{](?:(?<=[|>])(?:(?<!: [|>])(?<!- [|>])|(?![-+1-9]{0,2} *\n))|(?<=[\[{])(?:[^\n]*[|>]|[^\]}\n]*\n))")
 _QUOTED_DATE = (re.compile(r'"[0-9]{4}-'), re.compile(r"'[0-9]{4}-"))  # one literal prefix each: fast
 #: Characters libyaml refuses or reads as line breaks (yaml_rs accepts them): the careful path reports them.
@@ -330,6 +337,15 @@ def _plain(value: Any) -> bool:
     return t is int or t is float or t is bool or value is None or t is dt.date
 
 
+def _declined(raw: bytes) -> bool:
+    """``any(needle in raw for needle in _FAST_DECLINE_BYTES)``, in fewer passes."""
+    if any(b in raw for b in _RARE):
+        return True
+    if (b"<" in raw and b"<<" in raw) or (b"%" in raw and b"\n%" in raw) or (b"\\" in raw and b"\\\n" in raw):
+        return True
+    return bool(_AFTER_COLON.search(raw) or _BEFORE_COLON_REVERSED.search(raw[::-1]))
+
+
 def fast_data(raw: bytes) -> dict[str, Any] | None:
     """The data of a plain, well-formed file via ``yaml_rs`` (Rust, ~20x faster than libyaml plus the
     positional builder), or None whenever the careful reader might see it differently or report a
@@ -345,7 +361,7 @@ def fast_data(raw: bytes) -> dict[str, Any] | None:
         return None
     # ASCII needles: searched in the UTF-8 bytes (no ASCII byte occurs inside a multi-byte character,
     # and bytes are searched several times faster than a string holding Chinese text)
-    if any(bad in raw for bad in _FAST_DECLINE_BYTES) or text.startswith("%") or any(q.search(text) for q in _QUOTED_DATE):
+    if _declined(raw) or text.startswith("%") or any(q.search(text) for q in _QUOTED_DATE):
         return None
     if ("|" in text or ">" in text) and _BLOCK.search(text):
         return None
