@@ -19,7 +19,6 @@ Five kinds of rule (``ggk.model.DeadlineKind``):
 
 from __future__ import annotations
 
-import bisect
 import calendar as _calendar
 import datetime as dt
 import functools
@@ -590,15 +589,22 @@ def _evaluate_once(state: RuleState, item: Item, today: dt.date) -> RuleState:
     return state
 
 
+#: months per period: a logged date's period is found by its month (the periods tile the year)
+_MONTHS = {"month": 1, "quarter": 3, "half": 6}
+
+
 def _periodic_rows(rule: Rule, item: Item, year: int, today: dt.date, since: dt.date | None) -> list[tuple[_Period, int]]:
     """The periods of the plan year that count (a suffix of them: those not over before ``since``),
     each with the entries logged in it by ``today``."""
     per = (rule.every if rule.kind is DeadlineKind.RECURRING else rule.per) or "year"
-    dates = sorted(e.date for e in item.log if e.counts and e.date <= today)  # as of today, not after
-    if dates:
-        rows = [(p, bisect.bisect_right(dates, p.end) - bisect.bisect_left(dates, p.start)) for p in _periods(year, per)]
-    else:  # nothing logged yet (most open items): no period has any
-        rows = [(p, 0) for p in _periods(year, per)]
+    periods = _periods(year, per)
+    counts = [0] * len(periods)
+    months = _MONTHS.get(per, 12)
+    for e in item.log:
+        d = e.date
+        if e.counts and d.year == year and d <= today:  # as of today, not after
+            counts[(d.month - 1) // months] += 1
+    rows = list(zip(periods, counts, strict=True))
     if since is not None:
         rows = [(p, got) for p, got in rows if p.end >= since]  # periods before the plan took effect
     return rows

@@ -102,3 +102,26 @@ def test_shared_timings_equal_their_own(tmp_path: Path) -> None:
     assert not memo
     deadlines.evaluate(item, year, dt.date(2026, 1, 1), memo=memo)
     assert len(memo) == 1
+
+
+def test_periodic_rows_match_their_definition() -> None:
+    """Entries are counted into the plan year's periods by their month; the definition: the entries
+    (that count, dated by the as-of date) between each period's first and last day."""
+    from ggk.model import Deadline, Item, LogEntry
+
+    rnd = random.Random(5)
+    for _ in range(3000):
+        year = rnd.choice([2020, 2021, 2024])
+        per = rnd.choice(["month", "quarter", "half", "year"])
+        rule = deadlines.resolve(Deadline(every=per) if rnd.random() < 0.5 else Deadline(count=rnd.randint(1, 4), per=per), year)
+        assert rule is not None
+        log = [
+            LogEntry(date=dt.date(year + rnd.choice([-1, 0, 0, 0, 1]), rnd.randint(1, 12), rnd.randint(1, 28)), counts=rnd.random() < 0.85)
+            for _ in range(rnd.randint(0, 8))
+        ]
+        item = Item(id="1", title="t", log=log)
+        today = dt.date(year, 1, 1) + dt.timedelta(days=rnd.randint(-30, 400))
+        since = rnd.choice([None, dt.date(year, rnd.randint(1, 12), rnd.randint(1, 28))])
+        dates = [e.date for e in log if e.counts and e.date <= today]
+        expected = [(p, sum(p.start <= d <= p.end for d in dates)) for p in deadlines.periods(year, per) if since is None or p.end >= since]
+        assert deadlines._periodic_rows(rule, item, year, today, since) == expected
