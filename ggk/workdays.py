@@ -18,6 +18,7 @@ Nothing here reads the clock: every date is a parameter.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -366,6 +367,7 @@ class WorkCalendar:
         self._days: dict[int, dict[dt.date, tuple[bool, str]]] = {}
         self._added: dict[tuple[dt.date, int], dt.date] = {}
         self._works: dict[dt.date, bool] = {}
+        self._years: dict[int, list[int] | None] = {}
 
     # -- coverage
 
@@ -494,21 +496,54 @@ class WorkCalendar:
         event and skips the National Day break while counting the 调休 Saturday.
         """
         known = self._added.get((d, n))
-        if known is not None:
-            return known
+        if known is None:
+            known = self._added[(d, n)] = self._count_workdays(d, n)
+        return known
+
+    def _count_workdays(self, d: dt.date, n: int) -> dt.date:
+        # Day by day, asking ``works``; through a year the library covers, by its list of working days.
         step = 1 if n >= 0 else -1
         left = abs(n)
-        day = d
+        o = d.toordinal()
         guard = 0
         while left:
-            day += dt.timedelta(days=step)
-            if self.works(day):
+            year = dt.date.fromordinal(o + step).year
+            days = self._library_workdays(year)
+            if days is not None:
+                if step > 0:
+                    i = bisect.bisect_right(days, o)  # days[i:]: that year's working days after o
+                    if left <= len(days) - i:
+                        return dt.date.fromordinal(days[i + left - 1])
+                    left -= len(days) - i
+                    o = dt.date(year, 12, 31).toordinal()
+                else:
+                    i = bisect.bisect_left(days, o)  # days[:i]: those before o
+                    if left <= i:
+                        return dt.date.fromordinal(days[i - left])
+                    left -= i
+                    o = dt.date(year, 1, 1).toordinal()
+                continue
+            o += step
+            if self.works(dt.date.fromordinal(o)):
                 left -= 1
             guard += 1
             if guard > 40 * abs(n) + 60:  # a year of holidays typed wrongly must not hang us
                 raise ValueError(f"无法从 {d} 数 {n} 个工作日：节假日数据有误")
-        self._added[(d, n)] = day
-        return day
+        return dt.date.fromordinal(o)
+
+    def _library_workdays(self, year: int) -> list[int] | None:
+        """The working days (ordinals, in order) of a year the library covers; None for other years."""
+        if year in self._years:
+            return self._years[year]
+        days = None
+        table = _library_year(year) if self.source(year) == "library" else None
+        if table is not None:  # as ``works``: make-up working days, then holidays, then weekends
+            off = {h.toordinal() for h in table[0]}
+            on = {w.toordinal() for w in table[1]}
+            first, last = dt.date(year, 1, 1).toordinal(), dt.date(year, 12, 31).toordinal()
+            days = [o for o in range(first, last + 1) if o in on or (o not in off and (o + 6) % 7 < 5)]  # ordinal 1 is a Monday
+        self._years[year] = days
+        return days
 
     def add(self, d: dt.date, offset: Offset) -> dt.date:
         if offset.unit == "workdays":

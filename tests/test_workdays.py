@@ -259,3 +259,30 @@ def test_works_is_what_is_workday_says(tmp_path: Path) -> None:
     assert WorkCalendar(folder).source(2031) == "file"
     assert not WorkCalendar(folder).works(dt.date(2030, 12, 31))  # the file's 元旦 break, in December
     assert WorkCalendar(folder).works(dt.date(2031, 1, 19))  # its make-up working Sunday
+
+
+def test_add_workdays_is_counting_day_by_day(tmp_path: Path) -> None:
+    """``add_workdays`` jumps through the years the library covers; the definition counts the days
+    one by one (``works``).  Both agree across year ends, from and into years a holiday file or
+    nothing covers, forwards and backwards."""
+    import random
+
+    folder = tmp_path / "_holidays"
+    folder.mkdir()
+    (folder / "2030.yaml").write_text(YEAR_2030, encoding="utf-8")
+
+    def by_definition(cal: WorkCalendar, d: dt.date, n: int) -> dt.date:
+        step, left, day = (1 if n >= 0 else -1), abs(n), d
+        while left:
+            day += dt.timedelta(days=step)
+            left -= cal.works(day)
+        return day
+
+    rnd = random.Random(7)
+    for cal in (WorkCalendar(), WorkCalendar(folder)):
+        last = max(y for y in range(2004, 2040) if cal.source(y) == "library")
+        for _ in range(4000):
+            d = dt.date(rnd.choice([2004, 2010, 2020, 2021, last - 1, last, last + 1, 2030, 2031]), rnd.randint(1, 12), rnd.randint(1, 28))
+            n = rnd.choice([0, 1, 2, 3, 5, 7, 10, 15, 20, 30, 250, 300, -1, -3, -7, -20, -260])
+            assert cal.add_workdays(d, n) == by_definition(cal, d, n), (d, n)
+    assert WorkCalendar().add_workdays(dt.date(2021, 9, 29), 7) == dt.date(2021, 10, 14)
