@@ -449,12 +449,22 @@ class ItemsReport:
     warnings: list[str] = field(default_factory=list)
 
     def groups(self) -> list[tuple[str, list[Row]]]:
+        """Rows by lead department (a row under each of its leads), the group with the most days
+        overdue first, then by name."""
         out: dict[str, list[Row]] = {}
+        most: dict[str, int] = {}
         for row in self.rows:
-            leads = row.item.lead or [NO_LEAD]
-            for lead in leads:
-                out.setdefault(lead, []).append(row)
-        return sorted(out.items(), key=lambda kv: (-max((r.timing.overdue_days or 0) for r in kv[1]), kv[0]))
+            days = row.timing.overdue_days or 0
+            for lead in row.item.lead or (NO_LEAD,):
+                group = out.get(lead)
+                if group is None:
+                    out[lead] = [row]
+                    most[lead] = days
+                else:
+                    group.append(row)
+                    if days > most[lead]:
+                        most[lead] = days
+        return sorted(out.items(), key=lambda kv: (-most[kv[0]], kv[0]))
 
 
 def overdue_rows(rows: list[Row]) -> list[Row]:

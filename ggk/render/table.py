@@ -17,7 +17,6 @@ from functools import singledispatchmethod
 from typing import Any
 
 from ggk.checks import CheckReport
-from ggk.deadlines import Timing
 from ggk.ledger import ItemDetail, ItemsReport, Light, Row, StatusReport, Tally
 from ggk.model import Status
 from ggk.render import Options
@@ -156,42 +155,39 @@ class _Column(dict[str, str]):
 _DATE_OF = operator.attrgetter("date")
 
 
-class _Texts:
-    """``deadline_text`` and the 情况 text of rows, worked out once per timing: rows of one report
-    often share their timing (``ggk.deadlines.SharedTimings``), and these texts depend on it, the
-    status, the completion date and the light only."""
+def _overdue_cells(rows: list[Row]) -> list[tuple[str, str, str, str, str, str]]:
+    """The texts of the rows of the lean overdue list, with 最近进展 cut in two: (条目, 标题, 时限, 情况,
+    date and space, the rest of 最近进展 — "无进展记录" without progress entries).
 
-    def __init__(self) -> None:
-        self.due: dict[int, tuple[Timing, str]] = {}
-        self.when: dict[tuple[int, Status, dt.date | None, Light], tuple[Timing, str]] = {}
-
-    def of(self, row: Row) -> tuple[str, str]:
+    时限 and 情况 are worked out once per timing: rows of one report often share theirs
+    (``ggk.deadlines.SharedTimings``), and these texts depend on it, the status, the completion date and
+    the light only.  The date of the progress is ten columns: fitting "date note" to a width is the
+    date, a space and the note fitted to the width less eleven — so a column fits each note once."""
+    due_of: dict[int, str] = {}
+    when_of: dict[tuple[int, Status, dt.date | None, Light], str] = {}
+    kept = []  # the timings whose id is a key: alive until the texts are made
+    out = []
+    for row in rows:
         timing, item = row.timing, row.item
-        key = id(timing)  # the timing is kept in the value: its id stays its own
-        got = self.due.get(key)
-        if got is None:
-            got = self.due[key] = (timing, deadline_text(row))
+        key = id(timing)
+        due = due_of.get(key)
+        if due is None:
+            due = due_of[key] = deadline_text(row)
+            kept.append(timing)
         wkey = (key, item.status, item.completed, row.light)
-        when = self.when.get(wkey)
+        when = when_of.get(wkey)
         if when is None:
-            when = self.when[wkey] = (timing, when_plain(row)[0])
-        return got[1], when[1]
-
-
-def _overdue_cells_lean(row: Row, texts: _Texts) -> tuple[str, str, str, str, str, str]:
-    """The texts of a row of the lean overdue list, with 最近进展 cut in two: (条目, 标题, 时限, 情况,
-    date and space, the rest of 最近进展 — "无进展记录" without progress entries).  The date is ten columns: fitting "date note" to a width is the date, a space
-    and the note fitted to the width less eleven — so a column fits each distinct note once."""
-    log = row.item.log
-    due, when = texts.of(row)
-    if log:
-        last = max(log, key=_DATE_OF)
-        note = (last.note or "").rstrip()  # ``.strip()`` of "date note": the date starts it
-        date = str(last.date)
-        pre, rest = (f"{date} ", note) if note else ("", date)
-    else:
-        pre, rest = "", "无进展记录"
-    return row.ref, row.item.title, due, when, pre, rest
+            when = when_of[wkey] = when_plain(row)[0]
+        log = item.log
+        if log:
+            last = max(log, key=_DATE_OF)
+            note = (last.note or "").rstrip()  # ``.strip()`` of "date note": the date starts it
+            date = str(last.date)
+            pre, rest = (f"{date} ", note) if note else ("", date)
+        else:
+            pre, rest = "", "无进展记录"
+        out.append((row.ref, item.title, due, when, pre, rest))
+    return out
 
 
 def _list_cells(row: Row) -> tuple[str, str, str, str, str, str]:
@@ -416,9 +412,9 @@ class TableRenderer:
             empty = f"截至 {report.as_of}，没有逾期条目。" if report.grouped else "没有符合条件的条目。"
             return "\n".join([empty, *self.notes(report)]) + "\n"
         grouped = report.grouped
+        cells: list[tuple[str, ...]]
         if grouped:
-            texts = _Texts()
-            cells: list[tuple[str, ...]] = [_overdue_cells_lean(row, texts) for row in report.rows]
+            cells = list(_overdue_cells(report.rows))
         else:
             cells = [_list_cells(row) for row in report.rows]
         width = self.options.width
