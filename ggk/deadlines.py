@@ -409,6 +409,9 @@ _NO_RULE = Rule(DeadlineKind.NONE)
 #: resolve() by (the deadline's keys, year): rules are frozen, and a province's plans repeat a few
 #: hundred deadlines tens of thousands of times.
 _RESOLVED: dict[tuple[Any, ...], Rule | None] = {}
+#: deadline classes whose objects are immutable and hashable by value (``ggk.views.DeadlineView``
+#: adds itself): such a deadline is its own key, without reading its keys one by one
+HASHABLE: set[type] = set()
 
 
 def resolve(deadline: Deadline | None, year: int) -> Rule | None:
@@ -419,7 +422,10 @@ def resolve(deadline: Deadline | None, year: int) -> Rule | None:
     """
     if deadline is None:
         return _NO_RULE
-    key = (deadline.phrase, deadline.kind, deadline.due, deadline.every, deadline.count, deadline.per, deadline.workdays, deadline.after, year)
+    if type(deadline) in HASHABLE:
+        key: tuple[Any, ...] = (deadline, year)
+    else:
+        key = (deadline.phrase, deadline.kind, deadline.due, deadline.every, deadline.count, deadline.per, deadline.workdays, deadline.after, year)
     try:
         return _RESOLVED[key]
     except KeyError:

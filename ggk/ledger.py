@@ -250,7 +250,8 @@ def _dept_matcher(ws: Workspace, depts: Sequence[str]) -> Any:
 def select(ws: Workspace, today: dt.date, f: Filters = Filters(), *, soon: int = DEFAULT_SOON, calendar: Any = None) -> list[Row]:
     """The rows of the selected plans that pass the filters, in plan order."""
     match_dept = _dept_matcher(ws, f.depts)
-    by_date = f.overdue or f.due_within is not None
+    statuses, overdue, within = f.statuses, f.overdue, f.due_within
+    by_date = overdue or within is not None
     closed = (Status.DONE, Status.CANCELLED)
     memo = deadlines.SharedTimings(today)
     rows: list[Row] = []
@@ -259,13 +260,14 @@ def select(ws: Workspace, today: dt.date, f: Filters = Filters(), *, soon: int =
     for entry in select_plans(ws, today, f):
         unit_name = ws.unit_name(entry.plan.unit)
         for loc, chain, item, timing in _evaluated(entry, today, calendar, memo):
-            if f.statuses and item.status not in f.statuses:
+            if statuses and item.status not in statuses:
                 continue
             if by_date:
-                late = f.overdue and timing.overdue_days is not None
-                due = f.due_within is not None and timing.due_in is not None and timing.due_in <= f.due_within and item.status not in closed
-                if not (late or due):
-                    continue
+                late = overdue and timing.overdue_days is not None
+                if not late:
+                    due_in = timing.due_in
+                    if within is None or due_in is None or due_in > within or item.status in closed:
+                        continue
             row = Row(entry, unit_name, loc, chain, item, timing, light_of(item, timing, soon))
             if match_dept and not match_dept(row):
                 continue

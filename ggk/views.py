@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 import msgspec
 
+from ggk import deadlines
 from ggk.model import Deadline, DeadlineChange, DeadlineKind, Department, Item, LogEntry, Plan, Section, Status, Unit
 
 Period = Literal["month", "quarter", "half", "year"]
@@ -121,6 +122,9 @@ class UnitView(msgspec.Struct, array_like=True, frozen=True, gc=False):
     departments: list[DepartmentView]
 
     names = Unit.names
+
+
+deadlines.HASHABLE.add(DeadlineView)  # frozen and hashable: ``deadlines.resolve`` keys by it
 
 
 #: model -> its view

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from ggk import cache, views
+from ggk import cache, deadlines, views
 from ggk.cache import open_cached
 from ggk.cli.app import app
 from ggk.session import open_workspace
@@ -455,6 +455,8 @@ def test_views_hold_what_the_models_hold() -> None:
                 entries += 1
             for vd, md in zip(vi.deadline, mi.deadline, strict=True):
                 assert vd.explicit_kind() == md.explicit_kind()
+                # a view is its own key in deadlines.resolve (hashable); a model is keyed by its fields
+                assert deadlines.resolve(vd, model.year) == deadlines.resolve(md, model.year)  # type: ignore[attr-defined]
                 assert _deadline_json(vd) == _deadline_json(md) == md.model_dump(mode="json", exclude_none=True)
                 deadlines_seen += 1
     assert entries > 20 and deadlines_seen > 10
