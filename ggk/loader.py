@@ -324,17 +324,29 @@ def _fast_loads_fn() -> Any:
 
 
 def _plain(value: Any) -> bool:
-    """Data both readers agree on: str keys; str (not date-like), int, float, bool, None, date values."""
-    t = type(value)
-    if t is str:
-        # a date-like text is where the readers differ (an invalid date is text to yaml_rs, a
-        # diagnostic to ggk.yamlio; date-times are read differently)
-        return not (len(value) > 7 and value[4:5] == "-" and value[:4].isdigit()) and value != "\n"
-    if t is dict:
-        return all(type(k) is str and _plain(k) and _plain(v) for k, v in value.items())
-    if t is list:
-        return all(_plain(v) for v in value)
-    return t is int or t is float or t is bool or value is None or t is dt.date
+    """Data both readers agree on: str keys; str (not date-like), int, float, bool, None, date values.
+    A date-like text is where the readers differ (an invalid date is text to yaml_rs, a diagnostic to
+    ggk.yamlio; date-times are read differently).
+
+    Walked with a stack rather than by recursion: it visits every value of every plan file on a cold run."""
+    stack = [value]
+    pop, extend = stack.pop, stack.extend
+    while stack:
+        v = pop()
+        t = type(v)
+        if t is str:
+            if (len(v) > 7 and v[4:5] == "-" and v[:4].isdigit()) or v == "\n":
+                return False
+        elif t is dict:
+            for k in v:
+                if type(k) is not str or (len(k) > 7 and k[4:5] == "-" and k[:4].isdigit()) or k == "\n":
+                    return False
+            extend(v.values())
+        elif t is list:
+            extend(v)
+        elif not (t is int or t is float or t is bool or v is None or t is dt.date):
+            return False
+    return True
 
 
 def _declined(raw: bytes) -> bool:

@@ -178,3 +178,28 @@ def test_declined_on_real_files() -> None:
     for needle in loader._FAST_DECLINE_BYTES:  # each needle alone, in the middle of a plain file
         assert loader._declined(b"format: 1\nunit: x\n" + needle + b"\ntitle: y\n")
     assert seen >= 10
+
+
+def _plain_by_definition(value: object) -> bool:
+    t = type(value)
+    if t is str:
+        return not (len(value) > 7 and value[4:5] == "-" and value[:4].isdigit()) and value != "\n"  # type: ignore[index, arg-type]
+    if t is dict:
+        return all(type(k) is str and _plain_by_definition(k) and _plain_by_definition(v) for k, v in value.items())  # type: ignore[attr-defined]
+    if t is list:
+        return all(_plain_by_definition(v) for v in value)  # type: ignore[attr-defined]
+    return t is int or t is float or t is bool or value is None or t is dt.date
+
+
+LEAVES = st.one_of(
+    st.text(max_size=12), st.sampled_from(["2021-12-31", "2021-13-45", "2021-01-01T10:00", "\n", "12345-67", "abcd-efgh"]),
+    st.integers(), st.floats(allow_nan=False), st.booleans(), st.none(), st.dates(), st.datetimes(),
+)
+PLAIN_DATA = st.recursive(LEAVES, lambda kids: st.lists(kids, max_size=4) | st.dictionaries(st.one_of(st.text(max_size=10), st.integers(), st.just("2021-01-01x")), kids, max_size=4), max_leaves=20)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(PLAIN_DATA)
+def test_plain_is_its_definition(data: object) -> None:
+    """``_plain`` (walked with a stack) answers what the recursive definition answers."""
+    assert loader._plain(data) == _plain_by_definition(data)
