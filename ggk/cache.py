@@ -192,6 +192,7 @@ def write_entry(entry: Entry) -> None:
         # The header holds the blob offsets, which depend on the header's own length: settle it twice.
         header = dict(entry.header)
         specs: list[list[Any]] = [[n, 0, len(b), zlib.crc32(b)] for n, b in zip(names, blobs, strict=True)]
+        settled = False
         for _ in range(3):
             header["blobs"] = specs
             raw = _pack(header)
@@ -201,10 +202,12 @@ def write_entry(entry: Entry) -> None:
                 new.append([spec[0], offset, spec[2], spec[3]])
                 offset += spec[2]
             if new == specs:
+                settled = True  # ``raw`` is the header with these offsets
                 break
             specs = new
-        header["blobs"] = specs
-        raw = _pack(header)
+        if not settled:
+            header["blobs"] = specs
+            raw = _pack(header)
         entry.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = entry.path.with_name(f".{entry.path.name}.{os.getpid()}.{time.monotonic_ns()}.tmp")
         try:
