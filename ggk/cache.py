@@ -114,8 +114,11 @@ def _diag_out(d: Diagnostic) -> list[Any]:
     return [d.path, d.line, d.col, d.code, d.severity.value, d.message, d.hint, d.fatal, list(d.loc) if d.loc is not None else None, d.key]
 
 
+_SEVERITY = {s.value: s for s in Severity}  # a dict lookup: ``Severity(value)`` is a Python-level call
+
+
 def _diag_in(v: list[Any]) -> Diagnostic:
-    return Diagnostic(v[0], v[1], v[2], v[3], Severity(v[4]), v[5], v[6], v[7], tuple(v[8]) if v[8] is not None else None, v[9])
+    return Diagnostic(v[0], v[1], v[2], v[3], _SEVERITY[v[4]], v[5], v[6], v[7], tuple(v[8]) if v[8] is not None else None, v[9])
 
 
 def _plan_meta(plan: Plan) -> dict[str, Any]:
