@@ -953,14 +953,18 @@ def _from_index(
     cache.index_pos = h.get("pos") or {}
     cache.recording = True
     ws = Workspace(list(paths), files=len(listing), subset=subset, positions=cache)
-    ws.diagnostics = [_diag_in(v) for v in h["diags"]]
-    ws.skipped = [Path(p) for p in h["skipped"]]
-    for (slug, upath), data in zip(h["units"], units_data, strict=True):
-        ws.units[slug] = UnitEntry(slug, Path(upath), data)
-    deadlines.learn_phrases((p, y, decode(Deadline, d) if d is not None else None) for p, y, d in h.get("phrases") or ())
-    for (slug, ppath, partial, _latest, _checks), data in zip(h["plans"], plans_data, strict=True):
-        ws.plans.append(PlanEntry(slug, Path(ppath), data if subset else decode(Plan, data), partial))
-    diags = _index_checks(cache, ws, h["plans"], today, ignore, positions, h.get("headers"))
+    try:  # a header that unpacks but does not hold what an index holds: not used, never an error
+        ws.diagnostics = [_diag_in(v) for v in h["diags"]]
+        ws.skipped = [Path(p) for p in h["skipped"]]
+        for (slug, upath), data in zip(h["units"], units_data, strict=True):
+            ws.units[slug] = UnitEntry(slug, Path(upath), data)
+        phrases = [(p, y, decode(Deadline, d) if d is not None else None) for p, y, d in h.get("phrases") or ()]
+        for (slug, ppath, partial, _latest, _checks), data in zip(h["plans"], plans_data, strict=True):
+            ws.plans.append(PlanEntry(slug, Path(ppath), data if subset else decode(Plan, data), partial))
+        diags = _index_checks(cache, ws, h["plans"], today, ignore, positions, h.get("headers"))
+    except (KeyError, ValueError, TypeError, IndexError, AttributeError):
+        return None
+    deadlines.learn_phrases(phrases)
     cache.recording = False
     if cache.learned:  # positions found for the findings shown: kept for the next run
         cache._store_indexed_positions()

@@ -632,3 +632,27 @@ def test_folders_with_symlinks_are_always_listed(mixed: Path, monkeypatch: pytes
     target.unlink()  # the link now leads nowhere: the folder did not change
     assert not served_by_index([mixed])
     assert snapshot([mixed], use_cache=True) == snapshot([mixed], use_cache=False)
+
+
+def test_index_with_a_malformed_header_is_ignored(mixed: Path, cache_dir: Path) -> None:
+    """An index whose header unpacks but holds something else than an index holds (a mangled
+    diagnostic, a wrong number of plans, a bad phrase) is not used — never an error — and a warm run
+    gives the answers of the files."""
+    reference = snapshot([mixed], use_cache=False)
+    open_cached([mixed], TODAY)
+    (path,) = cache_dir.rglob("*.ggki")
+    good = cache.read_entry(path)
+    assert good is not None
+    for spec in good.header["blobs"]:
+        good.blob(spec[0])
+    for field, value in (("diags", [["x"]]), ("plans", []), ("phrases", [["2026年3月底前", 2026, [1, 2]]]), ("units", [["t"]])):
+        entry = cache.read_entry(path)
+        assert entry is not None
+        for spec in entry.header["blobs"]:
+            entry.blob(spec[0])
+        entry.header[field] = value
+        cache.write_entry(entry)
+        assert not served_by_index([mixed]), field
+        assert snapshot([mixed], use_cache=True) == reference, field
+        cache.write_entry(good)  # the good index back for the next case
+    assert served_by_index([mixed])
