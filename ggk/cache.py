@@ -671,7 +671,10 @@ def _prefetch_one(path: Path) -> tuple[Any, ...] | None:
     full, open_ = _pack(encoded), views.pack(views.open_only(model))
     entry = Entry(entry_path(cache.root, path), header, {"full": full, "open": open_}, dirty=True)
     write_entry(entry)
-    return (entry.header, full, open_, not entry.dirty)
+    # A subset run needs only the open items; the whole plan (30 KB a file, 30 MB for a province, over a pipe)
+    # stays in the entry just written, where the index writer reads it (``Entry.blob``).
+    keep = None if cache.subset and not entry.dirty else full
+    return (entry.header, keep, open_, not entry.dirty)
 
 
 def _prefetch_chunk(paths: list[Path]) -> list[tuple[Any, ...] | None]:

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from ggk import cache
 from ggk.cli.app import app
 from tests.conftest import make_unit
-from tests.test_cache import PROBLEMS, only_open, snapshot
+from tests.test_cache import PROBLEMS, TODAY, only_open, snapshot
 
 pytestmark = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="workers are forked")
 
@@ -62,6 +62,10 @@ def test_parallel_cold_run_is_the_serial_one(mixed: Path, tmp_path: Path, monkey
         assert entries(tmp_path / f"parallel{only}") == entries(tmp_path / f"serial{only}")
         warm = snapshot([mixed], use_cache=True, only_open=only)  # served by the index the parallel run wrote
         assert warm == parallel
+    # the index the subset run wrote (its workers kept the whole plans in their entries) serves a whole run too
+    _ws, _d, c = cache.open_cached([mixed], TODAY)
+    assert c.indexed
+    assert snapshot([mixed], use_cache=True) == reference
 
 
 def test_parallel_check_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
