@@ -53,8 +53,8 @@ from ggk.model import FORMAT_VERSION, Deadline, DeadlineChange, DeadlineKind, De
 #: Bump when the layout of an entry changes.  2: check findings stored without positions (+ ``key``);
 #: 3: models stored by position (``encode``), the subset holds open items with a time limit;
 #: 4: a plan's deadline phrases (``phrases``), the index holds what they state;
-#: 5: the subset packed as ``ggk.views`` (msgspec).
-CACHE_FORMAT = 5
+#: 5: the subset packed as ``ggk.views`` (msgspec); 6: dates stored as ordinals, enums as values.
+CACHE_FORMAT = 6
 MAGIC = b"GGKC"
 #: A file modified less than this before it was read may change again without its stat changing
 #: (coarse timestamps on FAT, SMB, some NFS servers): such entries are verified by content hash.
@@ -763,36 +763,49 @@ _NESTED: dict[type, dict[str, type]] = {
     Unit: {"departments": Department},
 }
 _ENUMS: dict[type, dict[str, type[enum.Enum]]] = {Item: {"status": Status}, LogEntry: {"status": Status}, Deadline: {"kind": DeadlineKind}}
-#: per class: (field, nested class or None, its default) in the model's order
-_LAYOUTS: dict[type, list[tuple[str, type | None, Any]]] = {}
+#: date fields, stored as their ordinal (an int msgpack packs itself; no extension object per date)
+_DATES: dict[type, set[str]] = {
+    Plan: {"issued"},
+    Item: {"completed"},
+    LogEntry: {"date", "event", "done"},
+    Deadline: {"due"},
+    DeadlineChange: {"date"},
+}
+#: per class: (field, nested class or None, its default, "date"/"enum"/None) in the model's order
+_LAYOUTS: dict[type, list[tuple[str, type | None, Any, str | None]]] = {}
 _REQUIRED = object()
 
 
-def _layout(cls: Any) -> list[tuple[str, type | None, Any]]:
+def _layout(cls: Any) -> list[tuple[str, type | None, Any, str | None]]:
     layout = _LAYOUTS.get(cls)
     if layout is None:
-        nested = _NESTED.get(cls, {})
+        nested, dates, enums = _NESTED.get(cls, {}), _DATES.get(cls, set()), _ENUMS.get(cls, {})
         layout = []
         for name, info in cls.model_fields.items():
             if info.is_required():
                 default: Any = _REQUIRED
             else:
                 default = info.default_factory() if info.default_factory is not None else info.default
-            layout.append((name, nested.get(name), default))
+            kind = "date" if name in dates else "enum" if name in enums else None
+            layout.append((name, nested.get(name), default, kind))
         _LAYOUTS[cls] = layout
     return layout
 
 
 def encode(model: Any) -> list[Any]:
-    """A validated model by position (see above); dates and enums stay as they are until packed."""
+    """A validated model by position (see above): None for a default, dates as ordinals, enums as values."""
     values = model.__dict__
     out: list[Any] = []
-    for name, sub, default in _layout(type(model)):
+    for name, sub, default, kind in _layout(type(model)):
         value = values[name]
         if sub is not None:
             value = [encode(v) for v in value] or None
         elif value == default:
             value = None
+        elif kind == "date":
+            value = value.toordinal()
+        elif kind == "enum":
+            value = value.value
         out.append(value)
     return out
 
@@ -807,8 +820,8 @@ def decode(cls: Any, values: list[Any]) -> Any:
 
 
 def _decoder(cls: Any) -> Any:
-    nested, enums = _NESTED.get(cls, {}), _ENUMS.get(cls, {})
-    env: dict[str, Any] = {"cls": cls, "new": object.__new__, "setattr": object.__setattr__}
+    nested, enums, dates = _NESTED.get(cls, {}), _ENUMS.get(cls, {}), _DATES.get(cls, set())
+    env: dict[str, Any] = {"cls": cls, "new": object.__new__, "setattr": object.__setattr__, "day": dt.date.fromordinal}
     entries, names = [], []
     for i, (name, info) in enumerate(cls.model_fields.items()):
         names.append(name)
@@ -821,6 +834,8 @@ def _decoder(cls: Any) -> Any:
             env[f"e{i}"] = {m.value: m for m in enums[name]}
             env[f"z{i}"] = info.default
             expr = f"e{i}[{v}] if {v} is not None else z{i}"
+        elif name in dates:
+            expr = f"day({v})" if info.is_required() else f"day({v}) if {v} is not None else None"
         elif info.default_factory is not None:
             env[f"f{i}"] = info.default_factory
             expr = f"{v} if {v} is not None else f{i}()"

@@ -656,3 +656,23 @@ def test_index_with_a_malformed_header_is_ignored(mixed: Path, cache_dir: Path) 
         assert snapshot([mixed], use_cache=True) == reference, field
         cache.write_entry(good)  # the good index back for the next case
     assert served_by_index([mixed])
+
+
+def test_the_codec_knows_every_date_and_enum_field() -> None:
+    """Dates are stored as ordinals and enums as their values, field by field: a date or enum field
+    added to a model and not to the codec's tables fails here (and would not round-trip)."""
+    import enum as _enum
+    import typing
+
+    from ggk.model import Deadline, DeadlineChange, Department, Item, LogEntry, Plan, Section, Unit
+
+    def of(annotation: object) -> set[type]:
+        args = typing.get_args(annotation)
+        return {a for a in args if isinstance(a, type)} if args else ({annotation} if isinstance(annotation, type) else set())
+
+    for cls in (Plan, Section, Item, LogEntry, Deadline, DeadlineChange, Unit, Department):
+        fields = cls.model_fields
+        dates = {n for n, f in fields.items() if dt.date in of(f.annotation)}
+        enums = {n for n, f in fields.items() if any(issubclass(t, _enum.Enum) for t in of(f.annotation))}
+        assert dates == cache._DATES.get(cls, set()), cls.__name__
+        assert enums == set(cache._ENUMS.get(cls, {})), cls.__name__
