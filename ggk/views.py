@@ -8,9 +8,9 @@ an intermediate tree), untracked by the cyclic garbage collector (they form no c
 
 Each view mirrors one model of ``ggk.model`` field by field, in the same order (checked by
 tests/test_cache.py), with the methods reports call (``Plan.iter_items``, ``Deadline.explicit_kind``,
-``Unit.names``) and nothing else: no validation, no ``model_dump``, no assignment (they are frozen).  Only the subset
-workspace (``ggk.cache.open_cached(subset=True)``) is made of views; everything that edits, writes or
-dumps plans gets models.
+``Unit.names``) and nothing else: no validation, no ``model_dump``, no assignment (they are frozen).
+Only the subset workspace (``ggk.cache.open_cached(subset=True)``) is made of views; everything that
+edits, writes or dumps plans gets models.
 """
 
 from __future__ import annotations
