@@ -616,16 +616,13 @@ def _periodic_rows(rule: Rule, item: Item, year: int, today: dt.date, since: dt.
     return rows
 
 
-def _evaluate_periodic(
-    state: RuleState, item: Item, year: int, today: dt.date, since: dt.date | None, rows: list[tuple[_Period, int]] | None = None
-) -> RuleState:
+def _evaluate_periodic(state: RuleState, item: Item, year: int, today: dt.date, since: dt.date | None) -> RuleState:
     rule = state.rule
     recurring = rule.kind is DeadlineKind.RECURRING
     per = (rule.every if recurring else rule.per) or "year"
     n = 1 if recurring else (rule.count or 1)
     closed = item.status in (Status.DONE, Status.CANCELLED)
-    if rows is None:
-        rows = _periodic_rows(rule, item, year, today, since)
+    rows = _periodic_rows(rule, item, year, today, since)
     if not rows:
         state.detail = "本年度无应落实周期"
         return state
