@@ -15,15 +15,16 @@ timestamp tick, at the same size — is re-read and its hash compared.  Entries 
 temporary file and renamed (no fsync: a lost entry is only a cache miss; a torn one fails its CRC).
 
 What an entry holds: the file-level diagnostics as values (lines included, so the locator is dropped;
-``Workspace.locate`` re-parses lazily), the validated model as msgpack — once whole and once with only
-the open items (未启动/进行中) that have a time limit, which is all that ``overdue`` can show — and the results of the per-file
-checks, keyed by the content hash of the unit file whose registry they used, as the checks made them:
+``Workspace.locate`` re-parses lazily), the validated model as msgpack, and once more as the read-only
+views of ``ggk.views`` (msgspec) with only the open items (未启动/进行中) that have a time limit, which is
+all that ``overdue`` can show — and the results of the per-file checks, keyed by the content hash of the unit file whose registry they used, as the checks made them:
 without line and column unless the file's positions were at hand (``Workspace.resolve_positions``
 finds them when they are shown, so a run that only counts problems never parses a file for them).
 Positions found while ``open_cached`` checks (``ggk check``) are kept in the entry (``meta["pos"]``)
-and in the index (by content hash): they depend only on the file's bytes, so the next check parses nothing.  Models are stored by position
-(``encode``) and rebuilt from that already validated data without validating again (``decode``), with
-the cyclic GC paused; nothing is pickled.
+and in the index (by content hash): they depend only on the file's bytes, so the next check parses
+nothing.  Models are stored by position (``encode``: None for a default, dates as ordinals, enums as
+values) and rebuilt from that already validated data without validating again (``decode``), with the
+cyclic GC paused; nothing is pickled.
 """
 
 from __future__ import annotations

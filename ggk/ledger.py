@@ -130,7 +130,7 @@ class Row:
 
 
 # Written out rather than ``model_dump``: rows of a deadline report hold the cache's read-only views
-# of items (``ggk.cache.view_class``), which have the fields and not pydantic's methods.
+# of items (``ggk.views``), which have the fields and not pydantic's methods.
 
 
 def _json_value(value: Any) -> Any:
