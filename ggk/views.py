@@ -6,9 +6,10 @@ models, or as plain Python objects from a decoded msgpack tree, was a third of s
 are ``msgspec`` structs that msgspec's decoder builds directly from the cached bytes (in C, without
 an intermediate tree), untracked by the cyclic garbage collector (they form no cycles).
 
-Each view mirrors one model of ``ggk.model`` field by field, in the same order (checked by
-tests/test_cache.py), with the methods reports call (``Plan.iter_items``, ``Deadline.explicit_kind``,
-``Unit.names``) and nothing else: no validation, no ``model_dump``, no assignment (they are frozen).
+Each view mirrors one model of ``ggk.model`` field by field, in the same order and with the same types,
+but tuples for lists (fewer objects; an empty one is no object at all) — checked by tests/test_cache.py —
+with the methods reports call (``Plan.iter_items``, ``Deadline.explicit_kind``, ``Unit.names``) and
+nothing else: no validation, no ``model_dump``, no assignment (they are frozen).
 Only the subset workspace (``ggk.cache.open_cached(subset=True)``) is made of views; everything that
 edits, writes or dumps plans gets models.
 """
@@ -56,8 +57,8 @@ class LogEntryView(msgspec.Struct, array_like=True, frozen=True, gc=False):
 
 class DeadlineChangeView(msgspec.Struct, array_like=True, frozen=True, gc=False):
     date: dt.date
-    old: list[DeadlineView]
-    new: list[DeadlineView]
+    old: tuple[DeadlineView, ...]
+    new: tuple[DeadlineView, ...]
     reason: str | None
     by: str | None
 
@@ -66,15 +67,15 @@ class ItemView(msgspec.Struct, array_like=True, frozen=True, gc=False):
     id: str
     title: str
     text: str
-    lead: list[str]
-    assist: list[str]
-    deadline: list[DeadlineView]
+    lead: tuple[str, ...]
+    assist: tuple[str, ...]
+    deadline: tuple[DeadlineView, ...]
     status: Status
     completed: dt.date | None
     reason: str | None
-    log: list[LogEntryView]
+    log: tuple[LogEntryView, ...]
     summary: str | None
-    history: list[DeadlineChangeView]
+    history: tuple[DeadlineChangeView, ...]
     carried_from: str | None
     carried_to: str | None
     remark: str | None
@@ -83,8 +84,8 @@ class ItemView(msgspec.Struct, array_like=True, frozen=True, gc=False):
 class SectionView(msgspec.Struct, array_like=True, frozen=True, gc=False):
     no: str | None
     title: str
-    items: list[ItemView]
-    sections: list[SectionView]
+    items: tuple[ItemView, ...]
+    sections: tuple[SectionView, ...]
 
 
 class PlanView(msgspec.Struct, array_like=True, frozen=True, gc=False):
@@ -94,20 +95,20 @@ class PlanView(msgspec.Struct, array_like=True, frozen=True, gc=False):
     title: str
     doc_no: str | None
     issued: dt.date | None
-    basis: list[str]
+    basis: tuple[str, ...]
     preamble: str | None
     example: bool
     remark: str | None
-    sections: list[SectionView]
+    sections: tuple[SectionView, ...]
 
     iter_items = Plan.iter_items
 
 
 class DepartmentView(msgspec.Struct, array_like=True, frozen=True, gc=False):
     name: str
-    aliases: list[str]
+    aliases: tuple[str, ...]
     group: bool
-    members: list[str]
+    members: tuple[str, ...]
     remark: str | None
 
 
@@ -119,7 +120,7 @@ class UnitView(msgspec.Struct, array_like=True, frozen=True, gc=False):
     example: bool
     review: bool
     remark: str | None
-    departments: list[DepartmentView]
+    departments: tuple[DepartmentView, ...]
 
     names = Unit.names
 
@@ -140,23 +141,34 @@ VIEWS: dict[type, type[msgspec.Struct]] = {
 }
 
 
-def _nested(model: type) -> list[tuple[str, bool]]:
-    """(field, holds a list of models) for each field of ``model``, in order."""
-    out = []
+def _kinds(model: type) -> list[tuple[str, str | None]]:
+    """(field, "views" for a list of models, "seq" for a list of anything else, else None), in order."""
+    out: list[tuple[str, str | None]] = []
     for name, info in model.model_fields.items():  # type: ignore[attr-defined]
         args = typing.get_args(info.annotation)
-        out.append((name, typing.get_origin(info.annotation) is list and bool(args) and args[0] in VIEWS))
+        if typing.get_origin(info.annotation) is list:
+            out.append((name, "views" if args and args[0] in VIEWS else "seq"))
+        else:
+            out.append((name, None))
     return out
 
 
-_FIELDS = {model: (view, _nested(model)) for model, view in VIEWS.items()}
+_FIELDS = {model: (view, _kinds(model)) for model, view in VIEWS.items()}
 
 
 def view_of(model: Any) -> Any:
-    """The view of a model (of ``ggk.model``), nested models included."""
+    """The view of a model (of ``ggk.model``), nested models included; its lists become tuples."""
     view, fields = _FIELDS[type(model)]
     values = model.__dict__
-    return view(*[[view_of(v) for v in values[name]] if nested else values[name] for name, nested in fields])
+    args: list[Any] = []
+    for name, kind in fields:
+        value = values[name]
+        if kind == "views":
+            value = tuple([view_of(v) for v in value])
+        elif kind == "seq":
+            value = tuple(value)
+        args.append(value)
+    return view(*args)
 
 
 def open_only(plan: Plan) -> PlanView:
@@ -164,17 +176,19 @@ def open_only(plan: Plan) -> PlanView:
     time limit.  An item without one is standing work, never overdue nor due; sections left without
     items go too (an item's chain of headings, hence its section label, is unchanged)."""
 
-    def sections(secs: list[Section]) -> list[SectionView]:
+    def sections(secs: list[Section]) -> tuple[SectionView, ...]:
         out = []
         for sec in secs:
-            items = [view_of(it) for it in sec.items if it.deadline and it.status in OPEN]
+            items = tuple([view_of(it) for it in sec.items if it.deadline and it.status in OPEN])
             subs = sections(sec.sections)
             if items or subs:
                 out.append(SectionView(sec.no, sec.title, items, subs))
-        return out
+        return tuple(out)
 
     values = plan.__dict__
-    args: list[Any] = [sections(plan.sections) if name == "sections" else values[name] for name, _nested in _FIELDS[Plan][1]]
+    args: list[Any] = [
+        sections(plan.sections) if name == "sections" else tuple(values[name]) if kind else values[name] for name, kind in _FIELDS[Plan][1]
+    ]
     return PlanView(*args)
 
 
