@@ -131,6 +131,9 @@ def render(report: Any, fmt: str) -> str | bytes:
         raise GgkError(f"此命令不支持输出格式 {fmt}") from None
 
 
+_PIECE = 1 << 16
+
+
 def write_output(content: str | bytes, out: Optional[Path] = None) -> None:
     """Print to stdout, or write the file atomically (only now that the report is complete)."""
     if out is not None:
@@ -148,7 +151,10 @@ def write_output(content: str | bytes, out: Optional[Path] = None) -> None:
         if isinstance(content, bytes):
             sys.stdout.buffer.write(content)
         else:
-            sys.stdout.write(content)
+            # in pieces: a province's overdue list is megabytes of text, and encoding it whole would
+            # take as much memory again (fresh memory costs page faults; a piece's is reused)
+            for start in range(0, len(content), _PIECE):
+                sys.stdout.write(content[start : start + _PIECE])
         sys.stdout.flush()
     except BrokenPipeError:
         raise

@@ -460,7 +460,8 @@ class TableRenderer:
         if notes:
             lines.append("")
             lines.extend(notes)
-        return "\n".join(lines) + "\n"
+        lines.append("")  # the final newline, without copying megabytes of text once more to add it
+        return "\n".join(lines)
 
     @parts.register
     def _(self, report: ItemDetail) -> list[Any]:
