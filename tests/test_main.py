@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -102,3 +104,14 @@ def test_the_program_runs_without_the_cyclic_collector(tmp_path: Path) -> None:
     env = {**os.environ, "GGK_CACHE_DIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60)
     assert done.stdout.split() == ["True", "ggk", done.stdout.split()[2], "False"], done.stdout
+
+
+def test_long_output_is_written_whole(capsys: pytest.CaptureFixture[str]) -> None:
+    """Output longer than the pieces stdout is written in (Chinese text, lines across piece ends)
+    arrives whole and in order."""
+    from ggk.cli import common
+
+    text = "".join(f"{i:06d} 逾期 {i % 97} 天 推进政务公开标准化规范化\n" for i in range(12_000))
+    assert len(text) > 3 * common._PIECE
+    common.write_output(text)
+    assert capsys.readouterr().out == text
