@@ -34,11 +34,12 @@ import datetime as dt
 import enum
 import gc
 import hashlib
+import mmap
 import os
 import struct
 import time
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -167,6 +168,29 @@ class Entry:
                 raise ValueError("corrupt cache blob")
             self.blobs[name] = data
         return self.blobs[name]
+
+    def decode_blob(self, name: str, decode: Callable[[Any], Any]) -> Any:
+        """``decode`` applied to blob ``name`` read in place: the file is mapped, not copied (a
+        province's subset is megabytes that would otherwise be fresh memory, and page faults cost).
+        The blob's CRC is checked first; a missing or corrupt blob raises ValueError.  ``decode`` must
+        not keep the buffer (msgspec and msgpack copy what they build).  Cache files are only ever
+        replaced by renaming a new one over them, never truncated in place, so a mapping stays whole."""
+        if self.blobs.get(name) is not None:
+            return decode(self.blobs[name])
+        spec = next((b for b in self.header["blobs"] if b[0] == name), None)
+        if spec is None:
+            raise ValueError(f"missing cache blob {name}")
+        _name, offset, length, crc = spec
+        with open(self.path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+            whole = memoryview(mapped)
+            data = whole[offset : offset + length]
+            try:
+                if len(data) != length or zlib.crc32(data) != crc:
+                    raise ValueError("corrupt cache blob")
+                return decode(data)
+            finally:
+                data.release()
+                whole.release()
 
 
 def read_entry(path: Path) -> Entry | None:
@@ -956,8 +980,8 @@ def _from_index(
         refreshed = True
     try:
         if subset:  # views (see ggk.views)
-            units_data: list[Any] = views.unpack_units(index.blob("unit_views") or b"")
-            plans_data: list[Any] = views.unpack_all(index.blob("open") or b"")
+            units_data: list[Any] = index.decode_blob("unit_views", views.unpack_units)
+            plans_data: list[Any] = index.decode_blob("open", views.unpack_all)
         else:
             units_data = [decode(Unit, u) if u is not None else None for u in _unpack(index.blob("units") or b"")]
             plans_data = _unpack(index.blob("all") or b"")

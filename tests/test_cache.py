@@ -679,3 +679,24 @@ def test_the_codec_knows_every_date_and_enum_field() -> None:
         enums = {n for n, f in fields.items() if any(issubclass(t, _enum.Enum) for t in of(f.annotation))}
         assert dates == cache._DATES.get(cls, set()), cls.__name__
         assert enums == set(cache._ENUMS.get(cls, {})), cls.__name__
+
+
+def test_blobs_decoded_in_place_are_the_blobs(mixed: Path, cache_dir: Path) -> None:
+    """A blob decoded from the mapped file gives what decoding its bytes gives; a damaged or missing
+    blob is a ValueError (so the index is not used), never a crash."""
+    open_cached([mixed], TODAY)
+    (path,) = cache_dir.rglob("*.ggki")
+    entry = cache.read_entry(path)
+    assert entry is not None
+    in_place = entry.decode_blob("open", views.unpack_all)
+    read = views.unpack_all(cache.read_entry(path).blob("open"))  # type: ignore[union-attr]
+    assert in_place == read and len(in_place) >= 5
+    with pytest.raises(ValueError):
+        entry.decode_blob("no such blob", views.unpack_all)
+    data = bytearray(path.read_bytes())
+    spec = next(b for b in entry.header["blobs"] if b[0] == "open")
+    data[spec[1] + spec[2] // 2] ^= 0xFF  # one byte inside the blob
+    path.write_bytes(bytes(data))
+    with pytest.raises(ValueError):
+        cache.read_entry(path).decode_blob("open", views.unpack_all)  # type: ignore[union-attr]
+    assert not served_by_index([mixed], subset=True)
