@@ -236,15 +236,21 @@ def write_entry(entry: Entry) -> None:
         if not settled:
             header["blobs"] = specs
             raw = _pack(header)
-        entry.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = entry.path.with_name(f".{entry.path.name}.{os.getpid()}.{time.monotonic_ns()}.tmp")
         try:
-            with open(tmp, "wb") as fh:
+            fh = open(tmp, "wb")
+        except FileNotFoundError:  # its folder is not there yet (asked only then: a cold run writes 1,100)
+            entry.path.parent.mkdir(parents=True, exist_ok=True)
+            fh = open(tmp, "wb")
+        replaced = False
+        try:
+            with fh:
                 fh.write(MAGIC + struct.pack("<I", len(raw)) + raw + b"".join(blobs))
             os.replace(tmp, entry.path)
+            replaced = True
         finally:
-            if tmp.exists():
-                tmp.unlink()
+            if not replaced:
+                tmp.unlink(missing_ok=True)
         entry.header = header
         entry.dirty = False
     except (OSError, ValueError, TypeError):
