@@ -17,8 +17,8 @@ temporary file and renamed (no fsync: a lost entry is only a cache miss; a torn 
 What an entry holds: the file-level diagnostics as values (lines included, so the locator is dropped;
 ``Workspace.locate`` re-parses lazily), the validated model as msgpack, and once more as the read-only
 views of ``ggk.views`` (msgspec) with only the open items (未启动/进行中) that have a time limit, which is
-all that ``overdue`` can show — and the results of the per-file checks, keyed by the content hash of the unit file whose registry they used, as the checks made them:
-without line and column unless the file's positions were at hand (``Workspace.resolve_positions``
+all that ``overdue`` can show — and the results of the per-file checks, keyed by the content hash of
+the unit file whose registry they used, as the checks made them: without line and column unless the file's positions were at hand (``Workspace.resolve_positions``
 finds them when they are shown, so a run that only counts problems never parses a file for them).
 Positions found while ``open_cached`` checks (``ggk check``) are kept in the entry (``meta["pos"]``)
 and in the index (by content hash): they depend only on the file's bytes, so the next check parses
@@ -141,6 +141,25 @@ def _plan_meta(plan: Plan) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- entries
+
+
+def _new_entry(
+    root: Path, path: Path, kind: str, st: os.stat_result, read_ns: int, digest: bytes, model: Plan | Unit | None, diags: list[Diagnostic], partial: bool
+) -> tuple[Entry, views.PlanView | None]:
+    """The entry of a file just read (the caller adds a plan's per-file checks), and for a plan the
+    views of its open items with a time limit, which are also its ``open`` blob."""
+    meta: dict[str, Any] = {"diags": [_diag_out(d) for d in diags], "partial": partial, "model": model is not None}
+    blobs: dict[str, bytes | None] = {}
+    subset = None
+    if model is not None:
+        blobs["full"] = _pack(encode(model))
+        if isinstance(model, Plan):
+            subset = views.open_only(model)
+            blobs["open"] = views.pack(subset)
+            meta.update(_plan_meta(model))
+    header = {"key": KEY, "shown": str(path), "kind": kind, "stat": _stat_key(st), "read_ns": read_ns, "hash": digest, "meta": meta}
+    return Entry(entry_path(root, path), header, blobs, dirty=True), subset
+
 
 
 @dataclass
@@ -452,29 +471,7 @@ class Cache:
         if raw is None or st is None:
             return result  # unreadable: nothing to cache (load_file reported it)
         state.hash = hashlib.sha256(raw).digest()[:16]
-        meta: dict[str, Any] = {
-            "diags": [_diag_out(d) for d in result.diagnostics],
-            "partial": result.partial,
-            "model": result.model is not None,
-        }
-        blobs: dict[str, bytes | None] = {}
-        subset: views.PlanView | None = None
-        if result.model is not None:
-            blobs["full"] = _pack(encode(result.model))
-            if isinstance(result.model, Plan):
-                subset = views.open_only(result.model)
-                blobs["open"] = views.pack(subset)
-                meta.update(_plan_meta(result.model))
-        header = {
-            "key": KEY,
-            "shown": str(path),
-            "kind": state.kind,
-            "stat": _stat_key(st),
-            "read_ns": read_ns,
-            "hash": state.hash,
-            "meta": meta,
-        }
-        state.entry = Entry(entry_path(self.root, path), header, blobs, dirty=True)
+        state.entry, subset = _new_entry(self.root, path, state.kind, st, read_ns, state.hash, result.model, result.diagnostics, result.partial)
         if isinstance(result.model, Plan):
             # The per-file checks now; their findings get positions only if the locator is at hand
             # (the careful path), since then it costs nothing.  Then the locator can go: a finding
@@ -485,7 +482,7 @@ class Cache:
             checks = self._run_file_checks(entry, unit_entry)
             if result.locator is not None:
                 Workspace([], plans=[entry]).resolve_positions(checks)
-            meta["checks"] = [self._unit_key(unit_entry), [_diag_out(d) for d in checks]]
+            state.entry.header["meta"]["checks"] = [self._unit_key(unit_entry), [_diag_out(d) for d in checks]]
             # from the validated model, without validating again
             model: Any = result.model  # a PlanView in a subset run (duck-typed as the Plan it shows)
             if self.subset:
@@ -555,13 +552,8 @@ class Cache:
         unknown = [c for c in codes if scope[c] is Scope.ALL]
         as_of = [c for c in codes if scope[c] is Scope.AS_OF]
         ctx = Context(ws, today)
-        # the findings about headers, ignored or not: the workspace index keeps them all
-        self.headers = [d for c, s in SCOPES.items() if s is Scope.HEADERS for d in REGISTRY[c](ctx)]
-        for code in codes:
-            if scope[code] is Scope.HEADERS:
-                out.extend(d for d in self.headers if d.code == code)
-            elif scope[code] is Scope.WORKSPACE:
-                out.extend(REGISTRY[code](ctx))
+        self.headers = _header_findings(ctx)  # ignored or not: the workspace index keeps them all
+        out.extend(_workspace_findings(codes, ctx, self.headers))
         file_codes = [c for c in codes if scope[c] is Scope.FILE]
         full_ws = self._full_workspace(ws) if unknown else None
         for entry in ws.plans:
@@ -693,14 +685,11 @@ def _prefetch_one(path: Path) -> tuple[Any, ...] | None:
         model = Plan.model_validate(data)
     except ValidationError:
         return None
-    encoded = encode(model)
+    entry, _subset = _new_entry(cache.root, path, "plan", st, read_ns, hashlib.sha256(raw).digest()[:16], model, [], False)
     known = cache.units.get(model.unit)
     checks = cache._run_file_checks(PlanEntry(path.parent.name, path, model), known[0] if known else None)
-    unit_key = cache._unit_key(known[0] if known else None)
-    meta: dict[str, Any] = {"diags": [], "partial": False, "model": True, **_plan_meta(model), "checks": [unit_key, [_diag_out(d) for d in checks]]}
-    header = {"key": KEY, "shown": str(path), "kind": "plan", "stat": _stat_key(st), "read_ns": read_ns, "hash": hashlib.sha256(raw).digest()[:16], "meta": meta}
-    full, open_ = _pack(encoded), views.pack(views.open_only(model))
-    entry = Entry(entry_path(cache.root, path), header, {"full": full, "open": open_}, dirty=True)
+    entry.header["meta"]["checks"] = [cache._unit_key(known[0] if known else None), [_diag_out(d) for d in checks]]
+    full, open_ = entry.blobs["full"], entry.blobs["open"]
     write_entry(entry)
     # A subset run needs only the open items; the whole plan (30 KB a file, 30 MB for a province, over a pipe)
     # stays in the entry just written, where the index writer reads it (``Entry.blob``).
@@ -1030,6 +1019,28 @@ def _from_index(
     return ws, diags, cache
 
 
+def _header_findings(ctx: Any) -> list[Diagnostic]:
+    """The findings of every check about plan headers and unit files (``Scope.HEADERS``)."""
+    from ggk.checks import REGISTRY, SCOPES, Scope
+
+    return [d for c, s in SCOPES.items() if s is Scope.HEADERS for d in REGISTRY[c](ctx)]
+
+
+def _workspace_findings(codes: list[str], ctx: Any, headers: list[Diagnostic]) -> list[Diagnostic]:
+    """The findings of the checks ``codes`` about headers (taken from ``headers``) and about the
+    workspace (run now), in the checks' order."""
+    from ggk.checks import REGISTRY, SCOPES, Scope
+
+    out: list[Diagnostic] = []
+    for code in codes:
+        scope = SCOPES.get(code)
+        if scope is Scope.HEADERS:
+            out.extend(d for d in headers if d.code == code)
+        elif scope is Scope.WORKSPACE:
+            out.extend(REGISTRY[code](ctx))
+    return out
+
+
 def _index_checks(
     cache: Cache, ws: Workspace, plans: list[list[Any]], today: dt.date, ignore: Iterable[str], positions: bool, headers: list[list[Any]] | None = None
 ) -> list[Diagnostic]:
@@ -1040,12 +1051,7 @@ def _index_checks(
     scope = {c: SCOPES.get(c, Scope.ALL) for c in codes}
     out = [d for d in ws.diagnostics if d.code not in skip]
     ctx = Context(ws, today)
-    found = [_diag_in(v) for v in headers] if headers is not None else None  # as the index has them
-    for code in codes:
-        if scope[code] is Scope.HEADERS and found is not None:
-            out.extend(d for d in found if d.code == code)
-        elif scope[code] is Scope.HEADERS or scope[code] is Scope.WORKSPACE:
-            out.extend(REGISTRY[code](ctx))
+    out.extend(_workspace_findings(codes, ctx, [_diag_in(v) for v in headers] if headers is not None else _header_findings(ctx)))
     file_codes = {c for c in codes if scope[c] is Scope.FILE}
     as_of = [c for c in codes if scope[c] is Scope.AS_OF]
     for entry, (_slug, _path, _partial, latest, checks) in zip(ws.plans, plans, strict=True):

@@ -215,10 +215,11 @@ def discover(paths: Sequence[Path]) -> Found:
     found = Found(started_ns=time.time_ns())
     seen: set[tuple[int, int, str]] = set()
 
-    def listed(d: Path) -> list[os.DirEntry[str]]:
+    def listed(d: Path) -> tuple[os.stat_result, list[os.DirEntry[str]]]:
+        st = os.stat(d)  # before reading it: a change made meanwhile shows in the next run's stat
         if found.folders is not None:
-            found.folders.append((str(d), os.stat(d)))
-        return _scan(d)
+            found.folders.append((str(d), st))
+        return st, _scan(d)
 
     def add(p: Path, key: tuple[int, int, str]) -> None:
         if key in seen:
@@ -232,13 +233,8 @@ def discover(paths: Sequence[Path]) -> Found:
         else:
             found.strays.append(p)
 
-    def add_unit_dir(d: Path, entries: list[os.DirEntry[str]] | None = None) -> None:
-        if entries is None:
-            entries = listed(d)
-        try:
-            st = os.stat(d)
-        except OSError:  # gone since it was listed: each file by its real path
-            st = None
+    def add_unit_dir(d: Path, listing: tuple[os.stat_result, list[os.DirEntry[str]]] | None = None) -> None:
+        st, entries = listing or listed(d)
         for entry in entries:
             name = entry.name
             if entry.is_symlink():  # the file it points to, wherever that is
@@ -248,7 +244,7 @@ def discover(paths: Sequence[Path]) -> Found:
                     add(p, _real_key(p))
             elif _yaml_suffix(name) and entry.is_file(follow_symlinks=False):
                 p = d / name
-                add(p, (st.st_dev, st.st_ino, name) if st is not None else _real_key(p))
+                add(p, (st.st_dev, st.st_ino, name))
 
     for root in paths:
         if not root.exists():
@@ -261,12 +257,13 @@ def discover(paths: Sequence[Path]) -> Found:
             if root.name != UNIT_FILE and sibling.is_file():
                 add(sibling, _real_key(sibling))
             continue
-        entries = listed(root)
+        listing = listed(root)
+        entries = listing[1]
         if any(e.name == UNIT_FILE for e in entries) and (root / UNIT_FILE).is_file():
-            add_unit_dir(root, entries)
+            add_unit_dir(root, listing)
             continue
         if any(YEAR_FILE.match(e.name) for e in entries):
-            add_unit_dir(root, entries)
+            add_unit_dir(root, listing)
             continue
         for entry in entries:
             name = entry.name

@@ -23,7 +23,6 @@ class Session:
     #: every diagnostic, as found: the checks' findings without line and column yet
     found: list[Diagnostic]
     calendar: Any = None
-    warnings: list[str] = field(default_factory=list)
     _located: bool = field(default=False, repr=False, compare=False)
 
     @property

@@ -155,7 +155,7 @@ class _Column(dict[str, str]):
 _DATE_OF = operator.attrgetter("date")
 
 
-def _overdue_cells(rows: list[Row]) -> list[tuple[str, str, str, str, str, str]]:
+def _overdue_cells(rows: list[Row]) -> list[tuple[str, ...]]:
     """The texts of the rows of the lean overdue list, with 最近进展 cut in two: (条目, 标题, 时限, 情况,
     date and space, the rest of 最近进展 — "无进展记录" without progress entries).
 
@@ -163,17 +163,15 @@ def _overdue_cells(rows: list[Row]) -> list[tuple[str, str, str, str, str, str]]
     (``ggk.deadlines.SharedTimings``), and these texts depend on it, the status, the completion date and
     the light only.  The date of the progress is ten columns: fitting "date note" to a width is the
     date, a space and the note fitted to the width less eleven — so a column fits each note once."""
-    due_of: dict[int, str] = {}
+    due_of: dict[int, str] = {}  # by the timing's id: the rows keep their timings alive meanwhile
     when_of: dict[tuple[int, Status, dt.date | None, Light], str] = {}
-    kept = []  # the timings whose id is a key: alive until the texts are made
-    out = []
+    out: list[tuple[str, ...]] = []
     for row in rows:
         timing, item = row.timing, row.item
         key = id(timing)
         due = due_of.get(key)
         if due is None:
             due = due_of[key] = deadline_text(row)
-            kept.append(timing)
         wkey = (key, item.status, item.completed, row.light)
         when = when_of.get(wkey)
         if when is None:
@@ -414,7 +412,7 @@ class TableRenderer:
         grouped = report.grouped
         cells: list[tuple[str, ...]]
         if grouped:
-            cells = list(_overdue_cells(report.rows))
+            cells = _overdue_cells(report.rows)
         else:
             cells = [_list_cells(row) for row in report.rows]
         width = self.options.width
