@@ -15,13 +15,13 @@ from typing import Any
 __version__ = "0.1.0"
 
 _API = {
-    "load": "ggk.loader",
-    "Workspace": "ggk.loader",
-    "validate": "ggk.checks",
-    "select": "ggk.ledger",
-    "Filters": "ggk.ledger",
-    "resolve_ref": "ggk.ledger",
-    "status_report": "ggk.ledger",
+    "load": "ggk.workspace.load",
+    "Workspace": "ggk.workspace.load",
+    "validate": "ggk.workspace.checks",
+    "select": "ggk.ledger.queries",
+    "Filters": "ggk.ledger.queries",
+    "resolve_ref": "ggk.ledger.queries",
+    "status_report": "ggk.ledger.queries",
     "Diagnostic": "ggk.diagnostics",
     "Plan": "ggk.model",
     "Unit": "ggk.model",

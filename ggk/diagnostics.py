@@ -26,7 +26,7 @@ class Severity(str, Enum):
 @dataclass
 class Diagnostic:
     path: str
-    #: 1-based; None until resolved from ``loc`` (``ggk.loader.Workspace.resolve_positions``)
+    #: 1-based; None until resolved from ``loc`` (``ggk.workspace.load.Workspace.resolve_positions``)
     line: int | None
     col: int | None
     code: str

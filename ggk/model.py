@@ -2,7 +2,7 @@
 
 This module owns the shape of the YAML files and nothing else: no I/O, no clock,
 no reporting.  Anything derived (overdue, traffic lights, rule evaluation) lives in
-``ggk.ledger`` and ``ggk.deadlines``; reading and writing files lives in ``ggk.store``.
+``ggk.ledger.queries`` and ``ggk.deadlines``; reading and writing files lives in ``ggk.workspace.transaction``.
 
 Keys are short English words so the files are pleasant to edit by hand; values the
 clerk types (status, department names, phrases) are Chinese.  ``format`` carries the

@@ -68,7 +68,7 @@ def make_unit(root: Path, plan: str | bytes | None = None, *, unit: str = UNIT_Y
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every file the positional parser reads (on the careful path or for a line number)."""
     seen: list[str] = []
-    from ggk import loader
+    from ggk.workspace import load as loader
 
     real = loader.read_file
 

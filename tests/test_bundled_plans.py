@@ -2,7 +2,7 @@
 
 Owns the check that what ships in plans/ says what the issued documents say: item counts, every
 item's lead and assist departments (written out below as tables), the time rules, and that each item
-text is copied verbatim from the seed document.  Files are read through ``ggk.loader`` and the model.
+text is copied verbatim from the seed document.  Files are read through ``ggk.workspace.load`` and the model.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from ggk.loader import load_file
 from ggk.model import Item, Plan, Status, Unit
+from ggk.workspace.load import load_file
 
 ROOT = Path(__file__).resolve().parent.parent
 PLANS = ROOT / "plans"

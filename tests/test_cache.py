@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from ggk import cache, deadlines, views
-from ggk.cache import open_cached
+from ggk import deadlines
 from ggk.cli.app import app
-from ggk.session import open_workspace
+from ggk.workspace import cache, views
+from ggk.workspace.cache import open_cached
+from ggk.workspace.session import open_workspace
 from tests.conftest import make_unit
 
 TODAY = dt.date(2026, 11, 21)
@@ -261,8 +262,8 @@ def test_check_same_with_and_without_cache(tmp_path: Path) -> None:
 
 def test_check_without_scope_is_never_cached(mixed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A check registered without a scope runs on the whole workspace on every run, cached or not."""
-    from ggk import checks
     from ggk.diagnostics import CODES
+    from ggk.workspace import checks
 
     calls: list[int] = []
 
@@ -392,7 +393,7 @@ def test_none_can_stand_for_every_default() -> None:
 
 
 def load_file_model(path: Path, kind: type) -> object:
-    from ggk.loader import load_file
+    from ggk.workspace.load import load_file
 
     res = load_file(path, kind)  # type: ignore[arg-type]
     assert res.model is not None
@@ -426,7 +427,7 @@ def test_overdue_from_the_subset_equals_the_whole_plans(tmp_path: Path, mixed: P
 def test_views_hold_what_the_models_hold() -> None:
     """The subset workspace is made of read-only views; every field, the methods reports call, and
     the JSON of progress entries and deadlines are those of the models."""
-    from ggk.ledger import _deadline_json, _log_json
+    from ggk.ledger.queries import _deadline_json, _log_json
     from ggk.model import Deadline, LogEntry, Plan
     from tests.conftest import PLANS
 
@@ -502,7 +503,7 @@ def test_views_mirror_the_models() -> None:
 def test_the_index_gives_what_the_deadline_phrases_state(mixed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A warm run takes what the plans' deadline phrases state from the index: the same rules as
     parsing them, and no phrase is parsed (no regex compiled) in a fresh process."""
-    from ggk import deadlines
+    from ggk.deadlines import rules as deadlines
 
     monkeypatch.setattr(deadlines, "_PHRASES", {})
     open_cached([mixed], TODAY)  # cold: parses every phrase, writes the index
@@ -518,9 +519,9 @@ def test_the_index_gives_what_the_deadline_phrases_state(mixed: Path, monkeypatc
     probe = (
         "import datetime as dt, sys\n"
         "from pathlib import Path\n"
-        "from ggk import deadlines\n"
-        "from ggk.ledger import Filters, select\n"
-        "from ggk.session import open_workspace\n"
+        "from ggk.deadlines import phrases as deadlines\n"
+        "from ggk.ledger.queries import Filters, select\n"
+        "from ggk.workspace.session import open_workspace\n"
         "s = open_workspace([Path(sys.argv[1])], dt.date(2026, 11, 21), only_open=True)\n"
         "rows = select(s.ws, s.today, Filters(all_years=True, overdue=True), calendar=s.calendar)\n"
         "print(len(rows), deadlines._compiled.cache_info().currsize)\n"
@@ -535,7 +536,7 @@ def test_the_index_keeps_the_findings_about_headers(plans_copy: Path, monkeypatc
     """Findings about plan headers and unit files (a plan filed under the wrong year, a name given to
     two departments, a registry awaiting review) come from the index on a warm run — the same as the
     files give, ignored codes left out — and again from the files once one of them changed."""
-    from ggk import checks
+    from ggk.workspace import checks
     from tests.conftest import UNIT_YAML
 
     unit = UNIT_YAML.replace("    aliases: [政策法规股]", "    aliases: [政策法规股, 办公室]") + "review: true\n"
@@ -567,7 +568,7 @@ def test_unchanged_folders_are_not_read_again(mixed: Path, monkeypatch: pytest.M
     """A warm run trusts the files the index lists without listing the folders again when none of
     the folders changed since they were read (and none shortly before); a file added, removed or
     renamed, a new unit folder, or a folder changed just before the cold run is noticed."""
-    from ggk import loader
+    from ggk.workspace import load as loader
 
     def settle() -> None:  # every file and folder last changed an hour ago
         for p in [*mixed.rglob("*"), mixed]:
@@ -618,7 +619,7 @@ def test_unchanged_folders_are_not_read_again(mixed: Path, monkeypatch: pytest.M
 
 def test_folders_with_symlinks_are_always_listed(mixed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A symlink in a folder points elsewhere: what it finds can change without the folder changing."""
-    from ggk import loader
+    from ggk.workspace import load as loader
 
     target = mixed.parent / "elsewhere.yaml"
     plan = mixed / "example" / "2026.yaml"

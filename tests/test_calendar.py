@@ -9,10 +9,10 @@ from pathlib import Path
 import icalendar
 from typer.testing import CliRunner
 
-from ggk.calendar_export import deadline_events, event_uid, to_ics
 from ggk.cli.app import app
-from ggk.ledger import Filters, select
-from ggk.loader import load
+from ggk.ledger.calendar import deadline_events, event_uid, to_ics
+from ggk.ledger.queries import Filters, select
+from ggk.workspace.load import load
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 21)

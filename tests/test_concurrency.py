@@ -15,9 +15,9 @@ from pathlib import Path
 
 import yaml
 
-from ggk.checks import validate
 from ggk.diagnostics import Severity
-from ggk.loader import load
+from ggk.workspace.checks import validate
+from ggk.workspace.load import load
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -69,13 +69,15 @@ NOTE_WORKER = textwrap.dedent(
 KILL_WORKER = textwrap.dedent(
     """
     import datetime as dt, sys
-    from ggk import edits, store
+    from ggk.ledger import edits
+    from ggk.yamlfiles import patch as store_patch
+    from ggk.workspace import transaction as store_tx
     path = sys.argv[1]
     print("ready", flush=True)
     k = 0
     while True:
         k += 1
-        store.edit_plan(path, lambda d: edits.note(d, "1", f"第{k}次\\n第二行", date=dt.date(2026, 11, 21)), today=dt.date(2026, 11, 21))
+        store_tx.edit_plan(path, lambda d: edits.note(d, "1", f"第{k}次\\n第二行", date=dt.date(2026, 11, 21)), today=dt.date(2026, 11, 21))
     """
 )
 

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from ggk.deadlines import Rule, evaluate, extract, find_time_phrases, resolve
+from ggk.deadlines.workdays import WorkCalendar
 from ggk.model import Deadline, DeadlineKind, Item
-from ggk.workdays import WorkCalendar
 from tests.conftest import SEEDS
 
 D = dt.date.fromisoformat

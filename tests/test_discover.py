@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from ggk.diagnostics import GgkError
-from ggk.loader import SKIP_DIR, UNIT_FILE, YEAR_FILE, Found, discover
+from ggk.workspace.load import SKIP_DIR, UNIT_FILE, YEAR_FILE, Found, discover
 from tests.conftest import PLANS
 
 

@@ -1,5 +1,5 @@
 """The loader's fast path (yaml_rs) changes nothing a user sees: the data of every bundled plan and of
-generated scalars is what ggk.yamlio reads, and every broken input gets the very same diagnostics
+generated scalars is what ggk.yamlfiles.read reads, and every broken input gets the very same diagnostics
 (with lines and columns) whether or not yaml_rs is installed."""
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ import yaml_rs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ggk import loader
-from ggk.loader import fast_data, load_file
 from ggk.model import Plan, Unit
-from ggk.yamlio import parse
+from ggk.workspace import load as loader
+from ggk.workspace.load import fast_data, load_file
+from ggk.yamlfiles.read import parse
 from tests.conftest import PLANS, make_unit
 from tests.test_check import BASE, CASES
 
@@ -126,7 +126,7 @@ def test_scalars_read_alike(value: str, template: str) -> None:
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(_ATOMS[:16]), min_size=1, max_size=6).map("".join))
 def test_core_schema_numbers_like_yaml_rs(value: str) -> None:
-    """Numbers, booleans and nulls alone: ggk.yamlio resolves exactly as yaml_rs does."""
+    """Numbers, booleans and nulls alone: ggk.yamlfiles.read resolves exactly as yaml_rs does."""
     text = f"a: {value}\n"
     parsed = parse(text, "x")
     try:
@@ -148,7 +148,7 @@ def test_yaml_1_2_words_stay_text() -> None:
 def test_careful_path_uses_libyaml_when_present() -> None:
     import yaml
 
-    from ggk import yamlio
+    from ggk.yamlfiles import read as yamlio
 
     if yaml.__with_libyaml__:
         assert yamlio._Loader.__mro__[1].__module__ == "yaml._yaml"  # the C composer, not PyYAML's Python one

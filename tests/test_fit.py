@@ -13,9 +13,9 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ggk.deadlines import DeadlineKind, Rule, RuleState, Timing
-from ggk.ledger import ItemsReport, Light
-from ggk.model import Item, LogEntry, Status
+from ggk.deadlines import Rule, RuleState, Timing
+from ggk.ledger.queries import ItemsReport, Light
+from ggk.model import DeadlineKind, Item, LogEntry, Status
 from ggk.render import Options
 from ggk.render.table import TableRenderer, _fit, _width, deadline_text, when_plain
 from tests.test_hotpaths import fit_reference  # character by character, by definition

@@ -9,8 +9,9 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from ggk import deadlines
-from ggk.deadlines import DeadlineKind, Rule, RuleState, Timing
+from ggk.deadlines import Rule, RuleState, Timing
+from ggk.deadlines import timing as deadlines
+from ggk.model import DeadlineKind
 from ggk.render.table import _fit
 
 _WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
@@ -74,7 +75,7 @@ def test_shared_timings_equal_their_own(tmp_path: Path) -> None:
     """Items whose timing is bound to be equal share one (``evaluate(memo=…)``): on generated plans
     (every kind of rule, progress logs, working-day events, issue dates through the year) every
     shared timing equals the item's own, at dates across quarter and year ends."""
-    from ggk.loader import load
+    from ggk.workspace.load import load
     from tests.bench.generate import generate
 
     generate(tmp_path / "gen", units=4, years=3, items=40, today=dt.date(2026, 11, 21))

@@ -18,12 +18,12 @@ import typer
 import yaml
 from typer.testing import CliRunner
 
-from ggk import emit
 from ggk.cli.import_cmd import import_cmd
-from ggk.importer import NoItemsFound, YearMissing, import_document, import_source, render_report
-from ggk.importer_read import read_document
-from ggk.importer_units import parse_note, split_note
+from ggk.importer.read import read_document
+from ggk.importer.structure import NoItemsFound, YearMissing, import_document, import_source, render_report
+from ggk.importer.units import parse_note, split_note
 from ggk.model import Plan, Unit
+from ggk.yamlfiles import emit
 from tests.conftest import SEEDS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -215,7 +215,7 @@ def test_seed_time_rules(seed_plans: dict[str, Plan], prefix: str) -> None:
 @pytest.mark.parametrize("prefix", sorted(BUNDLED))
 def test_agrees_with_bundled_plans(prefix: str) -> None:
     """With the unit's registry, the import agrees with the hand-encoded plan on every item."""
-    from ggk.loader import load_file
+    from ggk.workspace.load import load_file
 
     rel = BUNDLED[prefix]
     plan_path, unit_path = PLANS / f"{rel}.yaml", PLANS / rel.split("/")[0] / "unit.yaml"
@@ -494,8 +494,8 @@ def _run(*args: str):  # noqa: ANN202
 
 
 def _check_errors(plans: Path) -> list[str]:
-    from ggk.checks import validate
-    from ggk.loader import load
+    from ggk.workspace.checks import validate
+    from ggk.workspace.load import load
 
     diags = validate(load([plans]), dt.date(2022, 1, 1))
     return [f"{d.code} {d.message}" for d in diags if d.severity.value == "error"]

@@ -100,7 +100,7 @@ def test_the_one_command_application_behaves_as_the_whole(tmp_path: Path) -> Non
 def test_the_program_runs_without_the_cyclic_collector(tmp_path: Path) -> None:
     """``ggk`` (console script and ``python -m ggk``) turns the cyclic garbage collector off before it
     imports anything; the library, imported by another program, leaves it as it is."""
-    probe = "import gc, sys; import ggk.cli.app, ggk.ledger; print(gc.isenabled()); sys.argv = ['ggk', '--version']\nfrom ggk.cli import program\nimport atexit; atexit.register(lambda: print(gc.isenabled()))\nprogram.main()"
+    probe = "import gc, sys; import ggk.cli.app, ggk.ledger.queries; print(gc.isenabled()); sys.argv = ['ggk', '--version']\nfrom ggk.cli import program\nimport atexit; atexit.register(lambda: print(gc.isenabled()))\nprogram.main()"
     env = {**os.environ, "GGK_CACHE_DIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60)
     assert done.stdout.split() == ["True", "ggk", done.stdout.split()[2], "False"], done.stdout

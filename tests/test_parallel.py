@@ -1,4 +1,4 @@
-"""Cold runs read plan files in forked workers (``ggk.cache.Prefetch``): same answers, same entries."""
+"""Cold runs read plan files in forked workers (``ggk.workspace.cache.Prefetch``): same answers, same entries."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from ggk import cache
 from ggk.cli.app import app
+from ggk.workspace import cache
 from tests.conftest import make_unit
 from tests.test_cache import PROBLEMS, TODAY, only_open, snapshot
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ggk import deadlines
+from ggk.deadlines import phrases as deadlines
 
 SEEDS = Path("/work/shared/seeds")
 PIECES = [

@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from ggk import loader
-from ggk.cache import open_cached
-from ggk.checks import validate
 from ggk.cli.app import app
-from ggk.session import open_workspace
+from ggk.workspace import load as loader
+from ggk.workspace.cache import open_cached
+from ggk.workspace.checks import validate
+from ggk.workspace.session import open_workspace
 from tests.conftest import make_unit
 
 TODAY = dt.date(2026, 11, 21)

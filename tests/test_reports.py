@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from ggk.cli.app import app
-from ggk.loader import load
+from ggk.ledger.reports import annual_section, ledger, one_plan
 from ggk.render import Format, renderer
 from ggk.render.xlsx import sheet_name, text_width
-from ggk.reports import annual_section, ledger, one_plan
+from ggk.workspace.load import load
 from tests.conftest import PLANS, SEEDS, make_unit
 from tests.test_review import PLAN, assert_golden
 
@@ -322,9 +322,9 @@ def test_documents_default_to_markdown_when_piped(runner, plans_copy):
 def test_documents_are_drawn_in_a_terminal(plans_copy):
     import datetime as dt
 
+    from ggk.ledger.review import review
     from ggk.render import Format, Options, renderer
-    from ggk.review import review
-    from ggk.session import open_workspace
+    from ggk.workspace.session import open_workspace
 
     today = dt.date(2026, 12, 31)
     session = open_workspace([plans_copy], today)

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from ggk.cli.app import app
-from ggk.loader import load
-from ggk.review import Outcome, review
+from ggk.ledger.review import Outcome, review
+from ggk.workspace.load import load
 from tests.conftest import PLANS, make_unit
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -15,9 +15,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ggk.checks import validate
 from ggk.cli.app import app
-from ggk.loader import load
+from ggk.workspace.checks import validate
+from ggk.workspace.load import load
 from tests.conftest import PLANS
 
 FILES = sorted(p for p in PLANS.glob("*/*.yaml"))

@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from ggk.cli.app import app
 from ggk.model import Plan, Unit
-from ggk.scaffold import plan_template, unit_template, yaml_str
 from ggk.schema import modeline, schema_text
+from ggk.workspace.scaffold import plan_template, unit_template, yaml_str
 
 runner = CliRunner()
 

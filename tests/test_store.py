@@ -1,4 +1,4 @@
-"""ggk.store and ggk.edits: an edit changes only the lines it has to, on generated plans (random
+"""ggk.yamlfiles.patch, ggk.workspace.transaction and ggk.ledger.edits: an edit changes only the lines it has to, on generated plans (random
 comments, quoting, indentation, blank lines, CRLF) and on every bundled plan; refusals leave the
 file byte-identical."""
 
@@ -15,11 +15,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ggk import edits, store
-from ggk.checks import validate
 from ggk.diagnostics import GgkError, Severity
-from ggk.loader import load
+from ggk.ledger import edits
 from ggk.model import Status
+from ggk.workspace import transaction as store_tx
+from ggk.workspace.checks import validate
+from ggk.workspace.load import load
+from ggk.yamlfiles import patch as store_patch
 
 ROOT = Path(__file__).resolve().parent.parent
 PLANS = ROOT / "plans"
@@ -90,7 +92,7 @@ sections:
 
 
 def edit(text: str, fn: Any) -> str:
-    return store.edit_text(text, fn).after.text()
+    return store_patch.edit_text(text, fn).after.text()
 
 
 def test_note_appended_after_comment_of_next_item_is_not_moved() -> None:
@@ -195,7 +197,6 @@ def test_append_item_for_carry_over() -> None:
         '      - id: "4"\n        title: 结转：甲\n        text: |-\n          原文\n        lead: [局办公室]\n'
         "        deadline: {phrase: 2027年6月底前, due: 2027-06-30}\n        carried_from: t/2025/1\n"
     )
-    assert store.append_item is edits.append_item
 
 
 # --------------------------------------------------------------------------- generated plans
@@ -205,14 +206,14 @@ WORDS = ["公开", "解读", "局办公室", "a #b", "x: y", "2026", "true", "�
 
 def _scalar(draw: Any, text: str) -> str:
     options = ["d", "s"]
-    if store.plain_ok(text):
+    if store_patch.plain_ok(text):
         options.append("p")
     style = draw(st.sampled_from(options))
     if style == "p":
         return text
     if style == "s":
         return "'" + text.replace("'", "''") + "'"
-    return store.double_quoted(text)
+    return store_patch.double_quoted(text)
 
 
 @st.composite
@@ -322,11 +323,11 @@ def test_generated_plans_change_only_the_edited_item(plan: Any, data: Any) -> No
     text, region, facts = plan
     iid = data.draw(st.sampled_from(sorted(region)))
     op = data.draw(st.sampled_from(OPS))
-    expected = store.parse(store.Source.from_text(text)).doc
+    expected = store_patch.parse(store_patch.Source.from_text(text)).doc
     _apply(op, iid, expected)
     after = edit(text, lambda d: _apply(op, iid, d))
     # The data is exactly the edit, read back by the loader's parser.
-    assert store.same(yaml.safe_load(after), expected)
+    assert store_patch.same(yaml.safe_load(after), expected)
     # Only lines of the edited item changed; every comment stays, in order; line endings stay.
     p, end_before, _end_after = window(text, after)
     first, nxt = region[iid]
@@ -355,8 +356,8 @@ def test_bundled_plans_each_item_edit_is_confined(path: Path, tmp_path: Path) ->
     shutil.copytree(path.parent, tmp_path / path.parent.name)
     copy = tmp_path / path.parent.name / path.name
     text = copy.read_text(encoding="utf-8")
-    source = store.Source.from_text(text)
-    parsed = store.parse(source)
+    source = store_patch.Source.from_text(text)
+    parsed = store_patch.parse(source)
     ids = [str(item["id"]) for _loc, item in edits.iter_items(parsed.doc)]
     node_spans = _item_regions(text)
     year = int(parsed.doc["year"])
@@ -376,7 +377,7 @@ def test_bundled_plans_each_item_edit_is_confined(path: Path, tmp_path: Path) ->
             first, nxt = node_spans[iid]
             assert first <= p and end_before <= nxt, (path, iid, op)
     # And through edit_plan: the result validates with no new problems.
-    result = store.edit_plan(copy, lambda d: [_apply_bundled("note", i, d, when) for i in ids], today=when)
+    result = store_tx.edit_plan(copy, lambda d: [_apply_bundled("note", i, d, when) for i in ids], today=when)
     assert result.written and not result.diagnostics
     ws = load([copy])
     assert [d for d in validate(ws, when) if d.severity is Severity.ERROR] == []
@@ -439,11 +440,11 @@ def test_invalid_edit_is_refused_and_file_unchanged(tmp_path: Path) -> None:
     path = _unit(tmp_path)
     raw = path.read_bytes()
     # A progress entry dated after the as-of date is an error (GGK207): nothing is written.
-    r = store.edit_plan(path, lambda d: edits.note(d, "1", "未来的事", date=dt.date(2026, 12, 25)), today=D)
+    r = store_tx.edit_plan(path, lambda d: edits.note(d, "1", "未来的事", date=dt.date(2026, 12, 25)), today=D)
     assert r.refused and not r.written and r.errors[0].code == "GGK207"
     assert r.errors[0].line > 0 and r.errors[0].path == str(path)
     # An unregistered department (GGK202) likewise.
-    r = store.edit_plan(path, lambda d: edits.assign(d, "1", add_lead=["不存在的股"]), today=D)
+    r = store_tx.edit_plan(path, lambda d: edits.assign(d, "1", add_lead=["不存在的股"]), today=D)
     assert r.refused and {d.code for d in r.errors} == {"GGK202"}
     assert path.read_bytes() == raw
 
@@ -452,7 +453,7 @@ def test_existing_problems_do_not_block_edits(tmp_path: Path) -> None:
     path = _unit(tmp_path)
     text = path.read_text(encoding="utf-8").replace("lead: [局规划建设股]", "lead: [不存在的股]", 1)
     path.write_text(text, encoding="utf-8")
-    r = store.edit_plan(path, lambda d: edits.note(d, "2", "照常记录", date=D), today=D)
+    r = store_tx.edit_plan(path, lambda d: edits.note(d, "2", "照常记录", date=D), today=D)
     assert r.written and not r.errors
 
 
@@ -461,16 +462,16 @@ def test_unparsable_file_is_never_rewritten(tmp_path: Path) -> None:
     text = path.read_text(encoding="utf-8").replace("title: 做好“十五五”交通运输规划信息公开", "title: [未闭合", 1)
     path.write_text(text, encoding="utf-8")
     raw = path.read_bytes()
-    r = store.edit_plan(path, lambda d: edits.note(d, "1", "x", date=D), today=D)
+    r = store_tx.edit_plan(path, lambda d: edits.note(d, "1", "x", date=D), today=D)
     assert r.refused and not r.written
     d = r.errors[0]
     assert d.code == "GGK001" and d.path == str(path) and d.line > 20
     assert path.read_bytes() == raw
     # Duplicate keys and GBK text: readable by the loader, but never rewritten either.
     path.write_text(PLAN.replace("        title: 甲\n", "        title: 甲\n        title: 重复\n"), encoding="utf-8")
-    assert store.edit_plan(path, lambda d: edits.note(d, "2", "x", date=D), today=D).errors[0].code == "GGK004"
+    assert store_tx.edit_plan(path, lambda d: edits.note(d, "2", "x", date=D), today=D).errors[0].code == "GGK004"
     path.write_bytes(PLAN.encode("gb18030"))
-    assert store.edit_plan(path, lambda d: edits.note(d, "2", "x", date=D), today=D).errors[0].code == "GGK002"
+    assert store_tx.edit_plan(path, lambda d: edits.note(d, "2", "x", date=D), today=D).errors[0].code == "GGK002"
     assert path.read_bytes() == PLAN.encode("gb18030")
 
 
@@ -482,15 +483,15 @@ def test_change_on_disk_during_edit_is_detected(tmp_path: Path) -> None:
         path.write_text(theirs, encoding="utf-8")  # an editor saves meanwhile
         edits.note(doc, "1", "我的进展", date=D)
 
-    with pytest.raises(store.ConflictError, match="被修改过"):
-        store.edit_plan(path, fn, today=D)
+    with pytest.raises(store_tx.ConflictError, match="被修改过"):
+        store_tx.edit_plan(path, fn, today=D)
     assert path.read_text(encoding="utf-8") == theirs
 
 
 def test_dry_run_shows_diff_and_writes_nothing(tmp_path: Path) -> None:
     path = _unit(tmp_path)
     raw = path.read_bytes()
-    r = store.edit_plan(path, lambda d: edits.set_status(d, "9", Status.DONE, date=D), dry_run=True, today=D)
+    r = store_tx.edit_plan(path, lambda d: edits.set_status(d, "9", Status.DONE, date=D), dry_run=True, today=D)
     assert not r.written and path.read_bytes() == raw
     assert "-        status: 进行中\n+        status: 已完成\n+        completed: 2026-11-21\n" in r.diff
     assert r.diff.startswith("--- a/")
@@ -499,14 +500,14 @@ def test_dry_run_shows_diff_and_writes_nothing(tmp_path: Path) -> None:
 def test_no_change_writes_nothing(tmp_path: Path) -> None:
     path = _unit(tmp_path)
     stat = path.stat()
-    r = store.edit_plan(path, lambda d: None, today=D)
+    r = store_tx.edit_plan(path, lambda d: None, today=D)
     assert not r.changed and not r.written and r.diff == "" and path.stat().st_mtime_ns == stat.st_mtime_ns
 
 
 def test_lock_file_is_beside_the_plan_and_ignored_by_git(tmp_path: Path) -> None:
     path = _unit(tmp_path)
-    store.edit_plan(path, lambda d: edits.note(d, "1", "x", date=D), today=D)
-    assert store.lock_path(path) == path.parent / ".2026.yaml.lock"
+    store_tx.edit_plan(path, lambda d: edits.note(d, "1", "x", date=D), today=D)
+    assert store_tx.lock_path(path) == path.parent / ".2026.yaml.lock"
     gitignore = (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
     assert ".*.yaml.lock" in gitignore
     ws = load([path.parent])  # the lock file is not taken for a plan
@@ -515,9 +516,9 @@ def test_lock_file_is_beside_the_plan_and_ignored_by_git(tmp_path: Path) -> None
 
 def test_source_round_trip_is_exact() -> None:
     for text in [PLAN, PLAN.replace("\n", "\r\n"), PLAN.rstrip("\n"), "\ufeff" + PLAN, "a: 1\r\nb: 2\n"]:
-        assert store.Source.from_text(text).text() == text
-    with pytest.raises(store.PreserveError):
-        store.Source.from_text("a: 1\rb: 2\n")
+        assert store_patch.Source.from_text(text).text() == text
+    with pytest.raises(store_patch.PreserveError):
+        store_patch.Source.from_text("a: 1\rb: 2\n")
 
 
 def test_change_that_cannot_be_confined_is_refused(tmp_path: Path) -> None:
@@ -528,8 +529,8 @@ def test_change_that_cannot_be_confined_is_refused(tmp_path: Path) -> None:
         title = doc.pop("title")
         doc.insert(0, "title", title)
 
-    with pytest.raises(store.PreserveError):
-        store.edit_plan(path, reorder, today=D)
+    with pytest.raises(store_patch.PreserveError):
+        store_tx.edit_plan(path, reorder, today=D)
     assert path.read_bytes() == raw
 
 

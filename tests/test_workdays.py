@@ -1,4 +1,4 @@
-"""Working days: holidays, 调休, holiday files and their validation (ggk.workdays)."""
+"""Working days: holidays, 调休, holiday files and their validation (ggk.deadlines.workdays)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import chinese_calendar
 import pytest
 
-from ggk.workdays import (
+from ggk.deadlines.workdays import (
     Offset,
     WorkCalendar,
     parse_day,

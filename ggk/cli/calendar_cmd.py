@@ -25,8 +25,8 @@ def calendar(
     每个周期（如每年）的最后一天；工作日时限和常态化任务没有固定日期，不导出。事件的 UID
     固定，重新导入会更新原有事件而不会重复；同样的计划和 --as-of 日期得到完全相同的文件。
     """
-    from ggk.calendar_export import deadline_events, to_ics
-    from ggk.ledger import Filters, select
+    from ggk.ledger.calendar import deadline_events, to_ics
+    from ggk.ledger.queries import Filters, select
 
     s, session = open_session(ctx, plans, as_of)
     rows = select(session.ws, s.today, Filters(unit or (), year or (), dept or (), (), all_years))

@@ -36,7 +36,7 @@ def check(
 
     退出码：0 没有问题；1 发现问题（--strict 时警告也算）；2 用法或读写错误。
     """
-    from ggk.checks import CheckReport
+    from ggk.workspace.checks import CheckReport
 
     s = settings(ctx, plans, as_of)
     ws, diags = _load_and_check(list(paths) if paths else s.plans, s.today, ignore or (), s.use_cache)
@@ -48,12 +48,12 @@ def check(
 
 def _load_and_check(paths: list[Path], today: Any, ignore: Any, use_cache: bool) -> Any:
     if use_cache:  # the same answers as without the cache (tests/test_cache.py)
-        from ggk.cache import open_cached
+        from ggk.workspace.cache import open_cached
 
         ws, diags, _cache = open_cached(paths, today, ignore=ignore)
         return ws, diags
-    from ggk.checks import validate
-    from ggk.loader import load
+    from ggk.workspace.checks import validate
+    from ggk.workspace.load import load
 
     ws = load(paths)
     return ws, validate(ws, today, ignore=ignore)

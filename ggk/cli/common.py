@@ -72,8 +72,8 @@ _KEPT: dict[str, Any] = {}
 
 
 def open_session(ctx: typer.Context, plans: Optional[list[Path]], as_of: Optional[str], *, only_open: bool = False) -> tuple[Settings, Any]:
-    """The settings of a report command and its ``ggk.session.Session`` (plans loaded and checked)."""
-    from ggk.session import open_workspace
+    """The settings of a report command and its ``ggk.workspace.session.Session`` (plans loaded and checked)."""
+    from ggk.workspace.session import open_workspace
 
     s = settings(ctx, plans, as_of)
     session = _KEPT["session"] = open_workspace(s.plans, s.today, use_cache=s.use_cache, only_open=only_open)
@@ -137,7 +137,7 @@ _PIECE = 1 << 16
 def write_output(content: str | bytes, out: Optional[Path] = None) -> None:
     """Print to stdout, or write the file atomically (only now that the report is complete)."""
     if out is not None:
-        from ggk.fsutil import atomic_write, os_reason
+        from ggk.workspace.files import atomic_write, os_reason
 
         try:
             atomic_write(out, content)
@@ -160,7 +160,7 @@ def write_output(content: str | bytes, out: Optional[Path] = None) -> None:
         raise
     except OSError as exc:  # e.g. `ggk status > file` on a full disk
         from ggk.diagnostics import GgkError
-        from ggk.fsutil import os_reason
+        from ggk.workspace.files import os_reason
 
         raise GgkError(f"无法写出结果：{os_reason(exc)}") from None
 

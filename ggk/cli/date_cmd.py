@@ -1,4 +1,4 @@
-"""``ggk date``: working-day arithmetic on the command line (a thin skin over ggk.workdays).
+"""``ggk date``: working-day arithmetic on the command line (a thin skin over ggk.deadlines.workdays).
 
 Owns the ``add`` and ``workday`` commands; ``ggk.cli.app`` mounts ``app`` as ``ggk date``.
 Only typer and the standard library are imported at module top (start-up speed).
@@ -26,7 +26,7 @@ def _fail(message: str) -> NoReturn:
 
 
 def _calendar(holidays: Optional[Path]) -> Any:
-    from ggk.workdays import WorkCalendar
+    from ggk.deadlines.workdays import WorkCalendar
 
     if holidays is not None:
         if not holidays.is_dir():
@@ -37,7 +37,7 @@ def _calendar(holidays: Optional[Path]) -> Any:
 
 
 def _day(text: str) -> Any:
-    from ggk.workdays import parse_day
+    from ggk.deadlines.workdays import parse_day
 
     try:
         return parse_day(text)
@@ -69,7 +69,7 @@ def add(
 
     例：ggk date add 2021-09-29 7工作日  →  2021-10-14（跳过国庆节放假，10月9日调休上班计入）
     """
-    from ggk.workdays import parse_offset, runs, weekday_name
+    from ggk.deadlines.workdays import parse_offset, runs, weekday_name
 
     day = _day(start)
     try:
@@ -99,7 +99,7 @@ def workday(
     holidays: Optional[Path] = typer.Option(None, "--holidays", help=_HOLIDAYS_HELP),
 ) -> None:
     """某一天是不是工作日，以及原因（工作日、周末、国庆节放假、调休上班……）。"""
-    from ggk.workdays import weekday_name
+    from ggk.deadlines.workdays import weekday_name
 
     d = _day(day)
     cal = _calendar(holidays)

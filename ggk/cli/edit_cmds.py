@@ -1,7 +1,7 @@
 """The editing commands: ``ggk assign``, ``update``, ``done``, ``note``, ``postpone``, ``summary``.
 
-Each parses its options, builds one operation of ``ggk.edits`` and hands it to
-``ggk.edits.apply`` (one locked, validated, minimal edit per file).  Exit codes: 0 written (or
+Each parses its options, builds one operation of ``ggk.ledger.edits`` and hands it to
+``ggk.ledger.edits.apply`` (one locked, validated, minimal edit per file).  Exit codes: 0 written (or
 dry run shown), 1 the edit would make the plan invalid / the file cannot be read (nothing
 written), 2 usage errors, unknown departments, a file changed meanwhile, I/O errors."""
 
@@ -21,7 +21,7 @@ RefArg = Annotated[str, typer.Argument(help="条目引用：单位/年度/编号
 
 
 def _names(values: Optional[list[str]]) -> list[str]:
-    from ggk.edits import split_names
+    from ggk.ledger.edits import split_names
 
     return [n for v in values or [] for n in split_names(v)]
 
@@ -63,7 +63,7 @@ def _report(results: list[Any], dry_run: bool) -> None:
 
 
 def _run(ctx: typer.Context, plans: Any, as_of: Any, refs: list[str], make_op: Any, dry_run: bool) -> None:
-    from ggk import edits
+    from ggk.ledger import edits
 
     s = settings(ctx, plans, as_of)
     ws, targets = edits.open_targets(s.plans, refs, s.today)
@@ -92,8 +92,8 @@ def assign(
     `ggk assign --unit 单位 --resolve` 把该单位各计划中的部门名称统一改为规范名称（导入后使用），
     有无法识别的名称时退出码为 1。
     """
-    from ggk import edits
     from ggk.diagnostics import GgkError
+    from ggk.ledger import edits
 
     if resolve:
         if refs or lead or assist or add_lead or add_assist or remove:
@@ -132,10 +132,10 @@ def assign(
 
 
 def _resolve_unit(ctx: typer.Context, plans: Any, as_of: Any, unit: str, dry_run: bool) -> None:
-    from ggk import edits
     from ggk.diagnostics import GgkError
-    from ggk.loader import load
-    from ggk.store import edit_plan
+    from ggk.ledger import edits
+    from ggk.workspace.load import load
+    from ggk.workspace.transaction import edit_plan
 
     s = settings(ctx, plans, as_of)
     ws = load(s.plans)
@@ -181,8 +181,8 @@ def update(
 
     改为 已完成 时记录完成日期（completed）；改为 已取消 时须用 --reason 写明原因。
     """
-    from ggk import edits
     from ggk.diagnostics import GgkError
+    from ggk.ledger import edits
     from ggk.model import parse_status
 
     try:
@@ -212,7 +212,7 @@ def done(
     as_of: AsOfOpt = None,
 ) -> None:
     """标记条目已完成：状态改为 已完成，记录完成日期（默认今天）和一条进展记录。"""
-    from ggk import edits
+    from ggk.ledger import edits
     from ggk.model import Status
 
     def make_op(ws: Any, today: Any) -> Any:
@@ -240,7 +240,7 @@ def note(
     as_of: AsOfOpt = None,
 ) -> None:
     """记录一条进展（不改变状态）：日期、报送单位、内容、佐证；工作日时限任务可登记事件和公开日期。"""
-    from ggk import edits
+    from ggk.ledger import edits
 
     def make_op(ws: Any, today: Any) -> Any:
         when = parse_date(date, "--date") if date else today
@@ -267,7 +267,7 @@ def postpone(
     as_of: AsOfOpt = None,
 ) -> None:
     """延期：设置新的截止日期，原时限连同日期、原因记入条目的 history（ggk show 显示两者）。"""
-    from ggk import edits
+    from ggk.ledger import edits
 
     new_due = parse_date(to, "--to")
 
@@ -291,8 +291,8 @@ def summary(
     as_of: AsOfOpt = None,
 ) -> None:
     """写入条目的落实情况（summary，用于年度报告），替换原有内容。"""
-    from ggk import edits
     from ggk.diagnostics import GgkError
+    from ggk.ledger import edits
 
     if (text is None) == (from_file is None):
         raise GgkError("请给出落实情况文字，或用 --from-file 指定文件（二者选一）")
@@ -300,7 +300,7 @@ def summary(
         try:
             body = from_file.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
-            from ggk.fsutil import os_reason
+            from ggk.workspace.files import os_reason
 
             raise GgkError(f"无法读取 {from_file}：{os_reason(exc)}") from None
     else:

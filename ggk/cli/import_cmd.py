@@ -1,6 +1,6 @@
 """``ggk import``: an issued plan document (txt/docx/web copy) -> plans/<unit>/<year>.yaml.
 
-Thin skin over ``ggk.importer.prepare_import``: parse options, build the plan and the report,
+Thin skin over ``ggk.importer.structure.prepare_import``: parse options, build the plan and the report,
 then print (``--dry-run``) or write the files atomically.  Exit codes: 0 imported, 1 no items
 in the document, 2 usage or I/O problems (no year, file exists without --force, unreadable).
 """
@@ -43,7 +43,7 @@ def import_cmd(
 
     退出码：0 已导入；1 文件中没有任务条目；2 用法或读写错误（如无法确定年度、目标文件已存在）。
     """
-    from ggk.importer import ImportFailure, prepare_import, render_report
+    from ggk.importer.structure import ImportFailure, prepare_import, render_report
 
     if output is not None and dry_run:
         fail("--output 和 --dry-run 不能同时使用", "预览用 --dry-run，写入用 --output")
@@ -62,7 +62,7 @@ def import_cmd(
     try:
         written = job.write()
     except OSError as exc:
-        from ggk.fsutil import os_reason
+        from ggk.workspace.files import os_reason
 
         fail(f"无法写入：{os_reason(exc)}", "检查目录是否存在、是否有写权限")
         return

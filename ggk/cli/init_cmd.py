@@ -23,7 +23,7 @@ def init(
     plans: PlansOpt = None,
 ) -> None:
     """新建单位：生成 plans/<单位>/unit.yaml（部门名册模板，带中文注释）。已存在时不覆盖。"""
-    from ggk.scaffold import init_unit
+    from ggk.workspace.scaffold import init_unit
 
     s = settings(ctx, plans, None)
     written = init_unit(s.plans[0], unit, name)
@@ -43,7 +43,7 @@ def new(
 ) -> None:
     """新建年度计划：生成 plans/<单位>/<年度>.yaml（空计划，带中文注释的录入示例）。已存在时不覆盖。"""
     from ggk.diagnostics import GgkError
-    from ggk.scaffold import new_plan, units_in
+    from ggk.workspace.scaffold import new_plan, units_in
 
     s = settings(ctx, plans, None)
     root = s.plans[0]

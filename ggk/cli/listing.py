@@ -39,7 +39,7 @@ def list_items(
     as_of: AsOfOpt = None,
 ) -> None:
     """列出条目：编号、标题、牵头单位、时限、状态和逾期情况。"""
-    from ggk.ledger import Filters, ItemsReport, select
+    from ggk.ledger.queries import Filters, ItemsReport, select
 
     s, session = open_session(ctx, plans, as_of)
     filters = Filters(unit or (), year or (), dept or (), parse_statuses(status_), all_years, overdue, due_within)

@@ -48,7 +48,7 @@ def notice(
 
     if fmt is NoticeFormat.docx and out is None:
         raise GgkError("docx 是二进制格式，不能输出到屏幕", f"用 -o 指定文件，如 -o 督办单-{dept}.docx")
-    from ggk.reports import notice as build
+    from ggk.ledger.reports import notice as build
 
     reply = parse_date(reply_by, "--reply-by") if reply_by else None
     s, session = open_session(ctx, plans, as_of)

@@ -34,7 +34,7 @@ def overdue(
     as_of: AsOfOpt = None,
 ) -> None:
     """逾期条目（截至 --as-of 日期），逾期天数多的在前，按牵头单位分组。"""
-    from ggk.ledger import Filters, ItemsReport, overdue_rows, select
+    from ggk.ledger.queries import Filters, ItemsReport, overdue_rows, select
 
     s, session = open_session(ctx, plans, as_of, only_open=True)  # overdue shows open items only
     filters = Filters(unit or (), year or (), dept or (), (), all_years, overdue=True, due_within=within)

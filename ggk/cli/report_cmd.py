@@ -37,7 +37,7 @@ def report(
 
     if fmt.value in BINARY and out is None:
         raise GgkError(f"{fmt.value} 是二进制格式，不能输出到屏幕", f"用 -o 指定文件，如 -o {year}年台账.{fmt.value}")
-    from ggk.reports import annual_section, ledger, one_plan
+    from ggk.ledger.reports import annual_section, ledger, one_plan
 
     s, session = open_session(ctx, plans, as_of)
     entry = one_plan(session.ws, year, unit or ())

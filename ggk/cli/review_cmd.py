@@ -39,14 +39,14 @@ def review(
         raise GgkError("docx 是二进制格式，不能输出到屏幕", f"用 -o 指定文件，如 -o {year}年回头看.docx")
     if deadline and not carry_over:
         raise GgkError("--deadline 只用于 --carry-over")
-    from ggk.review import review as build
+    from ggk.ledger.review import review as build
 
     s, session = open_session(ctx, plans, as_of)
     report = build(session.ws, year, s.today, unit or (), session.calendar)
     report.problems, report.skipped, report.warnings = session.problems, session.skipped, session.calendar_warnings
     content = render(report, fmt.value if fmt else default_document_format(out))
     if carry_over:
-        from ggk.carryover import apply, plan_carry_over
+        from ggk.ledger.carryover import apply, plan_carry_over
 
         if s.today.year <= year:
             typer.echo(f"注意：截至 {s.today} {year} 年度尚未结束，只结转已经逾期未完成的任务", err=True)

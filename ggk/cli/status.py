@@ -46,7 +46,7 @@ def status(
     as_of: AsOfOpt = None,
 ) -> None:
     """各单位当前年度计划的落实情况：各状态条目数、完成率、逾期和临期数，红黄绿灯。"""
-    from ggk.ledger import Filters, select, status_report
+    from ggk.ledger.queries import Filters, select, status_report
 
     s, session = open_session(ctx, plans, as_of)
     filters = Filters(unit or (), year or (), dept or (), parse_statuses(status_), all_years)

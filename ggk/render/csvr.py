@@ -7,10 +7,10 @@ import io
 from functools import singledispatchmethod
 from typing import Any
 
-from ggk.checks import CheckReport
-from ggk.ledger import ItemDetail, ItemsReport, Row, StatusReport
+from ggk.ledger.queries import ItemDetail, ItemsReport, Row, StatusReport
 from ggk.model import Status
 from ggk.render import Options, Unsupported
+from ggk.workspace.checks import CheckReport
 
 ITEM_HEADER = ["ref", "unit", "year", "id", "section", "title", "lead", "assist", "deadline", "rule", "status", "completed", "overdue_days", "due_in_days", "light"]
 

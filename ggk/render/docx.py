@@ -25,10 +25,10 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.text.paragraph import Paragraph
 
+from ggk.ledger.reports import AnnualSection, NoticeReport, cn_date
+from ggk.ledger.review import OUTCOMES, PlanReview, ReviewReport
 from ggk.render import Options, Unsupported
 from ggk.render.md import CN_NUM, group_rows, last_progress, outcome_note, summary_sentences
-from ggk.reports import AnnualSection, NoticeReport, cn_date
-from ggk.review import OUTCOMES, PlanReview, ReviewReport
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ggk.checks import CheckReport
 from ggk.render import Options, Unsupported
 from ggk.render.text import summary_line
+from ggk.workspace.checks import CheckReport
 
 
 def _data(value: str) -> str:

@@ -11,9 +11,9 @@ import hashlib
 import json
 from typing import Any
 
-from ggk.checks import CheckReport
 from ggk.diagnostics import Diagnostic
 from ggk.render import Options, Unsupported
+from ggk.workspace.checks import CheckReport
 
 
 def severity(d: Diagnostic) -> str:

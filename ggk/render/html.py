@@ -10,10 +10,10 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from ggk.ledger import Light
+from ggk.ledger.queries import Light
+from ggk.ledger.reports import LEDGER_COLUMNS, LedgerReport, LedgerRow, cn_date
 from ggk.model import Status
 from ggk.render import Options, Unsupported
-from ggk.reports import LEDGER_COLUMNS, LedgerReport, LedgerRow, cn_date
 
 CSS = """
 body{font-family:"Microsoft YaHei","PingFang SC","Noto Sans CJK SC","SimSun",sans-serif;margin:24px;color:#222;line-height:1.6}

@@ -6,9 +6,9 @@ import json
 from functools import singledispatchmethod
 from typing import Any
 
-from ggk.checks import CheckReport
-from ggk.ledger import ItemDetail, ItemsReport, StatusReport
+from ggk.ledger.queries import ItemDetail, ItemsReport, StatusReport
 from ggk.render import Options, Unsupported
+from ggk.workspace.checks import CheckReport
 
 
 class JsonRenderer:

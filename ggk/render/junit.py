@@ -12,10 +12,10 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from ggk.checks import CheckReport
 from ggk.diagnostics import Diagnostic
 from ggk.render import Options, Unsupported
 from ggk.render.text import summary_line
+from ggk.workspace.checks import CheckReport
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 

@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from functools import singledispatchmethod
 from typing import Any
 
+from ggk.ledger.reports import AnnualSection, NoticeReport, cn_date
+from ggk.ledger.review import OUTCOMES, Group, Outcome, PlanReview, ReviewItem, ReviewReport
 from ggk.render import Options, Unsupported
-from ggk.reports import AnnualSection, NoticeReport, cn_date
-from ggk.review import OUTCOMES, Group, Outcome, PlanReview, ReviewItem, ReviewReport
 
 CN_NUM = "一二三四五六七八九十"
 

@@ -16,11 +16,11 @@ import typing
 from functools import singledispatchmethod
 from typing import Any
 
-from ggk.checks import CheckReport
-from ggk.ledger import ItemDetail, ItemsReport, Light, Row, StatusReport, Tally
+from ggk.ledger.queries import ItemDetail, ItemsReport, Light, Row, StatusReport, Tally
 from ggk.model import Status
 from ggk.render import Options
 from ggk.render.text import TextRenderer
+from ggk.workspace.checks import CheckReport
 
 #: Reports that are documents (rendered as Markdown) rather than ledgers; matched by name so that
 #: printing a ledger never imports the review and report modules.

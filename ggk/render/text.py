@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ggk.checks import CheckReport
 from ggk.render import Options, Unsupported
+from ggk.workspace.checks import CheckReport
 
 
 def summary_line(report: CheckReport) -> str:

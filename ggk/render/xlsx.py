@@ -23,9 +23,9 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ggk.ledger import Light
+from ggk.ledger.queries import Light
+from ggk.ledger.reports import LEDGER_COLUMNS, LedgerReport, LedgerRow, cn_date
 from ggk.render import Options, Unsupported
-from ggk.reports import LEDGER_COLUMNS, LedgerReport, LedgerRow, cn_date
 
 FONT = "宋体"
 #: Excel's built-in "good / neutral / bad" colours: what an office clerk already reads as green/yellow/red.

@@ -207,7 +207,7 @@ def main() -> None:
         with open(victim, "a", encoding="utf-8") as fh:
             fh.write(f"# touched by tests/bench/run.py at {time.time_ns()}\n")
         probe = (
-            "import datetime, json, sys; from pathlib import Path; from ggk.cache import open_cached; "
+            "import datetime, json, sys; from pathlib import Path; from ggk.workspace.cache import open_cached; "
             "_w, _d, c = open_cached([Path(sys.argv[1])], datetime.date.fromisoformat(sys.argv[2])); "
             "print(json.dumps([c.misses, c.hits]))"
         )

@@ -1,8 +1,8 @@
 """Carry-over (结转): the unfinished items of a year's 回头看 added to the next year's plan.
 
 Owns deciding what to carry and what each carried item looks like (``plan_carry_over``: pure), and
-applying it (``apply``): a new plan file is written whole in house style (``ggk.emit``); existing
-files are edited through ``ggk.store`` so that every comment and byte outside the edit is kept.
+applying it (``apply``): a new plan file is written whole in house style (``ggk.yamlfiles.emit``); existing
+files are edited through ``ggk.workspace.transaction`` so that every comment and byte outside the edit is kept.
 
 Each carried item names its origin (``carried_from: unit/year/id``) and gets a new deadline (given,
 or: a duty that recurs keeps its rules, a dated task gets 次年6月底前); the source item gets
@@ -20,9 +20,9 @@ from typing import Any
 
 from ggk import deadlines
 from ggk.diagnostics import GgkError
-from ggk.loader import PlanEntry, Workspace
+from ggk.ledger.review import DUTY_KINDS, Outcome, PlanReview, ReviewItem, ReviewReport
 from ggk.model import Deadline, DeadlineKind, Plan, Status
-from ggk.review import DUTY_KINDS, Outcome, PlanReview, ReviewItem, ReviewReport
+from ggk.workspace.load import PlanEntry, Workspace
 
 CARRY_SECTION = "上年度结转任务"
 _ISO = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
@@ -218,7 +218,7 @@ def apply(plan: CarryPlan, today: dt.date) -> list[Path]:
     files written.  Each file is written atomically; the targets are written before the sources, so
     an interruption leaves at worst a carried item whose source lacks its note (the next run
     sees ``carried_from`` in the target and only skips it)."""
-    from ggk import emit
+    from ggk.yamlfiles import emit
 
     written: list[Path] = []
     for t in plan.targets:
@@ -240,11 +240,11 @@ def apply(plan: CarryPlan, today: dt.date) -> list[Path]:
     return written
 
 
-# --------------------------------------------------------------------------- edits through ggk.store
+# --------------------------------------------------------------------------- edits through ggk.workspace.transaction
 
 
 def _edit(path: Path, fn: Any, today: dt.date) -> None:
-    from ggk.store import edit_plan
+    from ggk.workspace.transaction import edit_plan
 
     result = edit_plan(path, fn, today=today)
     if result.refused:
@@ -260,7 +260,7 @@ def _append_items(path: Path, items: list[dict[str, Any]], today: dt.date) -> No
     of the plan if it has none), keeping every other byte of the file."""
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-    from ggk.edits import append_item, block_list, block_map, set_key, styled_item
+    from ggk.ledger.edits import append_item, block_list, block_map, set_key, styled_item
 
     def styled(item: dict[str, Any]) -> Any:
         out = styled_item(item)
@@ -286,7 +286,7 @@ def _append_items(path: Path, items: list[dict[str, Any]], today: dt.date) -> No
 
 def _annotate_sources(path: Path, carries: list[Carry], today: dt.date) -> None:
     """Each source item: ``carried_to`` and a log entry saying where it went."""
-    from ggk.edits import add_log, find_item, set_key
+    from ggk.ledger.edits import add_log, find_item, set_key
 
     def fn(doc: Any) -> None:
         for c in carries:

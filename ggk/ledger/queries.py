@@ -16,9 +16,9 @@ from typing import Any
 
 from ggk import deadlines
 from ggk.diagnostics import GgkError
-from ggk.loader import PlanEntry, Workspace
 from ggk.model import Deadline, Item, LogEntry, Section, Status
 from ggk.registry import Registry
+from ggk.workspace.load import PlanEntry, Workspace
 
 DEFAULT_SOON = 15
 NO_LEAD = "（未指定牵头单位）"
@@ -130,7 +130,7 @@ class Row:
 
 
 # Written out rather than ``model_dump``: rows of a deadline report hold the cache's read-only views
-# of items (``ggk.views``), which have the fields and not pydantic's methods.
+# of items (``ggk.workspace.views``), which have the fields and not pydantic's methods.
 
 
 def _json_value(value: Any) -> Any:

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ggk.diagnostics import GgkError
-from ggk.fsutil import atomic_write, os_reason
-from ggk.loader import UNIT_FILE
 from ggk.schema import KINDS, SCHEMA_DIR, modeline, schema_filename, schema_text
+from ggk.workspace.files import atomic_write, os_reason
+from ggk.workspace.load import UNIT_FILE
 
 #: Folder names the loader reads as units (it skips names starting with "." or "_").
 SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
@@ -150,8 +150,8 @@ def init_unit(plans_root: Path, slug: str, name: str | None = None) -> Written:
 
 def new_plan(plans_root: Path, unit: str, year: int, title: str | None = None) -> Written:
     """Create ``plans/<unit>/<year>.yaml`` with an empty plan; refuse when it exists."""
-    from ggk.loader import load_file
     from ggk.model import Unit
+    from ggk.workspace.load import load_file
 
     _check_slug(unit)
     if not 1949 <= year <= 2200:

@@ -3,7 +3,7 @@
 Owns: decoding (UTF-8, or GB18030/GBK detected and reported), ``.docx`` text (including
 Word's automatic list numbering, which is not part of the paragraph text), clean-up of
 Markdown-ish web copies, and re-joining paragraphs that were hard-wrapped (PDF copies) or
-split by page-break blank lines.  It knows nothing about plans; ``ggk.importer`` does.
+split by page-break blank lines.  It knows nothing about plans; ``ggk.importer.structure`` does.
 
 Every paragraph keeps the source line (or, for .docx, the paragraph number) where it
 starts, so that the import report can point at it.
@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ggk.fsutil import os_reason
+from ggk.workspace.files import os_reason
 
 #: ASCII punctuation that web copies put where the document had full-width marks.  The
 #: mapping is one character to one character, so offsets found in the normalised text are

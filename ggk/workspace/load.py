@@ -3,7 +3,7 @@
 Owns: finding unit and plan files under one or more roots, turning one file into a validated model
 (``load_file``: the unit of caching), recovering what can be read from a file with problems, and
 mapping pydantic errors to diagnostics with line and column.  Loading never writes to ``plans/``.
-Cross-file checks (departments, ids, dates) live in ``ggk.checks``; editing lives in ``ggk.store``.
+Cross-file checks (departments, ids, dates) live in ``ggk.workspace.checks``; editing lives in ``ggk.workspace.transaction``.
 """
 
 from __future__ import annotations
@@ -26,12 +26,12 @@ from ggk.diagnostics import Diagnostic, GgkError, Severity
 from ggk.model import FORMAT_VERSION, Plan, Unit
 
 if typing.TYPE_CHECKING:
-    from ggk.yamlio import Locator
+    from ggk.yamlfiles.read import Locator
 
 
 def read_file(path: str, raw: bytes | None = None) -> Any:
     # yaml is imported on first parse only: a run served from the cache never needs it.
-    from ggk.yamlio import read_file as read
+    from ggk.yamlfiles.read import read_file as read
 
     return read(path, raw)
 
@@ -81,10 +81,10 @@ class Workspace:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)
     files: int = 0
-    #: True when the plans hold only their open items with a time limit (``ggk.cache.open_cached(subset=True)``,
+    #: True when the plans hold only their open items with a time limit (``ggk.workspace.cache.open_cached(subset=True)``,
     #: used by reports that can only show overdue or due items); never edit through such a workspace.
     subset: bool = False
-    #: where positions found before are kept (``ggk.cache.Cache``: by file content), or None:
+    #: where positions found before are kept (``ggk.workspace.cache.Cache``: by file content), or None:
     #: ``known(path) -> {(loc, key): (line, col)} | None`` and ``learn(path, table)``
     positions: Any = field(default=None, repr=False, compare=False)
     #: locators of the files read with positions in this run (made on first use)
@@ -164,7 +164,7 @@ class Found:
     strays: list[Path] = field(default_factory=list)
     #: every folder whose entries decided what was found, with its ``os.stat`` taken before it was
     #: read — or None when something else did too (a symlink, a file given as a root): then only
-    #: discovering again tells whether the same files would be found (see ``ggk.cache``)
+    #: discovering again tells whether the same files would be found (see ``ggk.workspace.cache``)
     folders: list[tuple[str, os.stat_result]] | None = field(default_factory=list, compare=False)
     #: ``time.time_ns()`` when discovery began
     started_ns: int = field(default=0, compare=False)
@@ -313,7 +313,7 @@ def _fast_loads_fn() -> Any:
     if _fast_loads is None:
         try:
             import yaml_rs
-        except ImportError:  # the fast path is optional: everything works through ggk.yamlio
+        except ImportError:  # the fast path is optional: everything works through ggk.yamlfiles.read
             _fast_loads = False
         else:
             _fast_loads = yaml_rs.loads
@@ -323,7 +323,7 @@ def _fast_loads_fn() -> Any:
 def _plain(value: Any) -> bool:
     """Data both readers agree on: str keys; str (not date-like), int, float, bool, None, date values.
     A date-like text is where the readers differ (an invalid date is text to yaml_rs, a diagnostic to
-    ggk.yamlio; date-times are read differently).
+    ggk.yamlfiles.read; date-times are read differently).
 
     Walked with a stack rather than by recursion: it visits every value of every plan file on a cold run."""
     stack = [value]
@@ -358,7 +358,7 @@ def _declined(raw: bytes) -> bool:
 def fast_data(raw: bytes) -> dict[str, Any] | None:
     """The data of a plain, well-formed file via ``yaml_rs`` (Rust, ~20x faster than libyaml plus the
     positional builder), or None whenever the careful reader might see it differently or report a
-    problem: then ``ggk.yamlio`` reads it, with positions and diagnostics."""
+    problem: then ``ggk.yamlfiles.read`` reads it, with positions and diagnostics."""
     loads = _fast_loads_fn()
     if not loads:
         return None
@@ -388,7 +388,7 @@ def fast_data(raw: bytes) -> dict[str, Any] | None:
 def load_file(path: Path, kind: type[Plan] | type[Unit], raw: bytes | None = None, *, fast: bool | None = None) -> FileResult:
     """Read, parse and validate one file; keep what can be used of a file with problems.
 
-    ``raw`` validates content not (yet) on disk under ``path`` (``ggk.store`` checks an edit first).
+    ``raw`` validates content not (yet) on disk under ``path`` (``ggk.workspace.transaction`` checks an edit first).
     ``fast`` (default: when ``raw`` is None, i.e. the file on disk is read) tries ``fast_data`` first;
     a file it takes has no locator (``Workspace.locate`` reads the file again when a position is
     needed), so it must be the file on disk.  Any file with a problem goes the careful way, so the

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ggk.checks import SCOPES, Scope, validate
 from ggk.diagnostics import Diagnostic, Severity
-from ggk.loader import Workspace, load
+from ggk.workspace.checks import SCOPES, Scope, validate
+from ggk.workspace.load import Workspace, load
 
 
 @dataclass
@@ -59,16 +59,16 @@ def open_workspace(paths: Sequence[Path], today: dt.date, *, use_cache: bool = T
     diagnostics are those of the whole files either way.  Ignored without the cache.
     """
     if use_cache:
-        from ggk.cache import open_cached
+        from ggk.workspace.cache import open_cached
 
         ws, diags, _cache = open_cached(paths, today, subset=only_open, positions=False)
     else:
-        from ggk.cache import gc_paused
+        from ggk.workspace.cache import gc_paused
 
         with gc_paused():
             ws = load(paths)
             diags = validate(ws, today, positions=False)
-    from ggk.workdays import WorkCalendar
+    from ggk.deadlines.workdays import WorkCalendar
 
     holiday_dirs = [p / "_holidays" for p in paths if p.is_dir()]
     return Session(ws, today, diags, WorkCalendar(holiday_dirs[0] if holiday_dirs else None))

@@ -3,8 +3,8 @@
 Owns the classification of items as of a date (按期完成 / 逾期完成 / 未完成 / 未到期 / 已取消 /
 常态化), the periods and counts met and missed by recurring and counted duties, the counts per
 section and per lead department, and the 整改清单 (rectification list).  Pure functions of
-(workspace, year, today): the rules are evaluated by ``ggk.deadlines`` through ``ggk.ledger``; nothing
-here reads the clock or writes files (carrying items over is ``ggk.carryover``).
+(workspace, year, today): the rules are evaluated by ``ggk.deadlines`` through ``ggk.ledger.queries``; nothing
+here reads the clock or writes files (carrying items over is ``ggk.ledger.carryover``).
 
 Item （十五） of the 2021 Gansu plan asks to "重点核查有明确责任主体和时限要求的工作任务": an item
 with a lead department and a deadline that is not standing work is a *key* item; key items come
@@ -21,10 +21,10 @@ from typing import Any
 
 from ggk.deadlines import RuleState
 from ggk.diagnostics import GgkError
-from ggk.ledger import DEFAULT_SOON, NO_LEAD, Row, evaluate_entry
-from ggk.loader import PlanEntry, Workspace
+from ggk.ledger.queries import DEFAULT_SOON, NO_LEAD, Row, evaluate_entry
 from ggk.model import DeadlineKind, LogEntry, Status
 from ggk.registry import Registry
+from ggk.workspace.load import PlanEntry, Workspace
 
 
 class Outcome(str, Enum):

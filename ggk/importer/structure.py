@@ -4,9 +4,9 @@ Owns the structure of the document: which paragraphs are metadata (title, 文号
 documents), which are preamble (印发 notice, 主送, 总体要求/指导思想/基本原则), which are
 section headings (一、/（一）/1./1、/(1) in any combination, unnumbered ones, repeated or
 skipped numbers) and which are the items, their ids, titles, text, lead/assist and deadline
-rules.  Reading and paragraph re-joining live in ``ggk.importer_read``; responsibility notes
-and department names in ``ggk.importer_units``; time phrases in ``ggk.deadlines``; YAML
-text in ``ggk.emit``.  No file is written here: ``ggk.cli.import_cmd`` decides where.
+rules.  Reading and paragraph re-joining live in ``ggk.importer.read``; responsibility notes
+and department names in ``ggk.importer.units``; time phrases in ``ggk.deadlines``; YAML
+text in ``ggk.yamlfiles.emit``.  No file is written here: ``ggk.cli.import_cmd`` decides where.
 
 Nothing is dropped silently: every paragraph ends up in the plan (item, heading, metadata,
 preamble) or in the report's list of skipped paragraphs, with its line.
@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from ggk import deadlines
-from ggk.importer_read import Para, Source, cn_numeral, norm, read_document
-from ggk.importer_units import (
+from ggk.importer.read import Para, Source, cn_numeral, norm, read_document
+from ggk.importer.units import (
     TIME_CLAUSE,
     Responsibility,
     is_group,
@@ -298,7 +298,7 @@ class _Section(_Node):
 @dataclass
 class ImportResult:
     plan: Plan
-    data: dict[str, Any]  # the plan as ordered plain data, ready for ggk.emit
+    data: dict[str, Any]  # the plan as ordered plain data, ready for ggk.yamlfiles.emit
     report: ImportReport
     departments: list[str]  # every department name used, in order of first use
     issuer: str  # the issuing unit's name as the document states it ("" if not found)
@@ -1052,7 +1052,7 @@ class ImportJob:
 
     def write(self) -> list[tuple[Path, str]]:
         """Write the files atomically (registry first, so a plan never lacks one)."""
-        from ggk.emit import write_atomic
+        from ggk.yamlfiles.emit import write_atomic
 
         written: list[tuple[Path, str]] = []
         self.plan_path.parent.mkdir(parents=True, exist_ok=True)
@@ -1073,7 +1073,7 @@ _UNIT_CODE = re.compile(r"^[^./\\\s_][^/\\\s]*$")
 
 
 def _load_registry(path: Path) -> Unit:
-    from ggk.loader import load_file
+    from ggk.workspace.load import load_file
 
     loaded = load_file(path, Unit)
     if loaded.model is None:
@@ -1115,8 +1115,8 @@ def prepare_import(
 
     Raises ``ImportFailure`` (exit code 1 or 2) with a Chinese message.
     """
-    from ggk.emit import dump_plan, dump_unit
-    from ggk.importer_read import DocumentError
+    from ggk.importer.read import DocumentError
+    from ggk.yamlfiles.emit import dump_plan, dump_unit
 
     try:
         source = read_document(Path(doc))

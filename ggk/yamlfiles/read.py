@@ -10,7 +10,7 @@ text; ``017`` is 17, not octal; ``1:30`` is text, not sexagesimal.  Integers and
 spellings ``yaml_rs`` accepts (``0x``/``0o``/``0b`` prefixes, ``_`` between digits) and dates stay
 dates, so both readers give the same data (tests/test_fastpath.py).  Problems are returned
 as ``Diagnostic`` values; nothing here raises on bad input.  Writing YAML is not done here: round-trip
-edits use ruamel.yaml in ``ggk.store``.
+edits use ruamel.yaml in ``ggk.workspace.transaction``.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import yaml.constructor
 import yaml.resolver
 
 from ggk.diagnostics import Diagnostic, Severity
-from ggk.fsutil import os_reason
+from ggk.workspace.files import os_reason
 
 try:  # libyaml makes composing ~10x faster; pure Python is the fallback.
     from yaml.cyaml import CParser as _Parser
@@ -348,7 +348,7 @@ def parse(text: str, path: str) -> Parsed:
         return Parsed(None, locator, [Diagnostic(path, 1, 1, "GGK005", Severity.ERROR, "YAML 嵌套过深，拒绝读取", None, fatal=True)], text)
     finally:
         # The nested builders refer to each other through their closure: a cycle that would keep the
-        # node tree alive until the cyclic GC runs (and ggk.cache pauses it while loading).
+        # node tree alive until the cyclic GC runs (and ggk.workspace.cache pauses it while loading).
         build = build_scalar_key = build_scalar = None  # type: ignore[assignment]
     return Parsed(data, locator, diagnostics, text)
 

@@ -10,7 +10,7 @@ Each view mirrors one model of ``ggk.model`` field by field, in the same order a
 but tuples for lists (fewer objects; an empty one is no object at all) — checked by tests/test_cache.py —
 with the methods reports call (``Plan.iter_items``, ``Deadline.explicit_kind``, ``Unit.names``) and
 nothing else: no validation, no ``model_dump``, no assignment (they are frozen).
-Only the subset workspace (``ggk.cache.open_cached(subset=True)``) is made of views; everything that
+Only the subset workspace (``ggk.workspace.cache.open_cached(subset=True)``) is made of views; everything that
 edits, writes or dumps plans gets models.
 """
 

@@ -3,7 +3,7 @@ YAML nor runs the loader's validation and recovery, nor the per-file checks.
 
 Owns where entries live (``GGK_CACHE_DIR``, else the user cache folder), their binary layout, when an
 entry may be trusted, and ``open_cached`` — the cached equivalent of ``loader.load`` + ``checks.validate``
-that ``ggk.session.open_workspace`` uses.  The cache is an optimisation only: every answer is the one
+that ``ggk.workspace.session.open_workspace`` uses.  The cache is an optimisation only: every answer is the one
 ``--no-cache`` gives (tests/test_cache.py proves it), and a missing, stale, foreign or corrupt entry is
 re-made from the file, never an error.
 
@@ -16,7 +16,7 @@ temporary file and renamed (no fsync: a lost entry is only a cache miss; a torn 
 
 What an entry holds: the file-level diagnostics as values (lines included, so the locator is dropped;
 ``Workspace.locate`` re-parses lazily), the validated model as msgpack, and once more as the read-only
-views of ``ggk.views`` (msgspec) with only the open items (未启动/进行中) that have a time limit, which is
+views of ``ggk.workspace.views`` (msgspec) with only the open items (未启动/进行中) that have a time limit, which is
 all that ``overdue`` can show — and the results of the per-file checks, keyed by the content hash of
 the unit file whose registry they used, as the checks made them: without line and column unless the file's positions were at hand (``Workspace.resolve_positions``
 finds them when they are shown, so a run that only counts problems never parses a file for them).
@@ -47,15 +47,16 @@ from typing import Any
 
 import msgpack
 
-from ggk import __version__, deadlines, views
+from ggk import __version__, deadlines
 from ggk.diagnostics import Diagnostic, Severity
-from ggk.loader import FileResult, Found, PlanEntry, UnitEntry, Workspace, discover, load, load_file
 from ggk.model import FORMAT_VERSION, Deadline, DeadlineChange, DeadlineKind, Department, Item, LogEntry, Plan, Section, Status, Unit
+from ggk.workspace import views
+from ggk.workspace.load import FileResult, Found, PlanEntry, UnitEntry, Workspace, discover, load, load_file
 
 #: Bump when the layout of an entry changes.  2: check findings stored without positions (+ ``key``);
 #: 3: models stored by position (``encode``), the subset holds open items with a time limit;
 #: 4: a plan's deadline phrases (``phrases``), the index holds what they state;
-#: 5: the subset packed as ``ggk.views`` (msgspec); 6: dates stored as ordinals, enums as values.
+#: 5: the subset packed as ``ggk.workspace.views`` (msgspec); 6: dates stored as ordinals, enums as values.
 CACHE_FORMAT = 6
 MAGIC = b"GGKC"
 #: A file modified less than this before it was read may change again without its stat changing
@@ -383,7 +384,7 @@ class Cache:
                 changed = True
         return changed
 
-    # -- one file (the ``loader`` hook of ``ggk.loader.load``)
+    # -- one file (the ``loader`` hook of ``ggk.workspace.load.load``)
 
     def load_file(self, path: Path, kind: type[Plan] | type[Unit]) -> FileResult:
         if kind is Plan and self.pending:
@@ -541,7 +542,7 @@ class Cache:
 
     def validate(self, ws: Workspace, today: dt.date, *, ignore: Iterable[str] = (), positions: bool = True) -> list[Diagnostic]:
         """``checks.validate(ws, today)`` with the per-file checks taken from (or put in) the entries."""
-        from ggk.checks import REGISTRY, SCOPES, Context, Scope, finish
+        from ggk.workspace.checks import REGISTRY, SCOPES, Context, Scope, finish
 
         skip = set(ignore)
         out = [d for d in ws.diagnostics if d.code not in skip]
@@ -587,7 +588,7 @@ class Cache:
     def _unit_key(self, unit_entry: UnitEntry | None) -> str:
         """What the stored per-file check results depend on besides the plan: its unit's registry, and
         which checks are FILE-scoped (a check added or re-scoped makes them stale)."""
-        from ggk.checks import SCOPES, Scope
+        from ggk.workspace.checks import SCOPES, Scope
 
         codes = ",".join(sorted(c for c, s in SCOPES.items() if s is Scope.FILE))
         if unit_entry is None:
@@ -613,7 +614,7 @@ class Cache:
     def _run_file_checks(self, entry: PlanEntry, unit_entry: UnitEntry | None) -> list[Diagnostic]:
         """The per-file checks of one (whole) plan against its unit's registry.  They do not read the
         as-of date, so any date will do."""
-        from ggk.checks import REGISTRY, SCOPES, Context, Scope
+        from ggk.workspace.checks import REGISTRY, SCOPES, Context, Scope
 
         units = {entry.plan.unit: unit_entry} if unit_entry is not None else {}
         mini = Workspace([entry.path.parent.parent], units, [entry])
@@ -671,7 +672,7 @@ def _prefetch_one(path: Path) -> tuple[Any, ...] | None:
     """What ``Cache._parse`` makes of a plain plan file, as plain values; None: leave it to the parent."""
     from pydantic import ValidationError
 
-    from ggk.loader import fast_data
+    from ggk.workspace.load import fast_data
 
     cache = _WORKER_CACHE
     assert cache is not None
@@ -723,7 +724,7 @@ class Prefetch:
         jobs = _jobs()
         if jobs < 2 or len(paths) < PARALLEL_MIN or "fork" not in multiprocessing.get_all_start_methods():
             return None
-        from ggk import checks as _checks  # noqa: F401  (registered before the fork, not in each worker)
+        from ggk.workspace import checks as _checks  # noqa: F401  (registered before the fork, not in each worker)
 
         _WORKER_CACHE = cache
         try:
@@ -873,7 +874,7 @@ def _decoder(cls: Any) -> Any:
         "    setattr(obj, '__pydantic_private__', None)",
     ]
     source = "\n".join(["def decode(a):", "    obj = new(cls)", *body, "    return obj"])
-    exec(compile(source, f"<ggk.cache decoder of {cls.__name__}>", "exec"), env)
+    exec(compile(source, f"<ggk.workspace.cache decoder of {cls.__name__}>", "exec"), env)
     fn = env["decode"]
     _DECODERS[cls] = fn
     for sub in set(nested.values()):
@@ -974,7 +975,7 @@ def _from_index(
         h["folders"], h["listed_ns"] = _folder_sigs(found_again), found_again.started_ns
         refreshed = True
     try:
-        if subset:  # views (see ggk.views)
+        if subset:  # views (see ggk.workspace.views)
             units_data: list[Any] = index.decode_blob("unit_views", views.unpack_units)
             plans_data: list[Any] = index.decode_blob("open", views.unpack_all)
         else:
@@ -1021,7 +1022,7 @@ def _from_index(
 
 def _header_findings(ctx: Any) -> list[Diagnostic]:
     """The findings of every check about plan headers and unit files (``Scope.HEADERS``)."""
-    from ggk.checks import REGISTRY, SCOPES, Scope
+    from ggk.workspace.checks import REGISTRY, SCOPES, Scope
 
     return [d for c, s in SCOPES.items() if s is Scope.HEADERS for d in REGISTRY[c](ctx)]
 
@@ -1029,7 +1030,7 @@ def _header_findings(ctx: Any) -> list[Diagnostic]:
 def _workspace_findings(codes: list[str], ctx: Any, headers: list[Diagnostic]) -> list[Diagnostic]:
     """The findings of the checks ``codes`` about headers (taken from ``headers``) and about the
     workspace (run now), in the checks' order."""
-    from ggk.checks import REGISTRY, SCOPES, Scope
+    from ggk.workspace.checks import REGISTRY, SCOPES, Scope
 
     out: list[Diagnostic] = []
     for code in codes:
@@ -1044,7 +1045,7 @@ def _workspace_findings(codes: list[str], ctx: Any, headers: list[Diagnostic]) -
 def _index_checks(
     cache: Cache, ws: Workspace, plans: list[list[Any]], today: dt.date, ignore: Iterable[str], positions: bool, headers: list[list[Any]] | None = None
 ) -> list[Diagnostic]:
-    from ggk.checks import REGISTRY, SCOPES, Context, Scope, finish
+    from ggk.workspace.checks import REGISTRY, SCOPES, Context, Scope, finish
 
     skip = set(ignore)
     codes = [c for c in REGISTRY if c not in skip]

@@ -2,7 +2,7 @@
 
 Owns the cross-file rules that need more than one file or the as-of date (departments against the
 registry, duplicate ids, dates, deadline phrases).  File-level problems (YAML syntax, unknown keys,
-types) come from ``ggk.loader``.  ``validate(ws, today)`` returns every diagnostic, sorted; it never
+types) come from ``ggk.workspace.load``.  ``validate(ws, today)`` returns every diagnostic, sorted; it never
 raises for bad data.  A check makes its findings with their data path and no line yet
 (``Context.diag``); ``validate`` resolves the positions unless told not to (``positions=False``: for
 reports that only count problems, which then never parse a file again for a line number).
@@ -19,9 +19,9 @@ from typing import Any
 
 from ggk import deadlines
 from ggk.diagnostics import CODES, Diagnostic, Severity
-from ggk.loader import PlanEntry, Workspace
 from ggk.model import Item, Status
 from ggk.registry import Registry
+from ggk.workspace.load import PlanEntry, Workspace
 
 
 @dataclass
@@ -40,7 +40,7 @@ REGISTRY: dict[str, CheckFn] = {}
 
 
 class Scope(str, Enum):
-    """What a check's findings depend on: tells the parse cache (``ggk.cache``) what it may reuse."""
+    """What a check's findings depend on: tells the parse cache (``ggk.workspace.cache``) what it may reuse."""
 
     #: one plan file and its unit's registry (not the as-of date): cached per file
     FILE = "file"
@@ -251,7 +251,7 @@ def phrase_without_rule(ctx: Context) -> Iterator[Diagnostic]:
 
 @check("GGK214", Scope.WORKSPACE)
 def holiday_file_problems(ctx: Context) -> Iterator[Diagnostic]:
-    from ggk.workdays import holiday_files, validate_holiday_file
+    from ggk.deadlines.workdays import holiday_files, validate_holiday_file
 
     for root in ctx.ws.roots:
         if not root.is_dir():

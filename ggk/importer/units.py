@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ggk.importer_read import norm
+from ggk.importer.read import norm
 from ggk.registry import bare_name
 
 #: Endings of the names of departments, offices and units.

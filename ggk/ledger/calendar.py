@@ -84,7 +84,7 @@ def _description(row: Any, rule: Rule) -> str:
 
 
 def deadline_events(rows: Iterable[Any]) -> list[DeadlineEvent]:
-    """Every dated deadline of the rows (``ggk.ledger.Row``), in date order."""
+    """Every dated deadline of the rows (``ggk.ledger.queries.Row``), in date order."""
     events: list[DeadlineEvent] = []
     for row in rows:
         item = row.item

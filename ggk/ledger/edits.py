@@ -5,7 +5,7 @@ status changes with their completion date or cancellation reason, postponements 
 old deadline kept in ``history``, the 落实情况 summary, canonical department names, and appending
 an item to a section (used by the carry-over feature).  Each function changes the document in
 memory and returns a short Chinese description of what it did; writing the file (minimal diff,
-validation, lock, atomic replace) is ``ggk.store.edit_plan``.  No typer, no clock: every date is
+validation, lock, atomic replace) is ``ggk.workspace.transaction.edit_plan``.  No typer, no clock: every date is
 a parameter.
 
 New keys are inserted where a person would put them (the order of the fields of
@@ -77,7 +77,7 @@ def text_value(text: str, literal: bool = False) -> Any:
     """A string value; multi-line text (or ``literal``) becomes a ``|-`` block when possible."""
     from ruamel.yaml.scalarstring import LiteralScalarString
 
-    from ggk.store import literal_ok
+    from ggk.yamlfiles.patch import literal_ok
 
     text = text.replace("\r\n", "\n")
     if ("\n" in text or literal) and literal_ok(text):
@@ -607,8 +607,8 @@ class Target:
 
 def open_targets(paths: Sequence[Path], refs: Sequence[str], today: dt.date) -> tuple[Any, list[Target]]:
     """Load the plans and resolve each reference (``unit/year/id`` and its short forms)."""
-    from ggk.ledger import resolve_ref
-    from ggk.loader import load
+    from ggk.ledger.queries import resolve_ref
+    from ggk.workspace.load import load
 
     ws = load(paths)
     out = []
@@ -625,7 +625,7 @@ def apply(targets: Sequence[Target], op: Op, *, dry_run: bool, today: dt.date) -
     """Run ``op`` on each target, one ``edit_plan`` per file; return the ``EditResult``s.
 
     Each result's ``value`` is the list of ``"ref：description"`` lines."""
-    from ggk.store import edit_plan
+    from ggk.workspace.transaction import edit_plan
 
     groups: dict[Path, list[Target]] = {}
     for t in targets:

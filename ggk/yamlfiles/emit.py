@@ -7,9 +7,9 @@ short name lists (``lead: [厅办公室, 厅综规处]``), flow mappings for dea
 read a different value (``id: "15"``, ``"no": 一``).
 
 It does not depend on ruamel's round-trip machinery: the text is produced directly, and
-``dump`` parses it back (PyYAML, as ``ggk.yamlio`` does) and refuses to return text that does
+``dump`` parses it back (PyYAML, as ``ggk.yamlfiles.read`` does) and refuses to return text that does
 not load to the very same data.  Editing existing files, keeping their comments, is not this
-module's job (see ``ggk.store``).
+module's job (see ``ggk.workspace.transaction``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from ggk.yamltext import double_quoted, plain_ok
+from ggk.yamlfiles.scalars import double_quoted, plain_ok
 
 PLAN_SCHEMA = "../../schema/plan.schema.json"
 UNIT_SCHEMA = "../../schema/unit.schema.json"
@@ -277,6 +277,6 @@ def dump_unit(data: Mapping[str, Any], source: str | None = None, notes: Iterabl
 
 def write_atomic(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file in the same folder and os.replace."""
-    from ggk.fsutil import atomic_write
+    from ggk.workspace.files import atomic_write
 
     atomic_write(Path(path), text)

@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ggk.diagnostics import GgkError
-from ggk.ledger import DEFAULT_SOON, Filters, Light, Row, current_plans, evaluate_entry, overdue_rows, select
-from ggk.loader import PlanEntry, Workspace
+from ggk.ledger.queries import DEFAULT_SOON, Filters, Light, Row, current_plans, evaluate_entry, overdue_rows, select
+from ggk.ledger.review import deadline_text, plans_of_year
 from ggk.model import LogEntry, Status
 from ggk.registry import Registry
-from ggk.review import deadline_text, plans_of_year
+from ggk.workspace.load import PlanEntry, Workspace
 
 #: Sentence-final punctuation: a heading or a sentence that already ends with one gets no extra "。".
 _END = "。！？；;.!?"

@@ -1,8 +1,8 @@
 """How a string may be written in YAML so that it reads back as the very same string.
 
-Owns the scalar rules shared by the two writers: ``ggk.emit`` (new files in house style) and
-``ggk.store`` (line-level edits of existing files).  A string is written plain only when every reader
-ggk meets resolves it to a string: PyYAML (YAML 1.1, the reader of ``ggk.yamlio``) and ruamel.yaml in
+Owns the scalar rules shared by the two writers: ``ggk.yamlfiles.emit`` (new files in house style) and
+``ggk.workspace.transaction`` (line-level edits of existing files).  A string is written plain only when every reader
+ggk meets resolves it to a string: PyYAML (YAML 1.1, the reader of ``ggk.yamlfiles.read``) and ruamel.yaml in
 both YAML 1.1 and 1.2 modes (editors and the YAML language server use 1.2); otherwise it is quoted.
 """
 

@@ -1,0 +1,188 @@
+"""Deadline rules: what a deadline (phrase and keys) of an item means, as a ``Rule``.
+
+Owns ``Rule`` (the five kinds: once, recurring, count, workdays, none), ``RuleState`` (a rule
+evaluated at one date) and ``resolve(deadline, year)``: the explicit keys (due / every /
+count+per / workdays+after / kind) win over the phrase; what they leave open is read from the
+phrase with the grammar of ``ggk.deadlines.phrases``.
+
+- once: a date (``2021年底前``, ``上半年``, ``三季度末``, ``2022年10月底前``); a date-only
+  deadline means the whole day, so an item is overdue from the next day on;
+- recurring: every month/quarter/half/year of the plan year (``每季度公开一次``); each period
+  is its own obligation, met by a log entry dated inside it;
+- count: at least N times per period (``每年解读重要政策措施不少于3次``), met by N entries;
+- workdays: within N working days of an event (``文件公开后3个工作日内``); each log entry with
+  ``event:`` is one obligation, met by its ``done:`` date;
+- none: standing work (常态化), never overdue by date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ggk.deadlines.phrases import _dl, _rule_key, _scan
+from ggk.model import Deadline, DeadlineKind
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: DeadlineKind
+    phrase: str | None = None
+    due: dt.date | None = None
+    every: str | None = None
+    count: int | None = None
+    per: str | None = None
+    workdays: int | None = None
+    after: str | None = None
+
+
+@dataclass(slots=True)
+class RuleState:
+    rule: Rule
+    due: dt.date | None = None
+    overdue_days: int | None = None
+    due_in: int | None = None
+    met: int | None = None
+    required: int | None = None
+    missed: list[str] = field(default_factory=list)
+    behind_pace: bool = False
+    detail: str = ""
+    #: once rules of a done item: days the completion came after the due date (for the review)
+    late_days: int | None = None
+    #: e.g. the working days of a year no holiday source covers were counted by weekends only
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        r = self.rule
+        return {
+            "kind": r.kind.value,
+            "phrase": r.phrase,
+            "due": self.due.isoformat() if self.due else None,
+            "every": r.every,
+            "count": r.count,
+            "per": r.per,
+            "workdays": r.workdays,
+            "after": r.after,
+            "overdue_days": self.overdue_days,
+            "due_in": self.due_in,
+            "met": self.met,
+            "required": self.required,
+            "missed": list(self.missed),
+            "behind_pace": self.behind_pace,
+            "late_days": self.late_days,
+            "detail": self.detail,
+            "warnings": list(self.warnings),
+        }
+
+
+
+# =========================================================================== resolve
+
+_STANDING = {"常态化", "长期", "持续", "none", "无", "长期坚持", "持续推进", "常态", "日常"}
+_STANDING_RE = re.compile(r"常态化|长期|持续|日常|经常性")
+
+
+#: _parse_phrase by (phrase, year): plans repeat a few dozen phrases thousands of times; callers only
+#: read the result.  The parse cache saves what a workspace's phrases gave (``parsed_phrases``) and
+#: gives it back on a warm run (``learn_phrases``): a report that finds all its phrases here compiles
+#: no regex and scans no phrase (~10 ms of a warm run).
+_PHRASES: dict[tuple[str, int], Deadline | None] = {}
+
+
+def _parse_phrase(phrase: str, year: int) -> Deadline | None:
+    """The one rule a deadline phrase states (lenient: a bare date counts); None if 0 or 2+."""
+    key = (phrase, year)
+    try:
+        return _PHRASES[key]
+    except KeyError:
+        pass
+    found = {_rule_key(h.deadline): h.deadline for h in _scan(phrase, year, strict=False) if h.deadline}
+    if len(_PHRASES) > 4096:
+        _PHRASES.clear()
+    parsed = _PHRASES[key] = next(iter(found.values())) if len(found) == 1 else None
+    return parsed
+
+
+def parsed_phrases(keys: Iterable[tuple[str, int]]) -> list[tuple[str, int, Deadline | None]]:
+    """What the deadline phrases ``keys`` (phrase as written, plan year) state, for the parse cache."""
+    out = []
+    for phrase, year in dict.fromkeys(keys):
+        stripped = phrase.strip()
+        if stripped:
+            out.append((stripped, year, _parse_phrase(stripped, year)))
+    return out
+
+
+def learn_phrases(parsed: Iterable[tuple[str, int, Deadline | None]]) -> None:
+    """Take what ``parsed_phrases`` gave (by this very version of ggk) as already parsed."""
+    for phrase, year, deadline in parsed:
+        _PHRASES.setdefault((phrase, year), deadline)
+
+
+def _kind_of(d: Deadline) -> DeadlineKind | None:
+    return d.explicit_kind()
+
+
+_NO_RULE = Rule(DeadlineKind.NONE)
+#: resolve() by (the deadline's keys, year): rules are frozen, and a province's plans repeat a few
+#: hundred deadlines tens of thousands of times.
+_RESOLVED: dict[tuple[Any, ...], Rule | None] = {}
+#: deadline classes whose objects are immutable and hashable by value (``ggk.workspace.views.DeadlineView``
+#: adds itself): such a deadline is its own key, without reading its keys one by one
+HASHABLE: set[type] = set()
+
+
+def resolve(deadline: Deadline | None, year: int) -> Rule | None:
+    """The effective rule of an item's deadline; None when it is not understood.
+
+    The explicit keys (due / every / count+per / workdays+after / kind) win over the phrase;
+    what they leave open is read from the phrase.
+    """
+    if deadline is None:
+        return _NO_RULE
+    if type(deadline) in HASHABLE:
+        key: tuple[Any, ...] = (deadline, year)
+    else:
+        key = (deadline.phrase, deadline.kind, deadline.due, deadline.every, deadline.count, deadline.per, deadline.workdays, deadline.after, year)
+    try:
+        return _RESOLVED[key]
+    except KeyError:
+        pass
+    if len(_RESOLVED) > 65536:
+        _RESOLVED.clear()
+    rule = _RESOLVED[key] = _resolve(deadline, year)
+    return rule
+
+
+def _resolve(deadline: Deadline, year: int) -> Rule | None:
+    phrase = (deadline.phrase or "").strip()
+    parsed = _parse_phrase(phrase, year) if phrase else None
+    kind = deadline.explicit_kind()
+    if kind is None:
+        if parsed is not None:
+            kind = _kind_of(parsed)
+        elif not phrase or phrase in _STANDING or _STANDING_RE.search(phrase):
+            return Rule(DeadlineKind.NONE, deadline.phrase)
+        else:
+            return None
+    p = parsed or _dl()
+    if kind is DeadlineKind.NONE:
+        return Rule(DeadlineKind.NONE, deadline.phrase)
+    if kind is DeadlineKind.ONCE:
+        due = deadline.due or p.due
+        return Rule(kind, deadline.phrase, due=due) if due else None
+    if kind is DeadlineKind.RECURRING:
+        every = deadline.every or p.every or p.per
+        return Rule(kind, deadline.phrase, every=every) if every else None
+    if kind is DeadlineKind.COUNT:
+        count = deadline.count or p.count
+        per = deadline.per or p.per or p.every or "year"
+        return Rule(kind, deadline.phrase, count=count, per=per) if count else None
+    if kind is DeadlineKind.WORKDAYS:
+        workdays = deadline.workdays or p.workdays
+        after = deadline.after or p.after
+        return Rule(kind, deadline.phrase, workdays=workdays, after=after) if workdays else None
+    return None

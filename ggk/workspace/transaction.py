@@ -1,0 +1,195 @@
+"""The edit transaction of a plan file: read, edit, check, write atomically under a lock.
+
+Owns ``edit_plan``: the file is read and its hash taken, the edit is applied to its text by
+``ggk.yamlfiles.patch.edit_text`` (only the lines that must change), the result is validated
+with its unit (``ggk.workspace.load`` + ``ggk.workspace.checks``) and refused if it adds
+errors, and it replaces the file atomically, under a lock file ``.<name>.lock`` beside the plan,
+only if the file on disk is still the one that was read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ggk.diagnostics import Diagnostic, GgkError, Severity
+from ggk.yamlfiles.patch import PreserveError, edit_text, unified_diff
+
+#: How long an edit waits for another ggk process editing the same file.
+LOCK_TIMEOUT = 30.0
+
+
+# =========================================================================== results and errors
+
+
+@dataclass
+class EditResult:
+    """What an edit did (or would do, with ``dry_run``)."""
+
+    path: Path
+    diff: str = ""  # unified diff of the change ("" when nothing changed)
+    written: bool = False
+    #: problems that stopped the edit (file unreadable, edit would make it invalid), or new warnings
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    value: Any = None  # whatever the edit function returned (e.g. a description of the change)
+    before: str = ""
+    after: str = ""
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
+
+    @property
+    def refused(self) -> bool:
+        """The edit was not applied because of problems in the file or in the edited result."""
+        return bool(self.errors)
+
+
+class ConflictError(GgkError):
+    """The file changed on disk while ggk was editing it (exit code 2)."""
+
+
+# =========================================================================== edit a file
+
+
+def _digest(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def lock_path(path: Path) -> Path:
+    return path.with_name(f".{path.name}.lock")
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise GgkError(f"找不到文件：{path}") from None
+    except OSError as exc:
+        raise GgkError(f"无法读取 {path}：{exc.strerror or exc}") from None
+
+
+def _fatal_read_problems(path: Path, raw: bytes) -> list[Diagnostic]:
+    """Problems that forbid rewriting the file (it cannot be read faithfully)."""
+    from ggk.yamlfiles.read import read_file
+
+    parsed = read_file(str(path), raw)
+    # Syntax, encoding, duplicate keys, merge keys, tags: rewriting such a file could lose content.
+    return [d for d in parsed.diagnostics if d.fatal or d.code in ("GGK001", "GGK002", "GGK003", "GGK004", "GGK005", "GGK007")]
+
+
+def _diag_key(d: Diagnostic) -> tuple[str, str]:
+    # Line numbers move when lines are inserted: compare problems without them.
+    return d.code, re.sub(r"第 ?\d+ ?行", "第 N 行", d.message)
+
+
+def validate_change(path: Path, before: bytes, after: bytes, today: dt.date | None) -> list[Diagnostic]:
+    """Diagnostics of ``path`` with ``after`` as its content that were not there with ``before``."""
+    from ggk.workspace.checks import validate
+    from ggk.workspace.load import Workspace, load, load_file
+
+    when = today or dt.date.max
+    target = path.resolve()
+
+    def run(raw: bytes) -> tuple[Workspace, list[Diagnostic]]:
+        def loader(p: Path, kind: Any) -> Any:
+            return load_file(p, kind, raw if Path(p).resolve() == target else None)
+
+        ws = load([path], loader=loader)
+        # Compared without positions (_diag_key); only the new ones are shown, so only they are located.
+        return ws, [d for d in validate(ws, when, positions=False) if Path(d.path).resolve() == target]
+
+    old = Counter(_diag_key(d) for d in run(before)[1])
+    ws, now = run(after)
+    out = []
+    for d in now:
+        key = _diag_key(d)
+        if old[key] > 0:
+            old[key] -= 1
+        else:
+            out.append(d)
+    return ws.resolve_positions(out)
+
+
+def edit_plan(
+    path: Path | str,
+    fn: Callable[[Any], Any],
+    *,
+    dry_run: bool = False,
+    validate: bool = True,
+    today: dt.date | None = None,
+    lock_timeout: float = LOCK_TIMEOUT,
+) -> EditResult:
+    """Edit one plan (or unit) file: ``fn`` mutates the ruamel document; see the module docstring.
+
+    Returns an ``EditResult``.  Not written (``written`` False) when ``dry_run``, when nothing
+    changed, when the file cannot be read faithfully, or when the edit would add errors (then
+    ``diagnostics`` holds them).  ``today`` is the as-of date for the checks (None: no date check).
+    Raises ``ConflictError`` when the file changed on disk meanwhile, ``PreserveError`` when the
+    change cannot be confined to its lines, ``GgkError`` for I/O failures and unparsable YAML.
+    """
+    from filelock import FileLock, Timeout
+
+    path = Path(path)
+    if dry_run:
+        return _edit_once(path, fn, dry_run=True, validate=validate, today=today)
+    lock = FileLock(str(lock_path(path)), timeout=lock_timeout)
+    try:
+        with lock:
+            return _edit_once(path, fn, dry_run=False, validate=validate, today=today)
+    except Timeout:
+        raise GgkError(f"{path} 正被另一个 ggk 进程编辑，等待 {lock_timeout:.0f} 秒后仍未释放", f"稍后再试；如确认没有其他 ggk 在运行，可删除锁文件 {lock_path(path)}") from None
+
+
+def _edit_once(path: Path, fn: Callable[[Any], Any], *, dry_run: bool, validate: bool, today: dt.date | None) -> EditResult:
+    from ggk.workspace.files import atomic_write
+
+    raw = _read(path)
+    digest = _digest(raw)
+    fatal = _fatal_read_problems(path, raw)
+    if fatal:
+        return EditResult(path, diagnostics=fatal)
+    text = raw.decode("utf-8")
+    try:
+        edit = edit_text(text, fn, path=str(path))
+    except PreserveError:
+        raise
+    except GgkError as exc:
+        # ruamel is stricter than the loader in a few places: report with a position and stop.
+        m = re.match(r"(.+?):(\d+):(\d+): (.*)", exc.message)
+        if m:
+            return EditResult(path, diagnostics=[Diagnostic(m.group(1), int(m.group(2)), int(m.group(3)), "GGK001", Severity.ERROR, m.group(4), None, fatal=True)])
+        raise
+    after_text = edit.after.text()
+    result = EditResult(path, unified_diff(edit.before, edit.after, str(path)), False, [], edit.value, text, after_text)
+    if not result.changed:
+        return result
+    after_raw = after_text.encode("utf-8")
+    if validate:
+        result.diagnostics = validate_change(path, raw, after_raw, today)
+        if result.refused:
+            return result
+    if dry_run:
+        return result
+    # Someone (an editor, a git checkout) may have saved the file since we read it.
+    if _digest(_read(path)) != digest:
+        raise ConflictError(
+            f"{path} 在 ggk 读取之后被修改过（可能有人正在编辑器中修改或刚执行了 git 操作），为免覆盖他人的修改，未写入",
+            "请确认对方的修改已保存后重新执行此命令",
+        )
+    try:
+        atomic_write(path, after_raw)
+    except OSError as exc:
+        raise GgkError(f"无法写入 {path}：{exc.strerror or exc}") from None
+    result.written = True
+    return result
