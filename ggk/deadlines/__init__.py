@@ -9,9 +9,9 @@ and Chinese working days.
 The names below are the package's public API; callers import them from ``ggk.deadlines``.
 """
 
-from ggk.deadlines.timing import SharedTimings, Timing, evaluate, evaluate_rule, periods
 from ggk.deadlines.phrases import extract, find_time_phrases
 from ggk.deadlines.rules import HASHABLE, Rule, RuleState, learn_phrases, parsed_phrases, resolve
+from ggk.deadlines.timing import SharedTimings, Timing, evaluate, evaluate_rule, periods
 
 __all__ = [
     "HASHABLE",
