@@ -260,7 +260,9 @@ class Plan(_Model):
     def iter_items(self) -> Iterator[tuple[tuple[Any, ...], list[Section], Item]]:
         """Every item in document order: its data path in the file, its chain of sections, the item."""
 
-        def walk(sections: list[Section], base: tuple[Any, ...], chain: list[Section]) -> Iterator[tuple[tuple[Any, ...], list[Section], Item]]:
+        def walk(
+            sections: list[Section], base: tuple[Any, ...], chain: list[Section]
+        ) -> Iterator[tuple[tuple[Any, ...], list[Section], Item]]:
             for i, sec in enumerate(sections):
                 here = (*base, "sections", i)
                 inner = [*chain, sec]  # one chain per section, shared by its items: do not change it

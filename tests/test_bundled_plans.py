@@ -149,9 +149,7 @@ YAOAN = {  # 004 姚安县交通运输局2018年基层政务公开工作实施�
 }
 
 
-@pytest.mark.parametrize(
-    ("key", "table"), [("000", GANSU), ("002", JILIN), ("004", YAOAN)], ids=["gansu", "jilin", "yaoan"]
-)
+@pytest.mark.parametrize(("key", "table"), [("000", GANSU), ("002", JILIN), ("004", YAOAN)], ids=["gansu", "jilin", "yaoan"])
 def test_lead_and_assist_as_the_document_assigns(key: str, table: dict[str, tuple[list[str], list[str]]]) -> None:
     items = _by_id(_load(PLAN_FILES[key]))
     assert list(items) == list(table), "ids and document order"
@@ -186,6 +184,7 @@ def test_aliases_the_documents_use_are_registered() -> None:
 
 
 # --------------------------------------------------------------------------- deadlines
+
 
 def _rules(item: Item) -> list[dict[str, object]]:
     return [d.model_dump(exclude_none=True) for d in item.deadline]
@@ -230,6 +229,7 @@ def test_phrases_are_quoted_from_the_document() -> None:
 
 # --------------------------------------------------------------------------- verbatim text
 
+
 @pytest.mark.parametrize("key", list(PLAN_FILES))
 def test_texts_are_verbatim_from_the_seed(key: str) -> None:
     seed = _squash(_seed(key))
@@ -260,6 +260,7 @@ def test_gansu_metadata() -> None:
 
 
 # --------------------------------------------------------------------------- the example unit
+
 
 def test_example_plan_is_marked_and_covers_every_status() -> None:
     plan = _load(EXAMPLE)

@@ -85,7 +85,11 @@ def only_open(snap: dict) -> dict:
     def prune(sections: list[dict]) -> list[dict]:
         out = []
         for sec in sections:
-            sec = {**sec, "items": [i for i in sec["items"] if i["status"] in views.OPEN and i["deadline"]], "sections": prune(sec["sections"])}
+            sec = {
+                **sec,
+                "items": [i for i in sec["items"] if i["status"] in views.OPEN and i["deadline"]],
+                "sections": prune(sec["sections"]),
+            }
             if sec["items"] or sec["sections"]:
                 out.append(sec)
         return out
@@ -408,13 +412,37 @@ def test_overdue_from_the_subset_equals_the_whole_plans(tmp_path: Path, mixed: P
 
     generate(tmp_path / "gen", units=3, years=3, items=30, today=TODAY)
     runner = CliRunner()
-    dates = ["2024-01-01", "2024-03-31", "2024-04-01", "2024-07-01", "2025-06-30", "2025-10-09", "2025-12-31", "2026-01-01", "2026-11-21", "2027-03-01"]
+    dates = [
+        "2024-01-01",
+        "2024-03-31",
+        "2024-04-01",
+        "2024-07-01",
+        "2025-06-30",
+        "2025-10-09",
+        "2025-12-31",
+        "2026-01-01",
+        "2026-11-21",
+        "2027-03-01",
+    ]
     for plans in (tmp_path / "gen" / "plans", mixed):
         seen_rows = 0
         # a department of the registries (the subset run reads the units as views too)
-        dept = next(line.split(":", 1)[1].strip().strip('"') for line in (plans / "example" if (plans / "example").is_dir() else plans / "u001").joinpath("unit.yaml").read_text(encoding="utf-8").splitlines() if line.strip().startswith("- name:"))
+        dept = next(
+            line.split(":", 1)[1].strip().strip('"')
+            for line in (plans / "example" if (plans / "example").is_dir() else plans / "u001")
+            .joinpath("unit.yaml")
+            .read_text(encoding="utf-8")
+            .splitlines()
+            if line.strip().startswith("- name:")
+        )
         for i, day in enumerate(dates):
-            for args in (["--all-years"], ["--within", str(7 + 11 * i)], ["--all-years", "--format", "json"], ["--all-years", "--format", "csv"], ["--all-years", "--dept", dept]):
+            for args in (
+                ["--all-years"],
+                ["--within", str(7 + 11 * i)],
+                ["--all-years", "--format", "json"],
+                ["--all-years", "--format", "csv"],
+                ["--all-years", "--dept", dept],
+            ):
                 base = ["--plans", str(plans), "--as-of", day, "overdue", *args]
                 fresh = runner.invoke(app, ["--no-cache", *base])
                 cached = runner.invoke(app, base)
@@ -451,7 +479,8 @@ def test_views_hold_what_the_models_hold() -> None:
         view = views.unpack(views.pack(views.view_of(model)))
         same(view, model)
         assert [(loc, [s.title for s in chain], i.id) for loc, chain, i in view.iter_items()] == [
-            (loc, [s.title for s in chain], i.id) for loc, chain, i in model.iter_items()  # type: ignore[attr-defined]
+            (loc, [s.title for s in chain], i.id)
+            for loc, chain, i in model.iter_items()  # type: ignore[attr-defined]
         ]
         for (_l, _c, vi), (_m, _d, mi) in zip(view.iter_items(), model.iter_items(), strict=True):  # type: ignore[attr-defined]
             for ve, me in zip(vi.log, mi.log, strict=True):
@@ -465,12 +494,22 @@ def test_views_hold_what_the_models_hold() -> None:
                 deadlines_seen += 1
     assert entries > 20 and deadlines_seen > 10
     # every field of a progress entry, at a non-default value, comes out as model_dump writes it
-    full = LogEntry.model_validate({"date": "2021-03-01", "by": "办公室", "note": "n", "evidence": "e", "status": "已完成", "counts": False, "event": "2021-02-26", "done": "2021-03-01"})
+    full = LogEntry.model_validate(
+        {
+            "date": "2021-03-01",
+            "by": "办公室",
+            "note": "n",
+            "evidence": "e",
+            "status": "已完成",
+            "counts": False,
+            "event": "2021-02-26",
+            "done": "2021-03-01",
+        }
+    )
     assert _log_json(full) == full.model_dump(mode="json", exclude_defaults=True)
     assert len(_log_json(full)) == len(LogEntry.model_fields)
     both = Deadline.model_validate({"phrase": "每年不少于3次", "count": 3, "per": "year"})
     assert _deadline_json(both) == both.model_dump(mode="json", exclude_none=True)
-
 
 
 def test_views_mirror_the_models() -> None:
@@ -513,7 +552,13 @@ def test_the_index_gives_what_the_deadline_phrases_state(mixed: Path, monkeypatc
     open_cached([mixed], TODAY, subset=True)  # warm: served from the index
     learned = dict(deadlines._PHRASES)
     assert learned and all(parsed[key] == learned[key] for key in learned)
-    in_plans = {(d.phrase.strip(), e.plan.year) for e in open_workspace([mixed], TODAY).ws.plans for _l, _c, i in e.plan.iter_items() for d in i.deadline if d.phrase}
+    in_plans = {
+        (d.phrase.strip(), e.plan.year)
+        for e in open_workspace([mixed], TODAY).ws.plans
+        for _l, _c, i in e.plan.iter_items()
+        for d in i.deadline
+        if d.phrase
+    }
     assert in_plans and in_plans <= set(learned)
 
     probe = (
@@ -527,7 +572,10 @@ def test_the_index_gives_what_the_deadline_phrases_state(mixed: Path, monkeypatc
         "print(len(rows), deadlines._compiled.cache_info().currsize)\n"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    runs = [subprocess.run([sys.executable, "-c", probe, str(mixed)], capture_output=True, text=True, env=env, check=True).stdout.split() for _ in range(2)]
+    runs = [
+        subprocess.run([sys.executable, "-c", probe, str(mixed)], capture_output=True, text=True, env=env, check=True).stdout.split()
+        for _ in range(2)
+    ]
     assert runs[0][0] == runs[1][0] and int(runs[0][0]) > 0
     assert runs[1][1] == "0"  # the warm run compiled none of the phrase patterns
 

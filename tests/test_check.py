@@ -49,13 +49,13 @@ CASES = [
     ("duplicate key", BASE.format(extra="        title: 又一个标题\n"), "GGK004", (13, 9)),
     ("unknown key", BASE.format(extra="        stauts: 进行中\n"), "GGK101", (13, 9)),
     ("wrong type", BASE.format(extra="        log: 5\n"), "GGK102", (13, 14)),
-    ("missing title", BASE.format(extra="      - id: \"2\"\n        lead: [局办公室]\n"), "GGK103", (13, 9)),
+    ("missing title", BASE.format(extra='      - id: "2"\n        lead: [局办公室]\n'), "GGK103", (13, 9)),
     ("invalid date", BASE.format(extra="        status: 已完成\n        completed: 2021-02-30\n"), "GGK104", (14, 20)),
     ("invalid date string", BASE.format(extra="        status: 已完成\n        completed: 2021/3/1\n"), "GGK104", (14, 20)),
     ("invalid status", BASE.format(extra="        status: 快好了\n"), "GGK105", (13, 17)),
-    ("duplicate id", BASE.format(extra="      - id: \"1\"\n        title: 重复\n        lead: [局办公室]\n"), "GGK201", (13, 13)),
-    ("unknown department", BASE.format(extra="      - id: \"2\"\n        title: 二\n        lead: [局政策法规科]\n"), "GGK202", (15, 16)),
-    ("no department", BASE.format(extra="      - id: \"2\"\n        title: 二\n"), "GGK203", (13, 13)),
+    ("duplicate id", BASE.format(extra='      - id: "1"\n        title: 重复\n        lead: [局办公室]\n'), "GGK201", (13, 13)),
+    ("unknown department", BASE.format(extra='      - id: "2"\n        title: 二\n        lead: [局政策法规科]\n'), "GGK202", (15, 16)),
+    ("no department", BASE.format(extra='      - id: "2"\n        title: 二\n'), "GGK203", (13, 13)),
     ("done without date", BASE.format(extra="        status: 已完成\n"), "GGK204", (13, 17)),
     ("cancelled without reason", BASE.format(extra="        status: 已取消\n"), "GGK205", (13, 17)),
     ("far date", BASE.format(extra="        deadline: 2031-12-31\n"), "GGK206", (13, 19)),
@@ -81,14 +81,14 @@ def test_unknown_key_suggests_the_right_one(runner, tmp_path):
 
 
 def test_unknown_department_suggests_nearest(runner, tmp_path):
-    make_unit(tmp_path, BASE.format(extra="      - id: \"2\"\n        title: 二\n        lead: [局政策法规科]\n"))
+    make_unit(tmp_path, BASE.format(extra='      - id: "2"\n        title: 二\n        lead: [局政策法规科]\n'))
     _, diags = run_check(runner, tmp_path)
     (d,) = [d for d in diags if d["code"] == "GGK202"]
     assert "局政策法规股" in d["hint"]
 
 
 def test_alias_is_a_registered_name(runner, tmp_path):
-    make_unit(tmp_path, BASE.format(extra="      - id: \"2\"\n        title: 二\n        lead: [政策法规股]\n        assist: [相关股室]\n"))
+    make_unit(tmp_path, BASE.format(extra='      - id: "2"\n        title: 二\n        lead: [政策法规股]\n        assist: [相关股室]\n'))
     exit_code, diags = run_check(runner, tmp_path)
     assert exit_code == 0 and not found(diags, "GGK202")
 
@@ -108,7 +108,7 @@ def test_text_output_is_clickable_and_exit_1(runner, tmp_path):
 
 
 def test_strict_makes_warnings_fail_and_ignore_skips_a_code(runner, tmp_path):
-    make_unit(tmp_path, BASE.format(extra="      - id: \"2\"\n        title: 二\n"))
+    make_unit(tmp_path, BASE.format(extra='      - id: "2"\n        title: 二\n'))
     assert runner.invoke(app, ["check", str(tmp_path)]).exit_code == 0
     assert runner.invoke(app, ["check", str(tmp_path), "--strict"]).exit_code == 1
     assert runner.invoke(app, ["check", str(tmp_path), "--strict", "--ignore", "GGK203"]).exit_code == 0
@@ -202,7 +202,9 @@ def test_loading_never_writes(runner, tmp_path):
 def test_broken_holiday_file_is_reported(runner, tmp_path):
     make_unit(tmp_path, BASE.format(extra=""))
     (tmp_path / "_holidays").mkdir()
-    (tmp_path / "_holidays" / "2030.yaml").write_text("format: 1\nyear: 2031\nnotice: 国办发明电〔2029〕1号\nholidays: []\n", encoding="utf-8")
+    (tmp_path / "_holidays" / "2030.yaml").write_text(
+        "format: 1\nyear: 2031\nnotice: 国办发明电〔2029〕1号\nholidays: []\n", encoding="utf-8"
+    )
     _, diags = run_check(runner, tmp_path)
     (d,) = [d for d in diags if d["code"] == "GGK214"]
     assert d["path"].endswith("_holidays/2030.yaml") and d["line"] == 2

@@ -65,7 +65,9 @@ def test_never_raises_on_broken_or_missing_plans(tmp_path: Path) -> None:
     (unit / "unit.yaml").write_text("name: [未闭合\n", encoding="utf-8")
     (unit / "2021.yaml").write_text("sections: 3\n", encoding="utf-8")
     (unit / "2022.yaml").write_bytes(b"\xff\xfe\x00garbage")
-    (unit / "2023.yaml").write_text("unit: bad\nyear: 2023\nsections:\n  - items:\n      - id: 7\n        title: 好的条目\n", encoding="utf-8")
+    (unit / "2023.yaml").write_text(
+        "unit: bad\nyear: 2023\nsections:\n  - items:\n      - id: 7\n        title: 好的条目\n", encoding="utf-8"
+    )
     assert complete_ref(ctx(tmp_path), "") == [("bad/2023/7", "好的条目")]  # type: ignore[arg-type]
     assert complete_dept(ctx(tmp_path), "") == []  # type: ignore[arg-type]
     assert complete_unit(ctx(tmp_path), "") == [("bad", "")]  # type: ignore[arg-type]

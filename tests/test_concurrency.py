@@ -113,7 +113,7 @@ def test_processes_times_edits_all_land(tmp_path: Path) -> None:
     assert sorted(notes) == sorted(f"w{w}-{k}" for w in range(n) for k in range(m))
     assert all(e["by"] == "局办公室" for it in data["sections"][0]["items"] for e in it["log"])
     # Still a careful hand edit: the header and the comment before item 2 are where they were.
-    assert text.startswith(PLAN.split('      # 第二条')[0]) and "      # 第二条\n      - id: \"2\"" in text
+    assert text.startswith(PLAN.split("      # 第二条")[0]) and '      # 第二条\n      - id: "2"' in text
 
 
 def test_kill_during_write_leaves_a_valid_file(tmp_path: Path) -> None:

@@ -95,7 +95,13 @@ def rel(root: Path, names: list[str]) -> list[str]:
 def test_bundled_plans() -> None:
     units, plans, strays = same_as_reference([PLANS])
     assert rel(PLANS, units) == [f"{s}/unit.yaml" for s in ("example", "gansu-jtt", "guangyuan-jtj", "jilin-jtt", "yaoan-jtj")]
-    assert rel(PLANS, plans) == ["example/2026.yaml", "gansu-jtt/2021.yaml", "guangyuan-jtj/2021.yaml", "jilin-jtt/2022.yaml", "yaoan-jtj/2018.yaml"]
+    assert rel(PLANS, plans) == [
+        "example/2026.yaml",
+        "gansu-jtt/2021.yaml",
+        "guangyuan-jtj/2021.yaml",
+        "jilin-jtt/2022.yaml",
+        "yaoan-jtj/2018.yaml",
+    ]
     assert strays == []  # _holidays is not a unit
 
 
@@ -286,7 +292,12 @@ def test_agrees_with_reference(tmp_path: Path, build: Callable[[Path], list[Path
 def test_agrees_with_reference_relative(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     links_tree(tmp_path)
     monkeypatch.chdir(tmp_path)
-    for paths in ([Path("plans")], [Path("plans"), Path("outside/far")], [Path("plans/real/2026.yaml"), Path("plans/0-first")], [Path("plans/mixed")]):
+    for paths in (
+        [Path("plans")],
+        [Path("plans"), Path("outside/far")],
+        [Path("plans/real/2026.yaml"), Path("plans/0-first")],
+        [Path("plans/mixed")],
+    ):
         same_as_reference(paths)
     monkeypatch.chdir(tmp_path / "plans" / "real")
     same_as_reference([Path("."), Path("..")])

@@ -52,7 +52,12 @@ def test_done_records_completion_and_log(plans: Path) -> None:
     assert code == 0 and "状态 进行中 → 已完成" in out
     it = item(plans, "9")
     assert it["status"] == "已完成" and it["completed"] == dt.date(2026, 11, 21)
-    assert it["log"][-1] == {"date": dt.date(2026, 11, 21), "by": "局办公室", "evidence": "https://www.example.gov.cn/zwgk/jyta/1.html", "status": "已完成"}
+    assert it["log"][-1] == {
+        "date": dt.date(2026, 11, 21),
+        "by": "局办公室",
+        "evidence": "https://www.example.gov.cn/zwgk/jyta/1.html",
+        "status": "已完成",
+    }
     code, _, err = run(plans, "done", "example/2026/9")
     assert code == 2 and "已是「已完成」" in err
 
@@ -69,10 +74,18 @@ def test_update_status_and_cancel_needs_reason(plans: Path) -> None:
 
 
 def test_note_with_event_dates(plans: Path) -> None:
-    code, out, _ = run(plans, "note", "example/2026/4", "作出行政许可决定2件，已公开", "--by", "运管股", "--event", "2026-11-16", "--done", "2026-11-19")
+    code, out, _ = run(
+        plans, "note", "example/2026/4", "作出行政许可决定2件，已公开", "--by", "运管股", "--event", "2026-11-16", "--done", "2026-11-19"
+    )
     assert code == 0 and "记录进展" in out
     entry = item(plans, "4")["log"][-1]
-    assert entry == {"date": dt.date(2026, 11, 21), "by": "局运输管理股", "note": "作出行政许可决定2件，已公开", "event": dt.date(2026, 11, 16), "done": dt.date(2026, 11, 19)}
+    assert entry == {
+        "date": dt.date(2026, 11, 21),
+        "by": "局运输管理股",
+        "note": "作出行政许可决定2件，已公开",
+        "event": dt.date(2026, 11, 16),
+        "done": dt.date(2026, 11, 19),
+    }
     assert item(plans, "4")["status"] == "进行中"
 
 

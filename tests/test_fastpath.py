@@ -53,7 +53,12 @@ def without_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def result(path: Path, kind: type[Plan] | type[Unit]) -> tuple:
     res = load_file(path, kind)
-    return ([d.to_json() for d in res.diagnostics], [d.loc for d in res.diagnostics], res.partial, res.model.model_dump() if res.model else None)
+    return (
+        [d.to_json() for d in res.diagnostics],
+        [d.loc for d in res.diagnostics],
+        res.partial,
+        res.model.model_dump() if res.model else None,
+    )
 
 
 @pytest.mark.parametrize("text", BROKEN + [BASE.format(extra="")])
@@ -101,9 +106,50 @@ def test_bundled_plans_read_alike(path: Path, monkeypatch: pytest.MonkeyPatch) -
 # Scalars: the YAML 1.2 core schema spellings and their near misses, dates, and text.
 _ATOMS = ["0", "1", "7", "9", "_", ".", "e", "E", "+", "-", "x", "o", "b", "a", "f", "inf", "nan", "Inf", "NaN", ":"]
 _WORDS = [
-    "true", "True", "TRUE", "tRue", "false", "FALSE", "yes", "no", "on", "off", "Yes", "NO", "y", "n", "~", "null", "Null", "NULL",
-    "nUll", ".inf", "-.inf", "+.INF", ".nan", ".NaN", "0x1F", "0o17", "017", "0b11", "1_000", "1:30", "190:20:30", "1e3", "-1.5",
-    "2021-12-31", "2021-02-30", "2021-1-5", "2024-02-29", "常态化", "2021年底前", "每季度", "三.2", "（一）", "a b", "1 2",
+    "true",
+    "True",
+    "TRUE",
+    "tRue",
+    "false",
+    "FALSE",
+    "yes",
+    "no",
+    "on",
+    "off",
+    "Yes",
+    "NO",
+    "y",
+    "n",
+    "~",
+    "null",
+    "Null",
+    "NULL",
+    "nUll",
+    ".inf",
+    "-.inf",
+    "+.INF",
+    ".nan",
+    ".NaN",
+    "0x1F",
+    "0o17",
+    "017",
+    "0b11",
+    "1_000",
+    "1:30",
+    "190:20:30",
+    "1e3",
+    "-1.5",
+    "2021-12-31",
+    "2021-02-30",
+    "2021-1-5",
+    "2024-02-29",
+    "常态化",
+    "2021年底前",
+    "每季度",
+    "三.2",
+    "（一）",
+    "a b",
+    "1 2",
 ]
 scalars = st.one_of(
     st.sampled_from(_WORDS),
@@ -161,7 +207,34 @@ def test_flow_colon_goes_the_careful_way() -> None:
 
 
 @settings(max_examples=3000, deadline=None)
-@given(st.lists(st.sampled_from([b" ", b":", b"[", b"]", b"{", b"}", b",", b"\n", b"a", b"\xe4\xb8\x80", b"<", b"%", b"\\", b"!", b"?", b"\t", b"*", b"&", b"- "]), max_size=14).map(b"".join))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                b" ",
+                b":",
+                b"[",
+                b"]",
+                b"{",
+                b"}",
+                b",",
+                b"\n",
+                b"a",
+                b"\xe4\xb8\x80",
+                b"<",
+                b"%",
+                b"\\",
+                b"!",
+                b"?",
+                b"\t",
+                b"*",
+                b"&",
+                b"- ",
+            ]
+        ),
+        max_size=14,
+    ).map(b"".join)
+)
 def test_declined_is_any_needle(raw: bytes) -> None:
     """``_declined`` (fewer passes over a file) answers what its definition says: any of the needles."""
     assert loader._declined(raw) == any(needle in raw for needle in loader._FAST_DECLINE_BYTES)
@@ -192,10 +265,23 @@ def _plain_by_definition(value: object) -> bool:
 
 
 LEAVES = st.one_of(
-    st.text(max_size=12), st.sampled_from(["2021-12-31", "2021-13-45", "2021-01-01T10:00", "\n", "12345-67", "abcd-efgh"]),
-    st.integers(), st.floats(allow_nan=False), st.booleans(), st.none(), st.dates(), st.datetimes(),
+    st.text(max_size=12),
+    st.sampled_from(["2021-12-31", "2021-13-45", "2021-01-01T10:00", "\n", "12345-67", "abcd-efgh"]),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.booleans(),
+    st.none(),
+    st.dates(),
+    st.datetimes(),
 )
-PLAIN_DATA = st.recursive(LEAVES, lambda kids: st.lists(kids, max_size=4) | st.dictionaries(st.one_of(st.text(max_size=10), st.integers(), st.just("2021-01-01x")), kids, max_size=4), max_leaves=20)
+PLAIN_DATA = st.recursive(
+    LEAVES,
+    lambda kids: (
+        st.lists(kids, max_size=4)
+        | st.dictionaries(st.one_of(st.text(max_size=10), st.integers(), st.just("2021-01-01x")), kids, max_size=4)
+    ),
+    max_leaves=20,
+)
 
 
 @settings(max_examples=2000, deadline=None)

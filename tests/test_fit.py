@@ -22,7 +22,9 @@ from tests.test_hotpaths import fit_reference  # character by character, by defi
 
 # ----------------------------------------------------------------------------- the reference
 
-_WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
+_WIDE = re.compile(
+    "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]"
+)
 
 
 def width_reference(text: str) -> int:
@@ -55,7 +57,13 @@ def lean_reference(report: ItemsReport, width: int) -> str:
             for row in rows:
                 last = row.last_log
                 progress = f"{last.date} {last.note or ''}".strip() if last else "无进展记录"
-                cells = [(row.ref, ref_w), (row.item.title, title_w), (deadline_text(row), 24), (when_plain(row)[0], 14), (progress, rest_w)]
+                cells = [
+                    (row.ref, ref_w),
+                    (row.item.title, title_w),
+                    (deadline_text(row), 24),
+                    (when_plain(row)[0], 14),
+                    (progress, rest_w),
+                ]
                 lines.append("  " + "  ".join(fit_reference(c, w) for c, w in cells).rstrip())
     else:
         lines.append(f"{report.title}（截至 {report.as_of}，共 {len(report.rows)} 条）")
@@ -63,8 +71,12 @@ def lean_reference(report: ItemsReport, width: int) -> str:
         header([("条目", ref_w), ("标题", title_w), ("牵头单位", lead_w), ("时限", 24), ("状态", 6), ("情况", 14)])
         for row in report.rows:
             cells = [
-                (row.ref, ref_w), (row.item.title, title_w), ("、".join(row.item.lead) or "—", lead_w),
-                (deadline_text(row), 24), (row.item.status.value, 6), (when_plain(row)[0], 14),
+                (row.ref, ref_w),
+                (row.item.title, title_w),
+                ("、".join(row.item.lead) or "—", lead_w),
+                (deadline_text(row), 24),
+                (row.item.status.value, 6),
+                (when_plain(row)[0], 14),
             ]
             lines.append("  " + "  ".join(fit_reference(c, w) for c, w in cells).rstrip())
     return "\n".join(lines) + "\n"
@@ -127,7 +139,9 @@ class FakeRow:
 
 
 DAY = dt.date(2026, 11, 21)
-SHORT = st.lists(st.sampled_from(["推进", "政务", "公开", "“回头看”", "（一）", "ａｂ", "ab", " ", "—", "…", "😀", "e\u0301", "12"]), max_size=12).map("".join)
+SHORT = st.lists(
+    st.sampled_from(["推进", "政务", "公开", "“回头看”", "（一）", "ａｂ", "ab", " ", "—", "…", "😀", "e\u0301", "12"]), max_size=12
+).map("".join)
 WORDS = st.one_of(SHORT, TEXTS)
 DATES = st.integers(-400, 400).map(lambda n: DAY + dt.timedelta(days=n))
 
@@ -137,13 +151,15 @@ def rows(draw: Any) -> FakeRow:
     states = []
     for _ in range(draw(st.integers(0, 3))):
         overdue = draw(st.one_of(st.none(), st.integers(0, 4000)))
-        states.append(RuleState(
-            Rule(draw(st.sampled_from(list(DeadlineKind))), phrase=draw(st.one_of(st.none(), WORDS))),
-            due=draw(st.one_of(st.none(), DATES)),
-            overdue_days=overdue,
-            due_in=None if overdue is not None else draw(st.one_of(st.none(), st.integers(0, 60))),
-            detail=draw(st.one_of(st.just(""), WORDS)),
-        ))
+        states.append(
+            RuleState(
+                Rule(draw(st.sampled_from(list(DeadlineKind))), phrase=draw(st.one_of(st.none(), WORDS))),
+                due=draw(st.one_of(st.none(), DATES)),
+                overdue_days=overdue,
+                due_in=None if overdue is not None else draw(st.one_of(st.none(), st.integers(0, 60))),
+                detail=draw(st.one_of(st.just(""), WORDS)),
+            )
+        )
     log = [LogEntry.model_construct(date=draw(DATES), note=draw(st.one_of(st.none(), WORDS))) for _ in range(draw(st.integers(0, 3)))]
     item = Item.model_construct(
         id=draw(st.sampled_from(["1", "15", "三.一.2"])),

@@ -14,7 +14,9 @@ from ggk.deadlines import timing as deadlines
 from ggk.model import DeadlineKind
 from ggk.render.table import _fit
 
-_WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
+_WIDE = re.compile(
+    "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]"
+)
 
 
 def fit_reference(text: str, width: int) -> str:
@@ -92,7 +94,13 @@ def test_shared_timings_equal_their_own(tmp_path: Path) -> None:
                 got = deadlines.evaluate(item, plan.year, today, since=plan.issued, memo=memo)
                 given[id(got)] += 1
                 assert [s.to_json() for s in got.states] == [s.to_json() for s in own.states], (day, entry.path, item.id)
-                assert (got.overdue_days, got.due_in, got.due, got.standing, got.unresolved) == (own.overdue_days, own.due_in, own.due, own.standing, own.unresolved)
+                assert (got.overdue_days, got.due_in, got.due, got.standing, got.unresolved) == (
+                    own.overdue_days,
+                    own.due_in,
+                    own.due,
+                    own.standing,
+                    own.unresolved,
+                )
         shared += sum(n for n in given.values() if n > 1)
     assert shared > 500  # items that got a timing another item got too
     # another date never reads a memo made for one

@@ -51,7 +51,14 @@ def test_output_that_cannot_be_written(tmp_path: Path) -> None:
         pytest.skip("no /dev/full on this system")
     env = {**os.environ, "GGK_CACHE_DIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
     with full.open("w") as out:
-        done = subprocess.run([sys.executable, "-m", "ggk", "--plans", str(ROOT / "plans"), "--as-of", "2026-11-21", "status"], stdout=out, stderr=subprocess.PIPE, text=True, env=env, timeout=60)
+        done = subprocess.run(
+            [sys.executable, "-m", "ggk", "--plans", str(ROOT / "plans"), "--as-of", "2026-11-21", "status"],
+            stdout=out,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            timeout=60,
+        )
     assert done.returncode == 2
     assert "无法写出结果" in done.stderr and "Traceback" not in done.stderr and "内部错误" not in done.stderr
     assert done.stderr.count("错误") == 1

@@ -254,7 +254,21 @@ def test_notice_docx_layout(runner, tmp_path):
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     out = tmp_path / "督办单.docx"
-    invoke(runner, "notice", "局办公室", "-u", "example", "-f", "docx", "-o", str(out), "--reply-by", "2026-11-30", "--issuer", "示例县交通运输局政务公开领导小组办公室")
+    invoke(
+        runner,
+        "notice",
+        "局办公室",
+        "-u",
+        "example",
+        "-f",
+        "docx",
+        "-o",
+        str(out),
+        "--reply-by",
+        "2026-11-30",
+        "--issuer",
+        "示例县交通运输局政务公开领导小组办公室",
+    )
     doc = Document(str(out))
     paras = [p for p in doc.paragraphs if p.text]
     assert paras[0].text == "政务公开工作督办通知单"
@@ -265,7 +279,14 @@ def test_notice_docx_layout(runner, tmp_path):
     assert paras[-1].text == "2026年11月21日" and paras[-1].alignment == WD_ALIGN_PARAGRAPH.RIGHT
     table = doc.tables[0]
     assert [c.text for c in table.rows[0].cells] == ["序号", "工作任务", "职责", "完成时限", "截止日期", "逾期情况", "目前状态", "最近进展"]
-    assert [c.text for c in table.rows[1].cells][:6] == ["1", "更新政府信息公开指南和目录", "牵头", "2026年3月底前", "2026-03-31", "逾期235天"]
+    assert [c.text for c in table.rows[1].cells][:6] == [
+        "1",
+        "更新政府信息公开指南和目录",
+        "牵头",
+        "2026年3月底前",
+        "2026-03-31",
+        "逾期235天",
+    ]
     assert len(table.rows) == 6
 
 

@@ -40,7 +40,9 @@ def test_year_end_makes_gansu_16_overdue(runner):
     # （十六）"2021年底前": overdue only from the next day.
     on_the_day = json.loads(invoke(runner, "list", "--unit", "gansu-jtt", "--overdue", "--format", "json", as_of="2021-12-31").stdout)
     assert on_the_day["count"] == 0 or all(i["id"] != "16" for i in on_the_day["items"])
-    next_day = json.loads(invoke(runner, "list", "--unit", "gansu-jtt", "--year", "2021", "--overdue", "--format", "json", as_of="2022-01-01").stdout)
+    next_day = json.loads(
+        invoke(runner, "list", "--unit", "gansu-jtt", "--year", "2021", "--overdue", "--format", "json", as_of="2022-01-01").stdout
+    )
     ids = {i["id"]: i for i in next_day["items"]}
     assert ids["16"]["overdue_days"] == 1
     assert ids["16"]["deadline"] == "2021-12-31"
@@ -135,7 +137,7 @@ def test_overdue_fail_exit_code(runner):
 
 
 def test_reports_go_on_with_a_broken_file(runner, tmp_path):
-    make_unit(tmp_path, BASE.format(extra="        stauts: 进行中\n      - id: \"2\"\n        title: 二\n        lead: [局办公室]\n"))
+    make_unit(tmp_path, BASE.format(extra='        stauts: 进行中\n      - id: "2"\n        title: 二\n        lead: [局办公室]\n'))
     make_unit(tmp_path, "a: [1\n", slug="u", unit="format: 1\nname: 另一个局\n")
     result = runner.invoke(app, ["--plans", str(tmp_path), "--as-of", "2021-06-30", "status", "--format", "json"])
     assert result.exit_code == 0

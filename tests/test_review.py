@@ -205,7 +205,9 @@ def test_rectification_list(fixture_root):
 
 def test_working_day_duty_events(tmp_path):
     """A working-day limit is met per event; with no event logged, nothing was proved: 常态化."""
-    make_unit(tmp_path, """\
+    make_unit(
+        tmp_path,
+        """\
         format: 1
         unit: t
         year: 2021
@@ -232,7 +234,8 @@ def test_working_day_duty_events(tmp_path):
                 log:
                   - {date: 2021-03-05, note: 已公开, event: 2021-03-01, done: 2021-03-05}
                   - {date: 2021-11-01, note: 待公开, event: 2021-11-01}
-        """)
+        """,
+    )
     p = _review(tmp_path, 2021, "2022-01-15").plans[0]
     got = {ri.item.id: (ri.outcome, [(d.met, d.required) for d in ri.duties]) for ri in p.items}
     assert got == {"1": (OC.STANDING, [(0, 0)]), "2": (OC.ON_TIME, [(1, 1)]), "3": (OC.UNFINISHED, [(1, 2)])}
@@ -300,7 +303,9 @@ def test_review_docx(runner, tmp_path):
     from docx import Document
 
     out = tmp_path / "回头看.docx"
-    res = runner.invoke(app, ["--plans", str(PLANS), "--as-of", "2026-11-21", "review", "2026", "-u", "example", "-f", "docx", "-o", str(out)])
+    res = runner.invoke(
+        app, ["--plans", str(PLANS), "--as-of", "2026-11-21", "review", "2026", "-u", "example", "-f", "docx", "-o", str(out)]
+    )
     assert res.exit_code == 0, res.output
     doc = Document(str(out))
     texts = [p.text for p in doc.paragraphs]
@@ -380,8 +385,8 @@ def test_carry_over_appends_to_an_existing_plan_keeping_its_bytes(runner, tmp_pa
         "# 2022年要点（已印发）\n"
         "format: 1\nunit: t\nyear: 2022\ntitle: 测试县交通运输局2022年政务公开工作要点\n"
         "sections:\n"
-        "  - \"no\": 一\n    title: 重点领域信息公开\n    items:\n"
-        "      - id: \"1\"   # 第一项\n        title: 新的任务\n        lead: [局办公室]\n        deadline: 2022年9月底前\n"
+        '  - "no": 一\n    title: 重点领域信息公开\n    items:\n'
+        '      - id: "1"   # 第一项\n        title: 新的任务\n        lead: [局办公室]\n        deadline: 2022年9月底前\n'
         "# 文件结束\n"
     )
     target = tmp_path / "t" / "2022.yaml"
@@ -406,15 +411,22 @@ def test_carry_over_appends_to_an_existing_plan_keeping_its_bytes(runner, tmp_pa
     assert target.read_bytes() == snapshot
     # and once the section exists, a newly unfinished item joins it
     src = tmp_path / "t" / "2021.yaml"
-    src.write_text(src.read_text(encoding="utf-8").replace("title: 时限在下一年\n        lead: [局办公室]\n        deadline: 2022年6月底前",
-                                                           "title: 时限在下一年\n        lead: [局办公室]\n        deadline: 2021年12月20日前"), encoding="utf-8")
+    src.write_text(
+        src.read_text(encoding="utf-8").replace(
+            "title: 时限在下一年\n        lead: [局办公室]\n        deadline: 2022年6月底前",
+            "title: 时限在下一年\n        lead: [局办公室]\n        deadline: 2021年12月20日前",
+        ),
+        encoding="utf-8",
+    )
     _carry(runner, tmp_path, as_of="2022-01-15", year="2021", unit="t")
     plan = next(e.plan for e in load([tmp_path]).plans if e.plan.year == 2022)
     assert [it.id for it in plan.sections[1].items] == ["2021-3", "2021-8", "2021-9", "2021-11"]
 
 
 def test_carry_over_rejects_a_deadline_it_cannot_read(runner, plans_copy):
-    res = runner.invoke(app, ["--plans", str(plans_copy), "--as-of", "2027-01-15", "review", "2026", "-u", "example", "--carry-over", "--deadline", "尽快"])
+    res = runner.invoke(
+        app, ["--plans", str(plans_copy), "--as-of", "2027-01-15", "review", "2026", "-u", "example", "--carry-over", "--deadline", "尽快"]
+    )
     assert res.exit_code == 2 and "无法理解新时限「尽快」" in res.output
     assert not (plans_copy / "example" / "2027.yaml").exists()
     res = runner.invoke(app, ["--plans", str(plans_copy), "--as-of", "2027-01-15", "review", "2026", "--deadline", "2027-06-30"])

@@ -53,7 +53,11 @@ def damaged(draw: st.DrawFn) -> tuple[Path, bytes]:
     return path, raw
 
 
-@settings(max_examples=int(__import__("os").environ.get("GGK_FUZZ_EXAMPLES", "60")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=int(__import__("os").environ.get("GGK_FUZZ_EXAMPLES", "60")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(case=damaged())
 def test_damaged_files_give_diagnostics_not_crashes(tmp_path_factory, case):
     path, raw = case

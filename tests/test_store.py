@@ -146,10 +146,15 @@ def test_postpone_keeps_old_deadline_in_history() -> None:
     after = edit(PLAN, lambda d: edits.postpone(d, "1", to=dt.date(2026, 9, 30), reason="等待上级文件", date=D, by="局办公室"))
     item = yaml.safe_load(after)["sections"][0]["items"][0]
     assert item["deadline"] == {"phrase": "2026年9月30日前", "due": dt.date(2026, 9, 30)}
-    assert item["history"] == [{
-        "date": D, "old": [{"phrase": "2026年6月底前", "due": dt.date(2026, 6, 30)}],
-        "new": [{"phrase": "2026年9月30日前", "due": dt.date(2026, 9, 30)}], "reason": "等待上级文件", "by": "局办公室",
-    }]
+    assert item["history"] == [
+        {
+            "date": D,
+            "old": [{"phrase": "2026年6月底前", "due": dt.date(2026, 6, 30)}],
+            "new": [{"phrase": "2026年9月30日前", "due": dt.date(2026, 9, 30)}],
+            "reason": "等待上级文件",
+            "by": "局办公室",
+        }
+    ]
     assert "        history:\n          - date: 2026-11-21\n            old: [{phrase: 2026年6月底前, due: 2026-06-30}]\n" in after
     with pytest.raises(GgkError, match="不晚于"):
         edit(PLAN, lambda d: edits.postpone(d, "1", to=dt.date(2026, 6, 1), reason="x", date=D))
@@ -175,7 +180,9 @@ def test_four_space_indent_and_indentless_lists_are_followed() -> None:
     assert after.endswith("    - date: 2026-01-02\n      note: x\n    - date: 2026-11-21\n      note: 好\n")
     text4 = "format: 1\nunit: t\nyear: 2026\ntitle: t\nsections:\n    -   title: 一\n        items:\n            -   id: a\n                title: 甲\n                log:\n                    -   date: 2026-01-02\n"
     after4 = edit(text4, lambda d: edits.add_log(d, "a", date=D, note="好", by="甲"))
-    assert after4.endswith("                    -   date: 2026-01-02\n                    -   date: 2026-11-21\n                        by: 甲\n                        note: 好\n")
+    assert after4.endswith(
+        "                    -   date: 2026-01-02\n                    -   date: 2026-11-21\n                        by: 甲\n                        note: 好\n"
+    )
 
 
 def test_strings_that_need_quotes_are_quoted() -> None:
@@ -186,10 +193,18 @@ def test_strings_that_need_quotes_are_quoted() -> None:
 
 def test_append_item_for_carry_over() -> None:
     def fn(doc: Any) -> Any:
-        return edits.append_item(doc, ("sections", 0), {
-            "id": "4", "title": "结转：甲", "text": "原文", "lead": ["局办公室"],
-            "deadline": {"phrase": "2027年6月底前", "due": dt.date(2027, 6, 30)}, "carried_from": "t/2025/1",
-        })
+        return edits.append_item(
+            doc,
+            ("sections", 0),
+            {
+                "id": "4",
+                "title": "结转：甲",
+                "text": "原文",
+                "lead": ["局办公室"],
+                "deadline": {"phrase": "2027年6月底前", "due": dt.date(2027, 6, 30)},
+                "carried_from": "t/2025/1",
+            },
+        )
 
     after = edit(PLAN, fn)
     assert changed_old_lines(PLAN, after) == 0

@@ -41,9 +41,7 @@ def main_callback(
     plans: GlobalPlansOpt = None,
     as_of: GlobalAsOfOpt = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="不使用解析缓存，重新读取全部文件")] = False,
-    version: Annotated[
-        Optional[bool], typer.Option("--version", "-V", help="显示版本号", callback=_version, is_eager=True)
-    ] = None,
+    version: Annotated[Optional[bool], typer.Option("--version", "-V", help="显示版本号", callback=_version, is_eager=True)] = None,
 ) -> None:
     """ggk：政务公开工作要点台账。"""
     ctx.obj = {"plans": plans, "as_of": as_of, "no_cache": no_cache}
@@ -99,6 +97,7 @@ def __getattr__(name: str) -> Any:
     if name == "app":  # ``from ggk.cli.app import app``: the whole application
         return whole_app()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 #: the global options that take a value (the others are flags); tests/test_main.py checks the list
 VALUED_GLOBALS = ("--plans", "--as-of")

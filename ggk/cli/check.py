@@ -25,10 +25,17 @@ def check(
     paths: Annotated[Optional[list[Path]], typer.Argument(help="要检查的目录或文件；默认同 --plans", show_default=False)] = None,
     fmt: Annotated[
         Optional[CheckFormat],
-        typer.Option("--format", "-f", help="输出格式：text、json、github（GitHub Actions 注释；设置了 GITHUB_ACTIONS 时默认）、csv、gitlab（GitLab 代码质量报告）、junit（JUnit XML）", show_default=False),
+        typer.Option(
+            "--format",
+            "-f",
+            help="输出格式：text、json、github（GitHub Actions 注释；设置了 GITHUB_ACTIONS 时默认）、csv、gitlab（GitLab 代码质量报告）、junit（JUnit XML）",
+            show_default=False,
+        ),
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="警告也算失败（退出码 1）")] = False,
-    ignore: Annotated[Optional[list[str]], typer.Option("--ignore", help="忽略某个检查代码，如 GGK203（可多次给出）", show_default=False)] = None,
+    ignore: Annotated[
+        Optional[list[str]], typer.Option("--ignore", help="忽略某个检查代码，如 GGK203（可多次给出）", show_default=False)
+    ] = None,
     plans: PlansOpt = None,
     as_of: AsOfOpt = None,
 ) -> None:

@@ -49,10 +49,18 @@ class ReportFormat(str, Enum):
 
 
 FormatOpt = Annotated[ReportFormat, typer.Option("--format", "-f", help="输出格式：table（终端表格）、json、csv")]
-UnitOpt = Annotated[Optional[list[str]], typer.Option("--unit", "-u", help="只看这个单位（可多次给出）", show_default=False, autocompletion=complete_unit)]
+UnitOpt = Annotated[
+    Optional[list[str]], typer.Option("--unit", "-u", help="只看这个单位（可多次给出）", show_default=False, autocompletion=complete_unit)
+]
 YearOpt = Annotated[Optional[list[int]], typer.Option("--year", "-y", help="只看这个年度（可多次给出）", show_default=False)]
-DeptOpt = Annotated[Optional[list[str]], typer.Option("--dept", "-d", help="只看这个部门牵头或配合的条目（可用别名）", show_default=False, autocompletion=complete_dept)]
-StatusOpt = Annotated[Optional[list[str]], typer.Option("--status", "-s", help="只看这个状态：未启动/进行中/已完成/已取消（或 todo/doing/done/cancelled）", show_default=False)]
+DeptOpt = Annotated[
+    Optional[list[str]],
+    typer.Option("--dept", "-d", help="只看这个部门牵头或配合的条目（可用别名）", show_default=False, autocompletion=complete_dept),
+]
+StatusOpt = Annotated[
+    Optional[list[str]],
+    typer.Option("--status", "-s", help="只看这个状态：未启动/进行中/已完成/已取消（或 todo/doing/done/cancelled）", show_default=False),
+]
 AllYearsOpt = Annotated[bool, typer.Option("--all-years", help="显示所有年度的计划（默认只看各单位当前年度）")]
 SoonOpt = Annotated[int, typer.Option("--soon", help="多少天内到期算“临期”（黄灯）", min=0)]
 

@@ -75,13 +75,17 @@ def _run(ctx: typer.Context, plans: Any, as_of: Any, refs: list[str], make_op: A
 def assign(
     ctx: typer.Context,
     refs: Annotated[Optional[list[str]], typer.Argument(help="一个或多个条目引用（单位/年度/编号）", show_default=False)] = None,
-    lead: Annotated[Optional[list[str]], typer.Option("--lead", help="牵头单位（替换原有的；可多次给出，或用顿号、逗号分隔）", show_default=False)] = None,
+    lead: Annotated[
+        Optional[list[str]], typer.Option("--lead", help="牵头单位（替换原有的；可多次给出，或用顿号、逗号分隔）", show_default=False)
+    ] = None,
     assist: Annotated[Optional[list[str]], typer.Option("--assist", help="配合单位（替换原有的）", show_default=False)] = None,
     add_lead: Annotated[Optional[list[str]], typer.Option("--add-lead", help="增加牵头单位", show_default=False)] = None,
     add_assist: Annotated[Optional[list[str]], typer.Option("--add-assist", help="增加配合单位", show_default=False)] = None,
     remove: Annotated[Optional[list[str]], typer.Option("--remove", help="去掉这个单位（牵头或配合）", show_default=False)] = None,
     unit: Annotated[Optional[str], typer.Option("--unit", "-u", help="与 --resolve 一起用：单位代号", show_default=False)] = None,
-    resolve: Annotated[bool, typer.Option("--resolve", help="把该单位各计划中的部门别名统一改为名册中的规范名称，并列出无法识别的名称")] = False,
+    resolve: Annotated[
+        bool, typer.Option("--resolve", help="把该单位各计划中的部门别名统一改为名册中的规范名称，并列出无法识别的名称")
+    ] = False,
     dry_run: DryRunOpt = False,
     plans: PlansOpt = None,
     as_of: AsOfOpt = None,
@@ -120,9 +124,12 @@ def assign(
 
         def op(doc: Any, t: Any) -> str:
             return edits.assign(
-                doc, t.item_id,
-                lead=names(t, lead), assist=names(t, assist),
-                add_lead=names(t, add_lead) or [], add_assist=names(t, add_assist) or [],
+                doc,
+                t.item_id,
+                lead=names(t, lead),
+                assist=names(t, assist),
+                add_lead=names(t, add_lead) or [],
+                add_assist=names(t, add_assist) or [],
                 remove=names(t, remove) or [],
             )
 
@@ -167,7 +174,9 @@ def _resolve_unit(ctx: typer.Context, plans: Any, as_of: Any, unit: str, dry_run
 def update(
     ctx: typer.Context,
     ref: RefArg,
-    status: Annotated[str, typer.Option("--status", "-s", help="新状态：未启动/进行中/已完成/已取消（或 todo/doing/done/cancelled）", show_default=False)],
+    status: Annotated[
+        str, typer.Option("--status", "-s", help="新状态：未启动/进行中/已完成/已取消（或 todo/doing/done/cancelled）", show_default=False)
+    ],
     note: NoteOpt = None,
     by: ByOpt = None,
     evidence: EvidenceOpt = None,
@@ -232,7 +241,9 @@ def note(
     by: ByOpt = None,
     evidence: EvidenceOpt = None,
     date: DateOpt = None,
-    event: Annotated[Optional[str], typer.Option("--event", help="工作日时限任务：触发事件的日期（如行政决定日期）", show_default=False)] = None,
+    event: Annotated[
+        Optional[str], typer.Option("--event", help="工作日时限任务：触发事件的日期（如行政决定日期）", show_default=False)
+    ] = None,
     done_: Annotated[Optional[str], typer.Option("--done", help="工作日时限任务：该事件的公开（完成）日期", show_default=False)] = None,
     no_count: Annotated[bool, typer.Option("--no-count", help="不计入周期/计次任务（如提醒、准备工作）")] = False,
     dry_run: DryRunOpt = False,
@@ -247,8 +258,15 @@ def note(
         ev = parse_date(event, "--event") if event else None
         dn = parse_date(done_, "--done") if done_ else None
         return lambda doc, t: edits.note(
-            doc, t.item_id, text, date=when, by=edits.canonical_by(_registry(ws, t.unit), by), evidence=evidence,
-            event=ev, done=dn, counts=False if no_count else None,
+            doc,
+            t.item_id,
+            text,
+            date=when,
+            by=edits.canonical_by(_registry(ws, t.unit), by),
+            evidence=evidence,
+            event=ev,
+            done=dn,
+            counts=False if no_count else None,
         )
 
     _run(ctx, plans, as_of, [ref], make_op, dry_run)
@@ -306,4 +324,4 @@ def summary(
     else:
         body = text or ""
 
-    _run(ctx, plans, as_of, [ref], lambda ws, today: (lambda doc, t: edits.set_summary(doc, t.item_id, body)), dry_run)
+    _run(ctx, plans, as_of, [ref], lambda ws, today: lambda doc, t: edits.set_summary(doc, t.item_id, body), dry_run)

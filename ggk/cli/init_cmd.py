@@ -38,7 +38,9 @@ def new(
     ctx: typer.Context,
     year: Annotated[int, typer.Argument(help="年度，如 2027", show_default=False)],
     unit: Annotated[Optional[str], typer.Option("--unit", "-u", help="单位代号；只有一个单位时可省略", show_default=False)] = None,
-    title: Annotated[Optional[str], typer.Option("--title", "-t", help="文件标题；默认“<单位全称><年度>年政务公开工作要点”", show_default=False)] = None,
+    title: Annotated[
+        Optional[str], typer.Option("--title", "-t", help="文件标题；默认“<单位全称><年度>年政务公开工作要点”", show_default=False)
+    ] = None,
     plans: PlansOpt = None,
 ) -> None:
     """新建年度计划：生成 plans/<单位>/<年度>.yaml（空计划，带中文注释的录入示例）。已存在时不覆盖。"""
@@ -50,7 +52,9 @@ def new(
     if not unit:
         known = units_in(root)
         if len(known) != 1:
-            raise GgkError("请用 --unit 指定单位", f"已有的单位：{'、'.join(known)}" if known else "先运行 ggk init <单位代号> --name 单位全称")
+            raise GgkError(
+                "请用 --unit 指定单位", f"已有的单位：{'、'.join(known)}" if known else "先运行 ggk init <单位代号> --name 单位全称"
+            )
         unit = known[0]
     written = new_plan(root, unit, year, title)
     _done(written, f"下一步：按印发文件录入 {written.path}，再运行 ggk check 检查")

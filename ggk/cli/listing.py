@@ -32,7 +32,9 @@ def list_items(
     status_: StatusOpt = None,
     all_years: AllYearsOpt = False,
     overdue: Annotated[bool, typer.Option("--overdue", help="只列逾期条目")] = False,
-    due_within: Annotated[Optional[int], typer.Option("--due-within", help="只列 N 天内到期的条目（与 --overdue 同用时两者都列）", min=0, show_default=False)] = None,
+    due_within: Annotated[
+        Optional[int], typer.Option("--due-within", help="只列 N 天内到期的条目（与 --overdue 同用时两者都列）", min=0, show_default=False)
+    ] = None,
     soon: SoonOpt = 15,
     fmt: FormatOpt = ReportFormat.table,
     plans: PlansOpt = None,

@@ -32,11 +32,15 @@ def notice(
     dept: Annotated[str, typer.Argument(help="部门名称（可用别名），如 局办公室")],
     unit: UnitOpt = None,
     within: Annotated[int, typer.Option("--within", "-w", help="同时列出 N 天内到期的条目", min=0)] = 15,
-    reply_by: Annotated[Optional[str], typer.Option("--reply-by", help="反馈截止日期（YYYY-MM-DD）；默认 5 个工作日后", show_default=False)] = None,
+    reply_by: Annotated[
+        Optional[str], typer.Option("--reply-by", help="反馈截止日期（YYYY-MM-DD）；默认 5 个工作日后", show_default=False)
+    ] = None,
     issuer: Annotated[Optional[str], typer.Option("--issuer", help="督办单位；默认“<单位全称>办公室”", show_default=False)] = None,
     fmt: Annotated[
         Optional[NoticeFormat],
-        typer.Option("--format", "-f", help="输出格式：table（终端里默认，排版显示）、md（管道或 -o 时默认）、docx、json", show_default=False),
+        typer.Option(
+            "--format", "-f", help="输出格式：table（终端里默认，排版显示）、md（管道或 -o 时默认）、docx、json", show_default=False
+        ),
     ] = None,
     out: Annotated[Optional[Path], typer.Option("--output", "-o", help="写入文件（docx 必须给出）", show_default=False)] = None,
     fail: Annotated[bool, typer.Option("--fail", help="有逾期条目时退出码为 1")] = False,

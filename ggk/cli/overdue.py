@@ -39,7 +39,16 @@ def overdue(
     s, session = open_session(ctx, plans, as_of, only_open=True)  # overdue shows open items only
     filters = Filters(unit or (), year or (), dept or (), (), all_years, overdue=True, due_within=within)
     rows = overdue_rows(select(session.ws, s.today, filters, soon=within or 0, calendar=session.calendar))
-    report = ItemsReport(s.today, "逾期条目", rows, grouped=True, within=within, problems=session.problems, skipped=session.skipped, warnings=session.calendar_warnings)
+    report = ItemsReport(
+        s.today,
+        "逾期条目",
+        rows,
+        grouped=True,
+        within=within,
+        problems=session.problems,
+        skipped=session.skipped,
+        warnings=session.calendar_warnings,
+    )
     write_output(render(report, fmt.value))
     if fail and any(r.overdue_days is not None for r in rows):
         raise typer.Exit(1)

@@ -25,8 +25,13 @@ def report(
     ctx: typer.Context,
     year: Annotated[int, typer.Argument(help="计划年度，如 2021")],
     unit: UnitOpt = None,
-    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="md/docx：年度报告中“贯彻落实《…》情况”一节；xlsx/html：工作台账")] = ReportFormat.md,
-    out: Annotated[Optional[Path], typer.Option("--output", "-o", help="写入文件（docx、xlsx 必须给出；md、html 省略时输出到屏幕）", show_default=False)] = None,
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="md/docx：年度报告中“贯彻落实《…》情况”一节；xlsx/html：工作台账")
+    ] = ReportFormat.md,
+    out: Annotated[
+        Optional[Path],
+        typer.Option("--output", "-o", help="写入文件（docx、xlsx 必须给出；md、html 省略时输出到屏幕）", show_default=False),
+    ] = None,
     number: Annotated[str, typer.Option("--number", "-n", help="该节在年度报告中的序号，如 六 →（六）；给空字符串则不编号")] = "六",
     soon: Annotated[int, typer.Option("--soon", help="台账中多少天内到期算“临期”（黄灯）", min=0)] = 15,
     plans: PlansOpt = None,

@@ -22,10 +22,19 @@ def review(
     year: Annotated[int, typer.Argument(help="要“回头看”的计划年度，如 2026")],
     unit: UnitOpt = None,
     carry_over: Annotated[bool, typer.Option("--carry-over", help="把未完成的任务结转到下一年度的计划（重复运行不会重复结转）")] = False,
-    deadline: Annotated[Optional[str], typer.Option("--deadline", help="结转任务的新时限，如 2027年6月底前 或 2027-06-30；默认：周期性任务沿用原规则，其余为次年6月底前", show_default=False)] = None,
+    deadline: Annotated[
+        Optional[str],
+        typer.Option(
+            "--deadline",
+            help="结转任务的新时限，如 2027年6月底前 或 2027-06-30；默认：周期性任务沿用原规则，其余为次年6月底前",
+            show_default=False,
+        ),
+    ] = None,
     fmt: Annotated[
         Optional[ReviewFormat],
-        typer.Option("--format", "-f", help="输出格式：table（终端里默认，排版显示）、md（管道或 -o 时默认）、docx、json", show_default=False),
+        typer.Option(
+            "--format", "-f", help="输出格式：table（终端里默认，排版显示）、md（管道或 -o 时默认）、docx、json", show_default=False
+        ),
     ] = None,
     out: Annotated[Optional[Path], typer.Option("--output", "-o", help="写入文件（docx 必须给出）", show_default=False)] = None,
     plans: PlansOpt = None,

@@ -17,7 +17,9 @@ class SchemaKind(str, Enum):
 @handle_errors
 def schema(
     kind: Annotated[SchemaKind, typer.Argument(help="plan：年度计划文件；unit：单位文件（部门名册）")] = SchemaKind.plan,
-    out: Annotated[Optional[Path], typer.Option("--output", "-o", help="写入文件（如 schema/plan.schema.json）；默认输出到屏幕", show_default=False)] = None,
+    out: Annotated[
+        Optional[Path], typer.Option("--output", "-o", help="写入文件（如 schema/plan.schema.json）；默认输出到屏幕", show_default=False)
+    ] = None,
 ) -> None:
     """输出计划文件或单位文件的 JSON Schema，供编辑器（YAML 语言服务器）补全键名、提示错误。
 

@@ -11,7 +11,13 @@ from ggk.cli.completion import complete_ref
 @handle_errors
 def show(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="条目引用：单位/年度/编号（如 gansu-jtt/2021/15），不会混淆时可简写为 单位/编号、年度/编号 或 编号", autocompletion=complete_ref)],
+    ref: Annotated[
+        str,
+        typer.Argument(
+            help="条目引用：单位/年度/编号（如 gansu-jtt/2021/15），不会混淆时可简写为 单位/编号、年度/编号 或 编号",
+            autocompletion=complete_ref,
+        ),
+    ],
     fmt: FormatOpt = ReportFormat.table,
     plans: PlansOpt = None,
     as_of: AsOfOpt = None,

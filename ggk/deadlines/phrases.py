@@ -105,7 +105,10 @@ def _span(m: re.Match[str]) -> tuple[int, int]:
     return m.start(), m.end()
 
 
-@_pattern(rf"(?P<pre>[{_CJK}]{{0,12}}?)(?P<conn>之日起|之日后|之日|以后|之后|后|起)?\s*(?P<n>{N})\s*个?\s*工作日(?P<tail>内|以内|之内)?", ("工作日",))
+@_pattern(
+    rf"(?P<pre>[{_CJK}]{{0,12}}?)(?P<conn>之日起|之日后|之日|以后|之后|后|起)?\s*(?P<n>{N})\s*个?\s*工作日(?P<tail>内|以内|之内)?",
+    ("工作日",),
+)
 def _workdays(m: re.Match[str], year: int, strict: bool) -> tuple[int, int, Deadline | None] | None:
     n = parse_number(m.group("n"))
     if not n:
@@ -125,7 +128,9 @@ def _workdays(m: re.Match[str], year: int, strict: bool) -> tuple[int, int, Dead
     return start, m.end(), _dl(phrase=phrase, workdays=n, after=after)
 
 
-@_pattern(rf"(?P<per>{_EVERY}|年内|全年|年度内)(?P<mid>[^，。；、,;:：（）()\n\s]{{0,20}}?)(?P<n>{N})\s*(?:次|回|场|遍)", ("次", "回", "场", "遍"))
+@_pattern(
+    rf"(?P<per>{_EVERY}|年内|全年|年度内)(?P<mid>[^，。；、,;:：（）()\n\s]{{0,20}}?)(?P<n>{N})\s*(?:次|回|场|遍)", ("次", "回", "场", "遍")
+)
 def _count(m: re.Match[str], year: int, strict: bool) -> tuple[int, int, Deadline | None] | None:
     n = parse_number(m.group("n"))
     per_word = m.group("per")
@@ -174,7 +179,9 @@ def _full_date(m: re.Match[str], year: int, strict: bool) -> tuple[int, int, Dea
     return _date_hit(m, int(m.group("y")), parse_number(m.group("m")), parse_number(m.group("d")), strict)
 
 
-@_pattern(rf"(?<![\d.\-/])(?P<pre>{_CUTOFF})?(?P<y>\d{{4}})[-/.](?P<m>\d{{1,2}})[-/.](?P<d>\d{{1,2}})(?![\d])(?P<suf>{_BEFORE})?", ("-", "/", "."))
+@_pattern(
+    rf"(?<![\d.\-/])(?P<pre>{_CUTOFF})?(?P<y>\d{{4}})[-/.](?P<m>\d{{1,2}})[-/.](?P<d>\d{{1,2}})(?![\d])(?P<suf>{_BEFORE})?", ("-", "/", ".")
+)
 def _iso_date(m: re.Match[str], year: int, strict: bool) -> tuple[int, int, Deadline | None] | None:
     return _date_hit(m, int(m.group("y")), int(m.group("m")), int(m.group("d")), strict)
 

@@ -78,7 +78,6 @@ class RuleState:
         }
 
 
-
 # =========================================================================== resolve
 
 _STANDING = {"常态化", "长期", "持续", "none", "无", "长期坚持", "持续推进", "常态", "日常"}
@@ -146,7 +145,17 @@ def resolve(deadline: Deadline | None, year: int) -> Rule | None:
     if type(deadline) in HASHABLE:
         key: tuple[Any, ...] = (deadline, year)
     else:
-        key = (deadline.phrase, deadline.kind, deadline.due, deadline.every, deadline.count, deadline.per, deadline.workdays, deadline.after, year)
+        key = (
+            deadline.phrase,
+            deadline.kind,
+            deadline.due,
+            deadline.every,
+            deadline.count,
+            deadline.per,
+            deadline.workdays,
+            deadline.after,
+            year,
+        )
     try:
         return _RESOLVED[key]
     except KeyError:

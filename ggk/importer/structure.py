@@ -129,6 +129,7 @@ _BACK_MATTER = re.compile(
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _ORG_END = re.compile(r"(?:厅|局|委员会|委|办公室|政府|中心|公司|集团)$")
 
+
 def _compact(text: str) -> str:
     """Remove the spaces a copy puts around numbers between Chinese characters."""
     text = re.sub(r"\s+", " ", text.strip())

@@ -315,16 +315,29 @@ def set_status(
         del item["reason"]
         parts.append("删除了取消原因")
     add_log(
-        doc, item_id, date=date,
+        doc,
+        item_id,
+        date=date,
         note=note if note is not None else (reason if st is Status.CANCELLED else None),
-        by=by, evidence=evidence,
+        by=by,
+        evidence=evidence,
         status=st if st is not old else None,
     )
     return "，".join(parts)
 
 
-def note(doc: Any, item_id: str, text: str, *, date: dt.date, by: str | None = None, evidence: str | None = None,
-         event: dt.date | None = None, done: dt.date | None = None, counts: bool | None = None) -> str:
+def note(
+    doc: Any,
+    item_id: str,
+    text: str,
+    *,
+    date: dt.date,
+    by: str | None = None,
+    evidence: str | None = None,
+    event: dt.date | None = None,
+    done: dt.date | None = None,
+    counts: bool | None = None,
+) -> str:
     """A progress entry without a status change (changing the status is ``set_status``)."""
     add_log(doc, item_id, date=date, note=text, by=by, evidence=evidence, event=event, done=done, counts=counts)
     return f"记录进展（{date}）：{_short(text)}"
@@ -373,20 +386,25 @@ def postpone(
             if rule is not None and rule.due:
                 old_due = rule.due
     if entries and not once:
-        raise GgkError(f"条目 {item_id} 的时限是周期、计次、工作日规则或常态化，不能延期", "如确需改为一次性时限，请手工编辑 deadline 并在 history 中记录")
+        raise GgkError(
+            f"条目 {item_id} 的时限是周期、计次、工作日规则或常态化，不能延期",
+            "如确需改为一次性时限，请手工编辑 deadline 并在 history 中记录",
+        )
     if len(once) > 1:
         raise GgkError(f"条目 {item_id} 有多个一次性时限，不知道延哪一个", "请手工编辑 deadline，并在 history 中记录")
     if old_due is not None and to <= old_due:
         raise GgkError(f"新时限 {to} 不晚于原时限 {old_due}", "延期的新日期应晚于原定日期")
     new_value = flow_map({"phrase": postpone_phrase(to), "due": to})
     old_values = [copy.deepcopy(entries[once[0]])] if once else []
-    change = block_map({
-        "date": date,
-        "old": flow_list(old_values),
-        "new": flow_list([copy.deepcopy(new_value)]),
-        "reason": text_value(reason.strip()),
-        "by": by,
-    })
+    change = block_map(
+        {
+            "date": date,
+            "old": flow_list(old_values),
+            "new": flow_list([copy.deepcopy(new_value)]),
+            "reason": text_value(reason.strip()),
+            "by": by,
+        }
+    )
     if isinstance(raw, list) and once:
         raw[once[0]] = new_value
     elif isinstance(raw, list):
@@ -398,7 +416,11 @@ def postpone(
         history.append(change)
     else:
         set_key(item, "history", block_list([change]))
-    was = f"原时限 {old_due}" if old_due else ("原时限「" + str(to_plain(old_values[0]) if old_values else "") + "」" if old_values else "原无时限")
+    was = (
+        f"原时限 {old_due}"
+        if old_due
+        else ("原时限「" + str(to_plain(old_values[0]) if old_values else "") + "」" if old_values else "原无时限")
+    )
     return f"延期至 {to}（{was}；原因：{_short(reason)}）"
 
 
@@ -560,7 +582,9 @@ def _styled_map(e: Any, order: Sequence[str]) -> Any:
     if getattr(e, "fa", None) is not None or not isinstance(e, Mapping):
         return e
     rank = {k: i for i, k in enumerate(order)}
-    return block_map({k: (text_value(v) if isinstance(v, str) else v) for k, v in sorted(e.items(), key=lambda kv: rank.get(kv[0], len(rank)))})
+    return block_map(
+        {k: (text_value(v) if isinstance(v, str) else v) for k, v in sorted(e.items(), key=lambda kv: rank.get(kv[0], len(rank)))}
+    )
 
 
 def _styled_change(e: Any) -> Any:
@@ -614,7 +638,15 @@ def open_targets(paths: Sequence[Path], refs: Sequence[str], today: dt.date) -> 
     out = []
     for ref in refs:
         row = resolve_ref(ws, ref, today)
-        out.append(Target(row.entry.path, row.item.id, f"{row.entry.plan.unit}/{row.entry.plan.year}/{row.item.id}", row.entry.plan.unit, row.entry.plan.year))
+        out.append(
+            Target(
+                row.entry.path,
+                row.item.id,
+                f"{row.entry.plan.unit}/{row.entry.plan.year}/{row.item.id}",
+                row.entry.plan.unit,
+                row.entry.plan.year,
+            )
+        )
     return ws, out
 
 
@@ -632,6 +664,7 @@ def apply(targets: Sequence[Target], op: Op, *, dry_run: bool, today: dt.date) -
         groups.setdefault(t.path, []).append(t)
     results = []
     for path, group in groups.items():
+
         def fn(doc: Any, group: list[Target] = group) -> list[str]:
             return [f"{t.ref}：{op(doc, t)}" for t in group]
 

@@ -207,10 +207,7 @@ def select_plans(ws: Workspace, today: dt.date, f: Filters) -> list[PlanEntry]:
             if u not in known:
                 raise GgkError(f"没有单位「{u}」", f"已有的单位：{'、'.join(sorted(known)) or '（无）'}")
     plans = ws.plans if (f.all_years or f.years) else current_plans(ws, today)
-    return [
-        e for e in plans
-        if (not f.units or e.plan.unit in f.units) and (not f.years or e.plan.year in f.years)
-    ]
+    return [e for e in plans if (not f.units or e.plan.unit in f.units) and (not f.years or e.plan.year in f.years)]
 
 
 def _evaluated(
@@ -225,7 +222,10 @@ def _evaluated(
 
 def evaluate_entry(ws: Workspace, entry: PlanEntry, today: dt.date, soon: int = DEFAULT_SOON, calendar: Any = None) -> list[Row]:
     unit_name = ws.unit_name(entry.plan.unit)
-    return [Row(entry, unit_name, loc, chain, item, timing, light_of(item, timing, soon)) for loc, chain, item, timing in _evaluated(entry, today, calendar)]
+    return [
+        Row(entry, unit_name, loc, chain, item, timing, light_of(item, timing, soon))
+        for loc, chain, item, timing in _evaluated(entry, today, calendar)
+    ]
 
 
 def _dept_matcher(ws: Workspace, depts: Sequence[str]) -> Any:

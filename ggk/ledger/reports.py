@@ -263,8 +263,18 @@ def remark_text(row: Row) -> str:
 def _ledger_row(no: int, row: Row) -> LedgerRow:
     item = row.item
     return LedgerRow(
-        no, row.ref, item.title, item.text.strip(), "、".join(item.lead), "、".join(item.assist),
-        deadline_text(row), progress_text(row), status_text(row), remark_text(row), row.light, item.status,
+        no,
+        row.ref,
+        item.title,
+        item.text.strip(),
+        "、".join(item.lead),
+        "、".join(item.assist),
+        deadline_text(row),
+        progress_text(row),
+        status_text(row),
+        remark_text(row),
+        row.light,
+        item.status,
     )
 
 
@@ -362,8 +372,7 @@ class NoticeReport:
         if soon:
             parts.append(f"{self.within}天内到期{soon}项")
         return (
-            f"截至{cn_date(self.as_of)}，贵单位牵头或配合的政务公开工作要点任务中，{'、'.join(parts)}，"
-            "具体如下。请抓紧推进，按时限完成。"
+            f"截至{cn_date(self.as_of)}，贵单位牵头或配合的政务公开工作要点任务中，{'、'.join(parts)}，具体如下。请抓紧推进，按时限完成。"
         )
 
     @property
@@ -423,8 +432,14 @@ def notice(
     for i, r in enumerate(rows, start=1):
         role = "牵头" if any(reg.covers(a, name) for a in r.item.lead) else "配合"
         t = r.timing
-        out.append(NoticeRow(i, r.ref, r.item.title, role, deadline_text(r), t.due, t.overdue_days, t.due_in, r.item.status.value, _last_progress(r)))
+        out.append(
+            NoticeRow(
+                i, r.ref, r.item.title, role, deadline_text(r), t.due, t.overdue_days, t.due_in, r.item.status.value, _last_progress(r)
+            )
+        )
     if reply_by is None:
         reply_by = calendar.add_workdays(today, 5) if calendar is not None else today + dt.timedelta(days=7)
     unit_name = ws.unit_name(slug)
-    return NoticeReport(name, unit_name, today, within, reply_by, issuer or f"{unit_name}办公室", out, sorted({r.ref.rsplit('/', 1)[0] for r in rows}))
+    return NoticeReport(
+        name, unit_name, today, within, reply_by, issuer or f"{unit_name}办公室", out, sorted({r.ref.rsplit("/", 1)[0] for r in rows})
+    )

@@ -140,9 +140,7 @@ class ReviewItem:
             "due_in_days": self.due_in,
             "progress": self.progress,
             "duties": [d.to_json() for d in self.duties],
-            "last_progress": (
-                {"date": last.date.isoformat(), "by": last.by, "note": last.note} if last else None
-            ),
+            "last_progress": ({"date": last.date.isoformat(), "by": last.by, "note": last.note} if last else None),
             "carried_to": self.item.carried_to,
         }
 
@@ -335,8 +333,14 @@ def review_plan(ws: Workspace, entry: PlanEntry, today: dt.date, calendar: Any =
     order = {name: i for i, name in enumerate(reg.canonical_names())}
     dept_list = sorted(depts.values(), key=lambda g: (order.get(g.label, len(order)), g.label))
     return PlanReview(
-        entry.plan.unit, ws.unit_name(entry.plan.unit), entry.plan.year, entry.plan.title,
-        ordered, list(sections.values()), dept_list, total,
+        entry.plan.unit,
+        ws.unit_name(entry.plan.unit),
+        entry.plan.year,
+        entry.plan.title,
+        ordered,
+        list(sections.values()),
+        dept_list,
+        total,
     )
 
 
@@ -349,7 +353,9 @@ def plans_of_year(ws: Workspace, year: int, units: Sequence[str] = ()) -> list[P
     found = [e for e in ws.plans if e.plan.year == year and (not units or e.plan.unit in units)]
     if not found:
         have = sorted({f"{e.plan.unit}/{e.plan.year}" for e in ws.plans if not units or e.plan.unit in units})
-        raise GgkError(f"没有 {year} 年度的计划" + (f"（单位 {'、'.join(units)}）" if units else ""), f"已有的计划：{'、'.join(have) or '（无）'}")
+        raise GgkError(
+            f"没有 {year} 年度的计划" + (f"（单位 {'、'.join(units)}）" if units else ""), f"已有的计划：{'、'.join(have) or '（无）'}"
+        )
     return sorted(found, key=lambda e: e.plan.unit)
 
 

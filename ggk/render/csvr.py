@@ -12,16 +12,43 @@ from ggk.model import Status
 from ggk.render import Options, Unsupported
 from ggk.workspace.checks import CheckReport
 
-ITEM_HEADER = ["ref", "unit", "year", "id", "section", "title", "lead", "assist", "deadline", "rule", "status", "completed", "overdue_days", "due_in_days", "light"]
+ITEM_HEADER = [
+    "ref",
+    "unit",
+    "year",
+    "id",
+    "section",
+    "title",
+    "lead",
+    "assist",
+    "deadline",
+    "rule",
+    "status",
+    "completed",
+    "overdue_days",
+    "due_in_days",
+    "light",
+]
 
 
 def _item(row: Row) -> list[Any]:
     j = row.to_json()
     return [
-        j["ref"], j["unit"], j["year"], j["id"], j["section"], j["title"], "、".join(j["lead"]), "、".join(j["assist"]),
-        j["deadline"] or "", row.timing.primary.rule.phrase or row.timing.primary.rule.kind.value, j["status"],
-        j["completed"] or "", "" if j["overdue_days"] is None else j["overdue_days"],
-        "" if j["due_in_days"] is None else j["due_in_days"], j["light"],
+        j["ref"],
+        j["unit"],
+        j["year"],
+        j["id"],
+        j["section"],
+        j["title"],
+        "、".join(j["lead"]),
+        "、".join(j["assist"]),
+        j["deadline"] or "",
+        row.timing.primary.rule.phrase or row.timing.primary.rule.kind.value,
+        j["status"],
+        j["completed"] or "",
+        "" if j["overdue_days"] is None else j["overdue_days"],
+        "" if j["due_in_days"] is None else j["due_in_days"],
+        j["light"],
     ]
 
 
@@ -53,7 +80,20 @@ class CsvRenderer:
         header = ["group", "label", "total", *[s.value for s in Status], "done_percent", "overdue", "due_soon", "lead", "assist", "light"]
         out: list[list[Any]] = [header]
         for g in [*report.groups, report.total]:
-            out.append([g.key, g.label, g.total, *[g.by_status[s] for s in Status], round(g.percent, 1), g.overdue, g.due_soon, g.lead, g.assist, g.light.value])
+            out.append(
+                [
+                    g.key,
+                    g.label,
+                    g.total,
+                    *[g.by_status[s] for s in Status],
+                    round(g.percent, 1),
+                    g.overdue,
+                    g.due_soon,
+                    g.lead,
+                    g.assist,
+                    g.light.value,
+                ]
+            )
         return out
 
     @rows.register

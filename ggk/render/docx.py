@@ -206,11 +206,24 @@ class DocxRenderer:
         w.table(["部分", *head], group_rows(p.sections, p.total))
         if p.duties:
             w.h1(f"{next(n)}、周期性、计次和工作日时限任务")
-            rows = [[ri.item.id, ri.item.title, d.phrase, f"{d.met}/{d.required}", "、".join(d.missed) or "—"] for ri in p.duties for d in ri.duties]
+            rows = [
+                [ri.item.id, ri.item.title, d.phrase, f"{d.met}/{d.required}", "、".join(d.missed) or "—"]
+                for ri in p.duties
+                for d in ri.duties
+            ]
             w.table(["编号", "工作任务", "时限", "已落实/应落实", "未落实或逾期"], rows, [1.5, 6, 5, 2.5, 9])
         w.h1(f"{next(n)}、逐项核查结果")
         rows = [
-            [ri.item.id, "是" if ri.key else "", ri.item.title, "、".join(ri.leads), ri.deadline_text, ri.item.status.value, ri.outcome.value, outcome_note(ri)]
+            [
+                ri.item.id,
+                "是" if ri.key else "",
+                ri.item.title,
+                "、".join(ri.leads),
+                ri.deadline_text,
+                ri.item.status.value,
+                ri.outcome.value,
+                outcome_note(ri),
+            ]
             for ri in p.items
         ]
         w.table(["编号", "重点", "工作任务", "牵头单位", "时限", "状态", "核查结果", "说明"], rows, [1.5, 1.2, 5, 3.5, 3.5, 1.6, 1.8, 6])
@@ -228,7 +241,11 @@ class DocxRenderer:
                 [r.no, r.title, r.role, r.deadline, r.due.isoformat() if r.due else "—", r.situation, r.status, r.last_progress]
                 for r in report.rows
             ]
-            w.table(["序号", "工作任务", "职责", "完成时限", "截止日期", "逾期情况", "目前状态", "最近进展"], rows, [1.2, 5.5, 1.4, 4, 2.4, 2.2, 1.8, 6.2])
+            w.table(
+                ["序号", "工作任务", "职责", "完成时限", "截止日期", "逾期情况", "目前状态", "最近进展"],
+                rows,
+                [1.2, 5.5, 1.4, 4, 2.4, 2.2, 1.8, 6.2],
+            )
             w.para(report.request)
         w.para()
         w.para(report.issuer, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)

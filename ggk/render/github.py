@@ -28,8 +28,6 @@ class GithubRenderer:
         for d in report.diagnostics:
             level = "error" if d.severity.value == "error" else "warning"
             message = d.message + (f"（提示：{d.hint}）" if d.hint else "")
-            lines.append(
-                f"::{level} file={_prop(d.path)},line={d.line},col={d.col},title={_prop(d.code)}::{_data(message)}"
-            )
+            lines.append(f"::{level} file={_prop(d.path)},line={d.line},col={d.col},title={_prop(d.code)}::{_data(message)}")
         lines.append(summary_line(report))
         return "\n".join(lines) + "\n"

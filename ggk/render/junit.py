@@ -46,7 +46,8 @@ class JunitRenderer:
             suite_failed = 0
             for d in diags:
                 case = ET.SubElement(
-                    suite, "testcase",
+                    suite,
+                    "testcase",
                     name=_clean(f"{d.code} 第{d.line}行第{d.col}列"),
                     classname=_clean(path),
                     file=_clean(path),

@@ -65,7 +65,9 @@ def summary_sentences(p: PlanReview) -> list[str]:
     )
     lines = [first]
     if p.total.assessed:
-        lines.append(f"应完成的 {p.total.assessed} 项中已完成 {p.total.done} 项，完成率 {p.total.percent:.1f}%（不含常态化、已取消和未到期任务）。")
+        lines.append(
+            f"应完成的 {p.total.assessed} 项中已完成 {p.total.done} 项，完成率 {p.total.percent:.1f}%（不含常态化、已取消和未到期任务）。"
+        )
     if p.duties:
         req, met, missed = p.duty_totals()
         lines.append(f"周期性、计次和工作日时限任务 {len(p.duties)} 项：应落实 {req} 期（次、件），按时落实 {met}，未落实或逾期 {missed}。")
@@ -103,7 +105,7 @@ class MarkdownRenderer:
         return out
 
     def plan_review(self, p: PlanReview, report: ReviewReport) -> list[str]:
-        head = ["部分" , "合计", *(o.value for o in OUTCOMES), "完成率"]
+        head = ["部分", "合计", *(o.value for o in OUTCOMES), "完成率"]
         align = ["l"] + ["r"] * (len(OUTCOMES) + 2)
         n = iter(CN_NUM)
         out = [
@@ -119,10 +121,20 @@ class MarkdownRenderer:
         out += [f"## {next(n)}、整改清单", ""]
         if fix:
             rows = [
-                [i, ri.row.ref, ri.item.title + ("" if ri.key else "（非重点）"), "、".join(ri.leads), ri.deadline_text, ri.late_days, last_progress(ri)]
+                [
+                    i,
+                    ri.row.ref,
+                    ri.item.title + ("" if ri.key else "（非重点）"),
+                    "、".join(ri.leads),
+                    ri.deadline_text,
+                    ri.late_days,
+                    last_progress(ri),
+                ]
                 for i, ri in enumerate(fix, start=1)
             ]
-            out += table(["序号", "条目", "工作任务", "牵头单位", "时限", "逾期天数", "最近进展"], rows, ["r", "l", "l", "l", "l", "r", "l"])
+            out += table(
+                ["序号", "条目", "工作任务", "牵头单位", "时限", "逾期天数", "最近进展"], rows, ["r", "l", "l", "l", "l", "r", "l"]
+            )
         else:
             out.append("没有未完成的任务。")
         out.append("")
@@ -142,7 +154,16 @@ class MarkdownRenderer:
             out.append("")
         out += [f"## {next(n)}、逐项核查结果", ""]
         rows = [
-            [ri.row.ref, "是" if ri.key else "", ri.item.title, "、".join(ri.leads), ri.deadline_text, ri.item.status.value, ri.outcome.value, outcome_note(ri)]
+            [
+                ri.row.ref,
+                "是" if ri.key else "",
+                ri.item.title,
+                "、".join(ri.leads),
+                ri.deadline_text,
+                ri.item.status.value,
+                ri.outcome.value,
+                outcome_note(ri),
+            ]
             for ri in p.items
         ]
         out += table(["条目", "重点", "工作任务", "牵头单位", "时限", "状态", "核查结果", "说明"], rows)

@@ -105,7 +105,9 @@ def when_text(row: Row) -> Text:
 LEAN_ROWS = 300
 #: Runs of the characters a terminal gives two columns (East-Asian wide and fullwidth); one character
 #: matches too.  One pattern for every use: compiling a class this large takes milliseconds of start-up.
-_WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]+")
+_WIDE = re.compile(
+    "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]+"
+)
 
 
 def _width(text: str) -> int:
@@ -236,7 +238,9 @@ class TableRenderer:
         from rich.markdown import Markdown
 
         buf = io.StringIO()
-        Console(file=buf, width=self.options.width, force_terminal=True, color_system="standard", highlight=False, emoji=False).print(Markdown(text))
+        Console(file=buf, width=self.options.width, force_terminal=True, color_system="standard", highlight=False, emoji=False).print(
+            Markdown(text)
+        )
         return buf.getvalue()
 
     @property
@@ -277,7 +281,9 @@ class TableRenderer:
                 cells += [str(g.by_status[s]) for s in Status] + [bar_plain(g.percent), str(g.overdue), str(g.due_soon)]
                 body.append(cells)
             foot = [report.total.label, light_label(report.total.light)]
-            foot += [str(sum(g.lead for g in report.groups)), str(sum(g.assist for g in report.groups))] if dept else [str(report.total.total)]
+            foot += (
+                [str(sum(g.lead for g in report.groups)), str(sum(g.assist for g in report.groups))] if dept else [str(report.total.total)]
+            )
             foot += [str(sum(g.by_status[s] for g in report.groups) if dept else report.total.by_status[s]) for s in Status]
             foot += ["" if dept else bar_plain(report.total.percent), str(report.total.overdue), str(report.total.due_soon)]
             widths = [max(_width(r[i]) for r in [head, *body, foot]) for i in range(len(head))]
@@ -328,7 +334,9 @@ class TableRenderer:
         else:
             table.add_column("条目", justify="right", footer=str(report.total.total))
         for s in Status:
-            table.add_column(s.value, justify="right", footer=str(sum(g.by_status[s] for g in report.groups) if dept else report.total.by_status[s]))
+            table.add_column(
+                s.value, justify="right", footer=str(sum(g.by_status[s] for g in report.groups) if dept else report.total.by_status[s])
+            )
         table.add_column("完成率", footer=bar(report.total.percent) if not dept else "")
         table.add_column("逾期", justify="right", footer=str(report.total.overdue))
         table.add_column(f"{report.soon}天内到期", justify="right", footer=str(report.total.due_soon))
@@ -379,7 +387,9 @@ class TableRenderer:
             empty = f"截至 {report.as_of}，没有逾期条目。" if report.grouped else "没有符合条件的条目。"
             return [Text(empty, style="green")] + self.footer(report)
         if not report.grouped:
-            return [self._items_table(report.rows, f"{report.title}（截至 {report.as_of}，共 {len(report.rows)} 条）")] + self.footer(report)
+            return [self._items_table(report.rows, f"{report.title}（截至 {report.as_of}，共 {len(report.rows)} 条）")] + self.footer(
+                report
+            )
         overdue = sum(1 for r in report.rows if r.overdue_days is not None)
         head = f"{report.title}（截至 {report.as_of}）：逾期 {overdue} 条"
         if report.within is not None:
@@ -451,8 +461,7 @@ class TableRenderer:
             header([("条目", ref_w), ("标题", title_w), ("牵头单位", lead_w), ("时限", 24), ("状态", 6), ("情况", 14)])
             title, lead, due, status, when = _Column(title_w), _Column(lead_w), _Column(24), _Column(6), _Column(14)
             lines.extend(
-                f"  {_fit(ref, ref_w)}  {title[t]}  {lead[ld]}  {due[d]}  {status[s]}  {when[w]}".rstrip()
-                for ref, t, ld, d, s, w in cells
+                f"  {_fit(ref, ref_w)}  {title[t]}  {lead[ld]}  {due[d]}  {status[s]}  {when[w]}".rstrip() for ref, t, ld, d, s, w in cells
             )
         notes = self.notes(report)
         if notes:

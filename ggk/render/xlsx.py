@@ -36,7 +36,17 @@ LIGHT_FILL = {
     Light.GREY: ("EDEDED", "595959"),
 }
 #: Widest a column may grow (in character widths) before its text wraps.
-MAX_WIDTH = {"序号": 6, "工作任务": 28, "具体内容": 60, "牵头单位": 20, "配合单位": 20, "完成时限": 18, "进展情况": 50, "完成状态": 18, "备注": 30}
+MAX_WIDTH = {
+    "序号": 6,
+    "工作任务": 28,
+    "具体内容": 60,
+    "牵头单位": 20,
+    "配合单位": 20,
+    "完成时限": 18,
+    "进展情况": 50,
+    "完成状态": 18,
+    "备注": 30,
+}
 LINE_HEIGHT = 15.0  # points per line of 11-point text
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
 

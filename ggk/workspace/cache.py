@@ -145,7 +145,15 @@ def _plan_meta(plan: Plan) -> dict[str, Any]:
 
 
 def _new_entry(
-    root: Path, path: Path, kind: str, st: os.stat_result, read_ns: int, digest: bytes, model: Plan | Unit | None, diags: list[Diagnostic], partial: bool
+    root: Path,
+    path: Path,
+    kind: str,
+    st: os.stat_result,
+    read_ns: int,
+    digest: bytes,
+    model: Plan | Unit | None,
+    diags: list[Diagnostic],
+    partial: bool,
 ) -> tuple[Entry, views.PlanView | None]:
     """The entry of a file just read (the caller adds a plan's per-file checks), and for a plan the
     views of its open items with a time limit, which are also its ``open`` blob."""
@@ -160,7 +168,6 @@ def _new_entry(
             meta.update(_plan_meta(model))
     header = {"key": KEY, "shown": str(path), "kind": kind, "stat": _stat_key(st), "read_ns": read_ns, "hash": digest, "meta": meta}
     return Entry(entry_path(root, path), header, blobs, dirty=True), subset
-
 
 
 @dataclass
@@ -379,7 +386,11 @@ class Cache:
         changed = False
         for path, rows in self.learned.items():
             h = hashes.get(path)
-            if h is not None and (path not in self.files or self.files[path].hash == h) and (path not in self.indexed or self.indexed[path] == h):
+            if (
+                h is not None
+                and (path not in self.files or self.files[path].hash == h)
+                and (path not in self.indexed or self.indexed[path] == h)
+            ):
                 table[path] = [h, rows]
                 changed = True
         return changed
@@ -472,7 +483,9 @@ class Cache:
         if raw is None or st is None:
             return result  # unreadable: nothing to cache (load_file reported it)
         state.hash = hashlib.sha256(raw).digest()[:16]
-        state.entry, subset = _new_entry(self.root, path, state.kind, st, read_ns, state.hash, result.model, result.diagnostics, result.partial)
+        state.entry, subset = _new_entry(
+            self.root, path, state.kind, st, read_ns, state.hash, result.model, result.diagnostics, result.partial
+        )
         if isinstance(result.model, Plan):
             # The per-file checks now; their findings get positions only if the locator is at hand
             # (the careful path), since then it costs nothing.  Then the locator can go: a finding
@@ -524,7 +537,9 @@ class Cache:
         stored = state.entry if state is not None else None
         if stored is None and str(entry.path) in self.indexed:  # served from the index: its file's entry
             stored = read_entry(entry_path(self.root, entry.path))
-            if stored is not None and (stored.header.get("shown") != str(entry.path) or stored.header.get("hash") != self.indexed[str(entry.path)]):
+            if stored is not None and (
+                stored.header.get("shown") != str(entry.path) or stored.header.get("hash") != self.indexed[str(entry.path)]
+            ):
                 stored = None
         if stored is not None:
             try:
@@ -608,7 +623,9 @@ class Cache:
     def _full_workspace(self, ws: Workspace) -> Workspace:
         if not self.subset:
             return ws
-        full = Workspace(ws.roots, dict(ws.units), [self._full_entry(e) for e in ws.plans], list(ws.diagnostics), list(ws.skipped), ws.files)
+        full = Workspace(
+            ws.roots, dict(ws.units), [self._full_entry(e) for e in ws.plans], list(ws.diagnostics), list(ws.skipped), ws.files
+        )
         return full
 
     def _run_file_checks(self, entry: PlanEntry, unit_entry: UnitEntry | None) -> list[Diagnostic]:
@@ -1043,7 +1060,13 @@ def _workspace_findings(codes: list[str], ctx: Any, headers: list[Diagnostic]) -
 
 
 def _index_checks(
-    cache: Cache, ws: Workspace, plans: list[list[Any]], today: dt.date, ignore: Iterable[str], positions: bool, headers: list[list[Any]] | None = None
+    cache: Cache,
+    ws: Workspace,
+    plans: list[list[Any]],
+    today: dt.date,
+    ignore: Iterable[str],
+    positions: bool,
+    headers: list[list[Any]] | None = None,
 ) -> list[Diagnostic]:
     from ggk.workspace.checks import REGISTRY, SCOPES, Context, Scope, finish
 
@@ -1195,7 +1218,13 @@ def gc_paused() -> Iterator[None]:
 
 
 def open_cached(
-    paths: Sequence[Path], today: dt.date, *, subset: bool = False, root: Path | None = None, ignore: Iterable[str] = (), positions: bool = True
+    paths: Sequence[Path],
+    today: dt.date,
+    *,
+    subset: bool = False,
+    root: Path | None = None,
+    ignore: Iterable[str] = (),
+    positions: bool = True,
 ) -> tuple[Workspace, list[Diagnostic], Cache]:
     """``load(paths)`` and ``validate(ws, today, positions=positions)`` through the cache.
 

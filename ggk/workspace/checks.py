@@ -29,7 +29,9 @@ class Context:
     ws: Workspace
     today: dt.date
 
-    def diag(self, path: Path | str, loc: tuple[Any, ...], code: str, message: str, hint: str | None = None, *, key: bool = False) -> Diagnostic:
+    def diag(
+        self, path: Path | str, loc: tuple[Any, ...], code: str, message: str, hint: str | None = None, *, key: bool = False
+    ) -> Diagnostic:
         """A finding at ``loc`` in ``path``; its line and column are found only when it is shown
         (``Workspace.resolve_positions``)."""
         return Diagnostic(str(path), None, None, code, CODES[code].severity, message, hint, loc=loc, key=key)
@@ -77,7 +79,9 @@ def unknown_unit(ctx: Context) -> Iterator[Diagnostic]:
     for entry in ctx.ws.plans:
         if entry.plan.unit not in ctx.ws.units:
             yield ctx.diag(
-                entry.path, ("unit",), "GGK208",
+                entry.path,
+                ("unit",),
+                "GGK208",
                 f"计划引用的单位「{entry.plan.unit}」没有单位文件（{entry.path.parent.parent / entry.plan.unit / 'unit.yaml'}）",
                 f"用 ggk init {entry.plan.unit} 建立单位文件，或改正 unit",
             )
@@ -88,9 +92,21 @@ def misplaced(ctx: Context) -> Iterator[Diagnostic]:
     for entry in ctx.ws.plans:
         stem = entry.path.stem
         if stem.isdigit() and int(stem) != entry.plan.year:
-            yield ctx.diag(entry.path, ("year",), "GGK209", f"文件名是 {entry.path.name}，但 year 写的是 {entry.plan.year}", f"把文件改名为 {entry.plan.year}.yaml，或改正 year")
+            yield ctx.diag(
+                entry.path,
+                ("year",),
+                "GGK209",
+                f"文件名是 {entry.path.name}，但 year 写的是 {entry.plan.year}",
+                f"把文件改名为 {entry.plan.year}.yaml，或改正 year",
+            )
         if entry.plan.unit != entry.slug and entry.plan.unit in ctx.ws.units:
-            yield ctx.diag(entry.path, ("unit",), "GGK209", f"文件在 {entry.slug}/ 下，但 unit 写的是「{entry.plan.unit}」", f"把文件移到 {entry.plan.unit}/ 下，或改正 unit")
+            yield ctx.diag(
+                entry.path,
+                ("unit",),
+                "GGK209",
+                f"文件在 {entry.slug}/ 下，但 unit 写的是「{entry.plan.unit}」",
+                f"把文件移到 {entry.plan.unit}/ 下，或改正 unit",
+            )
 
 
 @check("GGK216", Scope.HEADERS)
@@ -98,7 +114,9 @@ def registry_awaiting_review(ctx: Context) -> Iterator[Diagnostic]:
     for entry in ctx.ws.units.values():
         if entry.unit is not None and entry.unit.review:
             yield ctx.diag(
-                entry.path, ("review",), "GGK216",
+                entry.path,
+                ("review",),
+                "GGK216",
                 f"单位名册「{entry.unit.name}」由 ggk import 自动生成，尚待核对",
                 "核对部门名称、把同一部门的不同写法合并为别名、标明集合名称后，删去 review: true",
                 key=True,
@@ -115,7 +133,9 @@ def registry_duplicates(ctx: Context) -> Iterator[Diagnostic]:
             names = [(dep.name, ("departments", i, "name"))] + [(a, ("departments", i, "aliases", j)) for j, a in enumerate(dep.aliases)]
             for name, loc in names:
                 if name in seen and seen[name] != dep.name:
-                    yield ctx.diag(entry.path, loc, "GGK210", f"名称「{name}」同时属于「{seen[name]}」和「{dep.name}」", "一个名称只能指向一个部门")
+                    yield ctx.diag(
+                        entry.path, loc, "GGK210", f"名称「{name}」同时属于「{seen[name]}」和「{dep.name}」", "一个名称只能指向一个部门"
+                    )
                 elif name in seen and loc[-1] == "name":
                     yield ctx.diag(entry.path, loc, "GGK210", f"部门「{name}」登记了两次", "删除重复的一项")
                 seen.setdefault(name, dep.name)
@@ -130,7 +150,13 @@ def duplicate_ids(ctx: Context) -> Iterator[Diagnostic]:
         for loc, _chain, item in entry.plan.iter_items():
             if item.id in first:
                 line = ctx.ws.locate(entry.path, (*first[item.id], "id"))[0]
-                yield ctx.diag(entry.path, (*loc, "id"), "GGK201", f"条目编号「{item.id}」重复（第 {line} 行已有）", "编号在一个计划内必须唯一，如 三.2")
+                yield ctx.diag(
+                    entry.path,
+                    (*loc, "id"),
+                    "GGK201",
+                    f"条目编号「{item.id}」重复（第 {line} 行已有）",
+                    "编号在一个计划内必须唯一，如 三.2",
+                )
             else:
                 first[item.id] = loc
 
@@ -156,7 +182,13 @@ def no_department(ctx: Context) -> Iterator[Diagnostic]:
     for entry in ctx.ws.plans:
         for loc, _chain, item in entry.plan.iter_items():
             if not item.lead and not item.assist and item.status is not Status.CANCELLED:
-                yield ctx.diag(entry.path, (*loc, "id"), "GGK203", f"条目 {item.id}「{item.title}」没有责任单位", f"用 ggk assign {entry.plan.unit}/{entry.plan.year}/{item.id} --lead 部门 指定牵头单位")
+                yield ctx.diag(
+                    entry.path,
+                    (*loc, "id"),
+                    "GGK203",
+                    f"条目 {item.id}「{item.title}」没有责任单位",
+                    f"用 ggk assign {entry.plan.unit}/{entry.plan.year}/{item.id} --lead 部门 指定牵头单位",
+                )
 
 
 @check("GGK204", Scope.FILE)
@@ -164,7 +196,13 @@ def done_without_date(ctx: Context) -> Iterator[Diagnostic]:
     for entry in ctx.ws.plans:
         for loc, _chain, item in entry.plan.iter_items():
             if item.status is Status.DONE and item.completed is None:
-                yield ctx.diag(entry.path, (*loc, "status"), "GGK204", f"条目 {item.id} 已完成，但没有完成日期（completed）", "加上 completed: YYYY-MM-DD，或用 ggk done 记录")
+                yield ctx.diag(
+                    entry.path,
+                    (*loc, "status"),
+                    "GGK204",
+                    f"条目 {item.id} 已完成，但没有完成日期（completed）",
+                    "加上 completed: YYYY-MM-DD，或用 ggk done 记录",
+                )
 
 
 @check("GGK205", Scope.FILE)
@@ -172,7 +210,9 @@ def cancelled_without_reason(ctx: Context) -> Iterator[Diagnostic]:
     for entry in ctx.ws.plans:
         for loc, _chain, item in entry.plan.iter_items():
             if item.status is Status.CANCELLED and not (item.reason or "").strip():
-                yield ctx.diag(entry.path, (*loc, "status"), "GGK205", f"条目 {item.id} 已取消，但没有写取消原因（reason）", "加上 reason: 原因")
+                yield ctx.diag(
+                    entry.path, (*loc, "status"), "GGK205", f"条目 {item.id} 已取消，但没有写取消原因（reason）", "加上 reason: 原因"
+                )
 
 
 @check("GGK213", Scope.FILE)
@@ -180,7 +220,13 @@ def completed_not_done(ctx: Context) -> Iterator[Diagnostic]:
     for entry in ctx.ws.plans:
         for loc, _chain, item in entry.plan.iter_items():
             if item.completed is not None and item.status is not Status.DONE:
-                yield ctx.diag(entry.path, (*loc, "completed"), "GGK213", f"条目 {item.id} 有完成日期，但状态是{item.status.value}", "把 status 改为 已完成，或删除 completed")
+                yield ctx.diag(
+                    entry.path,
+                    (*loc, "completed"),
+                    "GGK213",
+                    f"条目 {item.id} 有完成日期，但状态是{item.status.value}",
+                    "把 status 改为 已完成，或删除 completed",
+                )
 
 
 def _dates(item: Item, loc: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], dt.date, str]]:
@@ -216,9 +262,21 @@ def future_log(ctx: Context) -> Iterator[Diagnostic]:
         for loc, _chain, item in entry.plan.iter_items():
             for k, e in enumerate(item.log):
                 if e.date > ctx.today:
-                    yield ctx.diag(entry.path, (*loc, "log", k, "date"), "GGK207", f"条目 {item.id} 的进展记录日期 {e.date} 晚于当前日期 {ctx.today}", "进展只能记录已经发生的事；检查日期，或用 --as-of 指定日期")
+                    yield ctx.diag(
+                        entry.path,
+                        (*loc, "log", k, "date"),
+                        "GGK207",
+                        f"条目 {item.id} 的进展记录日期 {e.date} 晚于当前日期 {ctx.today}",
+                        "进展只能记录已经发生的事；检查日期，或用 --as-of 指定日期",
+                    )
             if item.completed and item.completed > ctx.today:
-                yield ctx.diag(entry.path, (*loc, "completed"), "GGK207", f"条目 {item.id} 的完成日期 {item.completed} 晚于当前日期 {ctx.today}", "检查日期")
+                yield ctx.diag(
+                    entry.path,
+                    (*loc, "completed"),
+                    "GGK207",
+                    f"条目 {item.id} 的完成日期 {item.completed} 晚于当前日期 {ctx.today}",
+                    "检查日期",
+                )
 
 
 @check("GGK211", Scope.FILE)
@@ -228,7 +286,9 @@ def unresolved_rule(ctx: Context) -> Iterator[Diagnostic]:
             for k, d in enumerate(item.deadline):
                 if deadlines.resolve(d, entry.plan.year) is None:
                     yield ctx.diag(
-                        entry.path, (*loc, "deadline", k), "GGK211",
+                        entry.path,
+                        (*loc, "deadline", k),
+                        "GGK211",
                         f"条目 {item.id} 的时限「{d.phrase}」无法理解",
                         "写成日期（2021-12-31），或写明规则：{phrase: …, due: 日期} / {every: quarter} / {count: 3, per: year} / {workdays: 7, after: 事件}",
                     )
@@ -246,7 +306,13 @@ def phrase_without_rule(ctx: Context) -> Iterator[Diagnostic]:
             found = finder(item.text)
             if found:
                 phrases = "、".join(f"「{p[2]}」" for p in found[:3])
-                yield ctx.diag(entry.path, (*loc, "id"), "GGK212", f"条目 {item.id} 原文有时限表述{phrases}，但没有设置 deadline", "加上 deadline（见 README“时限规则”），或在 remark 中说明为何不设")
+                yield ctx.diag(
+                    entry.path,
+                    (*loc, "id"),
+                    "GGK212",
+                    f"条目 {item.id} 原文有时限表述{phrases}，但没有设置 deadline",
+                    "加上 deadline（见 README“时限规则”），或在 remark 中说明为何不设",
+                )
 
 
 @check("GGK214", Scope.WORKSPACE)
@@ -259,7 +325,12 @@ def holiday_file_problems(ctx: Context) -> Iterator[Diagnostic]:
         for path in holiday_files(root / "_holidays"):
             for problem in validate_holiday_file(path):
                 yield Diagnostic(
-                    str(path), problem.line, problem.col, "GGK214", CODES["GGK214"].severity, problem.message,
+                    str(path),
+                    problem.line,
+                    problem.col,
+                    "GGK214",
+                    CODES["GGK214"].severity,
+                    problem.message,
                     "该文件有问题时不会被使用，这一年只按周末计算工作日",
                 )
 

@@ -35,6 +35,7 @@ def read_file(path: str, raw: bytes | None = None) -> Any:
 
     return read(path, raw)
 
+
 UNIT_FILE = "unit.yaml"
 YEAR_FILE = re.compile(r"^(\d{4})\.ya?ml$")
 #: Folders under plans/ that are not units (holiday files, caches, schema).
@@ -415,13 +416,33 @@ def load_file(path: Path, kind: type[Plan] | type[Unit], raw: bytes | None = Non
         return FileResult(path, None, diags, locator=parsed.locator)
     data = parsed.data
     if not isinstance(data, dict):
-        diags.append(Diagnostic(spath, 1, 1, "GGK102", Severity.ERROR, "文件顶层应为映射（键: 值），而不是列表或单个值", "参考 README 中的计划文件格式", fatal=True))
+        diags.append(
+            Diagnostic(
+                spath,
+                1,
+                1,
+                "GGK102",
+                Severity.ERROR,
+                "文件顶层应为映射（键: 值），而不是列表或单个值",
+                "参考 README 中的计划文件格式",
+                fatal=True,
+            )
+        )
         return FileResult(path, None, diags, locator=parsed.locator)
     version = data.get("format", FORMAT_VERSION)
     if version != FORMAT_VERSION:
         line, col = parsed.locator.find(("format",))
         diags.append(
-            Diagnostic(spath, line, col, "GGK106", Severity.ERROR, f"不支持的格式版本 {version!r}（本版 ggk 读取 format: {FORMAT_VERSION}）", "升级 ggk，或把 format 改为 1", fatal=True)
+            Diagnostic(
+                spath,
+                line,
+                col,
+                "GGK106",
+                Severity.ERROR,
+                f"不支持的格式版本 {version!r}（本版 ggk 读取 format: {FORMAT_VERSION}）",
+                "升级 ggk，或把 format 改为 1",
+                fatal=True,
+            )
         )
         return FileResult(path, None, diags, locator=parsed.locator)
     reported = [d.loc for d in diags if d.loc is not None]
@@ -471,7 +492,7 @@ def _prune(data: dict[str, Any], locs: list[tuple[Any, ...]], types: list[str]) 
                 cut = i
                 break
         if cut is not None:
-            removals.setdefault(loc[: cut], set()).add(loc[cut])
+            removals.setdefault(loc[:cut], set()).add(loc[cut])
         elif typ == "extra_forbidden" and loc:
             removals.setdefault(loc[:-1], set()).add(loc[-1])
         else:
@@ -549,7 +570,9 @@ def error_to_diagnostic(kind: type[BaseModel], err: Any, path: str, locator: Loc
     value = err.get("input")
     shown = f"「{value}」" if isinstance(value, (str, int, float)) and not isinstance(value, bool) else ""
     if typ in _DATE_TYPES:
-        return Diagnostic(path, line, col, "GGK104", Severity.ERROR, f"无效日期{shown}{where}", "日期写作 YYYY-MM-DD，如 2021-12-31", loc=loc)
+        return Diagnostic(
+            path, line, col, "GGK104", Severity.ERROR, f"无效日期{shown}{where}", "日期写作 YYYY-MM-DD，如 2021-12-31", loc=loc
+        )
     if typ == "value_error":
         msg = str(err.get("msg", "")).removeprefix("Value error, ")
         code = "GGK105" if field_name == "status" else "GGK102"
@@ -561,7 +584,9 @@ def error_to_diagnostic(kind: type[BaseModel], err: Any, path: str, locator: Loc
     word = _TYPE_WORDS.get(typ)
     if word is None:
         word = str(err.get("msg", typ))
-    return Diagnostic(path, line, col, "GGK102", Severity.ERROR, f"「{field_name}」{word}{('，实际是' + shown) if shown else ''}", None, loc=loc)
+    return Diagnostic(
+        path, line, col, "GGK102", Severity.ERROR, f"「{field_name}」{word}{('，实际是' + shown) if shown else ''}", None, loc=loc
+    )
 
 
 _PLACES = {"sections": "第{}部分", "items": "第{}条", "log": "第{}条进展", "departments": "第{}个部门"}
@@ -585,7 +610,15 @@ def load(paths: Sequence[Path], *, loader: Any = None, found: Found | None = Non
     ws = Workspace(list(paths), files=len(found.units) + len(found.plans) + len(found.strays))
     for stray in found.strays:
         ws.diagnostics.append(
-            Diagnostic(str(stray), 1, 1, "GGK010", Severity.WARNING, f"不认识的文件名「{stray.name}」：计划文件应命名为 <年度>.yaml，单位文件为 unit.yaml", "该文件未被读取")
+            Diagnostic(
+                str(stray),
+                1,
+                1,
+                "GGK010",
+                Severity.WARNING,
+                f"不认识的文件名「{stray.name}」：计划文件应命名为 <年度>.yaml，单位文件为 unit.yaml",
+                "该文件未被读取",
+            )
         )
     for upath in found.units:
         slug = upath.parent.name
@@ -594,7 +627,15 @@ def load(paths: Sequence[Path], *, loader: Any = None, found: Found | None = Non
             # plans twice and let one registry silently replace the other.
             first = ws.units[slug].path
             ws.diagnostics.append(
-                Diagnostic(str(upath), 1, 1, "GGK215", Severity.ERROR, f"单位「{slug}」有两个目录：{first.parent} 和 {upath.parent}；只读取了前者", "一个单位只能在一处：合并两个目录，或给其中一个改名")
+                Diagnostic(
+                    str(upath),
+                    1,
+                    1,
+                    "GGK215",
+                    Severity.ERROR,
+                    f"单位「{slug}」有两个目录：{first.parent} 和 {upath.parent}；只读取了前者",
+                    "一个单位只能在一处：合并两个目录，或给其中一个改名",
+                )
             )
             continue
         res = load_one(upath, Unit)
@@ -614,9 +655,14 @@ def load(paths: Sequence[Path], *, loader: Any = None, found: Found | None = Non
         if key in seen:
             ws.diagnostics.append(
                 Diagnostic(
-                    str(ppath), None, None, "GGK215", Severity.ERROR,
+                    str(ppath),
+                    None,
+                    None,
+                    "GGK215",
+                    Severity.ERROR,
                     f"{key[0]} {key[1]} 年的计划有两份：{seen[key]} 和 {ppath}；只读取了前者",
-                    "一个单位一年只有一个计划文件：合并两份，或改正 unit / year", loc=("year",),
+                    "一个单位一年只有一个计划文件：合并两份，或改正 unit / year",
+                    loc=("year",),
                 )
             )
             continue

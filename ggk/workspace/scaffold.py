@@ -27,7 +27,12 @@ _NOT_PLAIN_START = re.compile(r"^[-\[\]{}!&*|>'\"%@`?,#]|^\d")
 
 def yaml_str(value: str) -> str:
     """A YAML scalar for ``value``: plain when that is safe, else double-quoted (JSON is valid YAML)."""
-    if value and _PLAIN.match(value) and not _NOT_PLAIN_START.match(value) and value.lower() not in ("yes", "no", "on", "off", "true", "false", "null", "y", "n", "~"):
+    if (
+        value
+        and _PLAIN.match(value)
+        and not _NOT_PLAIN_START.match(value)
+        and value.lower() not in ("yes", "no", "on", "off", "true", "false", "null", "y", "n", "~")
+    ):
         return value
     return json.dumps(value, ensure_ascii=False)
 

@@ -148,7 +148,10 @@ def edit_plan(
         with lock:
             return _edit_once(path, fn, dry_run=False, validate=validate, today=today)
     except Timeout:
-        raise GgkError(f"{path} 正被另一个 ggk 进程编辑，等待 {lock_timeout:.0f} 秒后仍未释放", f"稍后再试；如确认没有其他 ggk 在运行，可删除锁文件 {lock_path(path)}") from None
+        raise GgkError(
+            f"{path} 正被另一个 ggk 进程编辑，等待 {lock_timeout:.0f} 秒后仍未释放",
+            f"稍后再试；如确认没有其他 ggk 在运行，可删除锁文件 {lock_path(path)}",
+        ) from None
 
 
 def _edit_once(path: Path, fn: Callable[[Any], Any], *, dry_run: bool, validate: bool, today: dt.date | None) -> EditResult:
@@ -168,7 +171,12 @@ def _edit_once(path: Path, fn: Callable[[Any], Any], *, dry_run: bool, validate:
         # ruamel is stricter than the loader in a few places: report with a position and stop.
         m = re.match(r"(.+?):(\d+):(\d+): (.*)", exc.message)
         if m:
-            return EditResult(path, diagnostics=[Diagnostic(m.group(1), int(m.group(2)), int(m.group(3)), "GGK001", Severity.ERROR, m.group(4), None, fatal=True)])
+            return EditResult(
+                path,
+                diagnostics=[
+                    Diagnostic(m.group(1), int(m.group(2)), int(m.group(3)), "GGK001", Severity.ERROR, m.group(4), None, fatal=True)
+                ],
+            )
         raise
     after_text = edit.after.text()
     result = EditResult(path, unified_diff(edit.before, edit.after, str(path)), False, [], edit.value, text, after_text)

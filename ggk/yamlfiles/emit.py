@@ -43,6 +43,8 @@ KEY_ORDER: tuple[str, ...] = (
 
 _INDENT = "  "
 _NON_PRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufeff\ufffe\uffff\u2028\u2029]")
+
+
 class EmitError(Exception):
     """The emitted text would not load back to the same data (a bug, never user data)."""
 

@@ -582,7 +582,11 @@ class Patcher:
             if isinstance(node, ScalarNode) or node.flow_style or not node.value:
                 quote = node.style if isinstance(node, ScalarNode) and node.style in ('"', "'") and type(new) is str else None
                 text = self.emit.inline(new, slot.in_flow, quote)
-                if text is not None and self.source_text(node) is not None and not (isinstance(node, ScalarNode) and self.last_line(node) is None):
+                if (
+                    text is not None
+                    and self.source_text(node) is not None
+                    and not (isinstance(node, ScalarNode) and self.last_line(node) is None)
+                ):
                     self.replace_inline(node, text)
                     return
         except _CannotPatch:

@@ -153,7 +153,11 @@ def decode(raw: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
         except UnicodeDecodeError:
             return None, [
                 Diagnostic(
-                    path, line, col, "GGK002", Severity.ERROR,
+                    path,
+                    line,
+                    col,
+                    "GGK002",
+                    Severity.ERROR,
                     "文件不是 UTF-8 编码，也无法按 GBK/GB18030 读取",
                     "请用编辑器以 UTF-8 编码重新保存该文件",
                     fatal=True,
@@ -161,7 +165,11 @@ def decode(raw: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
             ]
         return text, [
             Diagnostic(
-                path, line, col, "GGK002", Severity.ERROR,
+                path,
+                line,
+                col,
+                "GGK002",
+                Severity.ERROR,
                 "文件是 GBK/GB18030 编码，ggk 要求 UTF-8（已按 GBK 读取以便继续报告）",
                 f"转换命令：iconv -f GB18030 -t UTF-8 {path} > {path}.utf8 && mv {path}.utf8 {path}",
             )
@@ -176,7 +184,11 @@ def _yaml_error(exc: yaml.MarkedYAMLError, path: str, text: str) -> Diagnostic:
     at = lines[line - 1][col - 1 : col] if 0 < line <= len(lines) else ""
     if at == "\t" or "'\\t'" in problem:
         return Diagnostic(
-            path, line, col, "GGK001", Severity.ERROR,
+            path,
+            line,
+            col,
+            "GGK001",
+            Severity.ERROR,
             "YAML 语法错误：不能用制表符（Tab）缩进",
             "请把行首的 Tab 换成空格（每级两个空格）",
             fatal=True,
@@ -187,7 +199,11 @@ def _yaml_error(exc: yaml.MarkedYAMLError, path: str, text: str) -> Diagnostic:
     if cmark is not None and mark is not None and cmark.line != mark.line:
         detail += f"（从第 {cmark.line + 1} 行第 {cmark.column + 1} 列开始）"
     return Diagnostic(
-        path, line, col, "GGK001", Severity.ERROR,
+        path,
+        line,
+        col,
+        "GGK001",
+        Severity.ERROR,
         f"YAML 语法错误：{_translate(detail)}",
         "检查该行的缩进、冒号后的空格和引号是否成对",
         fatal=True,
@@ -259,8 +275,20 @@ def parse(text: str, path: str) -> Parsed:
         return Parsed(None, locator, [Diagnostic(path, 1, 1, "GGK005", Severity.ERROR, "YAML 嵌套过深，拒绝读取", None, fatal=True)], text)
     if root is None:
         return Parsed(
-            None, locator,
-            [Diagnostic(path, 1, 1, "GGK003", Severity.ERROR, "文件为空（没有任何内容）", "删除该文件，或用 ggk init / ggk new 生成模板", fatal=True)],
+            None,
+            locator,
+            [
+                Diagnostic(
+                    path,
+                    1,
+                    1,
+                    "GGK003",
+                    Severity.ERROR,
+                    "文件为空（没有任何内容）",
+                    "删除该文件，或用 ggk init / ggk new 生成模板",
+                    fatal=True,
+                )
+            ],
             text,
         )
 
@@ -279,7 +307,18 @@ def parse(text: str, path: str) -> Parsed:
             out: dict[Any, Any] = {}
             for key_node, value_node in node.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
-                    diagnostics.append(Diagnostic(path, key_node.start_mark.line + 1, key_node.start_mark.column + 1, "GGK001", Severity.ERROR, "不支持 YAML 合并键“<<”", "请把内容直接写出", fatal=False))
+                    diagnostics.append(
+                        Diagnostic(
+                            path,
+                            key_node.start_mark.line + 1,
+                            key_node.start_mark.column + 1,
+                            "GGK001",
+                            Severity.ERROR,
+                            "不支持 YAML 合并键“<<”",
+                            "请把内容直接写出",
+                            fatal=False,
+                        )
+                    )
                     continue
                 key = build_scalar_key(key_node)
                 kpos = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
@@ -287,7 +326,11 @@ def parse(text: str, path: str) -> Parsed:
                     first = locator.keys.get((*here, key), kpos)
                     diagnostics.append(
                         Diagnostic(
-                            path, kpos[0], kpos[1], "GGK004", Severity.ERROR,
+                            path,
+                            kpos[0],
+                            kpos[1],
+                            "GGK004",
+                            Severity.ERROR,
                             f"重复的键「{key}」（第 {first[0]} 行已有同名键，后者会覆盖前者）",
                             "删除或合并其中一个",
                         )
@@ -326,7 +369,16 @@ def parse(text: str, path: str) -> Parsed:
             line, col = node.start_mark.line + 1, node.start_mark.column + 1
             if tag == _TIMESTAMP:
                 diagnostics.append(
-                    Diagnostic(path, line, col, "GGK104", Severity.ERROR, f"无效日期「{node.value}」：{_date_reason(exc)}", "日期写作 YYYY-MM-DD，如 2021-12-31", loc=here)
+                    Diagnostic(
+                        path,
+                        line,
+                        col,
+                        "GGK104",
+                        Severity.ERROR,
+                        f"无效日期「{node.value}」：{_date_reason(exc)}",
+                        "日期写作 YYYY-MM-DD，如 2021-12-31",
+                        loc=here,
+                    )
                 )
             else:
                 diagnostics.append(Diagnostic(path, line, col, "GGK102", Severity.ERROR, f"无法读取的值「{node.value}」", None, loc=here))
@@ -340,8 +392,20 @@ def parse(text: str, path: str) -> Parsed:
     except _AliasBomb as exc:
         node = exc.args[0]
         return Parsed(
-            None, locator,
-            [Diagnostic(path, node.start_mark.line + 1, node.start_mark.column + 1, "GGK005", Severity.ERROR, "YAML 锚点/引用（&/*）展开过多，疑似“引用炸弹”，拒绝读取", "计划文件不需要大量的锚点引用，请直接写出内容", fatal=True)],
+            None,
+            locator,
+            [
+                Diagnostic(
+                    path,
+                    node.start_mark.line + 1,
+                    node.start_mark.column + 1,
+                    "GGK005",
+                    Severity.ERROR,
+                    "YAML 锚点/引用（&/*）展开过多，疑似“引用炸弹”，拒绝读取",
+                    "计划文件不需要大量的锚点引用，请直接写出内容",
+                    fatal=True,
+                )
+            ],
             text,
         )
     except RecursionError:
@@ -369,7 +433,9 @@ def read_file(path: str, raw: bytes | None = None) -> Parsed:
             with open(path, "rb") as fh:
                 raw = fh.read()
         except OSError as exc:
-            return Parsed(None, Locator(), [Diagnostic(path, 1, 1, "GGK007", Severity.ERROR, f"无法读取文件：{os_reason(exc)}", None, fatal=True)])
+            return Parsed(
+                None, Locator(), [Diagnostic(path, 1, 1, "GGK007", Severity.ERROR, f"无法读取文件：{os_reason(exc)}", None, fatal=True)]
+            )
     text, diags = decode(raw, path)
     if text is None:
         return Parsed(None, Locator(), diags)

@@ -31,9 +31,48 @@ BUNDLED = ROOT / "plans"
 TODAY = dt.date.today()
 
 CITIES = [
-    "兰州", "嘉峪关", "金昌", "白银", "天水", "武威", "张掖", "平凉", "酒泉", "庆阳", "定西", "陇南", "临夏", "甘南",
-    "广元", "绵阳", "德阳", "南充", "遂宁", "巴中", "达州", "广安", "雅安", "眉山", "乐山", "宜宾", "泸州", "内江",
-    "长春", "吉林", "四平", "辽源", "通化", "白山", "松原", "白城", "延边", "楚雄", "姚安", "大姚", "永仁", "元谋",
+    "兰州",
+    "嘉峪关",
+    "金昌",
+    "白银",
+    "天水",
+    "武威",
+    "张掖",
+    "平凉",
+    "酒泉",
+    "庆阳",
+    "定西",
+    "陇南",
+    "临夏",
+    "甘南",
+    "广元",
+    "绵阳",
+    "德阳",
+    "南充",
+    "遂宁",
+    "巴中",
+    "达州",
+    "广安",
+    "雅安",
+    "眉山",
+    "乐山",
+    "宜宾",
+    "泸州",
+    "内江",
+    "长春",
+    "吉林",
+    "四平",
+    "辽源",
+    "通化",
+    "白山",
+    "松原",
+    "白城",
+    "延边",
+    "楚雄",
+    "姚安",
+    "大姚",
+    "永仁",
+    "元谋",
 ]
 SUFFIXES = ["市", "县", "区"]
 DEPTS = [
@@ -55,9 +94,16 @@ DEPTS = [
 ]
 GROUPS = ["局属各单位", "机关各科室", "相关科室", "各县区交通运输局"]
 NOTES = [
-    "已在门户网站政府信息公开专栏发布", "召开专题会议研究部署，明确责任分工", "梳理形成公开清单，报分管领导审定",
-    "发布政策解读1篇，同步制作图解", "完成年度数据更新并公开", "督促相关单位按期报送材料", "已书面提醒责任科室补充公开",
-    "在政务新媒体同步推送", "回应群众关切2件，已公开办理结果", "组织开展业务培训，参训人员45人",
+    "已在门户网站政府信息公开专栏发布",
+    "召开专题会议研究部署，明确责任分工",
+    "梳理形成公开清单，报分管领导审定",
+    "发布政策解读1篇，同步制作图解",
+    "完成年度数据更新并公开",
+    "督促相关单位按期报送材料",
+    "已书面提醒责任科室补充公开",
+    "在政务新媒体同步推送",
+    "回应群众关切2件，已公开办理结果",
+    "组织开展业务培训，参训人员45人",
 ]
 PERIODS = [("每季度公开一次", {"every": "quarter"}), ("每月更新一次", {"every": "month"}), ("每半年公开一次", {"every": "half"})]
 COUNTS = [("每年解读重要政策措施不少于3次", 3), ("每年至少开展2次专题培训", 2), ("每年组织政府开放活动不少于4次", 4)]
@@ -96,7 +142,7 @@ def flow(names: list[str]) -> str:
 
 
 def month_end(y: int, m: int) -> dt.date:
-    return (dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1))
+    return dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)
 
 
 class Gen:
@@ -143,7 +189,14 @@ class Gen:
             due = month_end(year, m)
             return f"{{phrase: {phrase}, due: {due}}}", {"due": due}, phrase
         if r < 0.45:
-            phrase, due = self.r.choice([("年底前", dt.date(year, 12, 31)), ("上半年", dt.date(year, 6, 30)), ("三季度末", dt.date(year, 9, 30)), (f"{year}年10月底前", dt.date(year, 10, 31))])
+            phrase, due = self.r.choice(
+                [
+                    ("年底前", dt.date(year, 12, 31)),
+                    ("上半年", dt.date(year, 6, 30)),
+                    ("三季度末", dt.date(year, 9, 30)),
+                    (f"{year}年10月底前", dt.date(year, 10, 31)),
+                ]
+            )
             return phrase, {"due": due}, phrase
         if r < 0.60:
             phrase, keys = self.r.choice(PERIODS)
@@ -237,7 +290,9 @@ class Gen:
                             if r.random() < 0.8:
                                 out.append(f"            done: {min(d + dt.timedelta(days=r.randint(1, 12)), TODAY)}")
                         if r.random() < 0.4:
-                            out.append(f"            evidence: https://www.example.gov.cn/zwgk/{year}/t{d:%Y%m%d}_{r.randint(1000, 9999)}.html")
+                            out.append(
+                                f"            evidence: https://www.example.gov.cn/zwgk/{year}/t{d:%Y%m%d}_{r.randint(1000, 9999)}.html"
+                            )
                         if k == len(logs) - 1 and status in ("进行中", "已完成"):
                             out.append(f"            status: {status}")
                         annotations.append({"entry": f"{d:%Y%m%d}T080000Z", "description": note})

@@ -34,7 +34,7 @@ ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
-MINIMAL = '''import typer
+MINIMAL = """import typer
 
 app = typer.Typer()
 
@@ -46,7 +46,7 @@ def hello(name: str = "world") -> None:
 
 if __name__ == "__main__":
     app()
-'''
+"""
 
 
 def run(cmd: list[str], env: dict[str, str], cwd: Path | None = None) -> tuple[float, int, int]:
@@ -82,9 +82,17 @@ class Bench:
                 times[name].append(wall)
                 mem[name] = max(mem[name], rss)
         for name in cases:
-            self.results[name] = {"median": statistics.median(times[name]), "min": min(times[name]), "peak_kb": mem[name], "runs": len(times[name])}
+            self.results[name] = {
+                "median": statistics.median(times[name]),
+                "min": min(times[name]),
+                "peak_kb": mem[name],
+                "runs": len(times[name]),
+            }
             r = self.results[name]
-            print(f"  {name:<34} median {r['median'] * 1000:8.0f} ms   min {r['min'] * 1000:8.0f} ms   peak {r['peak_kb'] / 1024:6.0f} MB", flush=True)
+            print(
+                f"  {name:<34} median {r['median'] * 1000:8.0f} ms   min {r['min'] * 1000:8.0f} ms   peak {r['peak_kb'] / 1024:6.0f} MB",
+                flush=True,
+            )
 
     def ratio(self, a: str, b: str) -> float:
         return self.results[a]["median"] / self.results[b]["median"]
@@ -120,7 +128,9 @@ def prepare_task(folder: Path) -> dict[str, str] | None:
         shutil.rmtree(data, ignore_errors=True)
         data.mkdir(parents=True)
         print(f"importing {folder / 'tasks.json'} into Taskwarrior ...", flush=True)
-        subprocess.run([task, "import", str(folder / "tasks.json")], env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [task, "import", str(folder / "tasks.json")], env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         (data / "imported").write_text("")
     return env
 
@@ -156,13 +166,16 @@ def main() -> None:
     env = {**base_env, "GGK_CACHE_DIR": str(work / "cache-bundled")}
     subprocess.run([*ggk, "--plans", str(ROOT / "plans"), "status"], env=env, stdout=subprocess.DEVNULL)  # warm the cache
     print("start-up")
-    bench.measure({
-        "python -c 'import typer'": ([py, "-c", "import typer"], base_env, None),
-        "minimal typer app": ([py, str(minimal)], base_env, None),
-        "ggk --help": ([*ggk, "--help"], env, None),
-        "ggk --version": ([*ggk, "--version"], env, None),
-        "ggk status (bundled, warm)": ([*ggk, "--plans", str(ROOT / "plans"), "status"], env, None),
-    }, runs=max(args.runs, 10))
+    bench.measure(
+        {
+            "python -c 'import typer'": ([py, "-c", "import typer"], base_env, None),
+            "minimal typer app": ([py, str(minimal)], base_env, None),
+            "ggk --help": ([*ggk, "--help"], env, None),
+            "ggk --version": ([*ggk, "--version"], env, None),
+            "ggk status (bundled, warm)": ([*ggk, "--plans", str(ROOT / "plans"), "status"], env, None),
+        },
+        runs=max(args.runs, 10),
+    )
     goals = [
         ("1 ggk --help / minimal typer app", bench.ratio("ggk --help", "minimal typer app"), 1.2),
         ("1 ggk --version / minimal typer app", bench.ratio("ggk --version", "minimal typer app"), 1.2),
@@ -232,7 +245,9 @@ def main() -> None:
     print("\nscale (medians)")
     print(f"  {'items':>7} {'warm ms':>9} {'cold ms':>9} {'task ms':>9} {'warm/task':>10} {'ggk MB':>7} {'task MB':>8}")
     for size, w, c, t, wm, tm in scale:
-        print(f"  {size:>7} {w * 1000:9.0f} {c * 1000:9.0f} {t * 1000 if t else float('nan'):9.0f} {w / t if t else float('nan'):10.2f} {wm / 1024:7.0f} {tm / 1024 if tm else float('nan'):8.0f}")
+        print(
+            f"  {size:>7} {w * 1000:9.0f} {c * 1000:9.0f} {t * 1000 if t else float('nan'):9.0f} {w / t if t else float('nan'):10.2f} {wm / 1024:7.0f} {tm / 1024 if tm else float('nan'):8.0f}"
+        )
     if len(scale) > 1:
         (s0, w0, c0, *_), (s1, w1, c1, *_) = scale[0], scale[-1]
         print(f"  growth {s0} -> {s1} items (x{s1 / s0:.0f}): warm x{w1 / w0:.1f}, cold x{c1 / c0:.1f}  (goal 5: linear)")
