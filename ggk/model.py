@@ -83,6 +83,41 @@ class DeadlineKind(str, Enum):
 
 
 Period = Literal["month", "quarter", "half", "year"]
+ReportingPeriod = Literal["month", "quarter", "half"]
+
+#: How often departments report progress when neither the unit nor the plan says (README: 报送周期).
+DEFAULT_REPORTING_EVERY: ReportingPeriod = "quarter"
+#: When a period's report is due, after the period ends, when neither says.
+DEFAULT_REPORTING_DUE = "5个工作日"
+
+
+class Reporting(_Model):
+    """How often departments report progress (报送周期) and when each period's report is due.
+
+    Written ``reporting: quarter`` or ``reporting: {every: month, due: 5个工作日}``; ``due`` is
+    counted from the day after the period ends (``5个工作日``, ``10天``).  Shared by the lights of
+    standing work (常态化: no progress in the last complete period), 迟报/漏报 and the 进展报送表.
+    """
+
+    every: ReportingPeriod = Field(DEFAULT_REPORTING_EVERY, description="报送周期：month/quarter/half")
+    due: str = Field(DEFAULT_REPORTING_DUE, description="每期报送截止：期末后多少天，如 5个工作日、10天")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_scalar(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return {"every": value}
+        return value
+
+    @field_validator("due")
+    @classmethod
+    def _due_readable(cls, value: str) -> str:
+        from ggk.deadlines.workdays import parse_offset
+
+        offset = parse_offset(value)  # ValueError: a Chinese message, shown with file:line
+        if offset.n < 0:
+            raise ValueError(f"报送截止「{value}」应为期末之后的天数")
+        return value
 
 
 class Deadline(_Model):
@@ -252,6 +287,7 @@ class Plan(_Model):
     basis: list[str] = Field(default_factory=list, description="制定依据的文件")
     preamble: str | None = Field(None, description="总体要求等非任务性文字")
     example: bool = Field(False, description="示例数据（非真实文件）")
+    reporting: Reporting | None = Field(None, description="报送周期和截止（不写时用单位的设置）")
     remark: str | None = Field(None, description="备注")
     sections: list[Section] = Field(default_factory=list, description="各部分")
 
@@ -301,6 +337,7 @@ class Unit(_Model):
     level: str | None = Field(None, description="层级：省级/市级/县级")
     example: bool = Field(False, description="示例数据（非真实单位）")
     review: bool = Field(False, description="由导入自动生成、待人工核对")
+    reporting: Reporting | None = Field(None, description="各部门报送进展的周期和截止（默认每季度，期末后5个工作日内）")
     remark: str | None = Field(None, description="备注")
     departments: list[Department] = Field(default_factory=list, description="部门名册")
 

@@ -49,7 +49,20 @@ import msgpack
 
 from ggk import __version__, deadlines
 from ggk.diagnostics import Diagnostic, Severity
-from ggk.model import FORMAT_VERSION, Deadline, DeadlineChange, DeadlineKind, Department, Item, LogEntry, Plan, Section, Status, Unit
+from ggk.model import (
+    FORMAT_VERSION,
+    Deadline,
+    DeadlineChange,
+    DeadlineKind,
+    Department,
+    Item,
+    LogEntry,
+    Plan,
+    Reporting,
+    Section,
+    Status,
+    Unit,
+)
 from ggk.workspace import views
 from ggk.workspace.load import FileResult, Found, PlanEntry, UnitEntry, Workspace, discover, load, load_file
 
@@ -57,7 +70,7 @@ from ggk.workspace.load import FileResult, Found, PlanEntry, UnitEntry, Workspac
 #: 3: models stored by position (``encode``), the subset holds open items with a time limit;
 #: 4: a plan's deadline phrases (``phrases``), the index holds what they state;
 #: 5: the subset packed as ``ggk.workspace.views`` (msgspec); 6: dates stored as ordinals, enums as values.
-CACHE_FORMAT = 6
+CACHE_FORMAT = 7
 MAGIC = b"GGKC"
 #: A file modified less than this before it was read may change again without its stat changing
 #: (coarse timestamps on FAT, SMB, some NFS servers): such entries are verified by content hash.
@@ -794,11 +807,11 @@ def _missing_plans(root: Path, plans: list[Path]) -> list[Path]:
 # or read as the default): tests/test_cache.py checks that over the model.
 
 _NESTED: dict[type, dict[str, type]] = {
-    Plan: {"sections": Section},
+    Plan: {"sections": Section, "reporting": Reporting},
     Section: {"items": Item, "sections": Section},
     Item: {"deadline": Deadline, "log": LogEntry, "history": DeadlineChange},
     DeadlineChange: {"old": Deadline, "new": Deadline},
-    Unit: {"departments": Department},
+    Unit: {"departments": Department, "reporting": Reporting},
 }
 _ENUMS: dict[type, dict[str, type[enum.Enum]]] = {Item: {"status": Status}, LogEntry: {"status": Status}, Deadline: {"kind": DeadlineKind}}
 #: date fields, stored as their ordinal (an int msgpack packs itself; no extension object per date)
@@ -837,7 +850,10 @@ def encode(model: Any) -> list[Any]:
     for name, sub, default, kind in _layout(type(model)):
         value = values[name]
         if sub is not None:
-            value = [encode(v) for v in value] or None
+            if type(value) is list:
+                value = [encode(v) for v in value] or None
+            elif value is not None:
+                value = encode(value)
         elif value == default:
             value = None
         elif kind == "date":
@@ -867,7 +883,10 @@ def _decoder(cls: Any) -> Any:
         if name in nested:
             sub = nested[name]
             env[f"d_{sub.__name__}"] = None  # filled below: the decoder of the nested class
-            expr = f"[d_{sub.__name__}(x) for x in {v}] if {v} else []"
+            if info.default_factory is None:  # one optional model, not a list
+                expr = f"d_{sub.__name__}({v}) if {v} is not None else None"
+            else:
+                expr = f"[d_{sub.__name__}(x) for x in {v}] if {v} else []"
         elif name in enums:
             env[f"e{i}"] = {m.value: m for m in enums[name]}
             env[f"z{i}"] = info.default

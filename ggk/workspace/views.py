@@ -23,7 +23,7 @@ from typing import Any, Literal
 import msgspec
 
 from ggk import deadlines
-from ggk.model import Deadline, DeadlineChange, DeadlineKind, Department, Item, LogEntry, Plan, Section, Status, Unit
+from ggk.model import Deadline, DeadlineChange, DeadlineKind, Department, Item, LogEntry, Plan, Reporting, Section, Status, Unit
 
 Period = Literal["month", "quarter", "half", "year"]
 
@@ -88,6 +88,11 @@ class SectionView(msgspec.Struct, array_like=True, frozen=True, gc=False):
     sections: tuple[SectionView, ...]
 
 
+class ReportingView(msgspec.Struct, array_like=True, frozen=True, gc=False):
+    every: Literal["month", "quarter", "half"]
+    due: str
+
+
 class PlanView(msgspec.Struct, array_like=True, frozen=True, gc=False):
     format: int
     unit: str
@@ -98,6 +103,7 @@ class PlanView(msgspec.Struct, array_like=True, frozen=True, gc=False):
     basis: tuple[str, ...]
     preamble: str | None
     example: bool
+    reporting: ReportingView | None
     remark: str | None
     sections: tuple[SectionView, ...]
 
@@ -119,6 +125,7 @@ class UnitView(msgspec.Struct, array_like=True, frozen=True, gc=False):
     level: str | None
     example: bool
     review: bool
+    reporting: ReportingView | None
     remark: str | None
     departments: tuple[DepartmentView, ...]
 
@@ -137,6 +144,7 @@ VIEWS: dict[type, type[msgspec.Struct]] = {
     Section: SectionView,
     Plan: PlanView,
     Department: DepartmentView,
+    Reporting: ReportingView,
     Unit: UnitView,
 }
 

@@ -1,0 +1,100 @@
+"""Reporting periods (报送周期): when departments owe a progress report, and by which day.
+
+Owns the periods of a year for a ``Reporting`` setting (month / quarter / half), each with its
+report due date (the period's end plus ``due``, counted from the next day in working days or
+calendar days), and the questions the ledger asks of them: which period a day falls in, and which
+periods had ended (were complete) by a date.  The setting comes from the plan, else the unit, else
+the defaults of ``ggk.model`` (each quarter, due 5 working days after it).  Pure functions: "today"
+and the working-day calendar are parameters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+
+from ggk.deadlines.workdays import WorkCalendar, parse_offset
+from ggk.model import Plan, Reporting, Unit
+
+_MONTHS = {"month": 1, "quarter": 3, "half": 6}
+_QUARTERS = "一二三四"
+_PERIOD_WORD = {"month": "月", "quarter": "季度", "half": "半年"}
+
+
+@dataclass(frozen=True)
+class ReportPeriod:
+    """One reporting period: ``2026年第三季度`` from 07-01 to 09-30, report due 10-14."""
+
+    every: str
+    start: dt.date
+    end: dt.date
+    due: dt.date
+
+    @property
+    def label(self) -> str:
+        y, m = self.start.year, self.start.month
+        if self.every == "month":
+            return f"{y}年{m}月"
+        if self.every == "quarter":
+            return f"{y}年第{_QUARTERS[(m - 1) // 3]}季度"
+        return f"{y}年{'上' if m == 1 else '下'}半年"
+
+    @property
+    def word(self) -> str:
+        """本季度 / 本月 / 本半年: how a report calls the period."""
+        return "本" + _PERIOD_WORD[self.every]
+
+    @property
+    def key(self) -> str:
+        """A stable id for files and forms: ``2026-Q3``, ``2026-07``, ``2026-H2``."""
+        y, m = self.start.year, self.start.month
+        if self.every == "month":
+            return f"{y}-{m:02d}"
+        if self.every == "quarter":
+            return f"{y}-Q{(m - 1) // 3 + 1}"
+        return f"{y}-H{1 if m == 1 else 2}"
+
+
+def setting(plan: Plan | None, unit: Unit | None) -> Reporting:
+    """The plan's reporting setting, else its unit's, else the defaults."""
+    for source in (plan, unit):
+        if source is not None and source.reporting is not None:
+            return source.reporting
+    return Reporting.model_validate({})
+
+
+def due_after(end: dt.date, reporting: Reporting, calendar: WorkCalendar | None = None) -> dt.date:
+    """The report due date of a period ending on ``end``."""
+    offset = parse_offset(reporting.due)
+    if offset.unit == "workdays":
+        cal = calendar if calendar is not None else WorkCalendar()
+        return cal.add_workdays(end, offset.n)
+    return end + dt.timedelta(days=offset.n)
+
+
+def period_of(day: dt.date, reporting: Reporting, calendar: WorkCalendar | None = None) -> ReportPeriod:
+    """The reporting period ``day`` falls in."""
+    months = _MONTHS[reporting.every]
+    start = dt.date(day.year, (day.month - 1) // months * months + 1, 1)
+    end = start + relativedelta(months=months) - dt.timedelta(days=1)
+    return ReportPeriod(reporting.every, start, end, due_after(end, reporting, calendar))
+
+
+def periods(year: int, reporting: Reporting, calendar: WorkCalendar | None = None) -> list[ReportPeriod]:
+    """The reporting periods of ``year``, in order."""
+    months = _MONTHS[reporting.every]
+    return [period_of(dt.date(year, m, 1), reporting, calendar) for m in range(1, 13, months)]
+
+
+def ended_by(year: int, today: dt.date, reporting: Reporting, calendar: Any = None, since: dt.date | None = None) -> list[ReportPeriod]:
+    """The periods of ``year`` that had ended before ``today`` (complete on ``today``), oldest first.
+
+    ``since`` (the plan's 印发日期): a period that ended before it is not owed."""
+    out = []
+    for p in periods(year, reporting, calendar):
+        if p.end < today and (since is None or p.end >= since):
+            out.append(p)
+    return out
