@@ -128,7 +128,9 @@ SCALAR_FORMS: dict[tuple[str, str], list[dict[str, Any]]] = {
         {"type": "string", "description": "日期（2021-12-31）或文件原文的时限表述（2021年底前、每季度公开一次、常态化）"},
     ],
     ("Department", "_from_scalar"): [{"type": "string", "description": "部门规范名称"}],
-    ("Reporting", "_from_scalar"): [{"type": "string", "enum": ["month", "quarter", "half"], "description": "报送周期：month/quarter/half"}],
+    ("Reporting", "_from_scalar"): [
+        {"type": "string", "enum": ["month", "quarter", "half"], "description": "报送周期：month/quarter/half"}
+    ],
 }
 
 
