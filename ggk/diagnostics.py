@@ -88,6 +88,7 @@ CODES: dict[str, Code] = {
         Code("GGK004", Severity.ERROR, "重复的键"),
         Code("GGK005", Severity.ERROR, "引用炸弹或嵌套过深"),
         Code("GGK007", Severity.ERROR, "无法读取文件"),
+        Code("GGK008", Severity.ERROR, "输入法全角符号"),
         Code("GGK010", Severity.WARNING, "不认识的文件名"),
         Code("GGK101", Severity.ERROR, "未知的键"),
         Code("GGK102", Severity.ERROR, "类型或取值错误"),

@@ -173,10 +173,18 @@ def write_output(content: str | bytes, out: Optional[Path] = None) -> None:
         raise GgkError(f"无法写出结果：{os_reason(exc)}") from None
 
 
+def echo(message: str, *, err: bool = False, nl: bool = True) -> None:
+    """``typer.echo`` for text that may quote the plans (titles, notes, paths, diagnostics): control
+    characters are shown as escapes (``ggk.render.safe.visible``), never sent to the terminal raw."""
+    from ggk.render.safe import visible
+
+    typer.echo(visible(message), err=err, nl=nl)
+
+
 def fail(message: str, hint: Optional[str] = None, code: int = 2) -> None:
-    typer.echo(f"错误：{message}", err=True)
+    echo(f"错误：{message}", err=True)
     if hint:
-        typer.echo(f"提示：{hint}", err=True)
+        echo(f"提示：{hint}", err=True)
     raise typer.Exit(code)
 
 
@@ -198,6 +206,11 @@ def handle_errors(fn: F) -> F:
             raise typer.Exit(130) from None
         except (typer.Exit, typer.Abort, SystemExit):
             raise
+        except OSError as exc:  # a file or folder the command needed could not be read or written
+            from ggk.workspace.files import os_reason
+
+            where = f"{exc.filename}：" if getattr(exc, "filename", None) else ""
+            fail(f"读写文件失败：{where}{os_reason(exc)}", "检查路径、权限和磁盘空间后重试", 2)
         except Exception as exc:  # a bug in ggk: say so plainly; GGK_DEBUG=1 shows the traceback
             if os.environ.get("GGK_DEBUG"):
                 raise

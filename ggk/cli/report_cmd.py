@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ggk.cli.common import AsOfOpt, PlansOpt, UnitOpt, handle_errors, open_session, render, write_output
+from ggk.cli.common import AsOfOpt, PlansOpt, UnitOpt, echo, handle_errors, open_session, render, write_output
 
 
 class ReportFormat(str, Enum):
@@ -50,12 +50,12 @@ def report(
         doc = annual_section(session.ws, entry, number.strip())
         for e in doc.missing:
             what = "只有进展记录，已据此汇总" if e.source == "log" else "也没有进展记录"
-            typer.echo(f"注意：{e.ref}「{e.title}」没有填写落实情况（summary），{what}", err=True)
+            echo(f"注意：{e.ref}「{e.title}」没有填写落实情况（summary），{what}", err=True)
         content = render(doc, fmt.value)
     else:
         content = render(ledger(session.ws, entry, s.today, session.calendar, soon), fmt.value)
     for w in session.calendar_warnings:
-        typer.echo(f"注意：{w}", err=True)
+        echo(f"注意：{w}", err=True)
     if session.problems:
-        typer.echo(f"注意：ggk check 在计划文件中发现 {session.problems} 个问题，报告只包含能读取的内容。", err=True)
+        echo(f"注意：ggk check 在计划文件中发现 {session.problems} 个问题，报告只包含能读取的内容。", err=True)
     write_output(content, out)

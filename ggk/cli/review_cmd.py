@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ggk.cli.common import AsOfOpt, PlansOpt, UnitOpt, default_document_format, handle_errors, open_session, render, write_output
+from ggk.cli.common import AsOfOpt, PlansOpt, UnitOpt, default_document_format, echo, handle_errors, open_session, render, write_output
 
 
 class ReviewFormat(str, Enum):
@@ -58,14 +58,14 @@ def review(
         from ggk.ledger.carryover import apply, plan_carry_over
 
         if s.today.year <= year:
-            typer.echo(f"注意：截至 {s.today} {year} 年度尚未结束，只结转已经逾期未完成的任务", err=True)
+            echo(f"注意：截至 {s.today} {year} 年度尚未结束，只结转已经逾期未完成的任务", err=True)
         plan = plan_carry_over(session.ws, report, s.today, deadline)
         apply(plan, s.today)
         for t in plan.targets:
             verb = "追加到" if t.exists else "新建"
-            typer.echo(f"结转：{verb} {t.path}，{len(t.carries)} 条：{'、'.join(c.source for c in t.carries)}", err=True)
+            echo(f"结转：{verb} {t.path}，{len(t.carries)} 条：{'、'.join(c.source for c in t.carries)}", err=True)
         for skip in plan.skipped:
-            typer.echo(f"跳过 {skip.source}：{skip.reason}", err=True)
+            echo(f"跳过 {skip.source}：{skip.reason}", err=True)
         if not plan.carries and not plan.skipped:
-            typer.echo("没有需要结转的未完成任务。", err=True)
+            echo("没有需要结转的未完成任务。", err=True)
     write_output(content, out)

@@ -4,6 +4,10 @@ Markdown is what the clerk pastes into a message, a wiki or a Word document, so 
 section is written as the published reports write it (one paragraph per line, no Markdown marks
 that would show up after pasting); the review and the notice use headings and pipe tables.
 Deterministic: the same report gives the same bytes (the golden tests rely on it).
+
+Every piece of text from the plans goes through ``ggk.render.safe.md_text`` (``cell`` does it for
+table cells): ``< > [ ]`` become ``＜ ＞ ［ ］`` and control characters are shown as escapes, so the
+text never becomes HTML, a link or an image wherever the Markdown is rendered or pasted.
 """
 
 from __future__ import annotations
@@ -15,12 +19,13 @@ from typing import Any
 from ggk.ledger.reports import AnnualSection, NoticeReport, cn_date
 from ggk.ledger.review import OUTCOMES, Group, Outcome, PlanReview, ReviewItem, ReviewReport
 from ggk.render import Options, Unsupported
+from ggk.render.safe import md_text
 
 CN_NUM = "一二三四五六七八九十"
 
 
 def cell(value: Any) -> str:
-    text = "" if value is None else str(value)
+    text = md_text("" if value is None else str(value))
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", "").replace("\n", "<br>").strip() or " "
 
 
@@ -99,7 +104,7 @@ class MarkdownRenderer:
         for p in report.plans:
             out += self.plan_review(p, report)
         for w in report.warnings:
-            out += [f"> 注意：{w}", ""]
+            out += [f"> 注意：{md_text(w)}", ""]
         if report.problems:
             out += [f"> 注意：ggk check 在计划文件中发现 {report.problems} 个问题，报告只包含能读取的内容。", ""]
         return out
@@ -109,13 +114,13 @@ class MarkdownRenderer:
         align = ["l"] + ["r"] * (len(OUTCOMES) + 2)
         n = iter(CN_NUM)
         out = [
-            f"# {p.title}落实情况“回头看”",
+            f"# {md_text(p.title)}落实情况“回头看”",
             "",
-            f"{p.unit_name} · 核查截至 {cn_date(report.as_of)}",
+            f"{md_text(p.unit_name)} · 核查截至 {cn_date(report.as_of)}",
             "",
             f"## {next(n)}、总体情况",
             "",
-            *(line + "\n" for line in summary_sentences(p)),
+            *(md_text(line) + "\n" for line in summary_sentences(p)),
         ]
         fix = p.rectification
         out += [f"## {next(n)}、整改清单", ""]
@@ -174,10 +179,10 @@ class MarkdownRenderer:
 
     @lines.register
     def _(self, report: AnnualSection) -> list[str]:
-        out = [report.heading, ""]
+        out = [md_text(report.heading), ""]
         for e in report.entries:
-            out += [e.heading, ""]
-            out += [para.strip() for para in e.text.splitlines() if para.strip()]
+            out += [md_text(e.heading), ""]
+            out += [md_text(para.strip()) for para in e.text.splitlines() if para.strip()]
             out.append("")
         return out
 
@@ -185,13 +190,13 @@ class MarkdownRenderer:
 
     @lines.register
     def _(self, report: NoticeReport) -> list[str]:
-        out = [f"# {report.title}", "", f"致：{report.dept}", "", report.intro, ""]
+        out = [f"# {md_text(report.title)}", "", f"致：{md_text(report.dept)}", "", md_text(report.intro), ""]
         if report.rows:
             rows = [
                 [r.no, r.ref, r.title, r.role, r.deadline, r.due.isoformat() if r.due else "—", r.situation, r.status, r.last_progress]
                 for r in report.rows
             ]
             out += table(["序号", "条目", "工作任务", "职责", "完成时限", "截止日期", "逾期情况", "目前状态", "最近进展"], rows)
-            out += ["", report.request, ""]
-        out += [report.issuer, "", cn_date(report.as_of)]
+            out += ["", md_text(report.request), ""]
+        out += [md_text(report.issuer), "", cn_date(report.as_of)]
         return out

@@ -11,8 +11,10 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import difflib
+import errno
 import os
 import re
+import stat
 import time
 import typing
 from collections.abc import Iterable, Sequence
@@ -23,7 +25,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ggk.diagnostics import Diagnostic, GgkError, Severity
-from ggk.model import FORMAT_VERSION, Plan, Unit
+from ggk.model import FORMAT_VERSION, Deadline, DeadlineChange, Department, Item, LogEntry, Plan, Reporting, Section, Unit
+from ggk.workspace.files import os_reason
 
 if typing.TYPE_CHECKING:
     from ggk.yamlfiles.read import Locator
@@ -169,6 +172,10 @@ class Found:
     folders: list[tuple[str, os.stat_result]] | None = field(default_factory=list, compare=False)
     #: ``time.time_ns()`` when discovery began
     started_ns: int = field(default=0, compare=False)
+    #: paths that look like files ggk reads but cannot be read (a FIFO, a device, a folder or a
+    #: broken link with a .yaml name, an unreadable folder), with the reason; each is also a stray,
+    #: so that the cache's listing of strays notices when one changes
+    unreadable: dict[Path, str] = field(default_factory=dict, compare=False)
 
 
 def _yaml_suffix(name: str) -> bool:
@@ -201,6 +208,29 @@ def _real_key(p: Path) -> tuple[int, int, str]:
     return (st.st_dev, st.st_ino, name)
 
 
+def _not_regular(p: Path) -> str | None:
+    """Why ``p`` (met in a folder, or given) cannot be read as a file, or None when it is a regular
+    file.  Reading a FIFO would wait forever, a device never end: they are never opened."""
+    try:
+        st = os.stat(p)
+    except OSError as exc:
+        if exc.errno == errno.ENOENT and os.path.islink(p):
+            return "链接指向的文件不存在"
+        if exc.errno == errno.ELOOP:
+            return "链接形成了循环"
+        return os_reason(exc)
+    mode = st.st_mode
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "这是一个目录，不是文件"
+    if stat.S_ISFIFO(mode):
+        return "这是一个命名管道（FIFO），不是普通文件"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "这是一个设备文件，不是普通文件"
+    return "这不是普通文件"
+
+
 def discover(paths: Sequence[Path]) -> Found:
     """Unit and plan files under ``paths`` (folders of units, one unit folder, or single files).
 
@@ -217,10 +247,25 @@ def discover(paths: Sequence[Path]) -> Found:
     seen: set[tuple[int, int, str]] = set()
 
     def listed(d: Path) -> tuple[os.stat_result, list[os.DirEntry[str]]]:
-        st = os.stat(d)  # before reading it: a change made meanwhile shows in the next run's stat
+        """The folder's stat and entries; an unreadable folder is recorded and read as empty."""
+        try:
+            st = os.stat(d)  # before reading it: a change made meanwhile shows in the next run's stat
+        except OSError as exc:
+            found.folders = None
+            unreadable(d, f"无法读取目录：{os_reason(exc)}")
+            return os.stat_result((0,) * 10), []
         if found.folders is not None:
             found.folders.append((str(d), st))
-        return st, _scan(d)
+        try:
+            return st, _scan(d)
+        except OSError as exc:
+            unreadable(d, f"无法读取目录：{os_reason(exc)}")
+            return st, []
+
+    def unreadable(p: Path, reason: str) -> None:
+        if p not in found.unreadable:
+            found.unreadable[p] = reason
+            found.strays.append(p)
 
     def add(p: Path, key: tuple[int, int, str]) -> None:
         if key in seen:
@@ -238,18 +283,28 @@ def discover(paths: Sequence[Path]) -> Found:
         st, entries = listing or listed(d)
         for entry in entries:
             name = entry.name
+            if not _yaml_suffix(name):
+                continue
+            p = d / name
             if entry.is_symlink():  # the file it points to, wherever that is
                 found.folders = None
-                p = d / name
-                if p.is_file() and _yaml_suffix(name):
+                why = _not_regular(p)
+                if why is None:
                     add(p, _real_key(p))
-            elif _yaml_suffix(name) and entry.is_file(follow_symlinks=False):
-                p = d / name
+                else:
+                    unreadable(p, why)
+            elif entry.is_file(follow_symlinks=False):
                 add(p, (st.st_dev, st.st_ino, name))
+            else:  # a folder, a FIFO or a device named like a plan: said, never opened
+                unreadable(p, _not_regular(p) or "这不是普通文件")
 
     for root in paths:
         if not root.exists():
             raise GgkError(f"找不到计划目录或文件：{root}", "用 --plans 指定计划所在的目录（默认 ./plans，或环境变量 GGK_PLANS）")
+        if not root.is_dir() and _not_regular(root) is not None:  # a FIFO, a device, a broken link
+            found.folders = None
+            unreadable(root, _not_regular(root) or "这不是普通文件")
+            continue
         if root.is_file():
             found.folders = None
             add(root, _real_key(root))
@@ -273,13 +328,20 @@ def discover(paths: Sequence[Path]) -> Found:
                 sub = root / name
                 if sub.is_dir() and not SKIP_DIR.match(name):
                     add_unit_dir(sub)
-                elif sub.is_file() and _yaml_suffix(name):
-                    found.strays.append(sub)
+                elif _yaml_suffix(name):
+                    why = _not_regular(sub)
+                    if why is None:
+                        found.strays.append(sub)
+                    else:
+                        unreadable(sub, why)
             elif entry.is_dir(follow_symlinks=False):
                 if not SKIP_DIR.match(name):
                     add_unit_dir(root / name)
-            elif _yaml_suffix(name) and entry.is_file(follow_symlinks=False):
-                found.strays.append(root / name)
+            elif _yaml_suffix(name):
+                if entry.is_file(follow_symlinks=False):
+                    found.strays.append(root / name)
+                else:
+                    unreadable(root / name, _not_regular(root / name) or "这不是普通文件")
     return found
 
 
@@ -411,8 +473,32 @@ def load_file(path: Path, kind: type[Plan] | type[Unit], raw: bytes | None = Non
             except ValidationError:
                 pass
     parsed = read_file(spath, raw)
-    diags = list(parsed.diagnostics)
+    result = _careful(path, kind, parsed, list(parsed.diagnostics))
+    if parsed.text is not None and any(d.severity is Severity.ERROR for d in result.diagnostics):
+        # a file with errors: say which of them are slips of a Chinese input method, and what to type
+        from ggk.yamlfiles.ime import slips
+
+        result.diagnostics.extend(slips(parsed.text, spath, _KEYS))
+    return result
+
+
+def _careful(path: Path, kind: type[Plan] | type[Unit], parsed: Any, diags: list[Diagnostic]) -> FileResult:
+    """``load_file`` of a file read with positions: the checks of the whole document, then ``validate``."""
+    spath = str(path)
     if parsed.data is None:
+        if not any(d.fatal for d in diags):  # a document of only null, ~ or ---: nothing in it
+            diags.append(
+                Diagnostic(
+                    spath,
+                    1,
+                    1,
+                    "GGK003",
+                    Severity.ERROR,
+                    "文件没有内容（只有 null、~ 或 ---）",
+                    "删除该文件，或用 ggk init / ggk new 生成模板",
+                    fatal=True,
+                )
+            )
         return FileResult(path, None, diags, locator=parsed.locator)
     data = parsed.data
     if not isinstance(data, dict):
@@ -430,7 +516,7 @@ def load_file(path: Path, kind: type[Plan] | type[Unit], raw: bytes | None = Non
         )
         return FileResult(path, None, diags, locator=parsed.locator)
     version = data.get("format", FORMAT_VERSION)
-    if version != FORMAT_VERSION:
+    if type(version) is not int or version != FORMAT_VERSION:  # ``format: true`` is not 1
         line, col = parsed.locator.find(("format",))
         diags.append(
             Diagnostic(
@@ -449,6 +535,12 @@ def load_file(path: Path, kind: type[Plan] | type[Unit], raw: bytes | None = Non
     model, vdiags, partial = validate(kind, data, spath, parsed.locator, reported)
     diags.extend(vdiags)
     return FileResult(path, model, diags, partial, parsed.locator)
+
+
+#: Every key of ggk's files (the fields of every model), for recognising IME slips around them.
+_KEYS = frozenset(
+    name for model in (Plan, Unit, Section, Item, LogEntry, Deadline, DeadlineChange, Department, Reporting) for name in model.model_fields
+)
 
 
 def validate(
@@ -524,6 +616,7 @@ _TYPE_WORDS = {
     "model_type": "应为映射（键: 值）",
     "model_attributes_type": "应为映射（键: 值）",
     "greater_than_equal": "数值太小",
+    "less_than_equal": "数值太大",
 }
 
 _DATE_TYPES = {"date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact", "datetime_type"}
@@ -601,6 +694,9 @@ def _describe(loc: tuple[Any, ...]) -> str:
 # --------------------------------------------------------------------------- the workspace
 
 
+_UNREADABLE_HINT = "计划文件和 unit.yaml 必须是普通文件；删除或改名该路径，或改正其权限"
+
+
 def load(paths: Sequence[Path], *, loader: Any = None, found: Found | None = None) -> Workspace:
     """Load every unit and plan under ``paths``.  ``loader`` replaces ``load_file`` (the cache);
     ``found``: what ``discover(paths)`` gave, when the caller has it already."""
@@ -609,6 +705,11 @@ def load(paths: Sequence[Path], *, loader: Any = None, found: Found | None = Non
         found = discover(paths)
     ws = Workspace(list(paths), files=len(found.units) + len(found.plans) + len(found.strays))
     for stray in found.strays:
+        why = found.unreadable.get(stray)
+        if why is not None:
+            ws.diagnostics.append(Diagnostic(str(stray), 1, 1, "GGK007", Severity.ERROR, f"无法读取：{why}", _UNREADABLE_HINT, fatal=True))
+            ws.skipped.append(stray)
+            continue
         ws.diagnostics.append(
             Diagnostic(
                 str(stray),

@@ -9,7 +9,10 @@ path, read them): only true/false (True, TRUE…) are booleans, so ``yes``/``no`
 text; ``017`` is 17, not octal; ``1:30`` is text, not sexagesimal.  Integers and floats take the
 spellings ``yaml_rs`` accepts (``0x``/``0o``/``0b`` prefixes, ``_`` between digits) and dates stay
 dates, so both readers give the same data (tests/test_fastpath.py).  Problems are returned
-as ``Diagnostic`` values; nothing here raises on bad input.  Writing YAML is not done here: round-trip
+as ``Diagnostic`` values; nothing here raises on bad input.  Only the core schema's tags are read
+(``!!str``, ``!!int``, ``!!float``, ``!!bool``, ``!!null``, ``!!timestamp``, ``!!map``, ``!!seq``):
+any other tag, on a value, a mapping or a list, is reported; nesting deeper than ``MAX_DEPTH``
+is refused.  Writing YAML is not done here: round-trip
 edits use ruamel.yaml in ``ggk.workspace.transaction``.
 """
 
@@ -93,6 +96,9 @@ Path_ = tuple[Any, ...]
 #: after a few thousand steps, so refusing it is quick and bounded in memory.
 ALIAS_EXPANSION_FACTOR = 10
 ALIAS_EXPANSION_ALLOWANCE = 10_000
+#: The deepest nesting of mappings and lists read.  A plan of three heading levels nests about a
+#: dozen deep; hundreds of levels only exhaust the stack of whatever walks the data afterwards.
+MAX_DEPTH = 50
 
 
 @dataclass
@@ -248,6 +254,10 @@ class _AliasBomb(Exception):
     pass
 
 
+class _TooDeep(Exception):
+    pass
+
+
 _constructor = _CoreConstructor()
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
@@ -255,6 +265,8 @@ _STR = "tag:yaml.org,2002:str"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
+#: The tags a scalar may carry (explicitly or resolved): the core schema's and timestamps.
+_SCALAR_TAGS = frozenset({_STR, _BOOL, _NULL, _TIMESTAMP, "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"})
 
 
 def parse(text: str, path: str) -> Parsed:
@@ -295,6 +307,14 @@ def parse(text: str, path: str) -> Parsed:
     seen: set[int] = set()
     budget = [0]
 
+    def foreign_tag(node: yaml.Node) -> None:
+        line, col = node.start_mark.line + 1, node.start_mark.column + 1
+        diagnostics.append(
+            Diagnostic(
+                path, line, col, "GGK001", Severity.ERROR, f"不支持的 YAML 标签 {_tag_name(node.tag)}", "去掉 ! 开头的标签，直接写出内容"
+            )
+        )
+
     def build(node: yaml.Node, here: Path_) -> Any:
         ident = id(node)
         budget[0] += 1
@@ -302,8 +322,12 @@ def parse(text: str, path: str) -> Parsed:
             seen.add(ident)
         elif budget[0] > ALIAS_EXPANSION_FACTOR * len(seen) + ALIAS_EXPANSION_ALLOWANCE:
             raise _AliasBomb(node)
+        if len(here) > MAX_DEPTH:
+            raise _TooDeep(node)
         locator.values[here] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, yaml.MappingNode):
+            if node.tag != _MAP:
+                foreign_tag(node)
             out: dict[Any, Any] = {}
             for key_node, value_node in node.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
@@ -340,6 +364,8 @@ def parse(text: str, path: str) -> Parsed:
                 out[key] = build(value_node, (*here, key))
             return out
         if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ:
+                foreign_tag(node)
             return [build(child, (*here, i)) for i, child in enumerate(node.value)]
         return build_scalar(node, here)
 
@@ -358,14 +384,13 @@ def parse(text: str, path: str) -> Parsed:
         tag = node.tag
         if tag == _STR:
             return node.value
-        ctor = _constructor.yaml_constructors.get(tag)
-        if ctor is None:
-            line, col = node.start_mark.line + 1, node.start_mark.column + 1
-            diagnostics.append(Diagnostic(path, line, col, "GGK001", Severity.ERROR, f"不支持的 YAML 标签 {tag}", "去掉 ! 开头的标签"))
-            return node.value
+        ctor = _constructor.yaml_constructors.get(tag) if tag in _SCALAR_TAGS else None
+        if ctor is None or not isinstance(node, yaml.ScalarNode):
+            foreign_tag(node)  # e.g. !!binary, !!python/…, !custom: read as the text it is
+            return node.value if isinstance(node.value, str) else str(node.value)
         try:
             value = ctor(_constructor, node)
-        except (ValueError, yaml.constructor.ConstructorError, OverflowError) as exc:
+        except Exception as exc:  # noqa: BLE001 - any value a constructor cannot build is a finding, never a crash
             line, col = node.start_mark.line + 1, node.start_mark.column + 1
             if tag == _TIMESTAMP:
                 diagnostics.append(
@@ -375,13 +400,15 @@ def parse(text: str, path: str) -> Parsed:
                         col,
                         "GGK104",
                         Severity.ERROR,
-                        f"无效日期「{node.value}」：{_date_reason(exc)}",
+                        f"无效日期「{_short(node.value)}」：{_date_reason(exc)}",
                         "日期写作 YYYY-MM-DD，如 2021-12-31",
                         loc=here,
                     )
                 )
             else:
-                diagnostics.append(Diagnostic(path, line, col, "GGK102", Severity.ERROR, f"无法读取的值「{node.value}」", None, loc=here))
+                diagnostics.append(
+                    Diagnostic(path, line, col, "GGK102", Severity.ERROR, f"无法读取的值「{_short(node.value)}」", None, loc=here)
+                )
             return node.value
         if isinstance(value, dt.datetime):
             return value.date() if (value.hour, value.minute, value.second) == (0, 0, 0) else value
@@ -408,13 +435,41 @@ def parse(text: str, path: str) -> Parsed:
             ],
             text,
         )
-    except RecursionError:
-        return Parsed(None, locator, [Diagnostic(path, 1, 1, "GGK005", Severity.ERROR, "YAML 嵌套过深，拒绝读取", None, fatal=True)], text)
+    except (RecursionError, _TooDeep) as exc:
+        node = exc.args[0] if isinstance(exc, _TooDeep) else None
+        line, col = (node.start_mark.line + 1, node.start_mark.column + 1) if node is not None else (1, 1)
+        return Parsed(
+            None,
+            locator,
+            [
+                Diagnostic(
+                    path,
+                    line,
+                    col,
+                    "GGK005",
+                    Severity.ERROR,
+                    f"YAML 嵌套过深（超过 {MAX_DEPTH} 层），拒绝读取",
+                    "计划文件的标题层级一般不超过三四级：检查缩进是否逐行加深了",
+                    fatal=True,
+                )
+            ],
+            text,
+        )
     finally:
         # The nested builders refer to each other through their closure: a cycle that would keep the
         # node tree alive until the cyclic GC runs (and ggk.workspace.cache pauses it while loading).
-        build = build_scalar_key = build_scalar = None  # type: ignore[assignment]
+        build = build_scalar_key = build_scalar = foreign_tag = None  # type: ignore[assignment]
     return Parsed(data, locator, diagnostics, text)
+
+
+def _tag_name(tag: str) -> str:
+    """A tag as it is written in the file (``!!binary`` rather than ``tag:yaml.org,2002:binary``)."""
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
+
+
+def _short(value: Any, limit: int = 40) -> str:
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _date_reason(exc: Exception) -> str:
@@ -423,7 +478,9 @@ def _date_reason(exc: Exception) -> str:
         return "该月没有这一天"
     if "month" in msg:
         return "月份应在 1–12 之间"
-    return msg
+    if "year" in msg:
+        return "年份超出范围"
+    return "不是 YYYY-MM-DD 形式的日期"
 
 
 def read_file(path: str, raw: bytes | None = None) -> Parsed:
