@@ -161,8 +161,11 @@ def duplicate_ids(ctx: Context) -> Iterator[Diagnostic]:
                 first[item.id] = loc
 
 
-@check("GGK202", Scope.FILE)
-def unknown_departments(ctx: Context) -> Iterator[Diagnostic]:
+def _unregistered(ctx: Context) -> Iterator[tuple[PlanEntry, Item, tuple[Any, ...], str, str, list[str] | None]]:
+    """Every department name of the plans that their unit's registry does not know: (plan, item, data
+    path, role, name, the names meant when it is a list typed with an IME, e.g. ［甲，乙］ or 甲、乙)."""
+    from ggk.yamlfiles.ime import name_list
+
     for entry in ctx.ws.plans:
         reg = _registry(ctx, entry)
         if not reg:
@@ -171,10 +174,30 @@ def unknown_departments(ctx: Context) -> Iterator[Diagnostic]:
             for role in ("lead", "assist"):
                 for k, name in enumerate(getattr(item, role)):
                     if reg.resolve(name) is None:
-                        near = reg.suggest(name)
-                        hint = f"是不是「{'」「'.join(near)}」？" if near else None
-                        hint = (hint + "；" if hint else "") + f"或在 {entry.path.parent / 'unit.yaml'} 的 departments 中登记"
-                        yield ctx.diag(entry.path, (*loc, role, k), "GGK202", f"部门「{name}」未在单位名册中登记（条目 {item.id}）", hint)
+                        yield entry, item, (*loc, role, k), role, name, name_list(name)
+
+
+@check("GGK008", Scope.FILE)
+def ime_name_lists(ctx: Context) -> Iterator[Diagnostic]:
+    for entry, item, loc, role, name, names in _unregistered(ctx):
+        if names is not None:
+            yield ctx.diag(
+                entry.path,
+                loc,
+                "GGK008",
+                f"部门名「{name}」用了全角方括号或逗号、顿号，YAML 把它读成了一个名称（条目 {item.id}）",
+                f"改为（半角符号）：{role}: [{', '.join(names)}]",
+            )
+
+
+@check("GGK202", Scope.FILE)
+def unknown_departments(ctx: Context) -> Iterator[Diagnostic]:
+    for entry, item, loc, _role, name, names in _unregistered(ctx):
+        if names is None:  # (an IME slip is GGK008's)
+            near = _registry(ctx, entry).suggest(name)
+            hint = f"是不是「{'」「'.join(near)}」？" if near else None
+            hint = (hint + "；" if hint else "") + f"或在 {entry.path.parent / 'unit.yaml'} 的 departments 中登记"
+            yield ctx.diag(entry.path, loc, "GGK202", f"部门「{name}」未在单位名册中登记（条目 {item.id}）", hint)
 
 
 @check("GGK203", Scope.FILE)
