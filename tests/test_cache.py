@@ -222,7 +222,7 @@ def test_cli_no_cache_and_cache_agree(mixed: Path, cache_dir: Path) -> None:
 
 
 def test_no_cache_writes_nothing(mixed: Path, cache_dir: Path) -> None:
-    result = CliRunner().invoke(app, ["--no-cache", "--plans", str(mixed), "--as-of", "2026-11-21", "status"])
+    result = CliRunner().invoke(app, ["--no-cache", "--plans", str(mixed), "--as-of", "2026-11-21", "status", "--partial"])
     assert result.exit_code == 0
     assert not cache_dir.exists()
 
@@ -443,7 +443,7 @@ def test_overdue_from_the_subset_equals_the_whole_plans(tmp_path: Path, mixed: P
                 ["--all-years", "--format", "csv"],
                 ["--all-years", "--dept", dept],
             ):
-                base = ["--plans", str(plans), "--as-of", day, "overdue", *args]
+                base = ["--plans", str(plans), "--as-of", day, "overdue", "--partial", *args]
                 fresh = runner.invoke(app, ["--no-cache", *base])
                 cached = runner.invoke(app, base)
                 assert fresh.exit_code == cached.exit_code == 0, fresh.output

@@ -8,6 +8,7 @@ import typer
 
 from ggk.cli.common import (
     AsOfOpt,
+    PartialOpt,
     PlansOpt,
     UnitOpt,
     default_document_format,
@@ -44,6 +45,7 @@ def notice(
     ] = None,
     out: Annotated[Optional[Path], typer.Option("--output", "-o", help="写入文件（docx 必须给出）", show_default=False)] = None,
     fail: Annotated[bool, typer.Option("--fail", help="有逾期条目时退出码为 1")] = False,
+    partial: PartialOpt = False,
     plans: PlansOpt = None,
     as_of: AsOfOpt = None,
 ) -> None:
@@ -55,7 +57,7 @@ def notice(
     from ggk.ledger.reports import notice as build
 
     reply = parse_date(reply_by, "--reply-by") if reply_by else None
-    s, session = open_session(ctx, plans, as_of)
+    s, session = open_session(ctx, plans, as_of, partial=partial)
     report = build(session.ws, dept, s.today, units=unit or (), within=within, calendar=session.calendar, reply_by=reply, issuer=issuer)
     write_output(render(report, fmt.value if fmt else default_document_format(out)), out)
     if fail and report.overdue:

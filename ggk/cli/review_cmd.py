@@ -6,7 +6,18 @@ from typing import Annotated, Optional
 
 import typer
 
-from ggk.cli.common import AsOfOpt, PlansOpt, UnitOpt, default_document_format, echo, handle_errors, open_session, render, write_output
+from ggk.cli.common import (
+    AsOfOpt,
+    PartialOpt,
+    PlansOpt,
+    UnitOpt,
+    default_document_format,
+    echo,
+    handle_errors,
+    open_session,
+    render,
+    write_output,
+)
 
 
 class ReviewFormat(str, Enum):
@@ -37,6 +48,7 @@ def review(
         ),
     ] = None,
     out: Annotated[Optional[Path], typer.Option("--output", "-o", help="写入文件（docx 必须给出）", show_default=False)] = None,
+    partial: PartialOpt = False,
     plans: PlansOpt = None,
     as_of: AsOfOpt = None,
 ) -> None:
@@ -50,7 +62,7 @@ def review(
         raise GgkError("--deadline 只用于 --carry-over")
     from ggk.ledger.review import review as build
 
-    s, session = open_session(ctx, plans, as_of)
+    s, session = open_session(ctx, plans, as_of, partial=partial)
     report = build(session.ws, year, s.today, unit or (), session.calendar)
     report.problems, report.skipped, report.warnings = session.problems, session.skipped, session.calendar_warnings
     content = render(report, fmt.value if fmt else default_document_format(out))

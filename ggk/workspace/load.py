@@ -151,6 +151,18 @@ class Workspace:
         diags.sort(key=Diagnostic.sort_key)
         return diags
 
+    def left_out(self) -> list[tuple[str, list[Diagnostic]]]:
+        """The files whose content is missing from the workspace, wholly (``skipped``: unreadable, not
+        valid YAML, not a plan at all) or in part (a plan read without the items that have errors),
+        each with the errors found in it.  Reports say these loudly (``ggk.cli.common.open_session``):
+        a report that quietly leaves a plan out tells the office something untrue."""
+        paths = [str(p) for p in self.skipped] + [str(e.path) for e in self.plans if e.partial]
+        errors: dict[str, list[Diagnostic]] = {p: [] for p in dict.fromkeys(paths)}
+        for d in self.diagnostics:
+            if d.path in errors and d.severity is Severity.ERROR:
+                errors[d.path].append(d)
+        return [(p, sorted(ds, key=Diagnostic.sort_key)) for p, ds in errors.items()]
+
     def _locators(self) -> dict[str, Locator]:
         if self._locator_cache is None:
             entries: list[UnitEntry | PlanEntry] = [*self.units.values(), *self.plans]
