@@ -76,8 +76,10 @@ def review(
         for t in plan.targets:
             verb = "追加到" if t.exists else "新建"
             echo(f"结转：{verb} {t.path}，{len(t.carries)} 条：{'、'.join(c.source for c in t.carries)}", err=True)
+        for c in plan.repairs:
+            echo(f"补记：{c.source} 已结转至 {c.target}，上次结转未写完，现已在来源条目标注 carried_to", err=True)
         for skip in plan.skipped:
             echo(f"跳过 {skip.source}：{skip.reason}", err=True)
-        if not plan.carries and not plan.skipped:
+        if not plan.carries and not plan.skipped and not plan.repairs:
             echo("没有需要结转的未完成任务。", err=True)
     write_output(content, out)

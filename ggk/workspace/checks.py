@@ -338,6 +338,33 @@ def phrase_without_rule(ctx: Context) -> Iterator[Diagnostic]:
                 )
 
 
+@check("GGK230", Scope.ALL)
+def half_done_carry_over(ctx: Context) -> Iterator[Diagnostic]:
+    """An item carried into a plan (``carried_from``) whose source item, in a plan that was read, does
+    not say it went there: a carry-over interrupted between its two files.  (A ``carried_from`` that
+    points at no item at all is another finding.)"""
+    items = {}
+    for entry in ctx.ws.plans:
+        for _loc, _chain, item in entry.plan.iter_items():
+            items[f"{entry.plan.unit}/{entry.plan.year}/{item.id}"] = item
+    for entry in ctx.ws.plans:
+        for loc, _chain, item in entry.plan.iter_items():
+            source = items.get(item.carried_from) if item.carried_from else None
+            here = f"{entry.plan.unit}/{entry.plan.year}/{item.id}"
+            if source is None or source.carried_to == here:
+                continue
+            where = "没有标注去向（carried_to）" if not source.carried_to else f"标注的去向是 {source.carried_to}"
+            yield ctx.diag(
+                entry.path,
+                (*loc, "carried_from"),
+                "GGK230",
+                f"条目 {item.id} 由 {item.carried_from} 结转而来，但来源条目{where}：结转没有完成",
+                f"结转可能中途被打断：重新运行 ggk review {entry.plan.year - 1} --carry-over 即可补全"
+                if not source.carried_to
+                else f"改正来源条目的 carried_to 为 {here}，或改正本条的 carried_from",
+            )
+
+
 @check("GGK214", Scope.WORKSPACE)
 def holiday_file_problems(ctx: Context) -> Iterator[Diagnostic]:
     from ggk.deadlines.workdays import holiday_files, validate_holiday_file
