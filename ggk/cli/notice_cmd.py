@@ -60,5 +60,5 @@ def notice(
     s, session = open_session(ctx, plans, as_of, partial=partial)
     report = build(session.ws, dept, s.today, units=unit or (), within=within, calendar=session.calendar, reply_by=reply, issuer=issuer)
     write_output(render(report, fmt.value if fmt else default_document_format(out)), out)
-    if fail and report.overdue:
+    if fail and (report.overdue or session.ws.left_out()):  # (a plan left out with --partial: maybe overdue too)
         raise typer.Exit(1)

@@ -25,7 +25,22 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ggk.diagnostics import Diagnostic, GgkError, Severity
-from ggk.model import FORMAT_VERSION, Deadline, DeadlineChange, Department, Item, LogEntry, Plan, Reporting, Section, Unit
+from ggk.model import (
+    COUNT_MAX,
+    FORMAT_VERSION,
+    WORKDAYS_MAX,
+    YEAR_MAX,
+    YEAR_MIN,
+    Deadline,
+    DeadlineChange,
+    Department,
+    Item,
+    LogEntry,
+    Plan,
+    Reporting,
+    Section,
+    Unit,
+)
 from ggk.workspace.files import os_reason
 
 if typing.TYPE_CHECKING:
@@ -537,7 +552,7 @@ def _careful(path: Path, kind: type[Plan] | type[Unit], parsed: Any, diags: list
                 col,
                 "GGK106",
                 Severity.ERROR,
-                f"不支持的格式版本 {version!r}（本版 ggk 读取 format: {FORMAT_VERSION}）",
+                f"不支持的格式版本「{_yaml_word(version)}」（本版 ggk 读取 format: {FORMAT_VERSION}）",
                 "升级 ggk，或把 format 改为 1",
                 fatal=True,
             )
@@ -547,6 +562,12 @@ def _careful(path: Path, kind: type[Plan] | type[Unit], parsed: Any, diags: list
     model, vdiags, partial = validate(kind, data, spath, parsed.locator, reported)
     diags.extend(vdiags)
     return FileResult(path, model, diags, partial, parsed.locator)
+
+
+def _yaml_word(value: Any) -> str:
+    """A value as it is written in YAML (``true`` rather than Python's ``True``), cut short."""
+    text = ("true" if value else "false") if isinstance(value, bool) else "null" if value is None else str(value)
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 #: Every key of ggk's files (the fields of every model), for recognising IME slips around them.
@@ -673,7 +694,13 @@ def error_to_diagnostic(kind: type[BaseModel], err: Any, path: str, locator: Loc
     if typ == "missing":
         return Diagnostic(path, line, col, "GGK103", Severity.ERROR, f"缺少必填键「{loc[-1]}」{where}", None, loc=loc)
     value = err.get("input")
-    shown = f"「{value}」" if isinstance(value, (str, int, float)) and not isinstance(value, bool) else ""
+    if isinstance(value, bool):
+        shown = f"「{'true' if value else 'false'}」"
+    elif isinstance(value, (str, int, float)):
+        text = str(value)
+        shown = f"「{text if len(text) <= 40 else text[:39] + '…'}」"
+    else:
+        shown = ""
     if typ in _DATE_TYPES:
         return Diagnostic(
             path, line, col, "GGK104", Severity.ERROR, f"无效日期{shown}{where}", "日期写作 YYYY-MM-DD，如 2021-12-31", loc=loc
@@ -686,6 +713,11 @@ def error_to_diagnostic(kind: type[BaseModel], err: Any, path: str, locator: Loc
         expected = err.get("ctx", {}).get("expected", "")
         expected = expected.replace("'", "").replace(" or ", "、")
         return Diagnostic(path, line, col, "GGK102", Severity.ERROR, f"取值{shown}不对{where}", f"可用的值：{expected}", loc=loc)
+    if typ in ("greater_than_equal", "less_than_equal") and field_name in ("year", "count", "workdays"):
+        low, high = {"year": (YEAR_MIN, YEAR_MAX), "count": (1, COUNT_MAX), "workdays": (1, WORKDAYS_MAX)}[field_name]
+        return Diagnostic(
+            path, line, col, "GGK102", Severity.ERROR, f"「{field_name}」应在 {low}–{high} 之间，实际是{shown}{where}", None, loc=loc
+        )
     word = _TYPE_WORDS.get(typ)
     if word is None:
         word = str(err.get("msg", typ))

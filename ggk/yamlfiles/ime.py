@@ -61,7 +61,8 @@ def slips(text: str, path: str, keys: Iterable[str]) -> list[Diagnostic]:
                     CODE,
                     Severity.ERROR,
                     "；".join(w for _, w in found),
-                    f"改为（半角符号）：{fixed.strip()}",
+                    f"改为（半角符号）：{fixed.strip()}"
+                    + (f"（行首用 {len(fixed) - len(fixed.lstrip())} 个半角空格缩进）" if "\u3000" in m.group("indent") else ""),
                 )
             )
         rest = m.group("rest")
@@ -83,9 +84,9 @@ def _fix(m: re.Match[str]) -> tuple[str, list[tuple[int, str]]]:
     if dash and dash[0] != "-":
         found.append((m.start("dash") + 1, f"列表项开头用了“{dash[0]}”，应为半角减号“-”"))
         dash = "- "
-    quote = m.group("open") or m.group("close")
-    if quote:
-        found.append((m.start("open" if m.group("open") else "close") + 1, f"键「{m.group('key')}」两边加了中文引号“{quote}”"))
+    if m.group("open") or m.group("close"):
+        quoted = m.group("open") + m.group("key") + m.group("close")
+        found.append((m.start("open" if m.group("open") else "close") + 1, f"键「{m.group('key')}」两边加了中文引号（{quoted}）"))
     if m.group("colon") == "：":
         found.append((m.start("colon") + 1, "用了全角冒号“：”"))
     rest = m.group("rest")

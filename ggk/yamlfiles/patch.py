@@ -225,6 +225,8 @@ def parse(source: Source, path: str = "<text>") -> Parsed:
         raise GgkError(f"{where}: 无法解析，文件未改动：{exc.problem or exc}") from None
     except YAMLError as exc:
         raise GgkError(f"{path}: 无法解析，文件未改动：{exc}") from None
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:  # a value ruamel cannot build
+        raise GgkError(f"{path}: 无法解析，文件未改动：{exc}") from None
     return Parsed(source, node, doc, pristine)
 
 
