@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import warnings
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -293,7 +294,9 @@ def _edit_once(path: Path, fn: Callable[[Any], Any], *, dry_run: bool, validate:
         return EditResult(path, diagnostics=fatal, notes=notes)
     text = raw.decode("utf-8")
     try:
-        edit = edit_text(text, _guard(fn, notes), path=str(path))
+        with warnings.catch_warnings():  # ruamel's advice on YAML 1.1 floats is not for the clerk's terminal
+            warnings.simplefilter("ignore")
+            edit = edit_text(text, _guard(fn, notes), path=str(path))
     except (PreserveError, ControlCharacterError):
         raise
     except GgkError as exc:
