@@ -11,6 +11,7 @@ to run it.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
@@ -35,21 +36,25 @@ TODAY = "2026-11-21"
 
 #: Characters a mutation inserts: YAML's punctuation, full-width IME punctuation, control and format
 #: characters, line breaks YAML knows and Chinese text.
-ALPHABET = list(":-[]{}#&*!|>'\"%@`,?~ \t\n\r\\") + list("：，、［］【】“”‘’　－") + [
-    "\x00",
-    "\x1b",
-    "\x7f",
-    "\x85",
-    "\u2028",
-    "\u202e",
-    "\ufeff",
-    "\ud7ff",
-    "政",
-    "务",
-    "0",
-    "9",
-    "e",
-]
+ALPHABET = (
+    list(":-[]{}#&*!|>'\"%@`,?~ \t\n\r\\")
+    + list("：，、［］【】“”‘’　－")
+    + [
+        "\x00",
+        "\x1b",
+        "\x7f",
+        "\x85",
+        "\u2028",
+        "\u202e",
+        "\ufeff",
+        "\ud7ff",
+        "政",
+        "务",
+        "0",
+        "9",
+        "e",
+    ]
+)
 #: Values a type mutation puts after a key.
 VALUES = [
     "[]",
@@ -84,7 +89,7 @@ VALUES = [
 ]
 #: Lines a mutation inserts.
 SNIPPETS = [
-    "  - id: \"1\"",
+    '  - id: "1"',
     "sections:",
     "items: []",
     "---",
@@ -223,14 +228,20 @@ def fuzz_one(case: tuple[Path, bytes, bool], pick: list[int] | None, no_cache: b
         runner = CliRunner()
         base = ["--no-cache"] if no_cache else []
         base += ["--plans", str(plans), "--as-of", TODAY]
-        before = errors(runner, base)
-        todo = commands(seed, raw)
-        for i in range(len(todo)) if pick is None else pick:
-            args = todo[i % len(todo)]
-            result = runner.invoke(app, [*base, *args])
-            assert_clean(result, args)
-            if args[0] in ("note", "summary", "done", "postpone") and result.exit_code == 0 and "已写入" in result.stdout:
-                assert errors(runner, base) <= before, (args, "an edit added an error")
+        try:
+            before = errors(runner, base)
+            todo = commands(seed, raw)
+            for i in range(len(todo)) if pick is None else pick:
+                args = todo[i % len(todo)]
+                result = runner.invoke(app, [*base, *args])
+                assert_clean(result, args)
+                if args[0] in ("note", "summary", "done", "postpone") and result.exit_code == 0 and "已写入" in result.stdout:
+                    assert errors(runner, base) <= before, (args, "an edit added an error")
+        finally:
+            # the loader freezes what the collector would have to walk (gc.freeze): thousands of runs in one
+            # process would keep every run's garbage, so it is unfrozen and collected after each example
+            gc.unfreeze()
+            gc.collect()
 
 
 def examples(default: int) -> int:
