@@ -475,8 +475,8 @@ def test_check_says_what_to_type_instead_of_an_ime_slip(source: str, tmp_path: P
 
 
 def test_no_ime_finding_on_the_bundled_plans(runner: CliRunner) -> None:
-    from ggk.workspace.load import _KEYS
+    from ggk.workspace.load import file_keys
     from ggk.yamlfiles.ime import slips
 
     for path in sorted(PLANS.glob("*/*.yaml")):
-        assert slips(path.read_text(encoding="utf-8"), str(path), _KEYS) == [], path
+        assert slips(path.read_text(encoding="utf-8"), str(path), file_keys()) == [], path

@@ -12,6 +12,7 @@ import copy
 import datetime as dt
 import difflib
 import errno
+import functools
 import os
 import re
 import stat
@@ -25,22 +26,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ggk.diagnostics import Diagnostic, GgkError, Severity
-from ggk.model import (
-    COUNT_MAX,
-    FORMAT_VERSION,
-    WORKDAYS_MAX,
-    YEAR_MAX,
-    YEAR_MIN,
-    Deadline,
-    DeadlineChange,
-    Department,
-    Item,
-    LogEntry,
-    Plan,
-    Reporting,
-    Section,
-    Unit,
-)
+from ggk.model import COUNT_MAX, FORMAT_VERSION, WORKDAYS_MAX, YEAR_MAX, YEAR_MIN, Plan, Unit
 from ggk.workspace.files import os_reason
 
 if typing.TYPE_CHECKING:
@@ -505,7 +491,7 @@ def load_file(path: Path, kind: type[Plan] | type[Unit], raw: bytes | None = Non
         # a file with errors: say which of them are slips of a Chinese input method, and what to type
         from ggk.yamlfiles.ime import slips
 
-        result.diagnostics.extend(slips(parsed.text, spath, _KEYS))
+        result.diagnostics.extend(slips(parsed.text, spath, file_keys()))
     return result
 
 
@@ -570,10 +556,13 @@ def _yaml_word(value: Any) -> str:
     return text if len(text) <= 40 else text[:39] + "…"
 
 
-#: Every key of ggk's files (the fields of every model), for recognising IME slips around them.
-_KEYS = frozenset(
-    name for model in (Plan, Unit, Section, Item, LogEntry, Deadline, DeadlineChange, Department, Reporting) for name in model.model_fields
-)
+@functools.cache
+def file_keys() -> frozenset[str]:
+    """Every key of ggk's files (the fields of every model), for recognising IME slips around them."""
+    from ggk import model
+
+    classes = [c for c in vars(model).values() if isinstance(c, type) and issubclass(c, BaseModel)]
+    return frozenset(name for c in classes for name in c.model_fields)
 
 
 def validate(
