@@ -20,7 +20,8 @@ from typer.testing import CliRunner
 
 from ggk.cli.import_cmd import import_cmd
 from ggk.importer.read import read_document
-from ggk.importer.structure import NoItemsFound, YearMissing, import_document, import_source, render_report
+from ggk.importer.build import NoItemsFound, YearMissing, import_document, import_source
+from ggk.importer.report import render_report
 from ggk.importer.units import parse_note, split_note
 from ggk.model import Plan, Unit
 from ggk.yamlfiles import emit
