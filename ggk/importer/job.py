@@ -119,6 +119,7 @@ def prepare_import(
     force: bool = False,
     replace_recorded: bool = False,
     issued: Any = None,
+    preview: bool = False,
 ) -> ImportJob:
     """Read ``doc_path``, build the plan (and a registry for a new unit); nothing is written yet.
 
@@ -130,7 +131,7 @@ def prepare_import(
     code = _guess_unit(plans_dir, doc, unit, output)
     if code is not None and not _UNIT_CODE.match(code):
         raise GgkError(f"单位代号「{code}」不能用作文件夹名", "用字母、数字和连字符，如 gansu-jtt")
-    if code is None and output is None:
+    if code is None and output is None and not preview:
         raise GgkError(
             "请用 --unit 指定单位代号（plans/ 下的文件夹名）",
             f"如 ggk import {doc_path} --unit gansu-jtt；新单位会自动建立名册",

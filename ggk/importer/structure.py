@@ -209,7 +209,10 @@ def split_tasks(text: str) -> list[tuple[str, Responsibility]] | None:
         resp = parse_note(text[m.start(1) : m.end(1)])
         if resp is not None:
             cuts.append((m.start(), m.end(), resp))
-    if len(cuts) < 2 and not (cuts and n[cuts[0][1] :].strip("。 ")):
+    if not cuts:
+        return None
+    tail = re.sub(r"（[^（）]*）", "", n[cuts[-1][1] :]).strip("。； ")
+    if len(cuts) < 2 and len(tail) < 6:
         return None
     out: list[tuple[str, Responsibility]] = []
     pos = 0
@@ -217,7 +220,9 @@ def split_tasks(text: str) -> list[tuple[str, Responsibility]] | None:
         out.append((text[pos:start].strip(), resp))
         pos = end
     rest = text[pos:].strip().lstrip("。").strip()
-    if rest:
+    if rest and len(tail) < 6:  # only a parenthetical after the last note (“（2024年6月底前）”): it belongs to that task
+        out[-1] = (out[-1][0] + rest, out[-1][1])
+    elif rest:
         out.append((rest, Responsibility()))
     return out if len(out) >= 2 else None
 
