@@ -176,6 +176,7 @@ class _Section(_Node):
     preamble: bool = False
     free: bool = False
     implicit: bool = False
+    from_table: bool = False  # a task table's group heading
 
 
 @dataclass
@@ -265,6 +266,7 @@ class _Parser:
         self.front: list[tuple[int, Para]] = []
         self.following: tuple[Responsibility, int] | None = None  # “以下工作均需…落实” and its line
         self.table_base: float | None = None  # depth of the section a table's rows hang under
+        self.last_note_line = -1  # the last note on a line of its own
 
     def _own_line_note(self, i: int, p: Para) -> Responsibility | None:
         if p.table_row or p.heading:
@@ -460,6 +462,17 @@ class _Parser:
 
     def _note_line(self, para: Para, note: Responsibility) -> None:
         last = self.last_node
+        prev_note = getattr(last, "resp", None)
+        if prev_note is not None and self.last_note_line == self._previous_line(para) and is_note_paragraph(para.text):
+            # “牵头单位：X” and “责任单位：Y” on lines of their own: one note.
+            joined = parse_note(prev_note.note.strip("（）()") + "；" + norm(para.text).strip("（）()"))
+            if joined is not None:
+                last.resp = joined
+                if isinstance(last, _Item):
+                    last.resp_line = para.line
+                self.last_note_line = para.line
+                return
+        self.last_note_line = para.line
         if isinstance(last, _Item) and last.resp is None:
             last.resp, last.resp_line, last.place_from = note, para.line, ""
         elif isinstance(last, _Item) and last.place_from:  # replaces a note from “以下…”
@@ -469,6 +482,10 @@ class _Parser:
         else:
             self.report.warnings.append(Skipped(para.line, _excerpt(para.text), "无法对应到条目的责任单位说明，已跳过"))
             self.skip(para, "责任单位说明（无对应条目）")
+
+    def _previous_line(self, para: Para) -> int:
+        k = self.paras.index(para)
+        return self.paras[k - 1].line if k > 0 else -1
 
     def _unnumbered_heading(self, i: int, para: Para, t: str) -> None:
         gap = self._gap_depth(i)
@@ -523,7 +540,7 @@ class _Parser:
                 sec.marker = para.text[:offset].strip()
             else:
                 sec = _Section(line=para.line, depth=depth, title=_compact(n))
-            sec.heading_raw = para.text.strip()
+            sec.heading_raw, sec.from_table = para.text.strip(), True
             self.push_section(sec)
             return
         mark = parse_marker(n)
@@ -690,7 +707,7 @@ class _Parser:
                     continue
                 walk(child)
                 has_children = bool(child.children)
-                if not has_children and (child.printed is not None or child.bodies):
+                if not has_children and not child.from_table and (child.printed is not None or child.bodies):
                     # “1.推进X公开。” with its text in the paragraphs below (or nothing at all).
                     item = _Item(line=child.line, depth=child.depth, number=child.number, printed=child.printed, kind=child.kind)
                     body = "\n".join(p.text.strip() for p in child.bodies)

@@ -25,7 +25,7 @@ from ggk.deadlines import phrases
 from ggk.diagnostics import GgkError
 from ggk.importer.document import Para
 from ggk.importer.text import norm
-from ggk.importer.units import Responsibility, is_group, looks_like_unit, parse_unit_cell
+from ggk.importer.units import UNIT_SUFFIX, Responsibility, is_group, looks_like_unit, parse_unit_cell
 
 #: Column headings by meaning; the first matching role wins.
 _ROLES: list[tuple[str, re.Pattern[str]]] = [
@@ -110,11 +110,13 @@ def units_of(text: str) -> Responsibility | None:
     t = _key(text)
     if not t or len(t) > 120 or re.search(r"。.", t):
         return None
+    if _OWN_NUMBER.match(t) or t.endswith("。"):
+        return None  # “1.积极推进…。”: a numbered sentence is a task, not a unit list
     resp = parse_unit_cell(text)
     if resp is None:
         return None
     names = resp.lead + resp.assist
-    return resp if names and all(looks_like_unit(n) or is_group(n) for n in names) else None
+    return resp if names and all(looks_like_unit(n) or (is_group(n) and UNIT_SUFFIX.search(n)) for n in names) else None
 
 
 def _kind(text: str) -> str:
