@@ -115,8 +115,11 @@ def units_of(text: str) -> Responsibility | None:
     resp = parse_unit_cell(text)
     if resp is None:
         return None
-    names = resp.lead + resp.assist
-    return resp if names and all(looks_like_unit(n) or (is_group(n) and UNIT_SUFFIX.search(n)) for n in names) else None
+    def good(n: str) -> bool:
+        return looks_like_unit(n) or bool(is_group(n) and UNIT_SUFFIX.search(n))
+
+    # the lead decides (a cell cut off after “A牵头，B等各有关” is still A's)
+    return resp if (resp.lead and all(good(n) for n in resp.lead)) or (not resp.lead and all(good(n) for n in resp.assist)) else None
 
 
 def _kind(text: str) -> str:
