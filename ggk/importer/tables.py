@@ -154,6 +154,7 @@ class Row:
     units: list[str] = field(default_factory=list)  # unit cells in column order
     limit: str = ""
     place: str = ""
+    banner: bool = False  # a heading row across the whole table: above the rows' own group cells
 
     @property
     def empty(self) -> bool:
@@ -172,7 +173,7 @@ def rows_from_grid(grid: list[list[str]], roles: dict[int, str], first_line: int
         row = Row(first_line + r, place=f"表{table_no}第{r + 1}行")
         values = {c for c in cells if c}
         if len(values) == 1:  # one value across the row: a group heading
-            row.labels = [values.pop()]
+            row.labels, row.banner = [values.pop()], True
             rows.append(row)
             continue
         for col in text_cols:
@@ -282,6 +283,7 @@ def rows_to_paras(rows: list[Row], *, carry: bool, first_leads: bool, places: di
     last_units: list[str] = []
     last_limit = ""
     line = next_line
+    base = 0  # levels of the path held by banner rows
 
     def emit(para: Para, place: str) -> None:
         nonlocal line
@@ -291,10 +293,17 @@ def rows_to_paras(rows: list[Row], *, carry: bool, first_leads: bool, places: di
         out.append(para)
 
     for row in rows:
+        if row.banner:
+            base = 1
+            path, path_limits = [], []
         if row.labels:
             new = list(row.labels)
-            if len(new) < len(path):  # merged outer cells are gone: the labels given are the inner ones
+            if row.banner:
+                pass
+            elif len(new) < len(path) - base:  # merged outer cells are gone: the labels given are the inner ones
                 new = path[: len(path) - len(new)] + new
+            else:
+                new = path[:base] + new
             keep = 0
             while keep < min(len(path), len(new)) and path[keep] == new[keep]:
                 keep += 1
