@@ -164,7 +164,13 @@ CHIZHOU_ROWS = [
     ["强化行政规范性文件集中规范公开", "1", "对行政规范性文件进行全面清理,并向社会公布现行有效行政规范性文件目录。", "办公室", "年底前"],
     ["深化政策解读形式", "2", "积极做好政策解读工作,持续提升政策解读质量,丰富解读形式。", "各科室", "持续推进"],
     ["做好主动公开基础工作", "3", "严格规范政府信息公开专栏,及时、集中、规范发布法定主动公开内容。", "各科室", "持续推进"],
-    ["做好主动公开基础工作", "4", "规范做好政府信息公开工作年度报告编制发布工作,将年度重点工作任务落实情况纳入年报。", "办公室", "持续推进"],
+    [
+        "做好主动公开基础工作",
+        "4",
+        "规范做好政府信息公开工作年度报告编制发布工作,将年度重点工作任务落实情况纳入年报。",
+        "办公室",
+        "持续推进",
+    ],
 ]
 
 
@@ -271,7 +277,16 @@ def test_legacy_doc_through_libreoffice(tmp_path: Path) -> None:
     src = tmp_path / "plan.docx"
     document.save(str(src))
     subprocess.run(
-        ["soffice", f"-env:UserInstallation={(tmp_path / 'p').as_uri()}", "--headless", "--convert-to", "doc", "--outdir", str(tmp_path / "o"), str(src)],
+        [
+            "soffice",
+            f"-env:UserInstallation={(tmp_path / 'p').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "doc",
+            "--outdir",
+            str(tmp_path / "o"),
+            str(src),
+        ],
         check=True,
         capture_output=True,
         timeout=180,
@@ -358,7 +373,7 @@ def test_import_merges_into_a_plan_with_carried_and_recorded_items(tmp_path: Pat
     text = path.read_text(encoding="utf-8")
     text = text.replace('      - id: "3"\n', '      - id: "3"\n        status: 进行中\n', 1)
     text += (
-        "  - title: 上年度结转任务\n    items:\n      - id: \"2021-9\"\n        title: 结转任务\n"
+        '  - title: 上年度结转任务\n    items:\n      - id: "2021-9"\n        title: 结转任务\n'
         "        carried_from: jl/2021/9\n        status: 进行中\n"
     )
     text = text.replace("# 来源", "# 手写的注释\n# 来源", 1)
@@ -376,7 +391,9 @@ def test_import_merges_into_a_plan_with_carried_and_recorded_items(tmp_path: Pat
     assert forced.exit_code == 0 and "carried_from: jl/2021/9" in path.read_text(encoding="utf-8")
     replaced = _run("--plans", str(plans), "import", str(seed("002")), "--unit", "jl", "--replace-recorded")
     assert replaced.exit_code == 0 and "原记录将丢弃" in replaced.output
-    assert {i.id: i for _, _, i in Plan.model_validate(yaml.safe_load(path.read_text(encoding="utf-8"))).iter_items()}["3"].status.value == "未启动"
+    assert {i.id: i for _, _, i in Plan.model_validate(yaml.safe_load(path.read_text(encoding="utf-8"))).iter_items()}[
+        "3"
+    ].status.value == "未启动"
 
 
 def test_init_then_import_fills_the_registry(tmp_path: Path) -> None:

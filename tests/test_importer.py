@@ -19,8 +19,8 @@ import yaml
 from typer.testing import CliRunner
 
 from ggk.cli.import_cmd import import_cmd
-from ggk.importer.read import read_document
 from ggk.importer.build import NoItemsFound, YearMissing, import_document, import_source
+from ggk.importer.read import read_document
 from ggk.importer.report import render_report
 from ggk.importer.units import parse_note, split_note
 from ggk.model import Plan, Unit

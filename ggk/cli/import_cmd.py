@@ -65,7 +65,15 @@ def import_cmd(
     when = _date(issued, parse_date) if issued else None
     try:
         job = prepare_import(
-            doc, plans_dir=_plans_dir(ctx), unit=unit, year=year, output=output, force=force, replace_recorded=replace_recorded, issued=when, preview=dry_run
+            doc,
+            plans_dir=_plans_dir(ctx),
+            unit=unit,
+            year=year,
+            output=output,
+            force=force,
+            replace_recorded=replace_recorded,
+            issued=when,
+            preview=dry_run,
         )
         if job.result.plan.issued is None and not dry_run and sys.stdin.isatty():
             answer = typer.prompt("文件中没有印发日期，请输入（如 2024-03-15，直接回车跳过）", default="", show_default=False)

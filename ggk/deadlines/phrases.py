@@ -170,7 +170,9 @@ def _every_other(m: re.Match[str], year: int, strict: bool) -> tuple[int, int, D
 _NEXT_YEAR = r"次年|翌年|下一年度|下一年|下年度|下年"
 
 
-@_pattern(rf"(?P<pre>{_CUTOFF})?(?:{_NEXT_YEAR})\s*(?P<m>{N})\s*月\s*(?:(?P<d>{N})\s*[日号]|(?P<when>底|末|份))?(?P<suf>{_BEFORE}|内)?", ("年",))
+@_pattern(
+    rf"(?P<pre>{_CUTOFF})?(?:{_NEXT_YEAR})\s*(?P<m>{N})\s*月\s*(?:(?P<d>{N})\s*[日号]|(?P<when>底|末|份))?(?P<suf>{_BEFORE}|内)?", ("年",)
+)
 def _next_year(m: re.Match[str], year: int, strict: bool) -> tuple[int, int, Deadline | None] | None:
     month = parse_number(m.group("m"))
     if month is None or not 1 <= month <= 12:

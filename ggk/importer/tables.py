@@ -115,6 +115,7 @@ def units_of(text: str) -> Responsibility | None:
     resp = parse_unit_cell(text)
     if resp is None:
         return None
+
     def good(n: str) -> bool:
         return looks_like_unit(n) or bool(is_group(n) and UNIT_SUFFIX.search(n))
 
