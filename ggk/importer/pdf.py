@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from ggk.diagnostics import GgkError
 from ggk.importer.limits import MAX_PAGES
@@ -23,7 +24,7 @@ def _norm_line(text: str) -> str:
     return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
 
 
-def _page_lines(page: object, boxes: list[tuple[float, float, float, float]]) -> list[tuple[str, float, float]]:
+def _page_lines(page: Any, boxes: list[tuple[float, float, float, float]]) -> list[tuple[str, float, float]]:
     """(text, x0, top) of each text line outside the tables' boxes."""
 
     def outside(obj: dict) -> bool:  # type: ignore[type-arg]
@@ -35,11 +36,11 @@ def _page_lines(page: object, boxes: list[tuple[float, float, float, float]]) ->
     return [(ln["text"], ln["x0"], ln["top"]) for ln in filtered.extract_text_lines(layout=False, strip=True)]
 
 
-def _grid(table: object) -> list[list[str]]:
+def _grid(table: Any) -> list[list[str]]:
     rows = table.extract()  # type: ignore[attr-defined]
     grid: list[list[str]] = []
     for r, row in enumerate(rows):
-        cells = []
+        cells: list[str] = []
         for c, value in enumerate(row):
             if value is None:  # covered by a merged cell: the value above (vertical) or to the left
                 value = grid[r - 1][c] if r and c < len(grid[r - 1]) else (cells[-1] if cells else "")
@@ -48,7 +49,7 @@ def _grid(table: object) -> list[list[str]]:
     return grid
 
 
-def pdf_blocks(path: Path) -> tuple[list[tuple[str, object]], list[str]]:
+def pdf_blocks(path: Path) -> tuple[list[tuple[str, Any]], list[str]]:
     """The PDF as ("line", (text, indent, page)) and ("table", grid) blocks, and notes for the report."""
     try:
         import pdfplumber
@@ -63,7 +64,7 @@ def pdf_blocks(path: Path) -> tuple[list[tuple[str, object]], list[str]]:
     with pdf:
         if len(pdf.pages) > MAX_PAGES:
             raise GgkError(f"{path.name} 有 {len(pdf.pages)} 页，超过导入上限 {MAX_PAGES} 页")
-        pages: list[list[tuple[str, object]]] = []
+        pages: list[list[tuple[str, Any]]] = []
         chars = 0
         lefts: list[float] = []
         try:
@@ -73,7 +74,7 @@ def pdf_blocks(path: Path) -> tuple[list[tuple[str, object]], list[str]]:
                 lines = _page_lines(page, boxes)
                 chars += len(page.chars)
                 lefts += [x0 for _, x0, _ in lines]
-                items: list[tuple[float, str, object]] = [(top, "line", (text, x0)) for text, x0, top in lines]
+                items: list[tuple[float, str, Any]] = [(top, "line", (text, x0)) for text, x0, top in lines]
                 items += [(t.bbox[1], "table", _grid(t)) for t in tables]
                 pages.append([(kind, value) for _, kind, value in sorted(items, key=lambda it: it[0])])
         except GgkError:
@@ -88,7 +89,7 @@ def pdf_blocks(path: Path) -> tuple[list[tuple[str, object]], list[str]]:
         )
     notes: list[str] = []
     # Running headers and footers: the first or last line repeated on most pages (numbers aside).
-    edge = Counter()
+    edge: Counter[str] = Counter()
     for blocks in pages:
         lines = [v for k, v in blocks if k == "line"]
         if lines:
@@ -97,7 +98,7 @@ def pdf_blocks(path: Path) -> tuple[list[tuple[str, object]], list[str]]:
                 edge[_norm_line(lines[-1][0])] += 1  # type: ignore[index]
     running = {key for key, n in edge.items() if len(pages) >= 2 and n >= max(2, (len(pages) + 1) // 2)}
     left = min(lefts) if lefts else 0.0
-    out: list[tuple[str, object]] = []
+    out: list[tuple[str, Any]] = []
     dropped = 0
     for number, blocks in enumerate(pages, start=1):
         lines = [v for k, v in blocks if k == "line"]

@@ -86,9 +86,9 @@ class _Builder:
                 row.place = place(k + 1 + r)
             self.rows(rows, carry=False)
             return
-        for row in grid:
+        for raw in grid:
             cells: list[str] = []
-            for value in (c.strip() for c in row):
+            for value in (c.strip() for c in raw):
                 if value and (not cells or cells[-1] != value):  # merged cells repeat
                     cells.append(value)
             fallback(cells)
@@ -135,7 +135,7 @@ def _read_text(path: Path) -> Document:
             builder.line(clean_web_line(text_line), number)
         builder.tables += 1
         table_no = builder.tables
-        builder.rows(rows, carry=True, place=lambda row, k=table_no: f"第{row.line}行（表{k}）")
+        builder.rows(rows, carry=True, place=lambda row, k=table_no: f"第{row.line}行（表{k}）")  # type: ignore[misc]
         start = end
     for text_line, number in lines[start:]:
         builder.line(clean_web_line(text_line), number)
@@ -168,7 +168,7 @@ def _read_docx(path: Path) -> Document:
             builder.line("", counter)
         else:
             table_no = builder.tables + 1
-            builder.grid(value, add_line, lambda r, k=table_no: f"表{k}第{r + 1}行")  # type: ignore[arg-type]
+            builder.grid(value, add_line, lambda r, k=table_no: f"表{k}第{r + 1}行")  # type: ignore[arg-type,misc]
     return builder.document(path, "docx", False, "段")
 
 
@@ -193,7 +193,7 @@ def _read_sheets(path: Path) -> Document:
             builder.line("  ".join(cells), counter)
             builder.line("", counter)
 
-        builder.grid(grid, add_line, lambda r, n=name: f"工作表「{n}」第{r + 1}行")
+        builder.grid(grid, add_line, lambda r, n=name: f"工作表「{n}」第{r + 1}行")  # type: ignore[misc]
     doc = builder.document(path, path.suffix.lower().lstrip("."), False, "行")
     if not builder.tables:
         doc.notes.append("没有找到带“任务/责任单位/时限”等列名的表头，按文字读取")
@@ -215,7 +215,7 @@ def _read_pdf(path: Path) -> Document:
     pages: dict[int, int] = {}
     for kind, value in blocks:
         if kind == "line":
-            text, indent, page = value  # type: ignore[misc]
+            text, indent, page = value
             counter += 1
             pages[counter] = page
             builder.line(" " * indent + text, counter)
@@ -232,7 +232,7 @@ def _read_pdf(path: Path) -> Document:
                 builder.line("  ".join(cells), counter)
                 builder.line("", counter)
 
-            builder.grid(value, add_line, lambda r, k=table_no, p=page: f"第{p}页 表{k}第{r + 1}行")  # type: ignore[arg-type]
+            builder.grid(value, add_line, lambda r, k=table_no, p=page: f"第{p}页 表{k}第{r + 1}行")  # type: ignore[arg-type,misc]
     doc = builder.document(path, "PDF", False, "行")
     doc.notes = notes + doc.notes
     for para in doc.paras:

@@ -314,8 +314,9 @@ class _Parser:
         if self.marks[i] is not None:
             self._numbered(i, para, n)
             return
-        if self.notes[i] is not None:
-            self._note_line(para, self.notes[i])
+        note = self.notes[i]
+        if note is not None:
+            self._note_line(para, note)
             return
         following = following_note(para.text)
         if following is not None:
@@ -544,7 +545,7 @@ class _Parser:
             self.push_section(sec)
             return
         mark = parse_marker(n)
-        kind, number, printed, offset = mark if mark is not None else (None, None, None, 0)
+        kind, number, printed, offset = mark if mark is not None else (None, None, None, 0)  # type: ignore[assignment]
         text = (para.text[offset:] if len(para.text) == len(n) else n[offset:]).strip()
         sec = self.container(depth)
         item = _Item(line=para.line, depth=depth, number=number, printed=printed, kind=kind, text=text, limit=para.limit)
