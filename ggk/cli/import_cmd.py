@@ -63,32 +63,19 @@ def import_cmd(
     if output is not None and dry_run:
         fail("--output 和 --dry-run 不能同时使用", "预览用 --dry-run，写入用 --output")
     when = _date(issued, parse_date) if issued else None
+
+    def prepare(when: Any) -> Any:
+        return prepare_import(
+            doc, plans_dir=_plans_dir(ctx), unit=unit, year=year, output=output, force=force,
+            replace_recorded=replace_recorded, issued=when, preview=dry_run,
+        )  # fmt: skip
+
     try:
-        job = prepare_import(
-            doc,
-            plans_dir=_plans_dir(ctx),
-            unit=unit,
-            year=year,
-            output=output,
-            force=force,
-            replace_recorded=replace_recorded,
-            issued=when,
-            preview=dry_run,
-        )
+        job = prepare(when)
         if job.result.plan.issued is None and not dry_run and sys.stdin.isatty():
             answer = typer.prompt("文件中没有印发日期，请输入（如 2024-03-15，直接回车跳过）", default="", show_default=False)
             if answer.strip():
-                when = _date(answer, parse_date)
-                job = prepare_import(
-                    doc,
-                    plans_dir=_plans_dir(ctx),
-                    unit=unit,
-                    year=year,
-                    output=output,
-                    force=force,
-                    replace_recorded=replace_recorded,
-                    issued=when,
-                )
+                job = prepare(_date(answer, parse_date))
     except GgkError as exc:
         fail(exc.message, exc.hint, exc.exit_code)
         return

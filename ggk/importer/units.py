@@ -203,12 +203,7 @@ def parse_note(text: str) -> Responsibility | None:
             if not all(looks_like_unit(n) for n in names):
                 return None
             responsible += names
-    if has_lead:
-        assist = responsible + assist
-    else:
-        lead = responsible
-    lead = _unique_names(lead)
-    assist = [n for n in _unique_names(assist) if n not in lead]
+    lead, assist = _roles(lead, assist, responsible, has_lead)
     if not lead and not assist:
         return None
     if not any(looks_like_unit(n) or is_group(n) for n in lead + assist):
@@ -253,15 +248,20 @@ def parse_unit_cell(text: str) -> Responsibility | None:
             assist += names
         else:
             responsible += names
-    if lead:
+    lead, assist = _roles(lead, assist, responsible, bool(lead))
+    if not lead and not assist:
+        return None
+    return Responsibility(lead=lead, assist=assist, note=text.strip())
+
+
+def _roles(lead: list[str], assist: list[str], responsible: list[str], has_lead: bool) -> tuple[list[str], list[str]]:
+    """With a 牵头 clause the responsible units assist; without one they lead.  No name twice."""
+    if has_lead:
         assist = responsible + assist
     else:
         lead = responsible
     lead = _unique_names(lead)
-    assist = [n for n in _unique_names(assist) if n not in lead]
-    if not lead and not assist:
-        return None
-    return Responsibility(lead=lead, assist=assist, note=text.strip())
+    return lead, [n for n in _unique_names(assist) if n not in lead]
 
 
 #: “以下工作均由局办公室牵头、各股室配合落实，不再一一列出”: a note for every item after it.
