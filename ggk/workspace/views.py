@@ -25,7 +25,7 @@ import msgspec
 from ggk import deadlines
 from ggk.model import Deadline, DeadlineChange, DeadlineKind, Department, Item, LogEntry, Plan, Reporting, Section, Status, Unit
 
-Period = Literal["month", "quarter", "half", "year"]
+Period = Literal["week", "month", "quarter", "half", "year"]
 
 #: Items the subset keeps: neither done nor cancelled (the only ones overdue or due-soon reports show).
 OPEN = (Status.NOT_STARTED, Status.IN_PROGRESS)
