@@ -650,12 +650,15 @@ def test_note_with_a_time_clause(tmp_path: Path) -> None:
 def test_flat_list_and_unparsed_time_phrases(tmp_path: Path) -> None:
     doc = tmp_path / "flat.txt"
     doc.write_text(
-        "示例局2024年政务公开工作安排\n\n一、公开预算信息。按规定公开部门预算。（财务股负责）\n"
+        "示例局2024年政务公开工作安排\n\n一、公开预算信息。按规定公开部门预算，每两个月更新一次。（财务股负责）\n"
         "二、办理依申请公开。收到申请后15日内答复。（办公室负责）\n",
         encoding="utf-8",
     )
     result = import_document(doc, unit="x")
     assert items(result.plan) == [("1", ["财务股"], []), ("2", ["办公室"], [])]
-    assert [(r.id, r.detail) for r in result.report.unparsed_time] == [("2", "15日内")]
+    assert [(r.id, r.detail) for r in result.report.unparsed_time] == [("1", "每两个月")]
+    second = result.plan.sections[0].items[1].deadline
+    assert [(d.phrase, d.days, d.after) for d in second] == [("收到申请后15日内", 15, "收到申请")]
     text = render_report(result.report)
-    assert "像是时限但未转换为规则的表述：1 处" in text and "2（第4行）：15日内" in text
+    assert "像是时限但未转换为规则的表述：1 处" in text and "1（第3行）：每两个月" in text
+    assert "2（第4行）：牵头 办公室；配合 —；时限 收到申请后15日内" in text

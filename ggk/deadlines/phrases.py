@@ -105,19 +105,37 @@ def _span(m: re.Match[str]) -> tuple[int, int]:
     return m.start(), m.end()
 
 
+#: “工作日” counts working days; “日 / 天 / 自然日” count calendar days (and then need 内: “15日” alone is a date).
+_WITHIN_UNIT = r"工作日|自然日|日|天"
+#: verbs that end an event's clause when they follow it: “决定作出后15日内” (the event is “决定作出”)
+_EVENT_VERBS = ("做出", "作出")
+
+
+def _event_start(pre: str) -> int:
+    """Where the event named just before “之日起 / 后” begins in ``pre`` (the words before it)."""
+    cut = max((pre.rfind(w) + len(w) for w in _EVENT_CUT if w in pre), default=0)
+    if cut == len(pre) and pre.endswith(_EVENT_VERBS):  # “决定作出后”: the verb closes the event
+        head = pre[:-2]
+        cut = max((head.rfind(w) + len(w) for w in _EVENT_CUT if w in head), default=0)
+    return cut
+
+
 @_pattern(
-    rf"(?P<pre>[{_CJK}]{{0,12}}?)(?P<conn>之日起|之日后|之日|以后|之后|后|起)?\s*(?P<n>{N})\s*个?\s*工作日(?P<tail>内|以内|之内)?",
-    ("工作日",),
+    rf"(?P<pre>[{_CJK}]{{0,12}}?)(?P<conn>之日起|之日后|之日|以后|之后|后|起)?\s*(?P<n>{N})\s*个?\s*"
+    rf"(?P<unit>{_WITHIN_UNIT})(?P<tail>内|以内|之内)?",
+    ("工作日", "日内", "天内", "日以内", "天以内", "日之内", "天之内"),
 )
-def _workdays(m: re.Match[str], year: int, strict: bool) -> tuple[int, int, Deadline | None] | None:
+def _within(m: re.Match[str], year: int, strict: bool) -> tuple[int, int, Deadline | None] | None:
+    """Within N working days (``7个工作日内``) or N calendar days (``15日内``, ``15个自然日内``) of an event."""
     n = parse_number(m.group("n"))
-    if not n:
+    unit = m.group("unit")
+    if not n or (unit != "工作日" and not m.group("tail")):
         return None
     start = m.start("n")
     after = None
     if m.group("conn"):
         pre = m.group("pre")
-        cut = max((pre.rfind(w) + len(w) for w in _EVENT_CUT if w in pre), default=0)
+        cut = _event_start(pre)
         event = pre[cut:]
         if event:
             after = event
@@ -125,7 +143,9 @@ def _workdays(m: re.Match[str], year: int, strict: bool) -> tuple[int, int, Dead
         else:
             start = m.start("conn")
     phrase = m.string[start : m.end()]
-    return start, m.end(), _dl(phrase=phrase, workdays=n, after=after)
+    if unit == "工作日":
+        return start, m.end(), _dl(phrase=phrase, workdays=n, after=after)
+    return start, m.end(), _dl(phrase=phrase, days=n, after=after)
 
 
 @_pattern(
@@ -278,11 +298,11 @@ def _before_year(m: re.Match[str], year: int, strict: bool) -> tuple[int, int, D
     return m.start(), m.end(), None  # "2025年前": by the end of 2024, or during 2025? ask the clerk
 
 
-@_pattern(rf"(?<![\d])(?P<n>{N})\s*个?\s*(?:自然日|日|天|周|星期|个月|月|年)(?:内|以内|之内)", ("内",))
+@_pattern(rf"(?<![\d])(?P<n>{N})\s*个?\s*(?:周|星期|个月|月|年)(?:内|以内|之内)", ("内",))
 def _relative(m: re.Match[str], year: int, strict: bool) -> tuple[int, int, Deadline | None] | None:
     if not parse_number(m.group("n")):
         return None
-    return m.start(), m.end(), None  # calendar days/months from an unnamed start: no rule kind
+    return m.start(), m.end(), None  # weeks/months/years from an unnamed start: no rule kind
 
 
 def _scan(text: str, year: int, strict: bool) -> list[_Hit]:
@@ -306,21 +326,21 @@ def _scan(text: str, year: int, strict: bool) -> list[_Hit]:
 def find_time_phrases(text: str) -> list[tuple[int, int, str]]:
     """Every time-like phrase of ``text`` as (start, end, phrase), in order.
 
-    Includes the phrases that state a rule (``年底前``, ``每季度公开一次``) and those that do
-    not (``3日内``, ``每周``, a bare date).
+    Includes the phrases that state a rule (``年底前``, ``每季度公开一次``, ``15日内``) and those
+    that do not (``3个月内``, ``每两个月``, a bare date).
     """
     return [(h.start, h.end, h.phrase(text)) for h in _scan(text, 2000, strict=True)]
 
 
 def _rule_key(d: Deadline) -> tuple[Any, ...]:
-    return (d.due, d.every, d.count, d.per, d.workdays, d.after)
+    return (d.due, d.every, d.count, d.per, d.workdays, d.days, d.after)
 
 
 def extract(text: str, year: int) -> tuple[list[Deadline], list[tuple[int, int, str]]]:
     """The deadline rules stated in an item's ``text`` (of a plan of ``year``).
 
     Returns the rules as ``Deadline`` (``phrase`` = the phrase as written, plus the explicit
-    keys due / every / count+per / workdays+after), one per distinct rule, and the time-like
+    keys due / every / count+per / workdays+after / days+after), one per distinct rule, and the time-like
     phrases that were not turned into a rule, as (start, end, phrase).  A bare date in a text
     is not taken as a deadline (it needs 前/截至/…); ``resolve`` of a deadline phrase is
     more lenient, since there the clerk said it is the deadline.

@@ -223,7 +223,7 @@ def _item_deadlines(item: _Item, year: int) -> tuple[list[Deadline], list[str]]:
 
 
 def deadline_key(d: Deadline) -> tuple[Any, ...]:
-    return (d.due, d.every, d.count, d.per, d.workdays, d.after, d.kind)
+    return (d.due, d.every, d.count, d.per, d.workdays, d.days, d.after, d.kind)
 
 
 def _sections_and_items(
@@ -369,7 +369,7 @@ def deadline_data(deadline: Deadline) -> Any:
         return data["phrase"]
     if set(data) == {"due"}:
         return data["due"]
-    order = ["phrase", "kind", "due", "every", "count", "per", "workdays", "after"]
+    order = ["phrase", "kind", "due", "every", "count", "per", "workdays", "days", "after"]
     return {k: data[k] for k in order if k in data}
 
 
