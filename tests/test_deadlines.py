@@ -154,6 +154,7 @@ PHRASES: list[tuple[str, int, dict[str, Any]]] = [
     # standing
     ("常态化", 2021, {"kind": "none"}),
     ("持续推进", 2021, {"kind": "none"}),
+    ("年内持续推进", 2020, {"kind": "none"}),
 ]
 
 
@@ -180,6 +181,27 @@ def test_bare_dates_in_text_are_not_deadlines_but_reported() -> None:
     rules, loose = extract("2021年6月印发，2021年6月30日召开会议，6月底前报送。", 2021)
     assert [_keys(d) for d in rules] == [{"phrase": "6月底前", "due": "2021-06-30"}]
     assert [p for _, _, p in loose] == ["2021年6月", "2021年6月30日"]
+
+
+def test_a_stated_year_carries_over_in_its_phrase_group() -> None:
+    """“12月底前” after “2022年6月底前” in the same phrase group is 2022's December, not the plan year's;
+    a new sentence starts a new group."""
+
+    def dues(text: str) -> list[dt.date | None]:
+        return [d.due for d in extract(text, 2023)[0]]
+
+    assert dues("2022年6月底前完成初稿，12月底前全面完成") == [D("2022-06-30"), D("2022-12-31")]
+    assert dues("2022年上半年启动试点，年底前全面推开") == [D("2022-06-30"), D("2022-12-31")]
+    assert dues("次年1月底前报送，3月底前公开") == [D("2024-01-31"), D("2024-03-31")]
+    assert dues("2022年6月底前完成初稿。12月底前全面完成") == [D("2022-06-30"), D("2023-12-31")]
+    assert dues("12月底前完成，2022年6月底前总结") == [D("2023-12-31"), D("2022-06-30")]  # only what comes after
+
+
+def test_a_limit_cell_takes_bare_dates() -> None:
+    """A table's 完成时限 cell states limits only: a bare month there is the month's end (in running text it is not)."""
+    text = "2021年2月公布预算信息,2021年8月公布上年度决算信息"
+    assert extract(text, 2021)[0] == []
+    assert [d.due for d in extract(text, 2021, strict=False)[0]] == [D("2021-02-28"), D("2021-08-31")]
 
 
 def test_explicit_keys_win_over_the_phrase() -> None:

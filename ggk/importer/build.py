@@ -215,7 +215,7 @@ def _item_deadlines(item: _Item, year: int) -> tuple[list[Deadline], list[str]]:
     rules, unparsed = extract_deadlines(timed, year)
     if item.limit:
         whole = standing(item.limit)
-        limit_rules, limit_unparsed = ([whole], []) if whole is not None else extract_deadlines(item.limit, year)
+        limit_rules, limit_unparsed = ([whole], []) if whole is not None else extract_deadlines(item.limit, year, strict=False)
         seen = {deadline_key(d) for d in rules}
         rules += [d for d in limit_rules if deadline_key(d) not in seen]
         unparsed += [p for p in limit_unparsed if p not in unparsed]
@@ -350,9 +350,9 @@ def _plan_data(
 # --------------------------------------------------------------------------- deadlines
 
 
-def extract_deadlines(text: str, year: int) -> tuple[list[Deadline], list[str]]:
-    """Deadline rules and the time-like phrases that were not understood."""
-    found, unparsed = deadlines.extract(text, year)
+def extract_deadlines(text: str, year: int, *, strict: bool = True) -> tuple[list[Deadline], list[str]]:
+    """Deadline rules and the time-like phrases that were not understood (``strict``: see ``deadlines.extract``)."""
+    found, unparsed = deadlines.extract(text, year, strict=strict)
     return list(found), list(dict.fromkeys(phrase for _start, _end, phrase in unparsed))
 
 
