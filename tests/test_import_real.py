@@ -67,13 +67,14 @@ GOLDEN: dict[str, list[tuple[str, list[str], list[str]]]] = {
         ("2", ["市政府各有关部门", "各县市区人民政府", "功能区管委会"], []),
         ("3", ["市发展改革委"], ["市住建局", "政府各有关"]),
     ],
-    # bare notes on lines of their own: “X牵头落实”, “A、B、C分别牵头落实”
+    # a table flattened to one cell per line, no separator left (目标 / 任务 / 主要内容 / 责任单位);
+    # unit cells “X牵头落实”, “A、B、C分别牵头落实”; the last unit cell cut off mid-name (the cut name is left out)
     "weifang_2017_plan.txt": [
         ("一.1.1", ["市发改委"], []),
         ("一.1.2", ["市人社局"], []),
         ("一.1.3", ["市金融办", "人民银行潍坊市中心支行", "潍坊银监分局"], []),
         ("一.1.4", ["市财政局"], []),
-        ("一.1.5", [], []),
+        ("一.1.5", ["市发改委", "市财政局", "市人社局", "市金融办"], []),
     ],
     # several tasks in one paragraph, each with its own note (负责落实 / 分别负责落实)
     "beijing_2018_plan.txt": [

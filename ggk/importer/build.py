@@ -307,7 +307,12 @@ def _report_sections(report: ImportReport, order: list[_Section], counts: dict[i
     report.items = len(entries)
     last = entries[-1][1]
     tail = norm(last.text).rstrip()
-    if last.resp is None and not last.limit and tail and (tail[-1] not in "。！？；…”）" or tail.count("（") > tail.count("）")):
+    if (
+        (last.resp is None or last.resp.empty)
+        and not last.limit
+        and tail
+        and (tail[-1] not in "。！？；…”）" or tail.count("（") > tail.count("）"))
+    ):
         report.warnings.append(Skipped(last.line, _excerpt(tail[-30:]), "文件可能在此条中途截断（末尾没有句号）"))
 
 

@@ -52,9 +52,9 @@ def cn_to_int(text: str) -> int | None:
 _CN = "一二三四五六七八九十百零〇两"
 _MARKERS: list[tuple[str, re.Pattern[str]]] = [
     ("part", re.compile(rf"^\s*第([{_CN}]+)(?:部分|章)\s*[、：.]?\s*")),
-    ("cn", re.compile(rf"^\s*([{_CN}]+)\s*[、.，](?!\d)\s*")),
+    ("cn", re.compile(rf"^\s*([{_CN}]+)\s*(?:、|[.，](?!\d))\s*")),
     ("cnp", re.compile(rf"^\s*（\s*([{_CN}]+)\s*）\s*[、.]?\s*")),
-    ("num", re.compile(r"^\s*(\d{1,3})\s*[.、](?!\d)\s*")),
+    ("num", re.compile(r"^\s*(\d{1,3})\s*(?:、|\.(?!\d))\s*")),
     ("nump", re.compile(r"^\s*（?\s*(\d{1,3})\s*）\s*[、.]?\s*")),
     ("circ", re.compile(r"^\s*([①-⑳])\s*[、.]?\s*")),
 ]
@@ -90,7 +90,7 @@ PREAMBLE_TITLE = re.compile(
 )
 _PLAN_WORD = re.compile(r"要点|方案|计划|安排|清单|任务|意见|办法|细则|措施|报告|总结|台账")
 _REPORT_WORD = re.compile(r"报告|总结|情况通报")
-_PLAN_STRONG = re.compile(r"要点|方案|计划|安排|任务分解|任务清单|台账")
+_PLAN_STRONG = re.compile(r"要点|方案|计划|安排|任务分解|任务分工|责任分解|任务清单|台账")
 _DOC_NO_LINE = re.compile(r"^[\u4e00-\u9fff]{1,12}\s*〔\s*((?:19|20)\d{2})\s*〕\s*\d+\s*号$")
 _DOC_NO_ANY = re.compile(r"[\u4e00-\u9fff]{1,12}〔((?:19|20)\d{2})〕\d+号")
 _DATE_LINE = re.compile(r"^((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日(?:\s*印发)?$")
@@ -267,6 +267,7 @@ class _Parser:
         self.following: tuple[Responsibility, int] | None = None  # “以下工作均需…落实” and its line
         self.table_base: float | None = None  # depth of the section a table's rows hang under
         self.last_note_line = -1  # the last note on a line of its own
+        self.notice_end: int | None = None  # the plan's own title after a 印发 notice (``_attachment``)
 
     def _own_line_note(self, i: int, p: Para) -> Responsibility | None:
         if p.table_row or p.heading:
@@ -283,7 +284,11 @@ class _Parser:
     def parse(self) -> Tree:
         first_num = next((i for i, m in enumerate(self.marks) if m or self.paras[i].table_row), len(self.paras))
         self.title, self.t_first, self.t_last, issuer = self.find_title(first_num)
-        if self.t_first < 0:
+        self.notice_end = self._attachment(first_num)
+        if self.notice_end is not None:
+            k = self.notice_end
+            self.title, self.t_first, self.t_last = _compact(norm(self.paras[k].text)), k, k
+        elif self.t_first < 0:
             # No title before the first heading: take the first short line, if any.
             for i in range(min(first_num, 3)):
                 if _is_headlike(norm(self.paras[i].text)):
@@ -336,7 +341,33 @@ class _Parser:
             return
         self._body(para, n)
 
+    def _attachment(self, first_num: int) -> int | None:
+        """The index of the plan's own title when a 印发 notice with numbered paragraphs comes first.
+
+        “现将《X》印发给你们，并就有关事项通知如下：一、…二、…” and the notice's date, then “X” on a line of
+        its own and the plan: the paragraphs before that line are the notice, not tasks.  The title must
+        repeat one given before it (the notice's title, or its “附件：X” line), after the notice's date.
+        """
+        dated = False
+        given: list[str] = [_compact(norm(p.text)) for p in self.paras[:first_num]]
+        for i in range(first_num, len(self.paras)):
+            p = self.paras[i]
+            t = _compact(norm(p.text))
+            if p.table_row or p.heading:
+                return None
+            if _DATE_LINE.match(t):
+                dated = True
+            elif dated and self.marks[i] is None and _is_headlike(t) and _PLAN_STRONG.search(t):
+                bare = t.strip("《》")
+                if len(bare) >= 6 and any(bare in g for g in given):
+                    return i
+            if t.startswith("附件"):
+                given.append(t)
+        return None
+
     def _body_starts(self, i: int, para: Para, n: str) -> bool:
+        if self.notice_end is not None:
+            return i > self.notice_end
         if para.heading or para.table_row or self.marks[i] is not None:
             return True
         if i > self.t_last and _is_headlike(n) and self.notes[i] is None:
@@ -628,14 +659,16 @@ class _Parser:
             elif _DATE_LINE.match(t):
                 self._issued(t)
                 self.skip(para, "日期")
+            elif "印发你们" in t or "印发给你们" in t or "现将" in t or ("关于印发" in t and len(t) <= 80 and "。" not in t):
+                self.skip(para, "印发通知" + ("，已取出制定依据" if found else ""))
             elif t.endswith("：") and len(t) <= 60:
                 self.skip(para, "主送")
-            elif "印发你们" in t or "现将" in t or ("关于印发" in t and len(t) <= 80 and "。" not in t):
-                self.skip(para, "印发通知" + ("，已取出制定依据" if found else ""))
             elif t.endswith("文件") and len(t) <= 30:
                 self.skip(para, "版头")
             elif _BACK_MATTER.search(t):
                 self.skip(para, "公开属性等")
+            elif before_title and self.notice_end is not None and self.marks[i] is not None:
+                self.skip(para, "印发通知中的要求")
             elif before_title:
                 self.skip(para, "标题前的文字")
             elif found and re.match(r"^(?:根据|按照|依据|依照|为(?:了)?(?:深入)?(?:贯彻|落实))", t) and re.search(r"制定[^。]*。?$", t):
@@ -707,7 +740,7 @@ class _Parser:
                     self._preamble_section(child)
                     continue
                 walk(child)
-                has_children = bool(child.children)
+                has_children = _has_items(child)
                 if not has_children and not child.from_table and (child.printed is not None or child.bodies):
                     # “1.推进X公开。” with its text in the paragraphs below (or nothing at all).
                     item = _Item(line=child.line, depth=child.depth, number=child.number, printed=child.printed, kind=child.kind)
@@ -760,6 +793,11 @@ class _Parser:
 
         walk(sec)
         self.preamble.append("\n".join(parts))
+
+
+def _has_items(sec: _Section) -> bool:
+    """Does any item stand under ``sec`` (a heading over nothing but empty headings has none)?"""
+    return any(isinstance(c, _Item) or (isinstance(c, _Section) and _has_items(c)) for c in sec.children)
 
 
 def _bare(title: str) -> str:
