@@ -3,8 +3,8 @@ the task-table formats built from their text (.docx with merged cells, .xlsx, PD
 (hostile inputs), and merging into a plan that already holds items.
 
 Golden expectations: per document the items' ids, lead and assist as the document assigns them, and
-the time rules its limits state.  The stored texts are excerpts as published (several are cut off
-mid-item: the complete items import, the cut one is reported).
+the time rules its limits state.  The stored texts are the beginnings of web pages, as stored: most
+stop mid-item (the complete items import, the cut one is reported).
 """
 
 from __future__ import annotations
@@ -101,18 +101,77 @@ GOLDEN: dict[str, list[tuple[str, list[str], list[str]]]] = {
         ("一.1.1.3", ["区司法局"], ["区各行政规范性文件制定主体", "各成员单位"]),
         ("一.1.1.4", ["各成员单位"], []),
     ],
-    # paragraph plans cut off before their first note
-    "beijing_2016_plan.txt": [("一.1.1", [], [])],
-    "dingtao_2017_plan.txt": [("1", [], [])],
-    "guanxian_2021_plan.txt": [("1", [], [])],
+    # 牵头单位-style table of a province's department, merged cells gone: a group cell over four rows, “A、…、E等
+    # 按职责分工落实” (a bare 等), “宣传处会办公室” (会 = 会同), an alias in brackets (规划信息处(爱卫办)), two limits in a cell
+    "guangdong_wsjkw_2021_tasks.md": [
+        ("1", ["应急处", "监督处", "医政医管处", "疾控处", "基层处"], []),
+        ("2", ["疾控处"], []),
+        ("3", ["宣传处"], ["办公室"]),
+        ("4", ["规划信息处（爱卫办）"], []),
+        ("5", ["政法处"], []),
+        ("6", ["财务处"], []),
+        ("7", ["政法处"], []),
+        ("8", ["办公室"], []),
+    ],
+    # a 印发 notice with numbered paragraphs before the attached table; the table's cells separated by spaces only,
+    # its header spaced out (“工 作 任 务”); 工业和信息化部 is one unit; cut off in the last row's unit cell
+    "guoban_2016_quant_tasks.txt": [
+        ("1", ["发展改革委"], []),
+        ("2", ["人力资源社会保障部"], []),
+        ("3", ["财政部"], []),
+        ("4", ["财政部"], []),
+        ("5", ["财政部"], []),
+        ("6", ["工业和信息化部"], []),
+        ("7", ["发展改革委"], []),
+        ("8", ["交通运输部"], []),
+        ("9", ["水利部"], []),
+        ("10", [], []),
+    ],
+    # a time limit inside the note (“国务院各部门分别负责，年内持续推进”); cut off in item 2
+    "guowuyuan_2020_fengong.txt": [("1", ["国务院各部门"], []), ("2", [], [])],
+    # a notice with numbered paragraphs before the attached plan; labelled notes on lines of their own
+    # (责任单位：X); “和” inside unit names; cut off inside the last note (“责任单位:区”)
+    "caidian_2023_tasks.txt": [
+        ("1", ["区发展和改革局"], []),
+        ("2", ["区科技和经信局"], []),
+        ("3", ["区发展和改革局"], []),
+        ("4", [], []),
+    ],
+    # labelled notes with a person's label first (责任领导：…; not a unit), 牵头单位 + 责任单位 (who assist);
+    # an unnumbered sub-heading; cut off in item 13
+    "xianan_2023_tasks.txt": [
+        ("1", ["区发改局"], []),
+        ("2", ["区发改局"], []),
+        ("3", ["区科经局"], []),
+        ("4", ["区商务局"], []),
+        ("5", ["区商务局"], []),
+        ("6", ["区财政局", "区税务局"], []),
+        ("7", ["区发改局", "区农业农村局"], []),
+        ("8", ["区人社局"], []),
+        ("9", ["区农业农村局"], []),
+        ("10", ["区发改局"], []),
+        ("11", ["市生态环境局咸安分局"], []),
+        ("12", ["区交通运输局"], ["区发改局", "区自然资源和规划局", "区林业局", "区经发集团", "相关乡镇办"]),
+        ("13", [], []),
+    ],
+    # no notes at all: 每半年至少…1次 and 每年2次 as counts, an alias in brackets in the running text; cut off in item 2
+    "fuyang_2020_plan.txt": [("1", [], []), ("2", [], [])],
+    # cut off: the notice and 总体要求 before the first item, which is cut before its note
     "xinyu_2023_plan.txt": [("1", [], [])],
-    # an alias in brackets inside a note cut off before its closing bracket
+    # cut off: an alias in brackets inside a note cut off before its closing bracket
     "zhoushan_2022_plan.txt": [("1", [], [])],
 }
 LIMITS: dict[str, dict[str, list[object]]] = {
     "chizhou_xfj_tasks.txt": {"1": [dt.date(2023, 12, 31)], **{str(n): ["持续推进"] for n in range(2, 9)}},
     "jingzhou_2022_tasks.md": {"1": ["持续推进"], "2": ["持续推进"]},
     "weifang_2017_plan.txt": {"一.1.4": ["month"]},
+    "guangdong_wsjkw_2021_tasks.md": {
+        **{str(n): ["长期推进"] for n in (1, 2, 4, 5, 7, 8)},
+        "3": [dt.date(2021, 8, 31)],
+        "6": [dt.date(2021, 2, 28), dt.date(2021, 8, 31)],
+    },
+    "guowuyuan_2020_fengong.txt": {"1": ["年内持续推进"]},
+    "fuyang_2020_plan.txt": {"1": ["每半年至少举行1次", "每年2次"]},
 }
 
 
@@ -142,9 +201,51 @@ def test_real_standing_limits_are_standing_work() -> None:
 
 
 def test_real_cut_off_documents_say_so() -> None:
-    for name in ("jiangmen_tdcb_tasks.md", "beijing_2018_plan.txt", "zhoushan_2022_plan.txt"):
+    names = ["jiangmen_tdcb_tasks.md", "beijing_2018_plan.txt", "zhoushan_2022_plan.txt", "xinyu_2023_plan.txt"]
+    names += ["guoban_2016_quant_tasks.txt", "guowuyuan_2020_fengong.txt", "caidian_2023_tasks.txt", "xianan_2023_tasks.txt"]
+    for name in names:
         report = import_document(real(name), unit="x", year=2023).report
         assert any("截断" in w.reason for w in report.warnings), name
+
+
+def test_real_notice_before_the_attached_plan_is_not_tasks() -> None:
+    """A 印发 notice whose requirements are numbered (一、二、三、) and dated comes before the plan's own title:
+    the requirements are reported as the notice's, the title, 文号 and date are the plan's."""
+    result = import_document(real("caidian_2023_tasks.txt"), unit="x")
+    plan, report = result.plan, result.report
+    assert plan.title == "2023年区《政府工作报告》确定的主要目标任务责任分解方案" and plan.year == 2023
+    assert plan.issued == dt.date(2023, 1, 3)
+    assert [s.title for s in plan.sections] == ["2023年全区经济社会发展的主要预期目标"]
+    notice = [s for s in report.skipped if s.reason == "印发通知中的要求"]
+    assert [s.line for s in notice] == [14, 16, 18]
+    quant = import_document(real("guoban_2016_quant_tasks.txt"), unit="x").plan
+    assert (quant.title, quant.doc_no, quant.issued) == (
+        "2016年《政府工作报告》量化指标任务分工",
+        "国办函〔2016〕38号",
+        dt.date(2016, 4, 6),
+    )
+    assert quant.sections[0].items[2].text == "安排财政赤字2.18万亿元,赤字率提高到3%"  # the 序号 cell is the id
+
+
+def test_real_returns_table_without_separators_is_refused() -> None:
+    """A 完成情况 return (one cell per line, blank lines between, no separator left) is not a plan."""
+    from ggk.importer.tables import ReturnsTable
+
+    with pytest.raises(ReturnsTable) as exc:
+        import_document(real("tianchang_mzj_2023_returns.txt"), unit="x", year=2023)
+    assert "推进落实情况" in exc.value.message and exc.value.exit_code == 1
+
+
+def test_real_parentheses_in_running_text_and_counts_per_half() -> None:
+    """An alias in brackets in the running text stays there; “每半年至少举行1次” is a count per half-year."""
+    from ggk.deadlines import resolve
+
+    plan = import_document(real("fuyang_2020_plan.txt"), unit="x", year=2020).plan
+    first = plan.sections[0].items[0]
+    assert "在区委宣传部(区政府新闻办)指导下" in first.text and first.lead == []
+    rules = [resolve(d, 2020) for d in first.deadline]
+    assert [(r.kind.value, r.count, r.per) for r in rules if r is not None] == [("count", 1, "half"), ("count", 2, "year")]
+    assert "《国务院办公厅印发〈关于全面推进政务公开工作的意见〉实施细则的通知》(国办发〔2016〕80号)" in plan.basis
 
 
 def test_real_broken_table_imports_nothing_and_says_why() -> None:
