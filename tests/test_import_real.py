@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -23,6 +21,7 @@ from ggk.diagnostics import GgkError
 from ggk.importer.build import NoItemsFound, import_document
 from ggk.importer.report import render_report
 from ggk.model import Plan
+from tests.builders import docx_document, soffice_convert
 from tests.test_importer import _run, items, seed
 
 REAL = Path(__file__).resolve().parent / "data" / "import" / "real"
@@ -281,20 +280,9 @@ def _chizhou_expected() -> list[tuple[str, list[str], list[str]]]:
 
 
 def test_docx_table_with_merged_cells(tmp_path: Path) -> None:
-    import docx
-
-    document = docx.Document()
-    document.add_paragraph("池州市信访局2023年政务公开重点任务清单")
-    table = document.add_table(rows=len(CHIZHOU_ROWS), cols=5)
-    for r, row in enumerate(CHIZHOU_ROWS):
-        for c, value in enumerate(row):
-            if r == 4 and c == 0:
-                continue
-            table.cell(r, c).text = value
-    table.cell(3, 0).merge(table.cell(4, 0))  # one task cell shared by two rows
-    path = tmp_path / "table.docx"
-    document.save(str(path))
-    plan = import_document(path, unit="x").plan
+    rows = [list(r) for r in CHIZHOU_ROWS]
+    path = docx_document(tmp_path / "table.docx", ["池州市信访局2023年政务公开重点任务清单"], table=rows, merge=[((3, 0), (4, 0))])
+    plan = import_document(path, unit="x").plan  # one task cell shared by two rows
     assert items(plan) == _chizhou_expected()
     assert [s.title for s in plan.sections][:3] == ["强化行政规范性文件集中规范公开", "深化政策解读形式", "做好主动公开基础工作"]
     assert len(plan.sections[2].items) == 2
@@ -329,29 +317,9 @@ def test_progress_returns_are_refused(tmp_path: Path) -> None:
     assert res.exit_code == 1 and "进展报送表" in res.output
 
 
-def _soffice_pdf(src: Path, out: Path) -> Path:
-    if shutil.which("soffice") is None:
-        raise AssertionError("LibreOffice (soffice) is needed: apt-get install libreoffice-writer-nogui")
-    profile = (out / "profile").as_uri()
-    subprocess.run(
-        ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir", str(out), str(src)],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    return out / (src.stem + ".pdf")
-
-
 def test_pdf_of_a_seed_imports_as_the_text(tmp_path: Path) -> None:
-    import docx
-
-    document = docx.Document()
-    for line in seed("002").read_text(encoding="utf-8").split("\n"):
-        if line.strip():
-            document.add_paragraph(line.strip())
-    src = tmp_path / "seed002.docx"
-    document.save(str(src))
-    pdf = _soffice_pdf(src, tmp_path)
+    src = docx_document(tmp_path / "seed002.docx", seed("002").read_text(encoding="utf-8").split("\n"))
+    pdf = soffice_convert(src, "pdf", tmp_path)
     got = import_document(pdf, unit="x").plan
     want = import_document(seed("002"), unit="x").plan
     assert items(got) == items(want)
@@ -371,29 +339,10 @@ def test_scanned_pdf_is_refused(tmp_path: Path) -> None:
 
 
 def test_legacy_doc_through_libreoffice(tmp_path: Path) -> None:
-    import docx
-
-    document = docx.Document()
-    for line in ("示例局2024年政务公开工作要点", "一、主动公开", "1.公开预算。按规定公开部门预算。（财务股负责）"):
-        document.add_paragraph(line)
-    src = tmp_path / "plan.docx"
-    document.save(str(src))
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation={(tmp_path / 'p').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "doc",
-            "--outdir",
-            str(tmp_path / "o"),
-            str(src),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    plan = import_document(tmp_path / "o" / "plan.doc", unit="x").plan
+    lines = ("示例局2024年政务公开工作要点", "一、主动公开", "1.公开预算。按规定公开部门预算。（财务股负责）")
+    (tmp_path / "o").mkdir()
+    doc = soffice_convert(docx_document(tmp_path / "plan.docx", lines), "doc", tmp_path / "o")
+    plan = import_document(doc, unit="x").plan
     assert items(plan) == [("1", ["财务股"], [])]
 
 

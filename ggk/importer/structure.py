@@ -22,6 +22,7 @@ from typing import Any
 
 from ggk.importer.document import Document, Para
 from ggk.importer.report import ImportReport, Skipped
+from ggk.importer.tables import FIRST_LEADS
 from ggk.importer.text import cn_numeral, norm
 from ggk.importer.units import Responsibility, following_note, is_note_paragraph, parse_note, split_note
 
@@ -99,6 +100,8 @@ _BACK_MATTER = re.compile(
     r"|^（?此件[^）]*公开）?$|印发$"
 )
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+#: why a “列第一位者为牵头单位” paragraph is not a task (the readers apply it to the tables' unit cells)
+_FIRST_LEADS_NOTE = "责任单位的说明（列第一位者为牵头单位，已用于表中各行）"
 _ORG_END = re.compile(r"(?:厅|局|委员会|委|办公室|政府|中心|公司|集团)$")
 
 
@@ -322,6 +325,9 @@ class _Parser:
         note = self.notes[i]
         if note is not None:
             self._note_line(para, note)
+            return
+        if FIRST_LEADS.search(n):
+            self.skip(para, _FIRST_LEADS_NOTE)
             return
         following = following_note(para.text)
         if following is not None:
@@ -659,6 +665,8 @@ class _Parser:
             elif _DATE_LINE.match(t):
                 self._issued(t)
                 self.skip(para, "日期")
+            elif FIRST_LEADS.search(t):
+                self.skip(para, _FIRST_LEADS_NOTE)
             elif "印发你们" in t or "印发给你们" in t or "现将" in t or ("关于印发" in t and len(t) <= 80 and "。" not in t):
                 self.skip(para, "印发通知" + ("，已取出制定依据" if found else ""))
             elif t.endswith("：") and len(t) <= 60:

@@ -87,14 +87,22 @@ def check_returns(roles: dict[int, str], row: list[str]) -> None:
 
 
 def is_limit(text: str) -> bool:
-    """A short cell that states a time limit (2022年底前, 每季度, 持续推进)."""
+    """A short cell that states a time limit (2022年底前, 每季度, 持续推进, 2021年2月公布预算信息) rather than a
+    task that mentions one (“加强财政信息公开，按月公开财政收支情况。”): the time phrases open the cell or fill
+    much of it, and a cell that ends like a sentence must be mostly time."""
     t = _key(text)
     if not t or len(t) > 40 or "。" in t.rstrip("。"):
         return False
-    if _STANDING.match(t):
+    if _STANDING.match(t) or phrases.standing(t):
         return True
-    rules, loose = phrases.extract(t, 2000)
-    return bool(rules or loose or phrases.standing(t))
+    spans = phrases.find_time_phrases(t)
+    if not spans:
+        return False
+    covered = sum(end - start for start, end, _ in spans)
+    body = len(t.rstrip("。；"))
+    if t.endswith("。"):
+        return covered * 5 >= body * 3
+    return spans[0][0] == 0 or covered * 3 >= body
 
 
 def units_of(text: str) -> Responsibility | None:
@@ -121,6 +129,8 @@ def _kind(text: str) -> str:
         return "empty"
     if re.fullmatch(r"\d{1,3}[.、．]?", t):
         return "number"
+    if _HEADING_MARK.match(t) and len(t) <= 40 and not re.search(r"[。；]", t.rstrip("。")):
+        return "label"  # “一、财政信息公开（2024年6月底前完成）”: a group heading, with its limit
     if is_limit(t):
         return "time"
     if units_of(text) is not None:
@@ -164,9 +174,10 @@ def rows_from_grid(grid: list[list[str]], roles: dict[int, str], first_line: int
     for r, raw in enumerate(grid):
         cells = [_cell(c) for c in raw]
         row = Row(first_line + r, place=f"表{table_no}第{r + 1}行")
-        values = {c for c in cells if c}
-        if len(values) == 1:  # one value across the row: a group heading
-            row.labels, row.banner = [values.pop()], True
+        filled = [c for c, value in enumerate(cells) if value]
+        if len({cells[c] for c in filled}) == 1 and (len(filled) > 1 or filled[0] == 0 or roles.get(filled[0]) in ("group", "task")):
+            # one value across the row (merged cells repeat it), or alone at the left: a group heading
+            row.labels, row.banner = [cells[filled[0]]], True
             rows.append(row)
             continue
         for col in text_cols:
@@ -410,8 +421,12 @@ def find_text_tables(lines: list[tuple[str, int]]) -> list[tuple[int, int, str]]
                 j += 1
             block = [lines[k][0] for k in range(i, j) if lines[k][0].strip() and not _PIPE_SEP.match(lines[k][0])]
             multi = sum(1 for t in block if len([c for c in _pipe_cells(t) if c]) >= 2)
-            if j - i >= 3:
-                found.append((i, j, "pipes" if multi * 2 >= len(block) else "cells"))
+            form = "pipes" if multi * 2 >= len(block) else "cells"
+            start = i
+            while form == "pipes" and start < j and "|" not in lines[start][0]:
+                start += 1  # a line just before the first row (a note on the table) is not part of it
+            if j - start >= 3:
+                found.append((start, j, form))
             i = max(j, i + 1)
             continue
         if lines[i][0].count("\t") >= 1 and lines[i][0].strip():
