@@ -31,6 +31,18 @@ def _write(tmp_path: Path, name: str, text: str) -> Path:
     return path
 
 
+def _pipes(title: str, rows: list[list[str]], head: tuple[str, ...] = ("序号", "工作任务", "责任单位", "完成时限")) -> str:
+    """A task table as a web page copy gives it: Markdown pipes under the title."""
+    lines = [title, "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _table_plan(tmp_path: Path, rows: list[list[str]]) -> Plan:
+    """The plan imported from a 示例局 task table of ``rows`` (序号 / 工作任务 / 责任单位 / 完成时限)."""
+    return import_document(_write(tmp_path, "table.md", _pipes("示例局2024年政务公开重点任务清单", rows)), unit="x").plan
+
+
 def _rules(plan: Plan) -> dict[str, list[tuple[str, object]]]:
     """Per item id: (kind, what the rule states) of each time limit."""
     out: dict[str, list[tuple[str, object]]] = {}
@@ -70,27 +82,26 @@ def test_text_table_forms_of_the_real_documents() -> None:
 
 def test_first_listed_unit_leads(tmp_path: Path) -> None:
     """“列第一位者为牵头单位”: in a unit cell naming several, the first leads and the others assist."""
-    rows = (
-        "| 序号 | 工作任务 | 责任处室 | 完成时限 |\n|---|---|---|---|\n"
-        "| 1 | 做好常态化疫情防控信息发布 | 应急处、监督处、医政医管处、疾控处、基层处 | 长期推进 |\n"
-        "| 2 | 扎实做好疫苗接种信息公开和舆论引导工作 | 疾控处 | 长期推进 |\n"
-    )
-    title = "广东省卫生健康委2021年政务公开工作重点任务台账\n"
-    noted = import_document(_write(tmp_path, "noted.md", title + "（责任处室中列第一位者为牵头单位）\n" + rows), unit="x")
+    rows = [
+        ["1", "做好常态化疫情防控信息发布", "应急处、监督处、医政医管处、疾控处、基层处", "长期推进"],
+        ["2", "扎实做好疫苗接种信息公开和舆论引导工作", "疾控处", "长期推进"],
+    ]
+    head = ("序号", "工作任务", "责任处室", "完成时限")
+    title = "广东省卫生健康委2021年政务公开工作重点任务台账"
+    noted = import_document(_write(tmp_path, "noted.md", _pipes(f"{title}\n（责任处室中列第一位者为牵头单位）", rows, head)), unit="x")
     assert items(noted.plan) == [("1", ["应急处"], ["监督处", "医政医管处", "疾控处", "基层处"]), ("2", ["疾控处"], [])]
     assert any("列第一位者为牵头单位" in s.reason for s in noted.report.skipped)
-    plain = import_document(_write(tmp_path, "plain.md", title + rows), unit="x")
+    plain = import_document(_write(tmp_path, "plain.md", _pipes(title, rows, head)), unit="x")
     assert items(plain.plan)[0] == ("1", ["应急处", "监督处", "医政医管处", "疾控处", "基层处"], [])
 
 
 def test_group_time_limit_applies_unless_the_row_states_its_own(tmp_path: Path) -> None:
-    text = (
-        "示例局2024年政务公开重点任务清单\n| 序号 | 工作任务 | 责任单位 | 完成时限 |\n|---|---|---|---|\n"
-        "| 一、财政信息公开（2024年6月底前完成） | | | |\n"
-        "| 1 | 积极推进本中心预算、决算及相关报表公开。 | 财务科 | |\n"
-        "| 2 | 及时更新网站频道的各类型概况信息。 | 办公室 | 每季度 |\n"
-    )
-    plan = import_document(_write(tmp_path, "group.md", text), unit="x").plan
+    rows = [
+        ["一、财政信息公开（2024年6月底前完成）", "", "", ""],
+        ["1", "积极推进本中心预算、决算及相关报表公开。", "财务科", ""],
+        ["2", "及时更新网站频道的各类型概况信息。", "办公室", "每季度"],
+    ]
+    plan = _table_plan(tmp_path, rows)
     assert _rules(plan) == {"1": [("once", D("2024-06-30"))], "2": [("recurring", "quarter")]}
 
 
@@ -199,15 +210,14 @@ def test_parentheses_that_are_not_notes_stay_in_the_text(text: str, tmp_path: Pa
 
 def test_period_limits_in_cells_and_text(tmp_path: Path) -> None:
     """每半年 / 每月 / 按月 as limit cells, and 按月 in running text (潍坊: “按月公开全市财政收支情况”)."""
-    text = (
-        "示例局2024年政务公开重点任务清单\n| 序号 | 工作任务 | 责任单位 | 完成时限 |\n|---|---|---|---|\n"
-        "| 1 | 公开政府信息公开工作情况。 | 办公室 | 每半年 |\n"
-        "| 2 | 更新网站频道的各类型概况信息。 | 办公室 | 每月 |\n"
-        "| 3 | 公开重点项目进展。 | 建设科 | 按月 |\n"
-        "| 4 | 加强财政政策信息公开,按月公开全市财政收支情况。 | 财务科 | 序时推进 |\n"
-        "| 5 | 做好政策解读。 | 法规科 | 长期坚持 |\n"
-    )
-    plan = import_document(_write(tmp_path, "periods.md", text), unit="x").plan
+    rows = [
+        ["1", "公开政府信息公开工作情况。", "办公室", "每半年"],
+        ["2", "更新网站频道的各类型概况信息。", "办公室", "每月"],
+        ["3", "公开重点项目进展。", "建设科", "按月"],
+        ["4", "加强财政政策信息公开,按月公开全市财政收支情况。", "财务科", "序时推进"],
+        ["5", "做好政策解读。", "法规科", "长期坚持"],
+    ]
+    plan = _table_plan(tmp_path, rows)
     assert _rules(plan) == {
         "1": [("recurring", "half")],
         "2": [("recurring", "month")],
@@ -220,13 +230,12 @@ def test_period_limits_in_cells_and_text(tmp_path: Path) -> None:
 def test_month_day_before_and_two_limits_in_one_row(tmp_path: Path) -> None:
     """X月X日前 takes the plan year; a row whose text and limit cell each state a limit has both rules; a year
     stated first in a cell carries to the next date of the cell."""
-    text = (
-        "示例局2024年政务公开重点任务清单\n| 序号 | 工作任务 | 责任单位 | 完成时限 |\n|---|---|---|---|\n"
-        "| 1 | 公开年度报告。 | 办公室 | 1月31日前 |\n"
-        "| 2 | 每季度公开一次重点项目进展。 | 建设科 | 2024年6月30日前 |\n"
-        "| 3 | 编制公开事项目录。 | 办公室 | 2023年6月底前完成初稿，12月底前全面完成 |\n"
-    )
-    plan = import_document(_write(tmp_path, "dates.md", text), unit="x").plan
+    rows = [
+        ["1", "公开年度报告。", "办公室", "1月31日前"],
+        ["2", "每季度公开一次重点项目进展。", "建设科", "2024年6月30日前"],
+        ["3", "编制公开事项目录。", "办公室", "2023年6月底前完成初稿，12月底前全面完成"],
+    ]
+    plan = _table_plan(tmp_path, rows)
     assert _rules(plan) == {
         "1": [("once", D("2024-01-31"))],
         "2": [("recurring", "quarter"), ("once", D("2024-06-30"))],

@@ -23,64 +23,8 @@ from typing import Any
 from ggk.importer.document import Document, Para
 from ggk.importer.report import ImportReport, Skipped
 from ggk.importer.tables import FIRST_LEADS
-from ggk.importer.text import cn_numeral, norm
+from ggk.importer.text import MARKER_RANK, cn_numeral, norm, parse_marker
 from ggk.importer.units import Responsibility, following_note, is_note_paragraph, parse_note, split_note
-
-# --------------------------------------------------------------------------- markers
-
-_CN_VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-
-
-def cn_to_int(text: str) -> int | None:
-    """一 -> 1, 十五 -> 15, 二十三 -> 23."""
-    if not text:
-        return None
-    total, current = 0, 0
-    for ch in text:
-        if ch in _CN_VALUES:
-            current = _CN_VALUES[ch]
-        elif ch == "十":
-            total += (current or 1) * 10
-            current = 0
-        elif ch == "百":
-            total += (current or 1) * 100
-            current = 0
-        else:
-            return None
-    return total + current
-
-
-_CN = "一二三四五六七八九十百零〇两"
-_MARKERS: list[tuple[str, re.Pattern[str]]] = [
-    ("part", re.compile(rf"^\s*第([{_CN}]+)(?:部分|章)\s*[、：.]?\s*")),
-    ("cn", re.compile(rf"^\s*([{_CN}]+)\s*(?:、|[.，](?!\d))\s*")),
-    ("cnp", re.compile(rf"^\s*（\s*([{_CN}]+)\s*）\s*[、.]?\s*")),
-    ("num", re.compile(r"^\s*(\d{1,3})\s*(?:、|\.(?!\d))\s*")),
-    ("nump", re.compile(r"^\s*（?\s*(\d{1,3})\s*）\s*[、.]?\s*")),
-    ("circ", re.compile(r"^\s*([①-⑳])\s*[、.]?\s*")),
-]
-_RANK = {kind: i for i, (kind, _) in enumerate(_MARKERS)}
-
-
-def parse_marker(text_norm: str) -> tuple[str, int, str, int] | None:
-    """(kind, number, printed number, offset of the text after the marker) or None."""
-    for kind, pattern in _MARKERS:
-        m = pattern.match(text_norm)
-        if not m:
-            continue
-        raw = m.group(1)
-        if kind in ("part", "cn", "cnp"):
-            number = cn_to_int(raw)
-        elif kind == "circ":
-            number = ord(raw) - 0x2460 + 1
-        else:
-            number = int(raw)
-        if number is None or number <= 0:
-            continue
-        printed = {"cnp": f"（{raw}）", "nump": f"（{raw}）", "part": f"第{raw}部分"}.get(kind, raw)
-        return kind, number, printed, m.end()
-    return None
-
 
 # --------------------------------------------------------------------------- vocabulary
 
@@ -258,7 +202,7 @@ class _Parser:
         # per-paragraph facts, computed once
         self.marks = [None if p.table_row or p.heading else parse_marker(norm(p.text)) for p in self.paras]
         self.notes = [self._own_line_note(i, p) for i, p in enumerate(self.paras)]
-        self.kinds = sorted({m[0] for m in self.marks if m}, key=lambda k: _RANK[k])
+        self.kinds = sorted({m[0] for m in self.marks if m}, key=lambda k: MARKER_RANK[k])
         self.depth_of = {k: i for i, k in enumerate(self.kinds)}
         # parsing state
         self.root = _Section(line=0, depth=-1, title="")

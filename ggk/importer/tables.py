@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from ggk.deadlines import phrases
 from ggk.diagnostics import GgkError
 from ggk.importer.document import Para
-from ggk.importer.text import norm
+from ggk.importer.text import norm, parse_marker
 from ggk.importer.units import UNIT_SUFFIX, Responsibility, is_group, looks_like_unit, parse_unit_cell
 
 #: Column headings by meaning; the first matching role wins.
@@ -38,9 +38,6 @@ _ROLES: list[tuple[str, re.Pattern[str]]] = [
     ("task", re.compile(r"任务|事项|工作|项目|目标")),
     ("group", re.compile(r"类别|分类|板块|领域|方面")),
 ]
-_HEADING_MARK = re.compile(
-    r"^\s*(?:第[一二三四五六七八九十]+(?:部分|章)|[一二三四五六七八九十]+\s*[、.]|（\s*[一二三四五六七八九十]+\s*）)"
-)
 _OWN_NUMBER = re.compile(r"^\s*(\d{1,3})\s*[.、．]\s*(?!\d)")
 _STANDING = re.compile(r"^(?:持续推进|序时推进|长期坚持|长期|持续|常态化|常态|日常|全年|长期推进|持续开展|常年)")
 #: “列第一位者为牵头单位”: in the 责任单位 column the first unit leads and the others assist.
@@ -123,13 +120,19 @@ def units_of(text: str) -> Responsibility | None:
     return resp if (resp.lead and all(good(n) for n in resp.lead)) or (not resp.lead and all(good(n) for n in resp.assist)) else None
 
 
+def _group_number(text: str) -> bool:
+    """The cell begins with a group heading's number (第一部分 / 一、 / （一）), not an item's (1.)."""
+    mark = parse_marker(norm(text))
+    return mark is not None and mark[0] in ("part", "cn", "cnp")
+
+
 def _kind(text: str) -> str:
     t = _key(text)
     if not t:
         return "empty"
     if re.fullmatch(r"\d{1,3}[.、．]?", t):
         return "number"
-    if _HEADING_MARK.match(t) and len(t) <= 40 and not re.search(r"[。；]", t.rstrip("。")):
+    if _group_number(t) and len(t) <= 40 and not re.search(r"[。；]", t.rstrip("。")):
         return "label"  # “一、财政信息公开（2024年6月底前完成）”: a group heading, with its limit
     if is_limit(t):
         return "time"
@@ -138,7 +141,7 @@ def _kind(text: str) -> str:
     core = t.rstrip("。；")
     if len(core) <= 24 and not re.search(r"[。，；：]", core):
         return "label"
-    if _HEADING_MARK.match(t) and len(core) <= 40 and not re.search(r"[。；]", core):
+    if _group_number(t) and len(core) <= 40 and not re.search(r"[。；]", core):
         return "label"
     return "text"
 
