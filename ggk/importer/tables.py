@@ -370,6 +370,9 @@ def spaced_cells(line: str) -> list[str]:
 
 
 def _all_roles(cells: list[str]) -> bool:
+    """Every cell is a column heading (“一、工作任务” is a numbered heading of a plan, not one)."""
+    if any(parse_marker(norm(c)) is not None for c in cells):
+        return False
     roles = header_roles(cells)
     return roles is not None and len(roles) == len(cells)
 
