@@ -22,9 +22,10 @@ FORMAT_VERSION = 1
 #: The plan years ggk reads: a year outside them is a typo (``year: 20211``) that would otherwise
 #: reach date arithmetic (``year + 1`` past 9999).  Numbers are strict (``year: true`` is not 1).
 YEAR_MIN, YEAR_MAX = 2000, 2100
-#: Upper bounds of counts, for the same reason: ``count: 18446744073709551616`` is a typo, not a duty.
+#: Upper bounds of counts and days, for the same reason: ``count: 18446744073709551616`` is a typo, not a duty.
 COUNT_MAX = 1000
 WORKDAYS_MAX = 365
+DAYS_MAX = 730
 #: The longest unit code (a folder name under plans/).
 UNIT_MAX = 64
 
@@ -87,6 +88,7 @@ class DeadlineKind(str, Enum):
     RECURRING = "recurring"  # every month / quarter / half-year / year
     COUNT = "count"  # at least N times per period
     WORKDAYS = "workdays"  # within N working days of an event
+    DAYS = "days"  # within N calendar days of an event
     NONE = "none"  # standing (常态化) work
 
 
@@ -139,7 +141,8 @@ class Deadline(_Model):
     - a mapping that keeps the phrase beside the rule, e.g.
       ``{phrase: 每季度公开一次, every: quarter}``,
       ``{phrase: 每年解读重要政策措施不少于3次, count: 3, per: year}``,
-      ``{phrase: 行政决定之日起7个工作日内, workdays: 7, after: 行政决定}``.
+      ``{phrase: 行政决定之日起7个工作日内, workdays: 7, after: 行政决定}``,
+      ``{phrase: 收到申请之日起15日内, days: 15, after: 收到申请}`` (calendar days).
 
     The explicit keys win over the phrase; ``kind`` may be given but is normally derived.
     """
@@ -151,7 +154,8 @@ class Deadline(_Model):
     count: int | None = Field(None, ge=1, le=COUNT_MAX, strict=True, description="计次任务：每个周期至少完成的次数")
     per: Period | None = Field(None, description="计次任务的周期（默认 year）")
     workdays: int | None = Field(None, ge=1, le=WORKDAYS_MAX, strict=True, description="工作日时限：事件发生后 N 个工作日内")
-    after: str | None = Field(None, description="工作日时限的起算事件，如“行政决定”")
+    days: int | None = Field(None, ge=1, le=DAYS_MAX, strict=True, description="自然日时限：事件发生后 N 日内（按日历日计）")
+    after: str | None = Field(None, description="工作日或自然日时限的起算事件，如“行政决定”")
 
     @model_validator(mode="before")
     @classmethod
@@ -176,6 +180,8 @@ class Deadline(_Model):
             return DeadlineKind.COUNT
         if self.workdays is not None:
             return DeadlineKind.WORKDAYS
+        if self.days is not None:
+            return DeadlineKind.DAYS
         return None
 
 

@@ -26,7 +26,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ggk.diagnostics import Diagnostic, GgkError, Severity
-from ggk.model import COUNT_MAX, FORMAT_VERSION, WORKDAYS_MAX, YEAR_MAX, YEAR_MIN, Plan, Unit
+from ggk.model import COUNT_MAX, DAYS_MAX, FORMAT_VERSION, WORKDAYS_MAX, YEAR_MAX, YEAR_MIN, Plan, Unit
 from ggk.workspace.files import os_reason
 
 if typing.TYPE_CHECKING:
@@ -702,8 +702,9 @@ def error_to_diagnostic(kind: type[BaseModel], err: Any, path: str, locator: Loc
         expected = err.get("ctx", {}).get("expected", "")
         expected = expected.replace("'", "").replace(" or ", "、")
         return Diagnostic(path, line, col, "GGK102", Severity.ERROR, f"取值{shown}不对{where}", f"可用的值：{expected}", loc=loc)
-    if typ in ("greater_than_equal", "less_than_equal") and field_name in ("year", "count", "workdays"):
-        low, high = {"year": (YEAR_MIN, YEAR_MAX), "count": (1, COUNT_MAX), "workdays": (1, WORKDAYS_MAX)}[field_name]
+    bounds = {"year": (YEAR_MIN, YEAR_MAX), "count": (1, COUNT_MAX), "workdays": (1, WORKDAYS_MAX), "days": (1, DAYS_MAX)}
+    if typ in ("greater_than_equal", "less_than_equal") and field_name in bounds:
+        low, high = bounds[field_name]
         return Diagnostic(
             path, line, col, "GGK102", Severity.ERROR, f"「{field_name}」应在 {low}–{high} 之间，实际是{shown}{where}", None, loc=loc
         )
