@@ -52,12 +52,12 @@ def _report(results: list[Any], dry_run: bool) -> None:
             echo(f"已写入 {r.path}")
             for line in r.value or []:
                 echo(f"  {line}")
-            for note in r.notes:
-                echo(f"  注意：{note}")
         else:
             echo(f"{r.path}：没有变化")
             for line in r.value or []:
                 echo(f"  {line}")
+        for note in r.notes:  # what was cleaned in the given text, or left over from a killed write
+            echo(f"（预演）注意：{note}" if dry_run else f"  注意：{note}", err=dry_run)
         for d in r.diagnostics:
             echo(f"注意：{d.path}:{d.line}:{d.col}: {d.severity.label}[{d.code}] {d.message}", err=True)
     if refused:
