@@ -166,7 +166,8 @@ def _clean_new(node: Any, before: Counter[str], notes: list[str]) -> None:
                 "删去这些字符后再试：它们在终端、表格和文档里会扰乱显示，或被当作指令",
             )
         if changes:
-            notes.append(f"「{visible(out if len(out) <= 20 else out[:19] + '…')}」：{'，'.join(changes)}")
+            shown = visible(out if len(out) <= 20 else out[:19] + "…").replace("\n", "↵")  # one line
+            notes.append(f"「{shown}」：{'，'.join(changes)}")
             return _like(text, out)
         return None
 
