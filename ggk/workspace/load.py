@@ -3,6 +3,9 @@
 Owns: finding unit and plan files under one or more roots, turning one file into a validated model
 (``load_file``: the unit of caching), recovering what can be read from a file with problems, and
 mapping pydantic errors to diagnostics with line and column.  Loading never writes to ``plans/``.
+One bad file never stops the rest: a path that cannot be read as a file (a FIFO, a device, a folder
+or a broken link named like a plan, an unreadable folder) is a diagnostic and is never opened, and
+``Workspace.left_out`` names the files whose content is missing so that reports can say so.
 Cross-file checks (departments, ids, dates) live in ``ggk.workspace.checks``; editing lives in ``ggk.workspace.transaction``.
 """
 
