@@ -47,7 +47,7 @@ def overdue(
         within=within,
         problems=session.problems,
         skipped=session.skipped,
-        warnings=session.calendar_warnings,
+        warnings=session.warnings,
     )
     write_output(render(report, fmt.value))
     if fail and any(r.overdue_days is not None for r in rows):

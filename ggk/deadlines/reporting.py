@@ -93,8 +93,13 @@ def ended_by(year: int, today: dt.date, reporting: Reporting, calendar: Any = No
     """The periods of ``year`` that had ended before ``today`` (complete on ``today``), oldest first.
 
     ``since`` (the plan's 印发日期): a period that ended before it is not owed."""
+    months = _MONTHS[reporting.every]
     out = []
-    for p in periods(year, reporting, calendar):
-        if p.end < today and (since is None or p.end >= since):
-            out.append(p)
+    for m in range(1, 13, months):
+        start = dt.date(year, m, 1)
+        end = start + relativedelta(months=months) - dt.timedelta(days=1)
+        # due dates only for the periods that ended: one still running may be due in a year whose
+        # holidays are not known yet, and asking would warn about that year for nothing
+        if end < today and (since is None or end >= since):
+            out.append(period_of(start, reporting, calendar))
     return out

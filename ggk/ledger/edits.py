@@ -30,7 +30,7 @@ from ggk.model import Deadline, DeadlineChange, DeadlineKind, Item, LogEntry, Se
 ITEM_KEYS: tuple[str, ...] = tuple(Item.model_fields)
 SECTION_KEYS: tuple[str, ...] = tuple(Section.model_fields)
 #: Progress entries are written in the order the bundled ledgers use.
-LOG_KEYS: tuple[str, ...] = ("date", "by", "note", "event", "done", "counts", "evidence", "status")
+LOG_KEYS: tuple[str, ...] = ("date", "by", "note", "event", "done", "counts", "evidence", "status", "corrected", "deleted")
 HISTORY_KEYS: tuple[str, ...] = tuple(DeadlineChange.model_fields)
 #: Keys whose text is written as a ``|-`` block, like the bundled plans do.
 _BLOCK_TEXT = ("text", "summary")
@@ -265,7 +265,7 @@ def add_log(
         "evidence": evidence,
         "status": status.value if status is not None else None,
     }
-    entry = block_map({k: values[k] for k in LOG_KEYS})
+    entry = block_map({k: values.get(k) for k in LOG_KEYS})
     log = item.get("log")
     if isinstance(log, list):
         log.append(entry)
