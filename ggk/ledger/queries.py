@@ -122,6 +122,8 @@ class Row:
             out["path"] = str(self.entry.path)
             out["reason"] = item.reason
             out["remark"] = item.remark
+            out["contact"] = _json_value(item.contact) if item.contact else None
+            out["summary_date"] = item.summary_date.isoformat() if item.summary_date else None
             out["log"] = [_log_json(e) for e in item.log]
             out["history"] = [
                 {
@@ -434,6 +436,28 @@ def _elsewhere(ws: Workspace, unit: str | None, forms: list[str]) -> list[str]:
     return [f"{y}/{i}" if len(units) == 1 and unit is None else f"{u}/{y}/{i}" for u, y, i in sorted(found, key=lambda f: -f[1])]
 
 
+def log_numbers(filed: Workspace | None, row: Row) -> list[int]:
+    """The number in the file (1 = first) of each progress entry of ``row`` (a snapshot's row, whose
+    log leaves out entries deleted or dated after the day): ``ggk correct`` names entries by it."""
+    item = row.item
+    source = None
+    if filed is not None:
+        entry = next((e for e in filed.plans if e.path == row.entry.path), None)
+        if entry is not None:
+            source = next((it for _l, _c, it in entry.plan.iter_items() if it.id == item.id), None)
+    if source is None:
+        return list(range(1, len(item.log) + 1))
+    out = []
+    taken: set[int] = set()
+    for e in item.log:
+        n = next((i for i, f in enumerate(source.log, start=1) if i not in taken and f is e), None)
+        if n is None:  # a copy made by the snapshot (an event closed later): the same date and note
+            n = next((i for i, f in enumerate(source.log, start=1) if i not in taken and (f.date, f.note) == (e.date, e.note)), 0)
+        taken.add(n)
+        out.append(n)
+    return out
+
+
 def in_force_note(ws: Workspace, entry: PlanEntry) -> str | None:
     """What to say of a plan not yet in force on the as-of date (issued after it), or None."""
     if entry not in ws.unissued or entry.plan.issued is None:
@@ -645,3 +669,5 @@ class ItemDetail:
     warnings: list[str] = field(default_factory=list)
     #: the plan is not in force on the as-of date (``in_force_note``)
     not_in_force: str | None = None
+    #: each progress entry's number in the file (``log_numbers``), what ``ggk correct`` takes
+    numbers: list[int] = field(default_factory=list)

@@ -209,7 +209,11 @@ def classify(row: Row, today: dt.date) -> ReviewItem:
     elif timing.overdue_days is not None:
         out.outcome, out.late_days = Outcome.UNFINISHED, timing.overdue_days
     elif is_complete(item, timing, row.year, today):
-        out.outcome = Outcome.ON_TIME
+        late = [s.late_days for s in timing.states if s.late_days]  # an event published after its limit
+        if late:
+            out.outcome, out.late_days = Outcome.LATE, max(late)
+        else:
+            out.outcome = Outcome.ON_TIME
     elif timing.due_in is None and today > dt.date(row.year, 12, 31):
         out.outcome = Outcome.STANDING
     else:

@@ -547,7 +547,8 @@ class TableRenderer:
             log.add_column("内容")
             log.add_column("状态")
             log.add_column("佐证", overflow="fold")
-            numbered = sorted(enumerate(item.log, start=1), key=lambda ne: ne[1].date)
+            numbers = report.numbers or list(range(1, len(item.log) + 1))
+            numbered = sorted(zip(numbers, item.log, strict=True), key=lambda ne: ne[1].date)
             for no, e in numbered:
                 note = e.note or ""
                 if e.event:

@@ -23,6 +23,8 @@ class Session:
     #: every diagnostic, as found: the checks' findings without line and column yet
     found: list[Diagnostic]
     calendar: Any = None
+    #: the workspace as the files say it, before the snapshot of the as-of date (``ws``)
+    filed: Workspace | None = None
     _located: bool = field(default=False, repr=False, compare=False)
 
     @property
@@ -79,6 +81,6 @@ def open_workspace(paths: Sequence[Path], today: dt.date, *, use_cache: bool = T
     from ggk.deadlines.workdays import WorkCalendar
     from ggk.ledger.snapshot import snapshot
 
-    ws = snapshot(ws, today)  # every report sees the plans as they stood on the as-of date
+    filed, ws = ws, snapshot(ws, today)  # every report sees the plans as they stood on the as-of date
     holiday_dirs = [p / "_holidays" for p in paths if p.is_dir()]
-    return Session(ws, today, diags, WorkCalendar(holiday_dirs[0] if holiday_dirs else None))
+    return Session(ws, today, diags, WorkCalendar(holiday_dirs[0] if holiday_dirs else None), filed)
