@@ -196,11 +196,11 @@ DUTY_KINDS = (DeadlineKind.RECURRING, DeadlineKind.COUNT, DeadlineKind.WORKDAYS)
 
 def is_complete(item: Item, timing: deadlines.Timing, year: int, today: dt.date) -> bool:
     """Whether the item counts as done for the 完成率 (one definition for ``status``, the 回头看 and the
-    台账; README "完成率"): 已完成 on ``today``; or, once the plan year is over, a periodic, counted or
-    working-day duty met in every period (such duties are seldom marked 已完成)."""
+    台账; README "完成率"): 已完成 on ``today``; or, from the last day of the plan year, a periodic, counted
+    or working-day duty met in every period (such duties are seldom marked 已完成)."""
     if item.status is Status.DONE:
         return True
-    if item.status is Status.CANCELLED or timing.standing or today <= dt.date(year, 12, 31):
+    if item.status is Status.CANCELLED or timing.standing or today < dt.date(year, 12, 31):
         return False
     if timing.overdue_days is not None or timing.due_in is not None:
         return False

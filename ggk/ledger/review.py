@@ -214,7 +214,7 @@ def classify(row: Row, today: dt.date) -> ReviewItem:
             out.outcome, out.late_days = Outcome.LATE, max(late)
         else:
             out.outcome = Outcome.ON_TIME
-    elif timing.due_in is None and today > dt.date(row.year, 12, 31):
+    elif timing.due_in is None and today >= dt.date(row.year, 12, 31):
         out.outcome = Outcome.STANDING
     else:
         out.due_in = timing.due_in

@@ -5,8 +5,8 @@ they are not free either: each reporting period (``ggk.deadlines.reporting``: th
 ``reporting:``, by default each quarter with the report due 5 working days after it) the departments
 owe a word of progress.  So, on a day D, an open standing item is judged by the periods it owed by D —
 those whose report due day had passed (periods that ended before the plan was issued are not owed) —
-and a period counts as reported when a progress entry is dated in it or in its reporting window
-(after its end, up to its due day):
+and a period counts as reported when a progress entry is dated in it or later (in its reporting
+window after its end, or since: a department that reports now is not chased for the past):
 
 - the last owed period without progress: yellow, "本季度无进展" (the period's own word);
 - two or more owed periods in a row without progress: red, "连续两个季度无进展";
@@ -81,7 +81,7 @@ class StandingRule:
         dates = [e.date for e in item.log]
         missed: list[ReportPeriod] = []
         for p in reversed(self.owed):
-            if any(p.start <= d <= p.due for d in dates):
+            if any(d >= p.start for d in dates):  # reported in the period, in its window, or since
                 break
             missed.append(p)
         if not missed:

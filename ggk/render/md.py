@@ -42,6 +42,8 @@ def last_progress(ri: ReviewItem) -> str:
 def outcome_note(ri: ReviewItem) -> str:
     o = ri.outcome
     if o is Outcome.LATE:
+        if ri.item.completed is None:  # a working-day duty whose event was published late
+            return f"各件均已办结，最多逾期{ri.late_days}天"
         return f"{ri.item.completed} 完成，逾期{ri.late_days}天"
     if o is Outcome.ON_TIME:
         return f"{ri.item.completed} 完成" if ri.item.completed else "各期均已落实"

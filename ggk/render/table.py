@@ -491,8 +491,9 @@ class TableRenderer:
             lines.append(f"{report.title}（截至 {report.as_of}，共 {len(report.rows)} 条）")
             # department names are never cut: a name cut short may be another department's
             lead_w = max(8, *(_width(c[2]) for c in cells))
-            header([("条目", ref_w), ("标题", title_w), ("牵头单位", lead_w), ("时限", 24), ("状态", 6), ("情况", 14)])
-            title, lead, due, status, when = _Column(title_w), _Column(lead_w), _Column(24), _Column(6), _Column(14)
+            # 情况 as wide as its longest words: "2026-06-18 完成", "连续两个季度无进展"
+            header([("条目", ref_w), ("标题", title_w), ("牵头单位", lead_w), ("时限", 24), ("状态", 6), ("情况", 18)])
+            title, lead, due, status, when = _Column(title_w), _Column(lead_w), _Column(24), _Column(6), _Column(18)
             lines.extend(
                 f"  {_fit(ref, ref_w)}  {title[t]}  {lead[ld]}  {due[d]}  {status[s]}  {when[w]}".rstrip() for ref, t, ld, d, s, w in cells
             )
