@@ -200,3 +200,13 @@ def test_snapshot_keeps_what_nothing_later_touches(root):
     assert later.as_of == dt.date(2030, 1, 1) and early.as_of == dt.date(2021, 5, 1)
     assert [e.plan.year for e in early.unissued] == [] and len(first["1"].log) == 2  # the file's plan untouched
     assert [e.plan.year for e in snapshot(ws, dt.date(2021, 2, 1)).unissued] == [2021]  # issued 2021-03-01
+
+
+def test_carry_over_run_for_an_earlier_day_does_not_carry_twice(runner, root):
+    """The review of a day before the carry-over does not see it (its snapshot), but carrying over looks
+    at the files: what was carried is not carried again."""
+    before = (root / "t" / "2022.yaml").read_bytes()
+    res = runner.invoke(app, ["--plans", str(root), "--as-of", "2022-01-01", "review", "2021", "--carry-over"])
+    assert res.exit_code == 0, res.output
+    assert "跳过 t/2021/1：已结转至 t/2022/2021-1" in res.stderr
+    assert (root / "t" / "2022.yaml").read_bytes() == before

@@ -56,23 +56,52 @@ def plan_on(plan: Any, day: dt.date) -> Any:
 
 
 def _sections_on(sections: Any, day: dt.date, year_over: bool) -> Any:
-    out = []
-    changed = False
-    for sec in sections:
-        items = []
-        items_changed = False
-        for item in sec.items:
-            new = item_on(item, day, year_over)
-            if new is not item:
-                items_changed = True
-            if new is not None:
-                items.append(new)
+    out = None  # made only when something in these sections changed
+    for i, sec in enumerate(sections):
+        items = sec.items
+        new_items = _items_on(items, day, year_over)
         subs = _sections_on(sec.sections, day, year_over)
-        if items_changed or subs is not sec.sections:
-            changed = True
-            sec = _replace(sec, items=type(sec.items)(items), sections=subs)
-        out.append(sec)
-    return type(sections)(out) if changed else sections
+        if new_items is not None or subs is not sec.sections:
+            if out is None:
+                out = list(sections[:i])
+            sec = _replace(sec, items=type(items)(new_items if new_items is not None else items), sections=subs)
+        if out is not None:
+            out.append(sec)
+    return type(sections)(out) if out is not None else sections
+
+
+def _items_on(items: Any, day: dt.date, year_over: bool) -> list[Any] | None:
+    """A section's items as they stood on ``day``, or None when none of them changed (the common case)."""
+    for item in items:
+        if not _untouched(item, day):
+            break
+    else:
+        return None
+    out = []
+    for item in items:
+        new = item if _untouched(item, day) else item_on(item, day, year_over)
+        if new is not None:
+            out.append(new)
+    return out
+
+
+def _untouched(item: Any, day: dt.date) -> bool:
+    """Nothing of ``item`` is dated after ``day`` and none of its entries is deleted: it stands as filed.
+    The check every item of every report goes through: plain loops, no generators."""
+    completed = item.completed
+    if completed is not None and completed > day:
+        return False
+    for e in item.log:
+        if e.date > day or e.deleted is not None:
+            return False
+        done = e.done
+        if done is not None and done > day:
+            return False
+    for h in item.history:
+        if h.date > day:
+            return False
+    summary_date = item.summary_date
+    return summary_date is None or summary_date <= day
 
 
 def _dates(item: Any) -> Iterable[dt.date]:
@@ -90,11 +119,9 @@ def _dates(item: Any) -> Iterable[dt.date]:
 def item_on(item: Any, day: dt.date, year_over: bool = False) -> Any:
     """``item`` as it stood on ``day``; None when it did not exist yet (carried into the plan later);
     the same object when nothing of it is dated after the day."""
-    later = any(d > day for d in _dates(item))
-    deleted = any(e.deleted is not None for e in item.log)
-    summary_later = item.summary_date is not None and item.summary_date > day
-    if not (later or deleted or summary_later):
+    if _untouched(item, day):
         return item
+    later = any(d > day for d in _dates(item))
     if item.carried_from and _carried_on(item.log, item.carried_from, into=True) > day:
         return None
     live = [e for e in item.log if e.deleted is None]
