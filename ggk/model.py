@@ -180,6 +180,13 @@ def _to_str(value: Any) -> Any:
     return value
 
 
+def _name_only(cls: Any, value: Any) -> Any:
+    # A contact or a department may be written as just its name.
+    if isinstance(value, str):
+        return {"name": value}
+    return value
+
+
 def _as_list(value: Any) -> Any:
     # One deadline is written without a list; an item with two duties ("3个工作日内" and
     # "不少于3次") carries a list.
@@ -207,13 +214,7 @@ class Contact(_Model):
     role: str | None = Field(None, description="身份：责任人、联系人，或职务")
     phone: str | None = Field(None, description="电话")
 
-    @model_validator(mode="before")
-    @classmethod
-    def _from_scalar(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            return {"name": value}
-        return value
-
+    _from_scalar = model_validator(mode="before")(classmethod(_name_only))  # type: ignore[arg-type]
     _texts = field_validator("name", "phone", mode="before")(_to_str)
 
     @property
@@ -360,13 +361,7 @@ class Department(_Model):
     contact: Contact | None = Field(None, description="联系人及电话")
     remark: str | None = Field(None, description="备注")
 
-    @model_validator(mode="before")
-    @classmethod
-    def _from_scalar(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            return {"name": value}
-        return value
-
+    _from_scalar = model_validator(mode="before")(classmethod(_name_only))  # type: ignore[arg-type]
     _name = field_validator("name", mode="before")(_to_str)
 
 

@@ -23,6 +23,10 @@ ByOpt = Annotated[
     typer.Option("--by", help="报送单位：名册中的部门（可用别名，写入规范名称）；未登记的名称被拒绝", show_default=False),
 ]
 ByPersonOpt = Annotated[Optional[str], typer.Option("--by-person", help="报送人：个人姓名（照写，不核对名册）", show_default=False)]
+ApproverOpt = Annotated[
+    Optional[str], typer.Option("--by", help="批准或决定的单位（名册中的部门，如 局政务公开领导小组）", show_default=False)
+]
+ApproverPersonOpt = Annotated[Optional[str], typer.Option("--by-person", help="批准或决定的领导（姓名，照写）", show_default=False)]
 EvidenceOpt = Annotated[Optional[str], typer.Option("--evidence", help="佐证：公开网址、文号等", show_default=False)]
 NoteOpt = Annotated[Optional[str], typer.Option("--note", help="进展说明", show_default=False)]
 RefArg = Annotated[str, typer.Argument(help="条目引用：单位/年度/编号（如 example/2026/9），不会混淆时可简写", show_default=False)]
@@ -370,8 +374,8 @@ def deadline(
         ),
     ],
     reason: Annotated[Optional[str], typer.Option("--reason", help="改动已有时限的原因（首次设定不需要）", show_default=False)] = None,
-    by: Annotated[Optional[str], typer.Option("--by", help="决定改动的单位（名册中的部门）", show_default=False)] = None,
-    by_person: Annotated[Optional[str], typer.Option("--by-person", help="决定改动的领导（姓名，照写）", show_default=False)] = None,
+    by: ApproverOpt = None,
+    by_person: ApproverPersonOpt = None,
     date: DateOpt = None,
     dry_run: DryRunOpt = False,
     plans: PlansOpt = None,

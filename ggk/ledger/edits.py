@@ -99,6 +99,15 @@ def set_key(mapping: Any, key: str, value: Any, order: Sequence[str] = ITEM_KEYS
     mapping.insert(pos, key, value)
 
 
+def append_to(mapping: Any, key: str, value: Any, order: Sequence[str] = ITEM_KEYS) -> None:
+    """Append ``value`` to the list under ``key``, or start that list (block style) where ``order`` puts it."""
+    cur = mapping.get(key)
+    if isinstance(cur, list):
+        cur.append(value)
+    else:
+        set_key(mapping, key, block_list([value]), order)
+
+
 def to_plain(value: Any) -> Any:
     if isinstance(value, Mapping):
         return {str(k): to_plain(v) for k, v in value.items()}
@@ -266,11 +275,7 @@ def add_log(
         "status": status.value if status is not None else None,
     }
     entry = block_map({k: values.get(k) for k in LOG_KEYS})
-    log = item.get("log")
-    if isinstance(log, list):
-        log.append(entry)
-    else:
-        set_key(item, "log", block_list([entry]))
+    append_to(item, "log", entry)
     return entry
 
 
@@ -477,11 +482,7 @@ def postpone(
         raw.append(new_value)
     else:
         set_key(item, "deadline", new_value)
-    history = item.get("history")
-    if isinstance(history, list):
-        history.append(change)
-    else:
-        set_key(item, "history", block_list([change]))
+    append_to(item, "history", change)
     was = (
         f"原时限 {old_due}"
         if old_due
@@ -580,11 +581,7 @@ def set_deadline(
         }
     )
     set_key(item, "deadline", value)
-    history = item.get("history")
-    if isinstance(history, list):
-        history.append(change)
-    else:
-        set_key(item, "history", block_list([change]))
+    append_to(item, "history", change)
     return f"时限：{_deadline_words(raw)} → {words}（原因：{_short(reason)}）"
 
 
@@ -680,11 +677,7 @@ def correct_entry(
     trace = flow_map(
         {"date": date, "reason": reason.strip(), "by": by, "was": flow_map({k: "" if v is None else v for k, v in was.items()})}
     )
-    corrected = entry.get("corrected")
-    if isinstance(corrected, list):
-        corrected.append(trace)
-    else:
-        set_key(entry, "corrected", block_list([trace]), LOG_KEYS)
+    append_to(entry, "corrected", trace, LOG_KEYS)
     return f"更正第 {n} 条进展记录：" + "，".join(f"{k} {to_plain(was[k])} → {to_plain(changes[k])}" for k in was)
 
 
