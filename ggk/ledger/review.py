@@ -46,7 +46,7 @@ class Outcome(str, Enum):
 #: The order of the columns in every table of the review.
 OUTCOMES: tuple[Outcome, ...] = tuple(Outcome)
 
-_PERIOD_CN = {"month": "月", "quarter": "季度", "half": "半年", "year": "年"}
+_PERIOD_CN = {"week": "周", "month": "月", "quarter": "季度", "half": "半年", "year": "年"}
 
 
 @dataclass
