@@ -1,6 +1,7 @@
 """A whole office year for a new unit, through the CLI: the ledger is right on every day of it.
 
-A new unit is set up (``ggk init``, its registry, the 要点 imported from a small text), assigned, and
+A new unit is set up (``ggk init``, then ``ggk import`` of its 要点 from a small text, which fills the
+empty registry), assigned, and
 worked through 2025 with the routine commands, each run on the day it happens (``GGK_TODAY``): the
 印发日期, a first time limit for standing work, contacts, progress, status changes, a late completion,
 a postponement, working-day events logged and closed, a wrong entry corrected and a duplicate deleted,
@@ -30,42 +31,42 @@ SCRIPT: list[tuple[str, str]] = [
     ("2025-02-20", "init demo --name 示范县交通运输局"),
     ("2025-02-20", "import {data}/要点.txt --unit demo"),
     ("2025-02-28", "issued demo/2025 2025年2月26日"),
-    ("2025-03-03", "assign demo/2025/2 --add-assist 财务股"),
+    ("2025-03-03", "assign demo/2025/2 --add-assist 局财务股"),
     ("2025-03-03", "deadline demo/2025/8 2025年4月底前"),
     ("2025-03-03", "contact demo/2025/1 --name 张明 --role 责任人 --phone 0871-6123456"),
-    ("2025-03-03", "contact --dept 办公室 --name 李华 --role 联系人 --phone 0871-6123400"),
-    ("2025-03-20", "note demo/2025/2 公开第一季度在建项目进展（8个项目） --by 规划股"),
-    ("2025-03-28", "note demo/2025/3 预算批复尚未下达，公开材料已备齐 --by 财务股"),
-    ("2025-04-08", "note demo/2025/6 回应网民留言12条 --by 办公室"),
-    ("2025-04-10", "done demo/2025/3 --by 财务股 --evidence https://demo.example.gov.cn/czyjs/202504/ --note 公开部门预算和三公经费预算"),
-    ("2025-04-15", "note demo/2025/4 作出行政处罚决定1件，待公开 --event 2025/4/14 --by 执法大队"),
-    ("2025-04-22", "note demo/2025/4 --event 2025-04-14 --done 2025-04-22 --by 执法大队"),
-    ("2025-04-25", "note demo/2025/8 指南修订稿完成，待局务会审定 --by 办公室"),
+    ("2025-03-03", "contact --dept 局办公室 --name 李华 --role 联系人 --phone 0871-6123400"),
+    ("2025-03-20", "note demo/2025/2 公开第一季度在建项目进展（8个项目） --by 局规划股"),
+    ("2025-03-28", "note demo/2025/3 预算批复尚未下达，公开材料已备齐 --by 局财务股"),
+    ("2025-04-08", "note demo/2025/6 回应网民留言12条 --by 局办公室"),
+    ("2025-04-10", "done demo/2025/3 --by 局财务股 --evidence https://demo.example.gov.cn/czyjs/202504/ --note 公开部门预算和三公经费预算"),
+    ("2025-04-15", "note demo/2025/4 作出行政处罚决定1件，待公开 --event 2025/4/14 --by 县交通执法大队"),
+    ("2025-04-22", "note demo/2025/4 --event 2025-04-14 --done 2025-04-22 --by 县交通执法大队"),
+    ("2025-04-25", "note demo/2025/8 指南修订稿完成，待局务会审定 --by 局办公室"),
     ("2025-04-28", "postpone demo/2025/8 --to 2025-05-31 --reason 机构职能调整待定 --by-person 王建国"),
-    ("2025-05-12", "note demo/2025/5 局长在县融媒体中心解读《农村公路管护办法》 --by 法规股"),
-    ("2025-05-20", "done demo/2025/8 --by 办公室 --evidence https://demo.example.gov.cn/zwgk/gkzn/"),
-    ("2025-06-18", "done demo/2025/1 --by 规划股 --evidence https://demo.example.gov.cn/ghxx/202506/"),
-    ("2025-06-25", "note demo/2025/2 公开第二季度在建项目进展（9个项目） --by 规划股"),
+    ("2025-05-12", "note demo/2025/5 局长在县融媒体中心解读《农村公路管护办法》 --by 局法规股"),
+    ("2025-05-20", "done demo/2025/8 --by 局办公室 --evidence https://demo.example.gov.cn/zwgk/gkzn/"),
+    ("2025-06-18", "done demo/2025/1 --by 局规划股 --evidence https://demo.example.gov.cn/ghxx/202506/"),
+    ("2025-06-25", "note demo/2025/2 公开第二季度在建项目进展（9个项目） --by 局规划股"),
     # ---- 06-30
-    ("2025-07-10", "note demo/2025/6 就国道施工绕行答复留言15条 --by 办公室 --date 2025-07-01"),
-    ("2025-07-15", "correct demo/2025/6 2 --set-date 2025-07-08 --reason 记录日期写错 --by 办公室"),
-    ("2025-08-05", "note demo/2025/7 受理依申请公开3件，均按期答复 --by 办公室"),
-    ("2025-08-06", "note demo/2025/7 受理依申请公开3件，均按期答复 --by 办公室"),
-    ("2025-08-07", "correct demo/2025/7 2 --delete --reason 重复录入 --by 办公室"),
-    ("2025-09-10", "note demo/2025/4 作出行政处罚决定2件，待公开 --event 2025-09-08 --by 执法大队"),
+    ("2025-07-10", "note demo/2025/6 就国道施工绕行答复留言15条 --by 局办公室 --date 2025-07-01"),
+    ("2025-07-15", "correct demo/2025/6 2 --set-date 2025-07-08 --reason 记录日期写错 --by 局办公室"),
+    ("2025-08-05", "note demo/2025/7 受理依申请公开3件，均按期答复 --by 局办公室"),
+    ("2025-08-06", "note demo/2025/7 受理依申请公开3件，均按期答复 --by 局办公室"),
+    ("2025-08-07", "correct demo/2025/7 2 --delete --reason 重复录入 --by 局办公室"),
+    ("2025-09-10", "note demo/2025/4 作出行政处罚决定2件，待公开 --event 2025-09-08 --by 县交通执法大队"),
     # ---- 10-08
-    ("2025-10-20", "note demo/2025/4 处罚决定2件已公开 --event 2025-09-08 --done 2025-10-20 --by 执法大队"),
-    ("2025-10-28", "note demo/2025/2 补发第三季度在建项目进展 --by 规划股"),
-    ("2025-11-05", "note demo/2025/5 分管局长解读《城乡客运一体化实施方案》 --by 法规股"),
-    ("2025-12-10", "note demo/2025/2 公开第四季度在建项目进展（7个项目） --by 规划股"),
+    ("2025-10-20", "note demo/2025/4 处罚决定2件已公开 --event 2025-09-08 --done 2025-10-20 --by 县交通执法大队"),
+    ("2025-10-28", "note demo/2025/2 补发第三季度在建项目进展 --by 局规划股"),
+    ("2025-11-05", "note demo/2025/5 分管局长解读《城乡客运一体化实施方案》 --by 局法规股"),
+    ("2025-12-10", "note demo/2025/2 公开第四季度在建项目进展（7个项目） --by 局规划股"),
     ("2025-12-20", "summary demo/2025/1 6月18日在政府信息公开专栏集中公开全县交通运输规划体系。"),
     ("2025-12-20", "summary demo/2025/3 4月10日公开部门预算和“三公”经费预算，较要求时限滞后10天。"),
     # ---- 12-31
     ("2026-01-05", "review 2025 --unit demo --carry-over --deadline 2026年3月底前"),
     # ---- 01-10 (2026)
-    ("2026-01-20", "note demo/2025/9 一季度政务新媒体检查已部署 --by 办公室"),
+    ("2026-01-20", "note demo/2025/9 一季度政务新媒体检查已部署 --by 局办公室"),
     ("2026-02-10", "summary demo/2025/9 全年开展政务新媒体检查4次。"),
-    ("2026-03-02", "note demo/2026/2025-2 公开上年度第三季度补报情况说明 --by 规划股"),
+    ("2026-03-02", "note demo/2026/2025-2 公开上年度第三季度补报情况说明 --by 局规划股"),
 ]
 
 DAYS = ["2025-03-31", "2025-06-30", "2025-10-08", "2025-12-31", "2026-01-10"]
@@ -126,8 +127,6 @@ def year(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
         while pending and pending[0] < day:
             made[pending[0]] = outputs(runner, root, pending[0])
             pending.pop(0)
-        if line.startswith("import"):  # the registry a new unit gets before its 要点 is imported
-            shutil.copy(DATA / "unit.yaml", root / "plans" / "demo" / "unit.yaml")
         run(runner, root, day, line)
     assert not pending
     return {"runner": runner, "root": root, "made": made}
@@ -159,7 +158,7 @@ def test_a_correction_fixes_the_record_on_every_day(year, runner, tmp_path):
         runner,
         root,
         "2026-03-05",
-        "correct demo/2025/2 1 --note 公开第一季度在建项目进展（8个项目，含乡镇项目2个） --reason 补充说明 --by 规划股",
+        "correct demo/2025/2 1 --note 公开第一季度在建项目进展（8个项目，含乡镇项目2个） --reason 补充说明 --by 局规划股",
     )
     after = run(runner, root, "2026-03-05", "--as-of 2025-06-30 report 2025 -f md")
     assert "公开第一季度在建项目进展（8个项目，含乡镇项目2个）" in after
