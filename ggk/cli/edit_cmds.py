@@ -263,11 +263,11 @@ def note(
     evidence: EvidenceOpt = None,
     date: DateOpt = None,
     event: Annotated[
-        Optional[str], typer.Option("--event", help="工作日时限任务：触发事件的日期（如行政决定日期）", show_default=False)
+        Optional[str], typer.Option("--event", help="工作日或自然日时限任务：触发事件的日期（如行政决定日期）", show_default=False)
     ] = None,
     done_: Annotated[
         Optional[str],
-        typer.Option("--done", help="工作日时限任务：该事件的公开（完成）日期；已登记的未办结事件由此办结", show_default=False),
+        typer.Option("--done", help="工作日或自然日时限任务：该事件的公开（完成）日期；已登记的未办结事件由此办结", show_default=False),
     ] = None,
     no_count: Annotated[bool, typer.Option("--no-count", help="不计入周期/计次任务（如提醒、准备工作）")] = False,
     dry_run: DryRunOpt = False,
@@ -276,7 +276,7 @@ def note(
 ) -> None:
     """记录一条进展：日期、报送单位、内容、佐证；未启动的条目随之改为进行中。
 
-    工作日时限任务用 --event 登记事件日期、--done 登记公开日期；该日期已有未办结的事件时，
+    工作日或自然日时限任务用 --event 登记事件日期、--done 登记公开日期；该日期已有未办结的事件时，
     --event 日期 --done 日期 办结那个事件，而不是再登记一个。
     """
     from ggk.ledger import edits

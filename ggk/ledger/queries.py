@@ -190,8 +190,9 @@ def light_of(item: Item, timing: deadlines.Timing, soon: int, idle: Idle | None 
     return Light.GREEN
 
 
-#: the rules a duty is judged by its periods, counts or events (not by one date)
-DUTY_KINDS = (DeadlineKind.RECURRING, DeadlineKind.COUNT, DeadlineKind.WORKDAYS)
+#: the rules a duty is judged by its periods, counts or events (not by one date): periods, counts, and
+#: events within working days or calendar days
+DUTY_KINDS = (DeadlineKind.RECURRING, DeadlineKind.COUNT, DeadlineKind.WORKDAYS, DeadlineKind.DAYS)
 
 
 def is_complete(item: Item, timing: deadlines.Timing, year: int, today: dt.date) -> bool:

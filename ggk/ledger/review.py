@@ -51,7 +51,7 @@ _PERIOD_CN = {"week": "周", "month": "月", "quarter": "季度", "half": "半�
 
 @dataclass
 class Duty:
-    """One recurring / counted / working-day rule of an item: obligations met and missed."""
+    """One recurring / counted / working-day / calendar-day rule of an item: obligations met and missed."""
 
     phrase: str
     kind: str
@@ -85,6 +85,8 @@ def _rule_words(state: RuleState) -> str:
         return f"每{_PERIOD_CN.get(r.per or 'year', r.per or '')}不少于{r.count}次"
     if r.kind is DeadlineKind.WORKDAYS:
         return f"{r.after or '事件'}后{r.workdays}个工作日内"
+    if r.kind is DeadlineKind.DAYS:
+        return f"{r.after or '事件'}后{r.days}日内"
     return ""
 
 
