@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from ggk.cli.app import app
-from tests.conftest import PLANS, make_unit
+from tests.conftest import PLANS, make_unit, plan_yaml
 from tests.test_edit_cmds import item, run
 
 
@@ -136,27 +136,22 @@ def test_by_is_checked_against_the_registry(plans: Path) -> None:
     assert code == 2 and "只能给一个" in err
 
 
-CARRIED = """\
-format: 1
-unit: t
-year: 2021
-title: 测试
-sections:
-  - title: 一
-    items:
-      - id: "1"
-        title: 结转去向不存在
-        lead: [局办公室]
-        carried_to: t/2022/2021-1
-      - id: "2"
-        title: 结转来源不存在
-        lead: [局办公室]
-        carried_from: t/2020/9
-      - id: "3"
-        title: 写错的引用
-        lead: [局办公室]
-        carried_to: 2022-1
+CARRIED = plan_yaml(
+    """\
+    - id: "1"
+      title: 结转去向不存在
+      lead: [局办公室]
+      carried_to: t/2022/2021-1
+    - id: "2"
+      title: 结转来源不存在
+      lead: [局办公室]
+      carried_from: t/2020/9
+    - id: "3"
+      title: 写错的引用
+      lead: [局办公室]
+      carried_to: 2022-1
 """
+)
 
 
 def test_check_reports_carry_over_references_to_nothing(runner, tmp_path: Path) -> None:

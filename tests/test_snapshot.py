@@ -12,7 +12,7 @@ import pytest
 from ggk.cli.app import app
 from ggk.ledger.snapshot import snapshot
 from ggk.workspace.load import load
-from tests.conftest import PLANS, make_unit
+from tests.conftest import PLANS, make_unit, plan_yaml
 
 
 def run(runner, plans: Path, as_of: str, *args: str, code: int = 0) -> str:
@@ -88,64 +88,56 @@ def test_an_event_closed_after_the_day_is_open_on_it(runner, tmp_path):
     assert "待办" not in later["rule"]["detail"]
 
 
-PLAN = """\
-format: 1
-unit: t
-year: 2021
-title: 测试县交通运输局2021年政务公开工作要点
-issued: 2021-03-01
-sections:
-  - title: 一
-    items:
-      - id: "1"
-        title: 一项结转的任务
-        lead: [局办公室]
-        deadline: 2021-06-30
-        carried_to: t/2022/2021-1
-        log:
-          - {date: 2021-05-01, note: 起草}
-          - {date: 2022-01-05, note: 未完成，结转至2022年计划（t/2022/2021-1）, counts: false}
-      - id: "2"
-        title: 写了落实情况
-        lead: [局办公室]
-        status: 已完成
-        completed: 2021-11-30
-        summary: 全年完成。
-        summary_date: 2021-12-20
-        log:
-          - {date: 2021-11-30, note: 完成, status: 已完成}
-      - id: "3"
-        title: 手写的落实情况
-        lead: [局办公室]
-        status: 进行中
-        summary: 手写的落实情况。
-        log:
-          - {date: 2021-05-01, note: 开始, status: 进行中}
-          - {date: 2021-10-01, note: 继续}
-      - id: "4"
-        title: 有删除和更正的记录
-        lead: [局办公室]
-        status: 进行中
-        log:
-          - {date: 2021-04-01, note: 录错了, status: 进行中, deleted: {date: 2021-04-03, reason: 录错条目}}
-          - {date: 2021-04-02, note: 正确的内容, corrected: [{date: 2021-04-03, reason: 笔误, was: {note: 不对的内容}}]}
-"""
-NEXT = """\
-format: 1
-unit: t
-year: 2022
-title: 测试县交通运输局2022年政务公开工作要点
-sections:
-  - title: 上年度结转任务
-    items:
-      - id: "2021-1"
-        title: 一项结转的任务
-        lead: [局办公室]
-        deadline: 2022-06-30
-        carried_from: t/2021/1
-        log:
-          - {date: 2022-01-05, note: 由 t/2021/1 结转（原时限：2021-06-30）, counts: false}
-"""
+PLAN = plan_yaml(
+    """\
+    - id: "1"
+      title: 一项结转的任务
+      lead: [局办公室]
+      deadline: 2021-06-30
+      carried_to: t/2022/2021-1
+      log:
+        - {date: 2021-05-01, note: 起草}
+        - {date: 2022-01-05, note: 未完成，结转至2022年计划（t/2022/2021-1）, counts: false}
+    - id: "2"
+      title: 写了落实情况
+      lead: [局办公室]
+      status: 已完成
+      completed: 2021-11-30
+      summary: 全年完成。
+      summary_date: 2021-12-20
+      log:
+        - {date: 2021-11-30, note: 完成, status: 已完成}
+    - id: "3"
+      title: 手写的落实情况
+      lead: [局办公室]
+      status: 进行中
+      summary: 手写的落实情况。
+      log:
+        - {date: 2021-05-01, note: 开始, status: 进行中}
+        - {date: 2021-10-01, note: 继续}
+    - id: "4"
+      title: 有删除和更正的记录
+      lead: [局办公室]
+      status: 进行中
+      log:
+        - {date: 2021-04-01, note: 录错了, status: 进行中, deleted: {date: 2021-04-03, reason: 录错条目}}
+        - {date: 2021-04-02, note: 正确的内容, corrected: [{date: 2021-04-03, reason: 笔误, was: {note: 不对的内容}}]}
+""",
+    head="issued: 2021-03-01\n",
+)
+NEXT = plan_yaml(
+    """\
+    - id: "2021-1"
+      title: 一项结转的任务
+      lead: [局办公室]
+      deadline: 2022-06-30
+      carried_from: t/2021/1
+      log:
+        - {date: 2022-01-05, note: 由 t/2021/1 结转（原时限：2021-06-30）, counts: false}
+""",
+    year=2022,
+    section="上年度结转任务",
+)
 
 
 @pytest.fixture

@@ -10,39 +10,35 @@ from pathlib import Path
 import pytest
 
 from ggk.cli.app import app
-from tests.conftest import UNIT_YAML, make_unit
+from tests.conftest import UNIT_YAML, make_unit, plan_yaml
 
-PLAN = """\
-format: 1
-unit: t
-year: 2021
-title: 测试县交通运输局2021年政务公开工作要点
-issued: 2021-02-20
-sections:
-  - title: 一、常态化工作
-    items:
-      - id: "1"
-        title: 一季度报过，此后没有
-        lead: [局办公室]
-        status: 进行中
-        log:
-          - {date: 2021-03-10, note: 一季度的进展, status: 进行中}
-      - id: "2"
-        title: 一直没有进展
-        lead: [局政策法规股]
-      - id: "3"
-        title: 每季度都报
-        lead: [局财务室]
-        status: 进行中
-        log:
-          - {date: 2021-03-10, note: 一季度, status: 进行中}
-          - {date: 2021-07-06, note: 二季度（报送期内）}
-          - {date: 2021-09-20, note: 三季度}
-      - id: "4"
-        title: 有时限的任务
-        lead: [局办公室]
-        deadline: 2021年12月底前
-"""
+PLAN = plan_yaml(
+    """\
+    - id: "1"
+      title: 一季度报过，此后没有
+      lead: [局办公室]
+      status: 进行中
+      log:
+        - {date: 2021-03-10, note: 一季度的进展, status: 进行中}
+    - id: "2"
+      title: 一直没有进展
+      lead: [局政策法规股]
+    - id: "3"
+      title: 每季度都报
+      lead: [局财务室]
+      status: 进行中
+      log:
+        - {date: 2021-03-10, note: 一季度, status: 进行中}
+        - {date: 2021-07-06, note: 二季度（报送期内）}
+        - {date: 2021-09-20, note: 三季度}
+    - id: "4"
+      title: 有时限的任务
+      lead: [局办公室]
+      deadline: 2021年12月底前
+""",
+    section="一、常态化工作",
+    head="issued: 2021-02-20\n",
+)
 
 
 def run(runner, root: Path, as_of: str, *args: str, code: int = 0) -> str:

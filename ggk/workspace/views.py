@@ -23,21 +23,8 @@ from typing import Any, Literal
 import msgspec
 
 from ggk import deadlines
-from ggk.model import (
-    Contact,
-    Correction,
-    Deadline,
-    DeadlineChange,
-    DeadlineKind,
-    Department,
-    Item,
-    LogEntry,
-    Plan,
-    Reporting,
-    Section,
-    Status,
-    Unit,
-)
+from ggk import model as models
+from ggk.model import Deadline, DeadlineChange, DeadlineKind, Department, Item, LogEntry, Plan, Reporting, Section, Status, Unit
 
 Period = Literal["week", "month", "quarter", "half", "year"]
 
@@ -64,7 +51,7 @@ class ContactView(msgspec.Struct, array_like=True, frozen=True, gc=False):
     role: str | None
     phone: str | None
 
-    text = Contact.text
+    text = models.Contact.text
 
 
 class CorrectionView(msgspec.Struct, array_like=True, frozen=True, gc=False):
@@ -172,8 +159,8 @@ deadlines.HASHABLE.add(DeadlineView)  # frozen and hashable: ``deadlines.resolve
 
 #: model -> its view
 VIEWS: dict[type, type[msgspec.Struct]] = {
-    Contact: ContactView,
-    Correction: CorrectionView,
+    models.Contact: ContactView,
+    models.Correction: CorrectionView,
     Deadline: DeadlineView,
     LogEntry: LogEntryView,
     DeadlineChange: DeadlineChangeView,
