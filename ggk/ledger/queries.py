@@ -16,7 +16,7 @@ from typing import Any
 
 from ggk import deadlines
 from ggk.diagnostics import GgkError
-from ggk.model import Deadline, Item, LogEntry, Section, Status
+from ggk.model import Deadline, Item, LogEntry, ReturnSource, Section, Status
 from ggk.registry import Registry
 from ggk.workspace.load import PlanEntry, Workspace
 
@@ -138,6 +138,8 @@ def _json_value(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, Enum):
         return value.value
+    if isinstance(value, ReturnSource) or type(value).__name__ == "ReturnSourceView":  # a log entry's source (or its view)
+        return {"form": value.form, "period": value.period}
     return value
 
 

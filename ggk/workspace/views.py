@@ -23,7 +23,7 @@ from typing import Any, Literal
 import msgspec
 
 from ggk import deadlines
-from ggk.model import Deadline, DeadlineChange, DeadlineKind, Department, Item, LogEntry, Plan, Reporting, Section, Status, Unit
+from ggk.model import Deadline, DeadlineChange, DeadlineKind, Department, Item, LogEntry, Plan, Reporting, ReturnSource, Section, Status, Unit
 
 Period = Literal["month", "quarter", "half", "year"]
 
@@ -44,6 +44,11 @@ class DeadlineView(msgspec.Struct, array_like=True, frozen=True, gc=False):
     explicit_kind = Deadline.explicit_kind
 
 
+class ReturnSourceView(msgspec.Struct, array_like=True, frozen=True, gc=False):
+    form: str
+    period: str
+
+
 class LogEntryView(msgspec.Struct, array_like=True, frozen=True, gc=False):
     date: dt.date
     by: str | None
@@ -53,6 +58,7 @@ class LogEntryView(msgspec.Struct, array_like=True, frozen=True, gc=False):
     counts: bool
     event: dt.date | None
     done: dt.date | None
+    source: ReturnSourceView | None
 
 
 class DeadlineChangeView(msgspec.Struct, array_like=True, frozen=True, gc=False):
@@ -139,6 +145,7 @@ deadlines.HASHABLE.add(DeadlineView)  # frozen and hashable: ``deadlines.resolve
 VIEWS: dict[type, type[msgspec.Struct]] = {
     Deadline: DeadlineView,
     LogEntry: LogEntryView,
+    ReturnSource: ReturnSourceView,
     DeadlineChange: DeadlineChangeView,
     Item: ItemView,
     Section: SectionView,
