@@ -23,7 +23,20 @@ from typing import Any, Literal
 import msgspec
 
 from ggk import deadlines
-from ggk.model import Deadline, DeadlineChange, DeadlineKind, Department, Item, LogEntry, Plan, Reporting, ReturnSource, Section, Status, Unit
+from ggk.model import (
+    Deadline,
+    DeadlineChange,
+    DeadlineKind,
+    Department,
+    Item,
+    LogEntry,
+    Plan,
+    Reporting,
+    ReturnSource,
+    Section,
+    Status,
+    Unit,
+)
 
 Period = Literal["month", "quarter", "half", "year"]
 
