@@ -430,3 +430,10 @@ def unit_dir_of(ws: Any, unit: str) -> Path:
         if e.plan.unit == unit:
             return Path(e.path).parent
     raise GgkError(f"找不到单位「{unit}」的文件夹")
+
+
+def year_counts(ws: Any, unit: str, year: int, today: dt.date) -> RegisterCounts | None:
+    """The 督办 of ``year`` as of ``today``, for the 回头看 and the annual-report section; None when no
+    notice of that year had been issued by then."""
+    states = notice_states(read_register(register_path(unit_dir_of(ws, unit)), unit), ws, today, [year])
+    return counts_of(states) if states else None

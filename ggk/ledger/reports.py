@@ -84,6 +84,13 @@ class AnnualSection:
     unit_name: str
     year: int
     entries: list[AnnualEntry]
+    #: 督办 in the year, from the register (``ggk.ledger.register.RegisterCounts``); None when none was issued
+    supervision: Any = None
+
+    @property
+    def supervision_text(self) -> str | None:
+        """The closing paragraph on 督办: 2026年共签发督办单5份，按期反馈3份、…。"""
+        return f"{self.year}年共{self.supervision.sentence}" if self.supervision is not None else None
 
     @property
     def heading(self) -> str:
@@ -102,6 +109,7 @@ class AnnualSection:
             "year": self.year,
             "entries": [e.to_json() for e in self.entries],
             "missing_summary": [e.ref for e in self.missing],
+            "supervision": self.supervision.to_json() if self.supervision is not None else None,
         }
 
 

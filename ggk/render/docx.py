@@ -168,6 +168,8 @@ class DocxRenderer:
             for para in e.text.splitlines():
                 if para.strip():
                     w.para(para.strip())
+        if report.supervision_text:
+            w.para(report.supervision_text)
         return w.bytes()
 
     # ----------------------------------------------------------------- 回头看

@@ -73,6 +73,8 @@ def summary_sentences(p: PlanReview) -> list[str]:
     if p.duties:
         req, met, missed = p.duty_totals()
         lines.append(f"周期性、计次和工作日时限任务 {len(p.duties)} 项：应落实 {req} 期（次、件），按时落实 {met}，未落实或逾期 {missed}。")
+    if p.supervision is not None:
+        lines.append(f"督办：{p.year}年{p.supervision.sentence}")
     return lines
 
 
@@ -181,6 +183,8 @@ class MarkdownRenderer:
             out += [e.heading, ""]
             out += [para.strip() for para in e.text.splitlines() if para.strip()]
             out.append("")
+        if report.supervision_text:
+            out += [report.supervision_text, ""]
         return out
 
     # ----------------------------------------------------------------- 督办单
