@@ -72,6 +72,7 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("check", "check:check", SETUP),
     ("schema", "schema_cmd:schema", SETUP),
     ("calendar", "calendar_cmd:calendar", TOOLS),
+    ("merge", "merge_cmd:merge", TOOLS),
 ]
 
 

@@ -312,7 +312,8 @@ def check_row(
     if key_cell == NOT_A_ROW:
         return
     if not any(filled):
-        taken.blank += 1
+        if key_cell:  # a row of the form left empty (spacer rows are not counted)
+            taken.blank += 1
         return
 
     def reject(message: str) -> None:

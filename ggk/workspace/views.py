@@ -176,6 +176,8 @@ def _kinds(model: type) -> list[tuple[str, str | None]]:
         args = typing.get_args(info.annotation)
         if typing.get_origin(info.annotation) is list:
             out.append((name, "views" if args and args[0] in VIEWS else "seq"))
+        elif any(a in VIEWS for a in args):  # one optional nested model (reporting, source)
+            out.append((name, "view"))
         else:
             out.append((name, None))
     return out
@@ -195,6 +197,8 @@ def view_of(model: Any) -> Any:
             value = tuple([view_of(v) for v in value])
         elif kind == "seq":
             value = tuple(value)
+        elif kind == "view" and value is not None:
+            value = view_of(value)
         args.append(value)
     return view(*args)
 
@@ -215,7 +219,14 @@ def open_only(plan: Plan) -> PlanView:
 
     values = plan.__dict__
     args: list[Any] = [
-        sections(plan.sections) if name == "sections" else tuple(values[name]) if kind else values[name] for name, kind in _FIELDS[Plan][1]
+        sections(plan.sections)
+        if name == "sections"
+        else (view_of(values[name]) if values[name] is not None else None)
+        if kind == "view"
+        else tuple(values[name])
+        if kind
+        else values[name]
+        for name, kind in _FIELDS[Plan][1]
     ]
     return PlanView(*args)
 
