@@ -33,7 +33,7 @@ def merge(
         except (OSError, UnicodeDecodeError) as exc:
             raise GgkError(f"无法读取 {p}：{os_reason(exc) if isinstance(exc, OSError) else '不是 UTF-8 编码'}") from None
     try:
-        result = merge_texts(*texts, name=shown)
+        result = merge_texts(texts[0], texts[1], texts[2], name=shown)
     except (GgkError, PreserveError) as exc:
         typer.echo(f"{shown}：无法按数据合并，保留我方版本：{exc.message}", err=True)
         typer.echo("提示：用 git show :3:<路径> 查看对方版本，手工合并后 git add", err=True)

@@ -240,9 +240,9 @@ def mark(text: str, conflicts: list[Conflict]) -> str:
     lines = text.split("\n")
     notes: dict[int, list[str]] = {}
     for c in conflicts:
-        line, col = parsed.locator.find(c.path, key=True) if c.path else (1, 1)
-        notes.setdefault(line, []).append(" " * max(col - 1, 0) + "# ggk merge 冲突：" + c.text().replace("\n", " "))
-    out = []
+        at, col = parsed.locator.find(c.path, key=True) if c.path else (1, 1)
+        notes.setdefault(at, []).append(" " * max(col - 1, 0) + "# ggk merge 冲突：" + c.text().replace("\n", " "))
+    out: list[str] = []
     for i, line in enumerate(lines, start=1):
         out.extend(notes.get(i, []))
         out.append(line)
