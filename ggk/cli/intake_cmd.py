@@ -37,7 +37,7 @@ def intake(
     """录入交回的进展报送表：逐行检查，合格的行写成进展记录和状态变化（与 ggk note/update 相同的修改方式），并登记收到的报送表。
 
     每个问题注明文件、工作表和行；有问题的行不录入，其余照常录入，退出码为 1。同一份报送表录入两次不会重复；
-    更正后重交的报送表替换它上次的内容。最后按部门汇总录入、未变、退回的行数，并列出本期尚未交回的部门。
+    更正后重交的报送表替换它上次的内容。最后按部门汇总录入、未变、退回的行数，并列出本期尚未报送的部门（没有交回报送表，也没有本期的进展记录）。
     """
     from ggk.returns.intake import Context
     from ggk.returns.intake import intake as run
@@ -80,6 +80,6 @@ def _show(report: Any) -> None:
         typer.echo(f"  {'（预演）' if report.dry_run else ''}{line}", err=True)
     for m in report.missing:
         if m.depts:
-            typer.echo(f"{m.period.label}尚未交回（截止 {m.period.due}）：{'、'.join(m.depts)}")
+            typer.echo(f"{m.period.label}尚未报送（截止 {m.period.due}）：{'、'.join(m.depts)}")
         else:
-            typer.echo(f"{m.period.label}各部门均已交回。")
+            typer.echo(f"{m.period.label}各部门均已报送。")

@@ -721,8 +721,10 @@ def record(taken: Sequence[Taken], ctx: Context, *, dry_run: bool) -> list[str]:
 
 
 def not_returned(taken: Sequence[Taken], ctx: Context) -> list[Missing]:
-    """For each unit and period taken in: the departments that owe a return and have not sent one."""
-    from ggk.ledger.register import read_register, register_path, unit_dir_of
+    """For each unit and period taken in: the departments that owe a report for it and have made none
+    (no form returned, no progress entry of theirs in the period: ``ggk.returns.cadence``)."""
+    from ggk.ledger.register import read_register, register_path
+    from ggk.returns.cadence import LATE, ON_TIME, reports_of, state_of
     from ggk.returns.forms import owing_departments, plan_for
 
     seen: dict[tuple[str, str], ReportPeriod] = {}
@@ -731,11 +733,16 @@ def not_returned(taken: Sequence[Taken], ctx: Context) -> list[Missing]:
             seen.setdefault((t.unit, t.period.key), t.period)
     out = []
     for (unit, key), period in seen.items():
-        reg = read_register(register_path(unit_dir_of(ctx.ws, unit)), unit).as_of(ctx.today)
-        returned = {r.dept for r in reg.returns if r.period == key}
-        returned |= {t.dept for t in taken if t.unit == unit and t.period is not None and t.period.key == key and not t.fatal}
-        owing = owing_departments(ctx.ws, plan_for(ctx.ws, unit, period), period)
-        out.append(Missing(unit, period, [d for d in owing if d not in returned]))
+        entry = plan_for(ctx.ws, unit, period)
+        register = read_register(register_path(entry.path.parent), unit).as_of(ctx.today)
+        reports = reports_of(ctx.ws, entry, register, ctx.today)
+        here = {t.dept for t in taken if t.unit == unit and t.period is not None and t.period.key == key and not t.fatal}
+        missing = [
+            d
+            for d in owing_departments(ctx.ws, entry, period)
+            if d not in here and state_of(period, reports.get(d, []), ctx.today).state not in (ON_TIME, LATE)
+        ]
+        out.append(Missing(unit, period, missing))
     return out
 
 
