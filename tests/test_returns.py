@@ -461,3 +461,46 @@ def test_statuses_as_typed() -> None:
     assert cells.to_status(None) is None
     with pytest.raises(ValueError, match="看不懂完成状态"):
         cells.to_status("快好了")
+
+
+def test_returns_about_one_item_end_the_same_in_any_order(plans: Path, forms: Path, tmp_path: Path) -> None:
+    """Three departments report on item 11 (the lead and two through 各股室): whichever order the
+    returns are taken in, together or one by one, the item ends the same (its entries in the order
+    they came), and taking them in again changes nothing."""
+    import itertools
+
+    said = {
+        "局办公室": {"本期进展情况": "指南修订完成", "完成状态": "已完成", "完成日期": "2026-09-20"},
+        "局财务股": {"完成状态": "已完成", "完成日期": "2026年9月25日"},
+        "局政策法规股": {"本期进展情况": "配合审核公开目录"},
+    }
+    files = []
+    for dept, values in said.items():
+        wb = load_workbook(forms / f"{dept}-2026-Q3.xlsx")
+        fill(wb.active, "example/2026/11", **values)
+        files.append(tmp_path / f"{dept}.xlsx")
+        wb.save(files[-1])
+    pristine = tmp_path / "pristine"
+    shutil.copytree(plans, pristine)
+    results = set()
+    for order in [*itertools.permutations(files), None]:
+        shutil.rmtree(plans)
+        shutil.copytree(pristine, plans)
+        if order is None:
+            ggk(plans, "intake", *map(str, files), as_of="2026-10-12")
+        else:
+            for f in order:
+                ggk(plans, "intake", str(f), as_of="2026-10-12")
+        text = (plans / "example" / "2026.yaml").read_text(encoding="utf-8")
+        assert "录入 0 行" in ggk(plans, "intake", *map(str, files), as_of="2026-10-12").stdout
+        assert (plans / "example" / "2026.yaml").read_text(encoding="utf-8") == text
+        i11 = item(plan_of(plans), "11")  # entries are in the order they came in; what they say is the same
+        results.add(repr((i11.status, i11.completed, sorted(repr(e) for e in i11.log))))
+    assert len(results) == 1
+    i11 = item(plan_of(plans), "11")
+    assert i11.status is Status.DONE and i11.completed == dt.date(2026, 9, 20)  # the earliest of the two
+    assert sorted((e.by, e.status) for e in source_entries(i11)) == [
+        ("局办公室", Status.DONE),
+        ("局政策法规股", Status.IN_PROGRESS),  # progress on an item not started: it has started
+        ("局财务股", Status.DONE),
+    ]

@@ -247,10 +247,12 @@ def add_log(
     done: dt.date | None = None,
     counts: bool | None = None,
     source: Mapping[str, str] | None = None,
+    item: Any = None,
 ) -> Any:
     """Append a dated progress entry to the item's ``log``; return the entry.  ``source``: the returned
-    form it came from (``{form: …, period: …}``, written by ``ggk intake``)."""
-    item = find_item(doc, item_id)
+    form it came from (``{form: …, period: …}``, written by ``ggk intake``); ``item``: the item's
+    mapping when the caller has found it already (an intake appends hundreds of entries)."""
+    item = item if item is not None else find_item(doc, item_id)
     if note is None and evidence is None and status is None and event is None:
         raise GgkError("进展记录至少要有内容（note）、佐证、状态或事件日期之一")
     if done is not None and event is None:

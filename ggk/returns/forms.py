@@ -266,7 +266,8 @@ def build_form(ws: Workspace, entry: PlanEntry, dept: str, period: ReportPeriod,
             role, bucket = "配合", assist_rows
         else:
             continue
-        events = any(s.rule.kind is DeadlineKind.WORKDAYS for s in row.timing.states)
+        # events of a working-day duty are the lead's to register (a supporting department would register them twice)
+        events = role == "牵头" and any(s.rule.kind is DeadlineKind.WORKDAYS for s in row.timing.states)
         bucket.append(
             FormRow(
                 0, row.ref, item.title, role, deadline_text(row), where_it_stands(row, ended, today), last_progress(item, today), events

@@ -24,6 +24,7 @@ parameter.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,9 +87,10 @@ class Change:
     period: str
     entries: list[dict[str, Any]]
     close_events: list[tuple[dt.date, dt.date]] = field(default_factory=list)
-    status: Status | None = None  # the item's status afterwards
-    completed: dt.date | None = None  # its completion date afterwards (None: none)
+    status: Status | None = None  # the status the row claims (None: it claims none)
+    completed: dt.date | None = None  # the completion date it claims with 已完成
     additive: bool = False  # the 工作台账: entries are added when missing, nothing is replaced
+    sent: Status | None = None  # the status the form was sent with: what a withdrawn claim falls back to
 
     def describe(self) -> str:
         parts = []
@@ -131,29 +133,33 @@ class Taken:
 # =========================================================================== reading a form
 
 
-def open_workbook(path: Path) -> Any:
+#: A workbook as read: each sheet's name and its rows of cell values, in the workbook's order.
+Book = dict[str, list[tuple[Any, ...]]]
+
+
+def read_book(path: Path) -> Book:
+    """Every sheet's values, each sheet read once (openpyxl, read-only, cached values not formulas)."""
     from zipfile import BadZipFile
 
     from openpyxl import load_workbook
 
     try:
-        return load_workbook(path, read_only=True, data_only=True)
+        wb = load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError:
         raise GgkError(f"找不到文件：{path}") from None
     except (BadZipFile, KeyError, ValueError, OSError) as exc:
         raise GgkError(
             f"{path} 不是能读取的 xlsx 文件（{type(exc).__name__}）", "报送表请保持 xlsx 格式，不要另存为 xls、et 或 csv"
         ) from None
+    try:
+        return {name: [tuple(r) for r in wb[name].iter_rows(values_only=True)] for name in wb.sheetnames}
+    finally:
+        wb.close()
 
 
-def _rows(sheet: Any) -> list[tuple[Any, ...]]:
-    return [tuple(r) for r in sheet.iter_rows(values_only=True)]
-
-
-def _meta(wb: Any) -> tuple[str, dict[str, str]] | None:
+def _meta(book: Book) -> tuple[str, dict[str, str]] | None:
     """The form's own key: (sheet name, {key: value}) of the sheet whose first row says ``ggk-form``."""
-    for name in wb.sheetnames:
-        rows = _rows(wb[name])
+    for name, rows in book.items():
         if rows and len(rows[0]) >= 2 and cells.text(rows[0][0]) == "format" and cells.text(rows[0][1]).startswith("ggk-form"):
             return name, {cells.text(r[0]): cells.text(r[1]) for r in rows if len(r) >= 2 and r[0] is not None}
     return None
@@ -186,41 +192,47 @@ class Context:
     period_text: str | None = None
     units: Sequence[str] = ()
     calendar: Any = None
+    _items: dict[int, dict[str, Item]] = field(default_factory=dict, repr=False)
+
+    def item(self, entry: PlanEntry, item_id: str) -> Item | None:
+        """The item of ``entry``'s plan with this id (the plan's items indexed once)."""
+        index = self._items.get(id(entry))
+        if index is None:
+            index = self._items[id(entry)] = {}
+            for _l, _c, it in entry.plan.iter_items():
+                index.setdefault(it.id, it)
+        return index.get(item_id)
 
 
 def read_return(path: Path, ctx: Context) -> list[Taken]:
     """The returns in one file: a form (one), or the sheets of a 工作台账."""
-    wb = open_workbook(path)
-    try:
-        meta = _meta(wb)
-        if meta is None:
-            from ggk.returns.ledger_sheet import is_ledger, read_ledger
+    book = read_book(path)
+    meta = _meta(book)
+    if meta is None:
+        from ggk.returns.ledger_sheet import is_ledger, read_ledger
 
-            if is_ledger(wb):
-                return read_ledger(path, wb, ctx)
-            return [
-                Taken(
-                    path,
-                    "",
-                    "form",
-                    problems=[Problem(str(path), None, None, "不是 ggk 生成的进展报送表或工作台账（找不到隐藏的识别信息），未读取")],
-                    fatal=True,
-                )
-            ]
-        return [read_form(path, wb, meta, ctx)]
-    finally:
-        wb.close()
+        if is_ledger(book):
+            return read_ledger(path, book, ctx)
+        return [
+            Taken(
+                path,
+                "",
+                "form",
+                problems=[Problem(str(path), None, None, "不是 ggk 生成的进展报送表或工作台账（找不到隐藏的识别信息），未读取")],
+                fatal=True,
+            )
+        ]
+    return [read_form(path, book, meta, ctx)]
 
 
-def read_form(path: Path, wb: Any, meta: tuple[str, dict[str, str]], ctx: Context) -> Taken:
+def read_form(path: Path, book: Book, meta: tuple[str, dict[str, str]], ctx: Context) -> Taken:
     meta_sheet, info = meta
     file = str(path)
     taken = Taken(path, "", "form", form=info.get("form", ""))
     sheet_rows: tuple[str, list[tuple[Any, ...]], int, dict[str, int]] | None = None
-    for name in wb.sheetnames:
+    for name, rows in book.items():
         if name == meta_sheet:
             continue
-        rows = _rows(wb[name])
         found = _header_at(rows, KEY_HEADER)
         if found is not None:
             sheet_rows = (name, rows, *found)
@@ -334,7 +346,7 @@ def check_row(
     unit, _, rest = ref.partition("/")
     year, _, item_id = rest.partition("/")
     entry = next((e for e in ctx.ws.plans if e.plan.unit == unit and str(e.plan.year) == year), None)
-    item = _find(entry, item_id) if entry is not None else None
+    item = ctx.item(entry, item_id) if entry is not None else None
     if entry is None or item is None:
         return reject(f"未知条目 {ref}：台账中没有这一条")
     if unit != taken.unit or entry.path != taken.plan_path:
@@ -366,10 +378,6 @@ def check_row(
         taken.changes.append(change)
 
 
-def _find(entry: PlanEntry, item_id: str) -> Item | None:
-    return next((item for _l, _c, item in entry.plan.iter_items() if item.id == item_id), None)
-
-
 # =========================================================================== what a row makes of an item
 
 
@@ -378,30 +386,28 @@ def _source_form(e: Any) -> str | None:
     return src.form if src is not None else None
 
 
-def baseline(item: Item, form: str) -> Status:
-    """The item's status without what ``form`` said before: the status a return is compared with."""
-    mine = [e for e in item.log if _source_form(e) == form and e.status is not None]
-    if not mine:
-        return item.status
-    changes = [e for e in item.log if e.status is not None]
-    last = max(changes, key=lambda e: e.date) if changes else None
-    if last is None or _source_form(last) != form:
-        return item.status
-    others = [e for e in changes if _source_form(e) != form]
-    if not others:
+def sent_status(r: tuple[Any, ...], columns: dict[str, int]) -> Status:
+    """The status the item had when the form was made, as its 目前情况 cell says (a sent cell, checked)."""
+    word = re.split("[（(；;]", cells.text(_fill(r, columns, "目前情况")), maxsplit=1)[0]
+    try:
+        return cells.to_status(word) or Status.NOT_STARTED
+    except ValueError:
         return Status.NOT_STARTED
-    return max(others, key=lambda e: e.date).status or Status.NOT_STARTED
 
 
 def plan_change(taken: Taken, item: Item, entry: PlanEntry, r: tuple[Any, ...], columns: dict[str, int], n: int, ctx: Context) -> Change:
-    """The change one filled-in row asks for (ValueError: the row's problem, in Chinese)."""
+    """The change one filled-in row asks for (ValueError: the row's problem, in Chinese).
+
+    What a row says depends only on the row: a status is *claimed* when it differs from the status
+    the form was sent with (its 目前情况), so taking the same row in again gives the same entries."""
     assert taken.period is not None
     period, today, dept = taken.period, ctx.today, taken.dept
     note = cells.text(_fill(r, columns, "本期进展情况")) or None
     evidence = cells.text(_fill(r, columns, "佐证材料/链接")) or None
     status = cells.to_status(_fill(r, columns, "完成状态"))
     completed = cells.to_date(_fill(r, columns, "完成日期"), period.start.year)
-    events = _events(r, columns, period, item, entry.plan.year)
+    role = cells.text(_fill(r, columns, "职责"))
+    events = _events(r, columns, period, item, entry.plan.year, role)
     if status is Status.CANCELLED:
         raise ValueError("完成状态不能填“已取消”：取消条目须经办公室研究决定，请在本期进展情况中说明")
     if item.status is Status.CANCELLED:
@@ -411,34 +417,29 @@ def plan_change(taken: Taken, item: Item, entry: PlanEntry, r: tuple[Any, ...], 
     for d, what in [(completed, "完成日期")] + [(d, "事件日期") for d, _ in events] + [(d, "公开日期") for _, d in events]:
         if d is not None and d > today:
             raise ValueError(f"{what} {d} 晚于报送当天 {today}")
-    base = baseline(item, taken.form)
-    if base is Status.CANCELLED:
-        raise ValueError("条目已取消，不再报送")
-    want = status if status is not None else base
-    if want is Status.NOT_STARTED and base is Status.NOT_STARTED and (note or evidence or events):
-        want = Status.IN_PROGRESS  # progress on an item not started: it has started
-    if RANK[want] < RANK[base]:
-        raise ValueError(f"完成状态倒退：条目目前为“{base.value}”，报送为“{want.value}”；如确需更正，请与办公室联系")
+    sent = sent_status(r, columns)
+    stated = status
+    if stated is None and sent is Status.NOT_STARTED and (note or evidence or events):
+        stated = Status.IN_PROGRESS  # progress on an item not started: it has started
+    if stated is not None and RANK[stated] < RANK.get(sent, 0):
+        raise ValueError(f"完成状态倒退：条目目前为“{sent.value}”，报送为“{stated.value}”；如确需更正，请与办公室联系")
+    claim = stated if stated is not None and stated is not sent else None
     when = min(today, period.end)
-    if want is Status.DONE:
-        done_on = completed or (item.completed if base is Status.DONE else None) or when
-    else:
-        done_on = None
     source = {"form": taken.form, "period": period.key}
     entries: list[dict[str, Any]] = []
-    if note or evidence or want is not base or not events:
+    if note or evidence or claim is not None:
         date = completed if completed is not None else when
-        entries.append(_entry(date, dept, note, evidence, want if want is not base else None, source))
+        entries.append(_entry(date, dept, note, evidence, claim, source))
     close: list[tuple[dt.date, dt.date]] = []
     periodic = bool(_kinds(item, entry.plan.year) & {DeadlineKind.RECURRING, DeadlineKind.COUNT})
     for ev, done in events:
-        open_ = [e for e in item.log if e.event == ev and _source_form(e) != taken.form]
-        if open_:
-            known = open_[0].done
-            if done is None or known == done:
+        # an event the office registered (not from a form): the return gives its 公开日期
+        known = [e for e in item.log if e.event == ev and e.source is None]
+        if known:
+            if done is None or known[0].done == done:
                 continue
-            if known is not None:
-                raise ValueError(f"事件 {ev} 已登记公开日期 {known}，与填报的 {done} 不同；如需更正请与办公室联系")
+            if known[0].done is not None:
+                raise ValueError(f"事件 {ev} 已登记公开日期 {known[0].done}，与填报的 {done} 不同；如需更正请与办公室联系")
             close.append((ev, done))
             continue
         e = _entry(done or ev, dept, None, None, None, source)
@@ -446,9 +447,9 @@ def plan_change(taken: Taken, item: Item, entry: PlanEntry, r: tuple[Any, ...], 
         if periodic:
             e["counts"] = False  # an event of the working-day duty is not one of the counted times
         entries.append(e)
-    return Change(
-        taken.sheet, n, f"{entry.plan.unit}/{entry.plan.year}/{item.id}", item.id, taken.form, period.key, entries, close, want, done_on
-    )
+    ref = f"{entry.plan.unit}/{entry.plan.year}/{item.id}"
+    done_on = (completed or when) if claim is Status.DONE else None
+    return Change(taken.sheet, n, ref, item.id, taken.form, period.key, entries, close, claim, done_on, sent=sent)
 
 
 def _entry(date: dt.date, by: str, note: str | None, evidence: str | None, status: Status | None, source: dict[str, str]) -> dict[str, Any]:
@@ -462,13 +463,15 @@ def _kinds(item: Item, year: int) -> set[DeadlineKind]:
 
 
 def _events(
-    r: tuple[Any, ...], columns: dict[str, int], period: ReportPeriod, item: Item, plan_year: int
+    r: tuple[Any, ...], columns: dict[str, int], period: ReportPeriod, item: Item, plan_year: int, role: str
 ) -> list[tuple[dt.date, dt.date | None]]:
     year = period.start.year
     evs = cells.dates(_fill(r, columns, "事件日期"), year)
     dones = cells.dates(_fill(r, columns, "公开日期"), year)
     if not any(evs) and not any(dones):
         return []
+    if role != "牵头":
+        raise ValueError(f"{'、'.join(EVENT_COLUMNS)}由牵头单位填写，配合单位请在本期进展情况中说明")
     if DeadlineKind.WORKDAYS not in _kinds(item, plan_year):
         raise ValueError(f"此条目没有“××之日起N个工作日内”的时限，{'、'.join(EVENT_COLUMNS)}不用填")
     out: list[tuple[dt.date, dt.date | None]] = []
@@ -504,72 +507,133 @@ def _plain_entry(e: Any) -> dict[str, Any]:
     return out
 
 
-def apply_change(doc: Any, ch: Change) -> bool:
-    """Apply one change to the plan document; False when the item already says all of it."""
+@dataclass
+class Decision:
+    """What one change does to one item, decided on plain data (``decide``)."""
+
+    remove: list[int]  # indices of the item's log entries to drop (what the form said before)
+    add: list[dict[str, Any]]  # entries to append
+    close: list[tuple[int, dt.date]]  # (index of an open event's entry, its 公开日期)
+    status: Status | None  # the item's new status (None: unchanged)
+    completed: dt.date | None  # its completion date with that status (None: none)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.remove or self.add or self.close) or self.status is not None
+
+
+def decide(log: list[dict[str, Any]], status_now: Status, completed_now: dt.date | None, ch: Change) -> Decision:
+    """The decision for ``ch`` on an item whose log (as plain entries) and status are given."""
+    want = [_plain_entry(e) for e in ch.entries]
+    if ch.additive:
+        have = {_said(e) for e in log}
+        want = [w for w in want if _said(w) not in have]
+        mine: list[int] = []
+    else:
+        mine = [i for i, e in enumerate(log) if isinstance(e.get("source"), dict) and str(e["source"].get("form")) == ch.form]
+    close = []
+    for ev, done in ch.close_events:
+        i = next((i for i, e in enumerate(log) if _as_date(e.get("event")) == ev and e.get("done") is None), None)
+        if i is not None:
+            close.append((i, done))
+    target, completed = _target(log, mine, ch, status_now, completed_now)
+    # a row that says nothing new (only the status it was sent with) leaves what the form said before
+    same_entries = not want or (not ch.additive and [log[i] for i in mine] == want)
+    if target is not None and status_now is target and completed_now == completed:
+        target = None
+    if same_entries:
+        return Decision([], [], close, target, completed)
+    return Decision(mine, want, close, target, completed)
+
+
+def apply_change(doc: Any, ch: Change, index: dict[str, Any] | None = None) -> bool:
+    """Apply one change to the plan document; False when the item already says all of it.  ``index``:
+    the document's items by id (found once for many changes)."""
     from ggk.ledger import edits
 
-    item = edits.find_item(doc, ch.item_id)
+    item = index.get(ch.item_id) if index is not None else None
+    if item is None:
+        item = edits.find_item(doc, ch.item_id)
     log = item.get("log")
     log = log if isinstance(log, list) else []
-    want = [_plain_entry(e) for e in ch.entries]
-    mine: list[Any] = []
-    if ch.additive:
-        have = {_said(_plain_entry(e)) for e in log}
-        want = [w for w in want if _said(w) not in have]
-    else:
-        mine = [e for e in log if hasattr(e, "get") and hasattr(e.get("source"), "get") and str(e["source"].get("form")) == ch.form]
-    closes = [(ev, done) for ev, done in ch.close_events if any(_opens(e, ev) for e in log)]
-    status_now = edits._status_of(item)
     completed_now = item.get("completed")
-    same_entries = [_plain_entry(e) for e in mine] == want if not ch.additive else not want
-    same_status = ch.status is None or (status_now is ch.status and _same_date(completed_now, ch.completed))
-    if same_entries and same_status and not closes:
+    d = decide([_plain_entry(e) for e in log], edits._status_of(item), _as_date(completed_now), ch)
+    if not d.changed:
         return False
-    if not same_entries:
-        for e in mine:
-            log.remove(e)
-        for w in want:
-            edits.add_log(
-                doc,
-                ch.item_id,
-                date=w["date"],
-                note=w.get("note"),
-                by=w.get("by"),
-                evidence=w.get("evidence"),
-                status=Status(w["status"]) if w.get("status") else None,
-                event=w.get("event"),
-                done=w.get("done"),
-                counts=w.get("counts"),
-                source=w.get("source"),
-            )
-    for ev, done in closes:
-        for e in log:
-            if _opens(e, ev):
-                edits.set_key(e, "done", done, edits.LOG_KEYS)
-                break
-    if ch.status is not None and not same_status:
-        if status_now is not ch.status:
-            edits.set_key(item, "status", ch.status.value)
-        if ch.completed is not None:
-            edits.set_key(item, "completed", ch.completed)
+    for i, done in d.close:
+        edits.set_key(log[i], "done", done, edits.LOG_KEYS)
+    for i in sorted(d.remove, reverse=True):
+        del log[i]
+    for w in d.add:
+        edits.add_log(
+            doc,
+            ch.item_id,
+            date=w["date"],
+            note=w.get("note"),
+            by=w.get("by"),
+            evidence=w.get("evidence"),
+            status=Status(w["status"]) if w.get("status") else None,
+            event=w.get("event"),
+            done=w.get("done"),
+            counts=w.get("counts"),
+            source=w.get("source"),
+            item=item,
+        )
+    if d.status is not None:
+        edits.set_key(item, "status", d.status.value)
+        if d.completed is not None:
+            edits.set_key(item, "completed", d.completed)
         elif "completed" in item:
             del item["completed"]
     return True
 
 
+def model_entries(item: Item) -> list[dict[str, Any]]:
+    """An item's log as plain entries, as ``_plain_entry`` makes them from the file."""
+    return [_plain_entry(e.model_dump(exclude_defaults=True)) for e in item.log]
+
+
+def _target(log: list[dict[str, Any]], mine: list[int], ch: Change, status_now: Status, completed_now: Any) -> tuple[Status | None, Any]:
+    """The item's status and completion date after this change (status None: left as it is).
+
+    Order-independent, so that several forms about one item, taken in together or one by one, in any
+    order, end in the same state: a claim never moves the status back (another return or the office
+    may have moved it further); among several 已完成 the earliest date stands; a claim the form no
+    longer makes (a corrected return) falls back to the status it was sent with, unless another
+    report makes the same claim."""
+    own = [log[i] for i in mine if log[i].get("status") is not None]
+    others = [e for i, e in enumerate(log) if i not in mine and e.get("status") is not None]
+    if ch.status is None:
+        if not own or ch.sent is None or ch.additive:
+            return None, completed_now
+        claimed = _status_word(own[-1].get("status"))
+        if status_now is not claimed or any(_status_word(e.get("status")) is claimed for e in others):
+            return None, completed_now
+        return ch.sent, None
+    if status_now is Status.CANCELLED or RANK[status_now] > RANK[ch.status]:
+        return None, completed_now
+    if ch.status is Status.DONE:
+        dates = [ch.completed] + [_as_date(e.get("date")) for e in others if _status_word(e.get("status")) is Status.DONE]
+        if status_now is Status.DONE and completed_now is not None and not own:
+            dates.append(_as_date(completed_now))
+        return Status.DONE, min(d for d in dates if d is not None)
+    return ch.status, None
+
+
+def _status_word(value: Any) -> Status | None:
+    try:
+        return Status(str(value)) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _as_date(value: Any) -> Any:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
 def _said(e: dict[str, Any]) -> tuple[str, str]:
     """What a 工作台账 line says: its date and text."""
     return str(e.get("date")), " ".join(str(e.get("note") or "").split())
-
-
-def _opens(e: Any, ev: dt.date) -> bool:
-    return hasattr(e, "get") and _same_date(e.get("event"), ev) and e.get("done") is None
-
-
-def _same_date(a: Any, b: Any) -> bool:
-    if isinstance(a, dt.datetime):
-        a = a.date()
-    return a == b
 
 
 def apply(taken: Sequence[Taken], ctx: Context, *, dry_run: bool) -> list[Any]:
@@ -584,9 +648,18 @@ def apply(taken: Sequence[Taken], ctx: Context, *, dry_run: bool) -> list[Any]:
                 groups.setdefault(t.plan_path, []).append((t, ch))
     results = []
     for path, pairs in groups.items():
+        if not _changes_anything(pairs, ctx):  # nothing new: the file is not even parsed for editing
+            for t, ch in pairs:
+                t.outcome[ch.row] = "unchanged"
+            continue
 
         def fn(doc: Any, pairs: list[tuple[Taken, Change]] = pairs) -> list[bool]:
-            return [apply_change(doc, ch) for _t, ch in pairs]
+            from ggk.ledger.edits import iter_items
+
+            index: dict[str, Any] = {}
+            for _loc, it in iter_items(doc):
+                index.setdefault(str(it.get("id")), it)
+            return [apply_change(doc, ch, index) for _t, ch in pairs]
 
         try:
             r = edit_plan(path, fn, dry_run=dry_run, today=ctx.today)
@@ -604,6 +677,26 @@ def apply(taken: Sequence[Taken], ctx: Context, *, dry_run: bool) -> list[Any]:
         for ch in t.changes:
             t.outcome.setdefault(ch.row, "unchanged")
     return results
+
+
+def _changes_anything(pairs: list[tuple[Taken, Change]], ctx: Context) -> bool:
+    """Whether the changes, applied in turn, would change the plan as it was loaded (decided on the
+    loaded models: taking in returns already taken in costs no edit at all)."""
+    entry = next((e for e in ctx.ws.plans if e.path == pairs[0][0].plan_path), None)
+    if entry is None:
+        return True
+    state: dict[str, tuple[list[dict[str, Any]], Status, Any]] = {}
+    for _t, ch in pairs:
+        if ch.item_id not in state:
+            it = ctx.item(entry, ch.item_id)
+            if it is None:
+                return True
+            state[ch.item_id] = (model_entries(it), it.status, it.completed)
+        log, status, completed = state[ch.item_id]
+        d = decide(log, status, completed, ch)
+        if d.changed:
+            return True
+    return False
 
 
 def _refuse(pairs: list[tuple[Taken, Change]], message: str) -> None:

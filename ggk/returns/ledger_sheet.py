@@ -20,7 +20,7 @@ from ggk.model import Status
 from ggk.registry import Registry
 from ggk.returns import cells
 from ggk.returns.forms import departments_of
-from ggk.returns.intake import RANK, Change, Context, Problem, Taken, _header_at, _rows
+from ggk.returns.intake import RANK, Book, Change, Context, Problem, Taken, _header_at
 
 LEDGER = "工作台账"
 _TITLE = re.compile(r"^(?P<plan>.+?)工作台账(?:：(?P<dept>.+?))?（截至.*）$")
@@ -29,18 +29,16 @@ _LINE = re.compile(r"^\s*(?P<date>\d{4}\s*(?:[-/.]|年)\s*\d{1,2}\s*(?:[-/.]|月
 PLAN_COLUMNS = ("具体内容", "牵头单位", "配合单位", "完成时限")
 
 
-def is_ledger(wb: Any) -> bool:
-    for name in wb.sheetnames:
-        rows = _rows(wb[name])
+def is_ledger(book: Book) -> bool:
+    for rows in book.values():
         if rows and _TITLE.match(cells.text(rows[0][0] if rows[0] else "")) and _header_at(rows, "进展情况", 3):
             return True
     return False
 
 
-def read_ledger(path: Any, wb: Any, ctx: Context) -> list[Taken]:
+def read_ledger(path: Any, book: Book, ctx: Context) -> list[Taken]:
     out = []
-    for name in wb.sheetnames:
-        rows = _rows(wb[name])
+    for name, rows in book.items():
         m = _TITLE.match(cells.text(rows[0][0])) if rows and rows[0] else None
         found = _header_at(rows, "进展情况", 3) if m else None
         if m is None or found is None:
