@@ -142,3 +142,35 @@ def test_status_json_and_overdue_reports(plans: Path) -> None:
     with_reports = ggk(plans, "overdue", "-u", "example", "--reports", "-d", "财务股", as_of="2026-11-21").stdout
     assert "报送情况（每季度报送，期末后5个工作日内）：迟报 0 期次，漏报 1 期次" in with_reports
     assert "  局财务股：漏报 2026年第三季度" in with_reports
+
+
+def test_the_readme_walk_through(plans: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The office's loop in the README runs as written (in order, forms filled in between)."""
+    import glob
+    import shlex
+
+    from tests.test_readme_examples import _block_after
+
+    monkeypatch.chdir(tmp_path)
+    lines = _block_after("### 报送、催报和督办")
+    assert [line.split()[3] if line.startswith("ggk --as-of") else line.split()[1] for line in lines] == [
+        "form",
+        "form",
+        "intake",
+        "intake",
+        "status",
+        "notice",
+        "notice",
+        "notice",
+    ]
+    for line in lines:
+        if " intake " in line and not (tmp_path / "收到的").exists():
+            (tmp_path / "收到的").mkdir()
+            returned(tmp_path / "报送表", tmp_path / "收到的", "局办公室", example_2026_8={"本期进展情况": "回应网民关切12条"})
+            returned(tmp_path / "报送表", tmp_path / "收到的", "局财务股")
+        args = [a for part in shlex.split(line)[1:] for a in (sorted(glob.glob(part)) if "*" in part else [part])]
+        res = ggk(plans, *args, as_of="2026-11-21")
+        assert res.exit_code == 0, (line, res.output)
+    assert (tmp_path / "报送表" / "局财务股-2026-Q3.docx").exists()
+    assert (tmp_path / "催报通知.docx").exists() and (tmp_path / "督办单.docx").exists()
+    assert "督〔2026〕1号" in (plans / "example" / "register.yaml").read_text(encoding="utf-8")
