@@ -163,7 +163,7 @@ def test_phrase_table(phrase: str, year: int, expected: dict[str, Any]) -> None:
     assert got == expected
 
 
-@pytest.mark.parametrize("phrase", ["每周更新", "15日内", "3个月内", "2025年前", "尽快", "每两个月"])
+@pytest.mark.parametrize("phrase", ["15日内", "3个月内", "2025年前", "尽快", "每两个月"])
 def test_phrases_without_rule(phrase: str) -> None:
     assert resolve(Deadline(phrase=phrase), 2021) is None
     timing = evaluate(_item(phrase), 2021, D("2021-06-01"))
@@ -375,3 +375,16 @@ def test_timing_primary_and_json() -> None:
     data = timing.primary.to_json()
     assert data["kind"] == "recurring" and data["missed"] == ["第2季度"] and data["overdue_days"] == 5
     assert data["detail"] == "每季度 1/2，第2季度未落实"
+
+
+def test_weekly_and_next_year_phrases() -> None:
+    """每周 is a weekly rule (a week period of the plan year); 次年/翌年/下一年度 is the year after the plan year."""
+    from ggk.deadlines.phrases import extract
+    from ggk.deadlines.timing import periods
+
+    assert [d.every for d in extract("每周更新一次", 2021)[0]] == ["week"]
+    assert [d.due for d in extract("次年1月31日前公开年度报告", 2021)[0]] == [dt.date(2022, 1, 31)]
+    assert [d.due for d in extract("翌年3月底前", 2021)[0]] == [dt.date(2022, 3, 31)]
+    assert [d.due for d in extract("下一年度1月15日前", 2021)[0]] == [dt.date(2022, 1, 15)]
+    weeks = periods(2021, "week")
+    assert weeks[0].start == dt.date(2021, 1, 1) and weeks[0].end == dt.date(2021, 1, 3) and weeks[-1].end == dt.date(2021, 12, 31)

@@ -100,6 +100,14 @@ def _periods(year: int, per: str) -> tuple[_Period, ...]:
 
 
 def _make_periods(year: int, per: str) -> list[_Period]:
+    if per == "week":
+        # Weeks begin on Monday; the first and last are cut at the year's ends.
+        out, start, n = [], dt.date(year, 1, 1), 1
+        while start.year == year:
+            end = min(start + dt.timedelta(days=6 - start.weekday()), dt.date(year, 12, 31))
+            out.append(_Period(f"第{n}周", start, end))
+            start, n = end + dt.timedelta(days=1), n + 1
+        return out
     if per == "month":
         return [_Period(f"{m}月", dt.date(year, m, 1), _month_end(year, m)) for m in range(1, 13)]
     if per == "quarter":

@@ -38,7 +38,7 @@ from ggk.model import (
     Unit,
 )
 
-Period = Literal["month", "quarter", "half", "year"]
+Period = Literal["week", "month", "quarter", "half", "year"]
 
 #: Items the subset keeps: neither done nor cancelled (the only ones overdue or due-soon reports show).
 OPEN = (Status.NOT_STARTED, Status.IN_PROGRESS)
