@@ -361,7 +361,8 @@ def test_forms_of_another_period_or_unit(plans: Path, forms: Path, tmp_path: Pat
     Workbook().save(other)
     assert "不是 ggk 生成的进展报送表或工作台账" in ggk(plans, "intake", str(other), code=1).stderr
     (tmp_path / "broken.xlsx").write_bytes(b"PK not really")
-    assert "不是能读取的 xlsx 文件" in ggk(plans, "intake", str(tmp_path / "broken.xlsx"), code=2).stderr
+    assert "不是有效的 .xlsx 文件" in ggk(plans, "intake", str(tmp_path / "broken.xlsx"), code=2).stderr
+    assert "文件不存在" in ggk(plans, "intake", str(tmp_path / "none.xlsx"), code=2).stderr
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")

@@ -133,28 +133,34 @@ class Taken:
 # =========================================================================== reading a form
 
 
-#: A workbook as read: each sheet's name and its rows of cell values, in the workbook's order.
+#: A workbook as read: each sheet's name and its rows of cell values (from A1), in the workbook's order.
 Book = dict[str, list[tuple[Any, ...]]]
 
 
 def read_book(path: Path) -> Book:
-    """Every sheet's values, each sheet read once (openpyxl, read-only, cached values not formulas)."""
-    from zipfile import BadZipFile
+    """Every sheet's values (python-calamine: the values a spreadsheet program saved, never formulas;
+    date cells as dates).  A returned file is untrusted: it is checked the way ``ggk import`` checks
+    a workbook (a regular file of bounded size, an archive that does not inflate beyond bounds)."""
+    from python_calamine import CalamineWorkbook
 
-    from openpyxl import load_workbook
+    from ggk.importer.limits import MAX_ROWS, check_archive, check_input
 
+    check_input(path, "sheet")
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        check_archive(path, "报送表")
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except FileNotFoundError:
-        raise GgkError(f"找不到文件：{path}") from None
-    except (BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise GgkError(
-            f"{path} 不是能读取的 xlsx 文件（{type(exc).__name__}）", "报送表请保持 xlsx 格式，不要另存为 xls、et 或 csv"
-        ) from None
-    try:
-        return {name: [tuple(r) for r in wb[name].iter_rows(values_only=True)] for name in wb.sheetnames}
-    finally:
-        wb.close()
+        book = CalamineWorkbook.from_path(str(path))
+        out: Book = {}
+        for name in book.sheet_names:
+            sheet = book.get_sheet_by_name(name)
+            if sheet.height > MAX_ROWS:
+                raise GgkError(f"{path.name} 的工作表「{name}」有 {sheet.height} 行，超过上限 {MAX_ROWS} 行，不予读取")
+            out[name] = [tuple(r) for r in sheet.to_python(skip_empty_area=False)]
+    except GgkError:
+        raise
+    except Exception as exc:  # calamine raises its own error kinds for broken files
+        raise GgkError(f"{path} 不是能读取的表格文件（{exc}）", "报送表请保持 xlsx 格式交回") from None
+    return out
 
 
 def _meta(book: Book) -> tuple[str, dict[str, str]] | None:
