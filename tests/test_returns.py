@@ -192,9 +192,15 @@ def test_plan_text_never_becomes_a_formula(plans: Path, tmp_path: Path) -> None:
     text = path.read_text(encoding="utf-8").replace("title: 积极回应社会关切", 'title: "=HYPERLINK(\\"http://x\\",\\"点我\\")"')
     path.write_text(text, encoding="utf-8")
     ggk(plans, "form", "局办公室", "-o", str(tmp_path / "f"))
-    ws = load_workbook(tmp_path / "f" / "局办公室-2026-Q3.xlsx")["进展报送表"]
+    wb = load_workbook(tmp_path / "f" / "局办公室-2026-Q3.xlsx")
+    ws = wb["进展报送表"]
     cell = ws.cell(row=row_of(ws, "example/2026/8"), column=3)
     assert cell.data_type == "s" and cell.value.startswith("'=")
+    # and the row still comes back: its checksum is of what the cell holds
+    fill(ws, "example/2026/8", 本期进展情况="回应关切")
+    wb.save(tmp_path / "back.xlsx")
+    ggk(plans, "intake", str(tmp_path / "back.xlsx"))
+    assert [e.note for e in source_entries(item(plan_of(plans), "8"))] == ["回应关切"]
 
 
 # =========================================================================== returns in

@@ -72,8 +72,10 @@ def render_form(report: FormReport) -> bytes:
     ws.title = "进展报送表"
     _form_sheet(ws, report)
     meta = wb.create_sheet(META_SHEET)
-    for key, value in report.meta():
-        meta.append([key, value])
+    for r, (key, value) in enumerate(report.meta(), start=1):
+        for c, text in enumerate((key, value), start=1):
+            cell = meta.cell(row=r, column=c, value=text)
+            cell.data_type = "s"  # a string cell, whatever it starts with: never a formula
     meta.sheet_state = "hidden"
     meta.protection.sheet = True
     buf = io.BytesIO()
