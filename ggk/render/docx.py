@@ -272,8 +272,8 @@ class DocxRenderer:
         rows = [[r.no, *r.sent(), *fill] for r in report.rows]
         widths = [0.9, 2.0, 3.4, 1.0, 2.0, 2.4, 3.2, 4.2, 1.5, 1.6, 2.4, 1.5, 1.5]
         w.table([*SENT_COLUMNS, *FILL_COLUMNS], rows, widths)
-        for line in report.notes:
-            w.para(line.replace("（保持 xlsx 格式）", ""), indent=False, size=TABLE_SIZE)
+        for line in report.docx_notes:
+            w.para(line, indent=False, size=TABLE_SIZE)
         return w.bytes()
 
     # ----------------------------------------------------------------- 催报通知

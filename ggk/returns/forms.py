@@ -139,6 +139,7 @@ class FormReport:
 
     @property
     def notes(self) -> list[str]:
+        """填表说明 of the xlsx form (``docx_notes`` for the Word table)."""
         return [
             "填表说明：",
             "1. 灰色各列由办公室填写，请勿改动；隐藏列是本表的识别码，请勿删除。",
@@ -146,6 +147,15 @@ class FormReport:
             "3. 日期写作 2026-09-30 或 2026年9月30日均可；不得晚于报送当天。",
             "4. 事件日期、公开日期只用于“××之日起N个工作日内公开”的条目，一件事一行，多件请在同一格内换行，两列逐行对应。",
             f"5. 本期没有进展的条目可以不填；请于{self.due_text}前将本表（保持 xlsx 格式）报送{self.issuer or '办公室'}。",
+        ]
+
+    @property
+    def docx_notes(self) -> list[str]:
+        return [
+            "填表说明：",
+            "1. 序号至最近进展各列由办公室填写；完成状态填写 未启动、进行中 或 已完成，已完成的请填写完成日期。",
+            "2. 日期写作 2026-09-30 或 2026年9月30日均可；事件日期、公开日期只用于“××之日起N个工作日内公开”的条目。",
+            f"3. 请于{self.due_text}前报送{self.issuer or '办公室'}；能用电子表格的，请填写同名的 xlsx 报送表，可直接录入台账。",
         ]
 
     def meta(self) -> list[tuple[str, str]]:
