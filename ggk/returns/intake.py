@@ -845,9 +845,19 @@ def not_returned(taken: Sequence[Taken], ctx: Context) -> list[Missing]:
     return out
 
 
+def _read_or_refuse(path: Path, ctx: Context) -> list[Taken]:
+    """The returns in one file; a file that cannot be read at all is one problem among the others
+    (thirty files came in: the twenty-nine good ones are still taken)."""
+    try:
+        return read_return(path, ctx)
+    except GgkError as exc:
+        message = exc.message + (f"（{exc.hint}）" if exc.hint else "")
+        return [Taken(path, "", "form", problems=[Problem(str(path), None, None, message)], fatal=True)]
+
+
 def intake(paths: Sequence[Path], ctx: Context, *, dry_run: bool = False) -> IntakeReport:
     """Read, check and apply returned forms (see the module docstring)."""
-    taken = [t for p in paths for t in read_return(Path(p), ctx)]
+    taken = [t for p in paths for t in _read_or_refuse(Path(p), ctx)]
     results = apply(taken, ctx, dry_run=dry_run)
     lines = record(taken, ctx, dry_run=dry_run)
     return IntakeReport(ctx.today, dry_run, taken, results, lines, not_returned(taken, ctx))
