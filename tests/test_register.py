@@ -7,26 +7,19 @@ annual-report section."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
-from openpyxl import load_workbook
 
-from tests.conftest import PLANS
-from tests.test_returns import fill, ggk
+from tests.test_returns import ggk, returned
 from tests.test_review import assert_golden
 
 DATES = ("2026-10-31", "2026-12-10")
 
 
 @pytest.fixture()
-def plans(tmp_path: Path) -> Path:
-    dest = tmp_path / "plans"
-    shutil.copytree(PLANS / "example", dest / "example")
-    shutil.copytree(PLANS / "_holidays", dest / "_holidays")
-    return dest
+def plans(example_unit: Path) -> Path:
+    return example_unit
 
 
 def snapshot(plans: Path, day: str) -> str:
@@ -34,17 +27,6 @@ def snapshot(plans: Path, day: str) -> str:
     status = ggk(plans, "status", "-u", "example", as_of=day).stdout
     register = ggk(plans, "notice", "--list", "-u", "example", "-f", "md", as_of=day).stdout
     return f"$ ggk --as-of {day} status -u example\n\n{status}\n$ ggk --as-of {day} notice --list -u example\n\n{register}"
-
-
-def returned(forms: Path, tmp_path: Path, dept: str, **rows: dict[str, Any]) -> Path:
-    wb = load_workbook(forms / f"{dept}-2026-Q3.xlsx")
-    ws = wb.active
-    ws["C3"] = "经办人"
-    for ref, values in rows.items():
-        fill(ws, ref.replace("_", "/"), **values)
-    out = tmp_path / f"{dept}-回.xlsx"
-    wb.save(out)
-    return out
 
 
 def test_a_quarter_of_returns_and_notices(plans: Path, tmp_path: Path) -> None:

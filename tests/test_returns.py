@@ -21,7 +21,6 @@ from ggk.cli.app import app
 from ggk.model import Plan, Status
 from ggk.returns import cells
 from ggk.workspace.load import load_file
-from tests.conftest import PLANS
 
 FORM_DAY = "2026-10-09"  # the third quarter's report is due on 2026-10-13
 KEY_COL = 14  # the hidden ggk-key column (N)
@@ -29,12 +28,8 @@ HEADER = 4
 
 
 @pytest.fixture()
-def plans(tmp_path: Path) -> Path:
-    """A copy of the example unit alone."""
-    dest = tmp_path / "plans"
-    shutil.copytree(PLANS / "example", dest / "example")
-    shutil.copytree(PLANS / "_holidays", dest / "_holidays")
-    return dest
+def plans(example_unit: Path) -> Path:
+    return example_unit
 
 
 def ggk(plans: Path, *args: str, as_of: str = FORM_DAY, code: int | None = 0) -> Any:
@@ -235,32 +230,33 @@ def office_return(forms: Path, tmp_path: Path) -> Path:
     return out
 
 
-def finance_return(forms: Path, tmp_path: Path) -> Path:
-    wb = load_workbook(forms / "局财务股-2026-Q3.xlsx")
+def returned(forms: Path, out: Path, dept: str, name: str | None = None, **rows: dict[str, Any]) -> Path:
+    """``dept``'s form filled in: ``rows`` by reference (``example_2026_8={"本期进展情况": …}``), saved
+    in ``out`` as ``name`` (default <dept>-回.xlsx)."""
+    wb = load_workbook(forms / f"{dept}-2026-Q3.xlsx")
     ws = wb.active
-    fill(ws, "example/2026/2", 本期进展情况="配合公开项目资金使用情况", 完成状态="进行中")
-    out = tmp_path / "财务股.xlsx"
-    wb.save(out)
-    return out
+    ws["C3"] = "经办人"
+    for ref, values in rows.items():
+        fill(ws, ref.replace("_", "/"), **values)
+    path = out / (name or f"{dept}-回.xlsx")
+    wb.save(path)
+    return path
+
+
+def finance_return(forms: Path, tmp_path: Path) -> Path:
+    return returned(
+        forms, tmp_path, "局财务股", "财务股.xlsx", example_2026_2={"本期进展情况": "配合公开项目资金使用情况", "完成状态": "进行中"}
+    )
 
 
 def law_return(forms: Path, tmp_path: Path) -> Path:
-    wb = load_workbook(forms / "县交通运输综合行政执法大队-2026-Q3.xlsx")
-    ws = wb.active
     # the open event of 09-28 was published on 10-08; a new decision on 10-09 is not published yet
-    fill(ws, "example/2026/4", 事件日期="2026-09-28\n2026/10/9", 公开日期="2026年10月8日")
-    out = tmp_path / "执法大队.xlsx"
-    wb.save(out)
-    return out
+    events = {"事件日期": "2026-09-28\n2026/10/9", "公开日期": "2026年10月8日"}
+    return returned(forms, tmp_path, "县交通运输综合行政执法大队", "执法大队.xlsx", example_2026_4=events)
 
 
 def planning_return(forms: Path, tmp_path: Path) -> Path:
-    wb = load_workbook(forms / "局规划建设股-2026-Q3.xlsx")
-    ws = wb.active
-    fill(ws, "example/2026/2", 完成状态="未启动")  # the item is 进行中: backwards
-    out = tmp_path / "规划股.xlsx"
-    wb.save(out)
-    return out
+    return returned(forms, tmp_path, "局规划建设股", "规划股.xlsx", example_2026_2={"完成状态": "未启动"})  # it is 进行中: backwards
 
 
 def source_entries(it: Any, form_prefix: str = "2026-Q3-") -> list[Any]:

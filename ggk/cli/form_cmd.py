@@ -9,10 +9,7 @@ import typer
 from ggk.cli.common import AsOfOpt, PlansOpt, handle_errors, open_session, render, write_output
 from ggk.cli.completion import complete_dept, complete_unit
 
-
-class FormFormat(str, Enum):
-    xlsx = "xlsx"
-    docx = "docx"
+FormFormat = Enum("FormFormat", {"xlsx": "xlsx", "docx": "docx"}, type=str)
 
 
 @handle_errors

@@ -9,10 +9,7 @@ import typer
 from ggk.cli.common import AsOfOpt, PlansOpt, handle_errors, settings
 from ggk.cli.completion import complete_unit
 
-
-class IntakeFormat(str, Enum):
-    text = "text"
-    json = "json"
+IntakeFormat = Enum("IntakeFormat", {"text": "text", "json": "json"}, type=str)
 
 
 @handle_errors

@@ -156,4 +156,7 @@ def _remind(session: Any, today: Any, units: Any, period: Any, reply: Any, issue
     else:
         setting = reporting.setting(*pair)
         the_period = reporting.previous(reporting.period_of(today, setting, session.calendar), setting, session.calendar)
-    return remind(ws, plan_for(ws, slug, the_period), the_period, today, session.calendar, reply, issuer)
+    report = remind(ws, plan_for(ws, slug, the_period), the_period, today, session.calendar)
+    report.reply_by = reply or report.reply_by
+    report.issuer = issuer or report.issuer
+    return report

@@ -340,6 +340,9 @@ class RegisterCounts:
         else:
             self.waiting += 1
 
+    def to_json(self) -> dict[str, int]:
+        return {"issued": self.issued, "on_time": self.on_time, "late": self.late, "unanswered": self.unanswered, "waiting": self.waiting}
+
     @property
     def sentence(self) -> str:
         """全年签发督办单5份，按期反馈3份、逾期反馈1份、逾期未反馈1份。"""
@@ -351,9 +354,6 @@ class RegisterCounts:
             if n
         ]
         return f"签发督办单{self.issued}份" + ("，" + "、".join(parts) if parts else "") + "。"
-
-    def to_json(self) -> dict[str, int]:
-        return {"issued": self.issued, "on_time": self.on_time, "late": self.late, "unanswered": self.unanswered, "waiting": self.waiting}
 
 
 @dataclass
@@ -371,13 +371,8 @@ class RegisterReport:
         return f"{self.unit_name}督办单登记"
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "unit": self.unit,
-            "unit_name": self.unit_name,
-            "as_of": self.as_of.isoformat(),
-            "counts": self.counts.to_json(),
-            "notices": [r.to_json() for r in self.rows],
-        }
+        head = {"unit": self.unit, "unit_name": self.unit_name, "as_of": self.as_of.isoformat()}
+        return head | {"counts": self.counts.to_json(), "notices": [r.to_json() for r in self.rows]}
 
 
 def notice_states(reg: Register, ws: Any, today: dt.date, years: Sequence[int] = ()) -> list[NoticeState]:

@@ -10,3 +10,26 @@
 
 The 督办 register these feed is ``ggk.ledger.register``.
 """
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from enum import Enum
+from typing import Any
+
+
+def json_data(value: Any) -> Any:
+    """A report value as JSON data: dataclasses as objects (their fields), dates as ISO text, enums
+    as their value; for the ``to_json`` of the values of this package and of ``ggk.ledger.register``."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: json_data(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (list, tuple)):
+        return [json_data(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): json_data(v) for k, v in value.items()}
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    return value

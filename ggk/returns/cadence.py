@@ -24,6 +24,7 @@ from ggk.deadlines import reporting
 from ggk.deadlines.reporting import ReportPeriod
 from ggk.ledger.register import Register, read_register, register_path
 from ggk.registry import Registry
+from ggk.returns import json_data
 from ggk.returns.forms import departments_of, owes_report, owing_departments
 from ggk.workspace.load import PlanEntry, Workspace
 
@@ -237,9 +238,6 @@ class RemindRow:
     lead: int
     assist: int
 
-    def to_json(self) -> dict[str, Any]:
-        return {"no": self.no, "dept": self.dept, "lead": self.lead, "assist": self.assist}
-
 
 @dataclass
 class RemindReport:
@@ -277,29 +275,13 @@ class RemindReport:
         return f"请以上部门于{cn_date(self.reply_by)}前填写进展报送表（牵头和配合的各项任务），报送{self.issuer}。"
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "title": self.title,
-            "unit": self.unit,
-            "unit_name": self.unit_name,
-            "period": self.period.key,
-            "due": self.period.due.isoformat(),
-            "as_of": self.as_of.isoformat(),
-            "reply_by": self.reply_by.isoformat(),
-            "issuer": self.issuer,
-            "departments": [r.to_json() for r in self.rows],
-        }
+        return {"title": self.title, **json_data(self), "period": self.period.key, "due": self.period.due.isoformat()}
 
 
-def remind(
-    ws: Workspace,
-    entry: PlanEntry,
-    period: ReportPeriod,
-    today: dt.date,
-    calendar: Any = None,
-    reply_by: dt.date | None = None,
-    issuer: str | None = None,
-) -> RemindReport:
-    """The 催报 notice for ``period``: the departments that owe it and have not reported it by ``today``."""
+def remind(ws: Workspace, entry: PlanEntry, period: ReportPeriod, today: dt.date, calendar: Any = None) -> RemindReport:
+    """The 催报 notice for ``period``: the departments that owe it and have not reported it by ``today``,
+    asked to report by the period's due date (three working days on, once that has passed); the
+    caller may change ``reply_by`` and ``issuer``."""
     plan = entry.plan
     reports = reports_of(ws, entry, _register(entry, today), today)
     reg = Registry(ws.unit(plan.unit))
@@ -316,8 +298,6 @@ def remind(
             elif dept in departments_of(reg, item.assist):
                 assist += 1
         rows.append(RemindRow(len(rows) + 1, dept, lead, assist))
-    if reply_by is None:
-        later = calendar.add_workdays(today, 3) if calendar is not None else today + dt.timedelta(days=5)
-        reply_by = period.due if period.due >= today else later
+    later = calendar.add_workdays(today, 3) if calendar is not None else today + dt.timedelta(days=5)
     unit_name = ws.unit_name(plan.unit)
-    return RemindReport(plan.unit, unit_name, period, today, reply_by, issuer or f"{unit_name}办公室", rows)
+    return RemindReport(plan.unit, unit_name, period, today, period.due if period.due >= today else later, f"{unit_name}办公室", rows)

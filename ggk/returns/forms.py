@@ -24,6 +24,7 @@ from ggk.diagnostics import GgkError
 from ggk.model import DeadlineKind, Status
 from ggk.registry import Registry
 from ggk.render.safe import sheet_text
+from ggk.returns import json_data
 from ggk.workspace.load import PlanEntry, Workspace
 
 #: Columns the office fills in (sent, locked), in order; ``序号`` is not part of the checksum.
@@ -174,20 +175,8 @@ class FormReport:
         ]
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "form": self.form,
-            "title": self.title,
-            "unit": self.unit,
-            "unit_name": self.unit_name,
-            "plan": self.plan,
-            "dept": self.dept,
-            "period": self.period.key,
-            "period_label": self.period.label,
-            "due": self.period.due.isoformat(),
-            "issued": self.issued.isoformat(),
-            "columns": [*SENT_COLUMNS, *FILL_COLUMNS],
-            "rows": [r.to_json() for r in self.rows],
-        }
+        period = {"period": self.period.key, "period_label": self.period.label, "due": self.period.due.isoformat()}
+        return {"title": self.title, **json_data(self), **period, "columns": [*SENT_COLUMNS, *FILL_COLUMNS]}
 
 
 # --------------------------------------------------------------------------- which departments, which items

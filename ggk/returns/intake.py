@@ -35,7 +35,7 @@ from ggk.deadlines.reporting import ReportPeriod
 from ggk.diagnostics import GgkError
 from ggk.model import DeadlineKind, Item, Status
 from ggk.registry import Registry
-from ggk.returns import cells
+from ggk.returns import cells, json_data
 from ggk.returns.forms import (
     EVENT_COLUMNS,
     FILL_COLUMNS,
@@ -71,7 +71,7 @@ class Problem:
         return f"{where}：{self.message}"
 
     def to_json(self) -> dict[str, Any]:
-        return {"file": self.file, "sheet": self.sheet, "row": self.row, "message": self.message}
+        return dict(json_data(self))
 
 
 @dataclass
@@ -128,6 +128,12 @@ class Taken:
 
     def count(self, what: str) -> int:
         return sum(1 for v in self.outcome.values() if v == what)
+
+    def reject(self, row: int, message: str) -> None:
+        """Row ``row`` is not taken in, for this reason."""
+        self.problems.append(Problem(str(self.path), self.sheet, row, message))
+        self.rejected += 1
+        self.outcome[row] = "rejected"
 
 
 # =========================================================================== reading a form
@@ -324,7 +330,6 @@ def check_row(
     taken: Taken, r: tuple[Any, ...], n: int, columns: dict[str, int], seen: dict[str, tuple[int, tuple[str, ...]]], ctx: Context
 ) -> None:
     """One row of a form: skipped when blank, a ``Change`` when accepted, else a ``Problem``."""
-    file, sheet = str(taken.path), taken.sheet
     key_cell = cells.text(_fill(r, columns, KEY_HEADER))
     filled = tuple(cells.text(_fill(r, columns, c)) for c in FILL_COLUMNS)
     if key_cell == NOT_A_ROW:
@@ -335,9 +340,7 @@ def check_row(
         return
 
     def reject(message: str) -> None:
-        taken.problems.append(Problem(file, sheet, n, message))
-        taken.rejected += 1
-        taken.outcome[n] = "rejected"
+        taken.reject(n, message)
 
     key = parse_key(key_cell)
     if key is None:
@@ -371,9 +374,7 @@ def check_row(
         first = earlier[0]
         if taken.outcome.get(first) != "rejected":  # neither of two differing rows is taken
             taken.changes = [c for c in taken.changes if c.row != first]
-            taken.problems.append(Problem(file, sheet, first, f"条目 {ref} 在第 {n} 行又填了一次，内容不同，两行都未采用"))
-            taken.rejected += 1
-            taken.outcome[first] = "rejected"
+            taken.reject(first, f"条目 {ref} 在第 {n} 行又填了一次，内容不同，两行都未采用")
         return reject(f"条目 {ref} 已在第 {first} 行填报，同一条目只能填一行（内容不同，两行都未采用）")
     seen[ref] = (n, filled)
     try:
@@ -726,18 +727,6 @@ class DeptSummary:
     rejected: int = 0
     blank: int = 0
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "unit": self.unit,
-            "dept": self.dept,
-            "period": self.period,
-            "files": self.files,
-            "applied": self.applied,
-            "unchanged": self.unchanged,
-            "rejected": self.rejected,
-            "blank": self.blank,
-        }
-
 
 @dataclass
 class Missing:
@@ -792,7 +781,7 @@ class IntakeReport:
                 {"path": str(t.path), "sheet": t.sheet, "kind": t.kind, "form": t.form, "dept": t.dept, "taken": not t.fatal}
                 for t in self.taken
             ],
-            "departments": [s.to_json() for s in self.summary()],
+            "departments": json_data(self.summary()),
             "problems": [p.to_json() for p in self.problems],
             "written": [str(r.path) for r in self.edits if r.written],
             "register": self.register,

@@ -102,15 +102,13 @@ def _check(
 ) -> None:
     from ggk.ledger.review import deadline_text
 
-    file, sheet = str(taken.path), taken.sheet
+    sheet = taken.sheet
     if not any(cells.text(v) for v in r):
         taken.blank += 1
         return
 
     def reject(message: str) -> None:
-        taken.problems.append(Problem(file, sheet, n, message))
-        taken.rejected += 1
-        taken.outcome[n] = "rejected"
+        taken.reject(n, message)
 
     task = _cell(r, columns, "工作任务")
     row = _row_of(evaluated, _cell(r, columns, "序号"), task)

@@ -22,21 +22,8 @@ from typing import Any, Literal
 
 import msgspec
 
-from ggk import deadlines
-from ggk.model import (
-    Deadline,
-    DeadlineChange,
-    DeadlineKind,
-    Department,
-    Item,
-    LogEntry,
-    Plan,
-    Reporting,
-    ReturnSource,
-    Section,
-    Status,
-    Unit,
-)
+from ggk import deadlines, model
+from ggk.model import Deadline, DeadlineChange, DeadlineKind, Department, Item, LogEntry, Plan, Reporting, Section, Status, Unit
 
 Period = Literal["week", "month", "quarter", "half", "year"]
 
@@ -158,7 +145,7 @@ deadlines.HASHABLE.add(DeadlineView)  # frozen and hashable: ``deadlines.resolve
 VIEWS: dict[type, type[msgspec.Struct]] = {
     Deadline: DeadlineView,
     LogEntry: LogEntryView,
-    ReturnSource: ReturnSourceView,
+    model.ReturnSource: ReturnSourceView,
     DeadlineChange: DeadlineChangeView,
     Item: ItemView,
     Section: SectionView,
