@@ -156,3 +156,17 @@ def test_the_readme_walk_through(plans: Path, tmp_path: Path, monkeypatch: pytes
     assert (tmp_path / "报送表" / "局财务股-2026-Q3.docx").exists()
     assert (tmp_path / "催报通知.docx").exists() and (tmp_path / "督办单.docx").exists()
     assert "督〔2026〕1号" in (plans / "example" / "register.yaml").read_text(encoding="utf-8")
+
+
+def test_a_broken_register(plans: Path, tmp_path: Path) -> None:
+    """status still reports (and says which register it could not read); intake refuses before writing."""
+    forms = tmp_path / "forms"
+    ggk(plans, "form", "局财务股", "-o", str(forms), as_of="2026-10-09")
+    back = returned(forms, tmp_path, "局财务股", example_2026_2={"本期进展情况": "配合公开"})
+    (plans / "example" / "register.yaml").write_text("format: 1\nunit: example\nreturns: [oops\n", encoding="utf-8")
+    res = ggk(plans, "status", "-u", "example", as_of="2026-10-20")
+    assert "注意：登记簿无法读取：" in res.stdout and "register.yaml:4:1: YAML 语法错误" in res.stdout
+    before = (plans / "example" / "2026.yaml").read_bytes()
+    res = ggk(plans, "intake", str(back), as_of="2026-10-12", code=2)
+    assert "登记簿无法读取" in res.stderr
+    assert (plans / "example" / "2026.yaml").read_bytes() == before

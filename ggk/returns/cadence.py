@@ -22,6 +22,7 @@ from typing import Any
 
 from ggk.deadlines import reporting
 from ggk.deadlines.reporting import ReportPeriod
+from ggk.diagnostics import GgkError
 from ggk.ledger.register import Register, read_register, register_path
 from ggk.registry import Registry
 from ggk.returns import json_data
@@ -105,6 +106,8 @@ class Cadence:
     as_of: dt.date
     settings: list[str]  # 每季度，期末后5个工作日内 (one per plan, deduplicated)
     depts: list[DeptCadence]
+    #: registers that could not be read (their returns are not counted): file:line:col and the problem
+    problems: list[str] = field(default_factory=list)
 
     @property
     def flagged(self) -> list[DeptCadence]:
@@ -113,8 +116,9 @@ class Cadence:
     def lines(self) -> list[str]:
         """The block under ``ggk status``: one line per department that reported late or not at all; a
         plan for which nobody ever reported anything in one line."""
+        notes = [f"注意：{p}" for p in self.problems]
         if not self.flagged:
-            return []
+            return notes
         late, missing = sum(len(d.late) for d in self.depts), sum(len(d.missing) for d in self.depts)
         out = [f"报送情况（{'；'.join(self.settings)}）：迟报 {late} 期次，漏报 {missing} 期次"]
         plans: dict[str, list[DeptCadence]] = {}
@@ -136,7 +140,7 @@ class Cadence:
                 parts += [p.text for p in d.late]
                 who = f"{d.unit_name} · {d.dept}" if many else d.dept
                 out.append(f"  {who}：{'；'.join(parts)}")
-        return out
+        return out + notes
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -145,6 +149,7 @@ class Cadence:
             "late": sum(len(d.late) for d in self.depts),
             "missing": sum(len(d.missing) for d in self.depts),
             "departments": [d.to_json() for d in self.depts],
+            "problems": self.problems,
         }
 
 
@@ -213,19 +218,26 @@ def cadence(ws: Workspace, entries: Sequence[PlanEntry], today: dt.date, calenda
     aliases accepted) as of ``today``."""
     out: list[DeptCadence] = []
     settings: list[str] = []
+    problems: list[str] = []
     for entry in entries:
         if entry.plan.issued is not None and entry.plan.issued > today:
             continue
         text = setting_text(reporting.setting(entry.plan, ws.unit(entry.plan.unit)))
         if text not in settings:
             settings.append(text)
-        found = plan_cadence(ws, entry, today, calendar)
+        try:
+            register = _register(entry, today)
+        except GgkError as exc:  # the ledger is still reported on; the returns in it are not counted
+            register = Register(format=1, unit=entry.plan.unit)
+            if exc.message not in problems:
+                problems.append(exc.message)
+        found = plan_cadence(ws, entry, today, calendar, register)
         if depts:
             reg = Registry(ws.unit(entry.plan.unit))
             wanted = set(departments_of(reg, [reg.canonical(d) or d for d in depts]))
             found = [d for d in found if d.dept in wanted]
         out += found
-    return Cadence(today, settings, out)
+    return Cadence(today, settings, out, problems)
 
 
 # --------------------------------------------------------------------------- 催报

@@ -834,6 +834,13 @@ def not_returned(taken: Sequence[Taken], ctx: Context) -> list[Missing]:
     return out
 
 
+def _registers_readable(taken: Sequence[Taken], ctx: Context) -> None:
+    from ggk.ledger.register import read_register, register_path, unit_dir_of
+
+    for unit in sorted({t.unit for t in taken if t.kind == "form" and not t.fatal}):
+        read_register(register_path(unit_dir_of(ctx.ws, unit)), unit)
+
+
 def _read_or_refuse(path: Path, ctx: Context) -> list[Taken]:
     """The returns in one file; a file that cannot be read at all is one problem among the others
     (thirty files came in: the twenty-nine good ones are still taken)."""
@@ -847,6 +854,7 @@ def _read_or_refuse(path: Path, ctx: Context) -> list[Taken]:
 def intake(paths: Sequence[Path], ctx: Context, *, dry_run: bool = False) -> IntakeReport:
     """Read, check and apply returned forms (see the module docstring)."""
     taken = [t for p in paths for t in _read_or_refuse(Path(p), ctx)]
+    _registers_readable(taken, ctx)  # before anything is written: the returns are entered there last
     results = apply(taken, ctx, dry_run=dry_run)
     lines = record(taken, ctx, dry_run=dry_run)
     return IntakeReport(ctx.today, dry_run, taken, results, lines, not_returned(taken, ctx))
