@@ -18,16 +18,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ggk.deadlines import reporting
 from ggk.deadlines.reporting import ReportPeriod
 from ggk.diagnostics import GgkError
-from ggk.ledger.register import Register, read_register, register_path
 from ggk.registry import Registry
 from ggk.returns import json_data
 from ggk.returns.forms import departments_of, owes_report, owing_departments
 from ggk.workspace.load import PlanEntry, Workspace
+
+if TYPE_CHECKING:  # the register is read only where a unit has one: its models are not built otherwise
+    from ggk.ledger.register import Register
 
 ON_TIME, LATE, MISSING, PENDING = "按时", "迟报", "漏报", "待报"
 _EVERY = {"month": "每月", "quarter": "每季度", "half": "每半年"}
@@ -154,6 +156,8 @@ class Cadence:
 
 
 def _register(entry: PlanEntry, today: dt.date) -> Register:
+    from ggk.ledger.register import read_register, register_path
+
     return read_register(register_path(entry.path.parent), entry.plan.unit).as_of(today)
 
 
@@ -228,7 +232,9 @@ def cadence(ws: Workspace, entries: Sequence[PlanEntry], today: dt.date, calenda
         try:
             register = _register(entry, today)
         except GgkError as exc:  # the ledger is still reported on; the returns in it are not counted
-            register = Register(format=1, unit=entry.plan.unit)
+            from ggk.ledger.register import Register
+
+            register = Register.model_construct(format=1, unit=entry.plan.unit, notices=[], returns=[])
             if exc.message not in problems:
                 problems.append(exc.message)
         found = plan_cadence(ws, entry, today, calendar, register)
