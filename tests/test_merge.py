@@ -5,6 +5,7 @@ file that stays valid YAML, with a non-zero exit.  Also the merge itself on text
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -196,3 +197,52 @@ def test_merge_command_exit_codes(tmp_path: Path) -> None:
     res = CliRunner().invoke(app, ["merge", str(base), str(ours), str(theirs), "plans/example/2026.yaml"])
     assert res.exit_code == 1 and "无法按数据合并，保留我方版本" in res.stderr
     assert ours.read_text(encoding="utf-8") == kept
+
+
+# =========================================================================== property
+
+
+def _with_entries(text: str, added: dict[str, list[str]]) -> str:
+    """``text`` with progress entries appended to the logs of some items (by id)."""
+    from ggk.ledger import edits
+    from ggk.yamlfiles.patch import edit_text
+
+    def fn(doc: object) -> None:
+        for item_id, notes in added.items():
+            for note in notes:
+                edits.add_log(doc, item_id, date=dt.date(2026, 11, 25), note=note, by="局办公室")
+
+    return edit_text(text, fn).after.text()
+
+
+ITEMS = ["2", "5", "9", "12", "15"]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_union_of_entries_in_either_order(seed: int) -> None:
+    """Entries added on both sides, some the same: the merge keeps each once, whichever side is ours."""
+    import random
+
+    rnd = random.Random(seed)
+    shared = {i: [f"共同{i}"] for i in rnd.sample(ITEMS, 2)}
+    ours_add = {i: [f"甲{i}-{k}" for k in range(rnd.randint(1, 2))] for i in rnd.sample(ITEMS, 3)}
+    theirs_add = {i: [f"乙{i}-{k}" for k in range(rnd.randint(1, 2))] for i in rnd.sample(ITEMS, 3)}
+
+    def both(extra: dict[str, list[str]]) -> dict[str, list[str]]:
+        out = {k: list(v) for k, v in shared.items()}
+        for k, v in extra.items():
+            out.setdefault(k, []).extend(v)
+        return out
+
+    ours, theirs = _with_entries(BASE, both(ours_add)), _with_entries(BASE, both(theirs_add))
+    ab, ba = merge_texts(BASE, ours, theirs), merge_texts(BASE, theirs, ours)
+    assert ab.conflicts == [] and ba.conflicts == []
+
+    def notes(text: str) -> dict[str, list[str]]:
+        plan = Plan.model_validate(yaml.safe_load(text))
+        return {i.id: sorted(e.note or "" for e in i.log) for _l, _c, i in plan.iter_items()}
+
+    assert notes(ab.text) == notes(ba.text)
+    for item_id, added in [*shared.items(), *ours_add.items(), *theirs_add.items()]:
+        for note in added:
+            assert notes(ab.text)[item_id].count(note) == 1
