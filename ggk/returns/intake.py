@@ -9,13 +9,15 @@ The stages of ``intake``, each a function:
    Chinese — a form of another unit or period, a row that is not the form's, an item unknown or not
    the department's, a sent cell changed, a status or date that cannot be read, a date after today,
    a status going backwards (已完成 → 未启动); a rejected row changes nothing, blank rows are skipped;
-3. ``plan_change``: an accepted row becomes the progress entries and status the item should have
-   from that form (each entry marked ``source: {form, period}``);
-4. ``apply``: one edit per plan file through ``ggk.workspace.transaction.edit_plan`` (minimal diff,
-   comments kept, validated, atomic, locked; all of a file's rows or none), where the entries a form
-   gave before are replaced by what it says now: taking the same return twice adds nothing, a
-   corrected return replaces what it said before; then the returns are entered in the register
-   (``ggk.ledger.register``).
+3. ``plan_change``: an accepted row becomes a ``Change``: the progress entries that form gives the
+   item (each marked ``source: {form, period}``) and the status it claims — from the row alone;
+4. ``decide``: what a change does to an item as it stands (the form's earlier entries replaced, a
+   claim never moving the status back, the earliest of several completion dates), on plain data, so
+   the same decision is made on the loaded models (nothing to do: the plan is not even parsed for
+   editing) and on the document being edited; returns about one item end the same in any order;
+5. ``apply``: one edit per plan file through ``ggk.workspace.transaction.edit_plan`` (minimal diff,
+   comments kept, validated, atomic, locked; all of a file's rows or none); then the returns are
+   entered in the register (``ggk.ledger.register``).
 
 Pure functions of their inputs except ``apply`` (which writes through the transaction); "today" is a
 parameter.
@@ -92,17 +94,6 @@ class Change:
     additive: bool = False  # the 工作台账: entries are added when missing, nothing is replaced
     sent: Status | None = None  # the status the form was sent with: what a withdrawn claim falls back to
 
-    def describe(self) -> str:
-        parts = []
-        for e in self.entries:
-            what = e.get("note") or (f"事件 {e['event']}" if e.get("event") else "")
-            parts.append(f"{e['date']} {what}".strip()[:40])
-        if self.status is not None:
-            parts.append(f"状态 {self.status.value}")
-        for ev, done in self.close_events:
-            parts.append(f"事件 {ev} 于 {done} 公开")
-        return "；".join(parts)
-
 
 @dataclass
 class Taken:
@@ -121,7 +112,6 @@ class Taken:
     changes: list[Change] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     blank: int = 0
-    rejected: int = 0
     fatal: bool = False  # the whole file or sheet could not be taken in
     #: per row: "applied" / "unchanged" / "rejected", filled in by ``apply``
     outcome: dict[int, str] = field(default_factory=dict)
@@ -132,7 +122,6 @@ class Taken:
     def reject(self, row: int, message: str) -> None:
         """Row ``row`` is not taken in, for this reason."""
         self.problems.append(Problem(str(self.path), self.sheet, row, message))
-        self.rejected += 1
         self.outcome[row] = "rejected"
 
 
@@ -713,7 +702,6 @@ def _refuse(pairs: list[tuple[Taken, Change]], message: str) -> None:
             t.problems.append(Problem(str(t.path), t.sheet, None, message))
             told.add(id(t))
         t.outcome[ch.row] = "rejected"
-        t.rejected += 1
 
 
 @dataclass
