@@ -1,8 +1,8 @@
 """Deadline rules: what a deadline (phrase and keys) of an item means, as a ``Rule``.
 
-Owns ``Rule`` (the five kinds: once, recurring, count, workdays, none), ``RuleState`` (a rule
+Owns ``Rule`` (the six kinds: once, recurring, count, workdays, days, none), ``RuleState`` (a rule
 evaluated at one date) and ``resolve(deadline, year)``: the explicit keys (due / every /
-count+per / workdays+after / kind) win over the phrase; what they leave open is read from the
+count+per / workdays+after / days+after / kind) win over the phrase; what they leave open is read from the
 phrase with the grammar of ``ggk.deadlines.phrases``.
 
 - once: a date (``2021年底前``, ``上半年``, ``三季度末``, ``2022年10月底前``); a date-only
@@ -12,6 +12,8 @@ phrase with the grammar of ``ggk.deadlines.phrases``.
 - count: at least N times per period (``每年解读重要政策措施不少于3次``), met by N entries;
 - workdays: within N working days of an event (``文件公开后3个工作日内``); each log entry with
   ``event:`` is one obligation, met by its ``done:`` date;
+- days: within N calendar days of an event (``收到申请之日起15日内``, ``15个自然日内``), logged and met
+  like the working-day rule;
 - none: standing work (常态化), never overdue by date.
 """
 
@@ -37,6 +39,7 @@ class Rule:
     per: str | None = None
     workdays: int | None = None
     after: str | None = None
+    days: int | None = None
 
 
 @dataclass(slots=True)
@@ -65,6 +68,7 @@ class RuleState:
             "count": r.count,
             "per": r.per,
             "workdays": r.workdays,
+            "days": r.days,
             "after": r.after,
             "overdue_days": self.overdue_days,
             "due_in": self.due_in,
@@ -137,7 +141,7 @@ HASHABLE: set[type] = set()
 def resolve(deadline: Deadline | None, year: int) -> Rule | None:
     """The effective rule of an item's deadline; None when it is not understood.
 
-    The explicit keys (due / every / count+per / workdays+after / kind) win over the phrase;
+    The explicit keys (due / every / count+per / workdays+after / days+after / kind) win over the phrase;
     what they leave open is read from the phrase.
     """
     if deadline is None:
@@ -153,6 +157,7 @@ def resolve(deadline: Deadline | None, year: int) -> Rule | None:
             deadline.count,
             deadline.per,
             deadline.workdays,
+            deadline.days,
             deadline.after,
             year,
         )
@@ -194,4 +199,8 @@ def _resolve(deadline: Deadline, year: int) -> Rule | None:
         workdays = deadline.workdays or p.workdays
         after = deadline.after or p.after
         return Rule(kind, deadline.phrase, workdays=workdays, after=after) if workdays else None
+    if kind is DeadlineKind.DAYS:
+        days = deadline.days or p.days
+        after = deadline.after or p.after
+        return Rule(kind, deadline.phrase, days=days, after=after) if days else None
     return None

@@ -39,6 +39,7 @@ class DeadlineView(msgspec.Struct, array_like=True, frozen=True, gc=False):
     count: int | None
     per: Period | None
     workdays: int | None
+    days: int | None
     after: str | None
 
     explicit_kind = Deadline.explicit_kind
