@@ -71,7 +71,7 @@ from ggk.workspace.load import FileResult, Found, PlanEntry, UnitEntry, Workspac
 #: 3: models stored by position (``encode``), the subset holds open items with a time limit;
 #: 4: a plan's deadline phrases (``phrases``), the index holds what they state;
 #: 5: the subset packed as ``ggk.workspace.views`` (msgspec); 6: dates stored as ordinals, enums as values.
-CACHE_FORMAT = 8
+CACHE_FORMAT = 9
 MAGIC = b"GGKC"
 #: A file modified less than this before it was read may change again without its stat changing
 #: (coarse timestamps on FAT, SMB, some NFS servers): such entries are verified by content hash.
