@@ -50,6 +50,15 @@ def plans_copy(tmp_path: Path) -> Path:
     return dest
 
 
+@pytest.fixture
+def example_unit(tmp_path: Path) -> Path:
+    """A plans folder with a copy of the example unit alone (and the holiday files)."""
+    dest = tmp_path / "plans"
+    shutil.copytree(PLANS / "example", dest / "example")
+    shutil.copytree(PLANS / "_holidays", dest / "_holidays")
+    return dest
+
+
 def make_unit(root: Path, plan: str | bytes | None = None, *, unit: str = UNIT_YAML, slug: str = "t", year: int = 2021) -> Path:
     """Write plans/<slug>/unit.yaml and (optionally) plans/<slug>/<year>.yaml; return the plan path."""
     folder = root / slug

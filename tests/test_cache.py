@@ -504,6 +504,7 @@ def test_views_hold_what_the_models_hold() -> None:
             "counts": False,
             "event": "2021-02-26",
             "done": "2021-03-01",
+            "source": {"form": "2021-Q1-0a1b2c3d", "period": "2021-Q1"},
         }
     )
     assert _log_json(full) == full.model_dump(mode="json", exclude_defaults=True)

@@ -61,6 +61,8 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("note", "edit_cmds:note", EDIT),
     ("postpone", "edit_cmds:postpone", EDIT),
     ("summary", "edit_cmds:summary", EDIT),
+    ("form", "form_cmd:form", EDIT),
+    ("intake", "intake_cmd:intake", EDIT),
     ("review", "review_cmd:review", YEAR_END),
     ("report", "report_cmd:report", YEAR_END),
     ("notice", "notice_cmd:notice", YEAR_END),
@@ -70,6 +72,7 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("check", "check:check", SETUP),
     ("schema", "schema_cmd:schema", SETUP),
     ("calendar", "calendar_cmd:calendar", TOOLS),
+    ("merge", "merge_cmd:merge", TOOLS),
 ]
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from ggk import deadlines
 from ggk.diagnostics import GgkError
-from ggk.model import Deadline, Item, LogEntry, Section, Status
+from ggk.model import Deadline, Item, LogEntry, ReturnSource, Section, Status
 from ggk.registry import Registry
 from ggk.workspace.load import PlanEntry, Workspace
 
@@ -138,6 +138,8 @@ def _json_value(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, Enum):
         return value.value
+    if isinstance(value, ReturnSource) or type(value).__name__ == "ReturnSourceView":  # a log entry's source (or its view)
+        return {"form": value.form, "period": value.period}
     return value
 
 
@@ -392,6 +394,8 @@ class StatusReport:
     problems: int = 0
     skipped: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: 迟报/漏报 of the departments of these plans (``ggk.returns.cadence.Cadence``), when asked for
+    cadence: Any = None
 
 
 BY_CHOICES = ("unit", "plan", "section", "dept")
@@ -449,6 +453,8 @@ class ItemsReport:
     problems: int = 0
     skipped: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: 迟报/漏报 of the departments (``ggk.returns.cadence.Cadence``), when asked for
+    cadence: Any = None
 
     def groups(self) -> list[tuple[str, list[Row]]]:
         """Rows by lead department (a row under each of its leads), the group with the most days

@@ -59,6 +59,7 @@ from ggk.model import (
     LogEntry,
     Plan,
     Reporting,
+    ReturnSource,
     Section,
     Status,
     Unit,
@@ -70,7 +71,7 @@ from ggk.workspace.load import FileResult, Found, PlanEntry, UnitEntry, Workspac
 #: 3: models stored by position (``encode``), the subset holds open items with a time limit;
 #: 4: a plan's deadline phrases (``phrases``), the index holds what they state;
 #: 5: the subset packed as ``ggk.workspace.views`` (msgspec); 6: dates stored as ordinals, enums as values.
-CACHE_FORMAT = 8
+CACHE_FORMAT = 9
 MAGIC = b"GGKC"
 #: A file modified less than this before it was read may change again without its stat changing
 #: (coarse timestamps on FAT, SMB, some NFS servers): such entries are verified by content hash.
@@ -810,6 +811,7 @@ _NESTED: dict[type, dict[str, type]] = {
     Plan: {"sections": Section, "reporting": Reporting},
     Section: {"items": Item, "sections": Section},
     Item: {"deadline": Deadline, "log": LogEntry, "history": DeadlineChange},
+    LogEntry: {"source": ReturnSource},
     DeadlineChange: {"old": Deadline, "new": Deadline},
     Unit: {"departments": Department, "reporting": Reporting},
 }

@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 import msgspec
 
-from ggk import deadlines
+from ggk import deadlines, model
 from ggk.model import Deadline, DeadlineChange, DeadlineKind, Department, Item, LogEntry, Plan, Reporting, Section, Status, Unit
 
 Period = Literal["week", "month", "quarter", "half", "year"]
@@ -45,6 +45,11 @@ class DeadlineView(msgspec.Struct, array_like=True, frozen=True, gc=False):
     explicit_kind = Deadline.explicit_kind
 
 
+class ReturnSourceView(msgspec.Struct, array_like=True, frozen=True, gc=False):
+    form: str
+    period: str
+
+
 class LogEntryView(msgspec.Struct, array_like=True, frozen=True, gc=False):
     date: dt.date
     by: str | None
@@ -54,6 +59,7 @@ class LogEntryView(msgspec.Struct, array_like=True, frozen=True, gc=False):
     counts: bool
     event: dt.date | None
     done: dt.date | None
+    source: ReturnSourceView | None
 
 
 class DeadlineChangeView(msgspec.Struct, array_like=True, frozen=True, gc=False):
@@ -140,6 +146,7 @@ deadlines.HASHABLE.add(DeadlineView)  # frozen and hashable: ``deadlines.resolve
 VIEWS: dict[type, type[msgspec.Struct]] = {
     Deadline: DeadlineView,
     LogEntry: LogEntryView,
+    model.ReturnSource: ReturnSourceView,
     DeadlineChange: DeadlineChangeView,
     Item: ItemView,
     Section: SectionView,
@@ -157,6 +164,8 @@ def _kinds(model: type) -> list[tuple[str, str | None]]:
         args = typing.get_args(info.annotation)
         if typing.get_origin(info.annotation) is list:
             out.append((name, "views" if args and args[0] in VIEWS else "seq"))
+        elif any(a in VIEWS for a in args):  # one optional nested model (reporting, source)
+            out.append((name, "view"))
         else:
             out.append((name, None))
     return out
@@ -176,6 +185,8 @@ def view_of(model: Any) -> Any:
             value = tuple([view_of(v) for v in value])
         elif kind == "seq":
             value = tuple(value)
+        elif kind == "view" and value is not None:
+            value = view_of(value)
         args.append(value)
     return view(*args)
 
@@ -196,7 +207,14 @@ def open_only(plan: Plan) -> PlanView:
 
     values = plan.__dict__
     args: list[Any] = [
-        sections(plan.sections) if name == "sections" else tuple(values[name]) if kind else values[name] for name, kind in _FIELDS[Plan][1]
+        sections(plan.sections)
+        if name == "sections"
+        else (view_of(values[name]) if values[name] is not None else None)
+        if kind == "view"
+        else tuple(values[name])
+        if kind
+        else values[name]
+        for name, kind in _FIELDS[Plan][1]
     ]
     return PlanView(*args)
 
