@@ -241,6 +241,15 @@ class Correction(_Model):
     was: dict[str, Any] = Field(default_factory=dict, description="被更正的键原来的值")
 
 
+class ReturnSource(_Model):
+    """Where a progress entry came from when it was taken in from a returned 进展报送表 (``ggk intake``):
+    the form's id and the reporting period it was sent for.  Taking the same form in again finds its
+    entries by this, so a corrected return replaces them instead of adding to them."""
+
+    form: str = Field(description="报送表编号（ggk form 生成，如 2026-Q3-1a2b3c4d）")
+    period: str = Field(description="报送期，如 2026-Q3、2026-07、2026-H2")
+
+
 class LogEntry(_Model):
     """One dated progress entry (报送进展)."""
 
@@ -252,6 +261,7 @@ class LogEntry(_Model):
     counts: bool = Field(True, description="是否计入周期/计次任务（默认计入）")
     event: dt.date | None = Field(None, description="工作日时限任务：触发事件的日期")
     done: dt.date | None = Field(None, description="工作日时限任务：该事件的公开（完成）日期；空表示尚未完成")
+    source: ReturnSource | None = Field(None, description="由报送表录入时：报送表编号和报送期（ggk intake 写入）")
     corrected: list[Correction] = Field(default_factory=list, description="更正记录（ggk correct 写入）")
     deleted: Correction | None = Field(None, description="删除记录：有此键的进展记录在各种报告中都不算（ggk correct --delete 写入）")
 

@@ -57,6 +57,15 @@ def plan_yaml(items: str, *, year: int = 2021, section: str = "一", head: str =
     return top + f"sections:\n  - title: {section}\n    items:\n" + textwrap.indent(textwrap.dedent(items), "      ")
 
 
+@pytest.fixture
+def example_unit(tmp_path: Path) -> Path:
+    """A plans folder with a copy of the example unit alone (and the holiday files)."""
+    dest = tmp_path / "plans"
+    shutil.copytree(PLANS / "example", dest / "example")
+    shutil.copytree(PLANS / "_holidays", dest / "_holidays")
+    return dest
+
+
 def make_unit(root: Path, plan: str | bytes | None = None, *, unit: str = UNIT_YAML, slug: str = "t", year: int = 2021) -> Path:
     """Write plans/<slug>/unit.yaml and (optionally) plans/<slug>/<year>.yaml; return the plan path."""
     folder = root / slug

@@ -506,6 +506,7 @@ def test_views_hold_what_the_models_hold() -> None:
             "counts": False,
             "event": "2021-02-26",
             "done": "2021-03-01",
+            "source": {"form": "2021-Q1-0a1b2c3d", "period": "2021-Q1"},
             "corrected": [{"date": "2021-03-02", "reason": "笔误", "was": {"note": "m"}}],
             "deleted": {"date": "2021-03-03", "reason": "重复", "by": "办公室"},
         }

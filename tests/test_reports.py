@@ -279,10 +279,14 @@ def test_notice_docx_layout(runner, tmp_path):
     paras = [p for p in doc.paragraphs if p.text]
     assert paras[0].text == "政务公开工作督办通知单"
     assert paras[0].alignment == WD_ALIGN_PARAGRAPH.CENTER
-    assert paras[1].text == "致：局办公室"
-    assert paras[-3].text == "请于2026年11月30日前将办理进展、存在问题及完成时限书面反馈示例县交通运输局政务公开领导小组办公室。"
-    assert paras[-2].text == "示例县交通运输局政务公开领导小组办公室"
-    assert paras[-1].text == "2026年11月21日" and paras[-1].alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    assert paras[1].text == "编号：督〔2026〕\u3000\u3000号"  # numbered when issued (ggk notice --issue)
+    assert paras[2].text == "致：局办公室"
+    assert paras[-6].text == "请于2026年11月30日前将办理进展、存在问题及完成时限书面反馈示例县交通运输局政务公开领导小组办公室。"
+    assert paras[-5].text == "示例县交通运输局政务公开领导小组办公室"
+    assert paras[-4].text == "2026年11月21日" and paras[-4].alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    assert paras[-3].text.startswith("联系人：") and "联系电话：" in paras[-3].text
+    assert "签收回执" in paras[-2].text
+    assert paras[-1].text.startswith("签收人：") and "签收日期：" in paras[-1].text
     table = doc.tables[0]
     assert [c.text for c in table.rows[0].cells] == ["序号", "工作任务", "职责", "完成时限", "截止日期", "逾期情况", "目前状态", "最近进展"]
     assert [c.text for c in table.rows[1].cells][:6] == [

@@ -134,6 +134,8 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("correct", "edit_cmds:correct", EDIT),
     ("contact", "edit_cmds:contact", EDIT),
     ("issued", "edit_cmds:issued", SETUP),
+    ("form", "form_cmd:form", EDIT),
+    ("intake", "intake_cmd:intake", EDIT),
     ("review", "review_cmd:review", YEAR_END),
     ("report", "report_cmd:report", YEAR_END),
     ("notice", "notice_cmd:notice", YEAR_END),
@@ -143,6 +145,7 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("check", "check:check", SETUP),
     ("schema", "schema_cmd:schema", SETUP),
     ("calendar", "calendar_cmd:calendar", TOOLS),
+    ("merge", "merge_cmd:merge", TOOLS),
 ]
 
 

@@ -52,6 +52,10 @@ def review(
 
     s, session = open_session(ctx, plans, as_of)
     report = build(session.ws, year, s.today, unit or (), session.calendar)
+    from ggk.ledger.register import year_counts
+
+    for p in report.plans:
+        p.supervision = year_counts(session.ws, p.unit, p.year, s.today)
     report.problems, report.skipped, report.warnings = session.problems, session.skipped, session.calendar_warnings
     content = render(report, fmt.value if fmt else default_document_format(out))
     if carry_over:

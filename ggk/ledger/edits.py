@@ -30,7 +30,7 @@ from ggk.model import Deadline, DeadlineChange, DeadlineKind, Item, LogEntry, Se
 ITEM_KEYS: tuple[str, ...] = tuple(Item.model_fields)
 SECTION_KEYS: tuple[str, ...] = tuple(Section.model_fields)
 #: Progress entries are written in the order the bundled ledgers use.
-LOG_KEYS: tuple[str, ...] = ("date", "by", "note", "event", "done", "counts", "evidence", "status", "corrected", "deleted")
+LOG_KEYS: tuple[str, ...] = ("date", "by", "note", "event", "done", "counts", "evidence", "status", "source", "corrected", "deleted")
 HISTORY_KEYS: tuple[str, ...] = tuple(DeadlineChange.model_fields)
 #: Keys whose text is written as a ``|-`` block, like the bundled plans do.
 _BLOCK_TEXT = ("text", "summary")
@@ -255,9 +255,13 @@ def add_log(
     event: dt.date | None = None,
     done: dt.date | None = None,
     counts: bool | None = None,
+    source: Mapping[str, str] | None = None,
+    item: Any = None,
 ) -> Any:
-    """Append a dated progress entry to the item's ``log``; return the entry."""
-    item = find_item(doc, item_id)
+    """Append a dated progress entry to the item's ``log``; return the entry.  ``source``: the returned
+    form it came from (``{form: …, period: …}``, written by ``ggk intake``); ``item``: the item's
+    mapping when the caller has found it already (an intake appends hundreds of entries)."""
+    item = item if item is not None else find_item(doc, item_id)
     if note is None and evidence is None and status is None and event is None:
         raise GgkError("进展记录至少要有内容（note）、佐证、状态或事件日期之一")
     if done is not None and event is None:
@@ -273,6 +277,7 @@ def add_log(
         "counts": counts if counts is False else None,
         "evidence": evidence,
         "status": status.value if status is not None else None,
+        "source": flow_map(source) if source else None,
     }
     entry = block_map({k: values.get(k) for k in LOG_KEYS})
     append_to(item, "log", entry)

@@ -573,6 +573,8 @@ class StatusReport:
     problems: int = 0
     skipped: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: 迟报/漏报 of the departments of these plans (``ggk.returns.cadence.Cadence``), when asked for
+    cadence: Any = None
 
 
 BY_CHOICES = ("unit", "plan", "section", "dept")
@@ -632,6 +634,8 @@ class ItemsReport:
     problems: int = 0
     skipped: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: 迟报/漏报 of the departments (``ggk.returns.cadence.Cadence``), when asked for
+    cadence: Any = None
 
     def groups(self) -> list[tuple[str, list[Row]]]:
         """Rows by lead department (a row under each of its leads), the group with the most days

@@ -88,6 +88,13 @@ class AnnualSection:
     unit_name: str
     year: int
     entries: list[AnnualEntry]
+    #: 督办 in the year, from the register (``ggk.ledger.register.RegisterCounts``); None when none was issued
+    supervision: Any = None
+
+    @property
+    def supervision_text(self) -> str | None:
+        """The closing paragraph on 督办: 2026年共签发督办单5份，按期反馈3份、…。"""
+        return f"{self.year}年共{self.supervision.sentence}" if self.supervision is not None else None
 
     @property
     def heading(self) -> str:
@@ -106,6 +113,7 @@ class AnnualSection:
             "year": self.year,
             "entries": [e.to_json() for e in self.entries],
             "missing_summary": [e.ref for e in self.missing],
+            "supervision": self.supervision.to_json() if self.supervision is not None else None,
         }
 
 
@@ -381,10 +389,28 @@ class NoticeReport:
     issuer: str
     rows: list[NoticeRow]
     plans: list[str] = field(default_factory=list)
+    #: 督〔2026〕3号 once issued (``ggk notice --issue`` records it in the register); None: not numbered
+    no: str | None = None
+    contact: str | None = None
+    phone: str | None = None
+    unit: str = ""
 
     @property
     def title(self) -> str:
         return "政务公开工作督办通知单"
+
+    @property
+    def number_line(self) -> str:
+        return f"编号：{self.no or f'督〔{self.as_of.year}〕　　号'}"
+
+    @property
+    def contact_line(self) -> str:
+        return f"联系人：{self.contact or '　　　　　　'}　　联系电话：{self.phone or '　　　　　　　　'}"
+
+    @property
+    def receipt_line(self) -> str:
+        """签收: the department signs the notice and returns this line."""
+        return "签收人：　　　　　　　　签收日期：　　　　年　　月　　日"
 
     @property
     def overdue(self) -> int:
@@ -417,6 +443,9 @@ class NoticeReport:
             "within_days": self.within,
             "reply_by": self.reply_by.isoformat(),
             "issuer": self.issuer,
+            "no": self.no,
+            "contact": self.contact,
+            "phone": self.phone,
             "plans": self.plans,
             "items": [r.to_json() for r in self.rows],
         }
@@ -471,5 +500,13 @@ def notice(
         reply_by = calendar.add_workdays(today, 5) if calendar is not None else today + dt.timedelta(days=7)
     unit_name = ws.unit_name(slug)
     return NoticeReport(
-        name, unit_name, today, within, reply_by, issuer or f"{unit_name}办公室", out, sorted({r.ref.rsplit("/", 1)[0] for r in rows})
+        name,
+        unit_name,
+        today,
+        within,
+        reply_by,
+        issuer or f"{unit_name}办公室",
+        out,
+        sorted({r.ref.rsplit("/", 1)[0] for r in rows}),
+        unit=slug,
     )

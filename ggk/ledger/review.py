@@ -278,6 +278,8 @@ class PlanReview:
     sections: list[Group]
     depts: list[Group]
     total: Group
+    #: 督办 in the plan's year, from the register (``ggk.ledger.register.RegisterCounts``); None when none was issued
+    supervision: Any = None
 
     @property
     def rectification(self) -> list[ReviewItem]:
@@ -320,6 +322,7 @@ class PlanReview:
             "departments": [g.to_json() for g in self.depts],
             "rectification": [ri.to_json() for ri in self.rectification],
             "items": [ri.to_json() for ri in self.items],
+            "supervision": self.supervision.to_json() if self.supervision is not None else None,
         }
 
 

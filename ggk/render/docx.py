@@ -29,6 +29,8 @@ from ggk.ledger.reports import AnnualSection, NoticeReport, cn_date
 from ggk.ledger.review import OUTCOMES, PlanReview, ReviewReport
 from ggk.render import Options, Unsupported
 from ggk.render.md import CN_NUM, group_rows, last_progress, outcome_note, summary_sentences
+from ggk.returns.cadence import RemindReport
+from ggk.returns.forms import FILL_COLUMNS, SENT_COLUMNS, FormReport
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -211,6 +213,8 @@ class DocxRenderer:
                     if e.source == "none":  # nothing recorded: marked in red, not to go out as it is
                         for run in p.runs:
                             run.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+        if report.supervision_text:
+            w.para(report.supervision_text)
         return w.bytes()
 
     # ----------------------------------------------------------------- 回头看
@@ -282,6 +286,7 @@ class DocxRenderer:
     def _(self, report: NoticeReport) -> bytes:
         w = _Writer(landscape=bool(report.rows), created=report.as_of, title=report.title)
         w.title(report.title)
+        w.para(report.number_line, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
         w.para(f"致：{report.dept}", indent=False)
         w.para(report.intro)
         if report.rows:
@@ -290,6 +295,40 @@ class DocxRenderer:
                 for r in report.rows
             ]
             w.table(["序号", "工作任务", "职责", "完成时限", "截止日期", "逾期情况", "目前状态", "最近进展"], rows)
+            w.para(report.request)
+        w.para()
+        w.para(report.issuer, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+        w.para(cn_date(report.as_of), align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+        w.para(report.contact_line, indent=False)
+        w.para("－ － － － － － － 签收回执 － － － － － － －", indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
+        w.para(report.receipt_line, indent=False)
+        return w.bytes()
+
+    # ----------------------------------------------------------------- 进展报送表
+
+    @render.register
+    def _(self, report: FormReport) -> bytes:
+        w = _Writer(landscape=True, created=report.issued, title=report.title)
+        w.title(report.title)
+        w.para(report.header_lines[1], indent=False, size=TABLE_SIZE)
+        w.para("填报人：　　　　　　　　联系电话：", indent=False, size=TABLE_SIZE)
+        fill = ["" for _ in FILL_COLUMNS]
+        rows = [[r.no, *r.sent(), *fill] for r in report.rows]
+        widths = [0.9, 2.0, 3.4, 1.0, 2.0, 2.4, 3.2, 4.2, 1.5, 1.6, 2.4, 1.5, 1.5]
+        w.table([*SENT_COLUMNS, *FILL_COLUMNS], rows, widths)
+        for line in report.docx_notes:
+            w.para(line, indent=False, size=TABLE_SIZE)
+        return w.bytes()
+
+    # ----------------------------------------------------------------- 催报通知
+
+    @render.register
+    def _(self, report: RemindReport) -> bytes:
+        w = _Writer(created=report.as_of, title=report.title)
+        w.title(report.title)
+        w.para(report.intro)
+        if report.rows:
+            w.table(["序号", "部门", "牵头条目", "配合条目"], [[r.no, r.dept, r.lead, r.assist] for r in report.rows], [1.5, 7, 3, 3])
             w.para(report.request)
         w.para()
         w.para(report.issuer, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)

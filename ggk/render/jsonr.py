@@ -46,7 +46,7 @@ class JsonRenderer:
             "problems": report.problems,
             "skipped": report.skipped,
             "warnings": report.warnings,
-        }
+        } | ({"reporting": report.cadence.to_json()} if report.cadence is not None else {})
 
     @data.register
     def _(self, report: ItemsReport) -> Any:
@@ -57,7 +57,7 @@ class JsonRenderer:
             "problems": report.problems,
             "skipped": report.skipped,
             "warnings": report.warnings,
-        }
+        } | ({"reporting": report.cadence.to_json()} if report.cadence is not None else {})
 
     @data.register
     def _(self, report: ItemDetail) -> Any:

@@ -12,9 +12,11 @@ from collections.abc import Sequence
 from functools import singledispatchmethod
 from typing import Any
 
+from ggk.ledger.register import RegisterReport
 from ggk.ledger.reports import AnnualSection, NoticeReport, cn_date
 from ggk.ledger.review import OUTCOMES, Group, Outcome, PlanReview, ReviewItem, ReviewReport
 from ggk.render import Options, Unsupported
+from ggk.returns.cadence import RemindReport
 
 CN_NUM = "一二三四五六七八九十"
 
@@ -72,6 +74,8 @@ def summary_sentences(p: PlanReview) -> list[str]:
     if p.duties:
         req, met, missed = p.duty_totals()
         lines.append(f"周期性、计次和工作日时限任务 {len(p.duties)} 项：应落实 {req} 期（次、件），按时落实 {met}，未落实或逾期 {missed}。")
+    if p.supervision is not None:
+        lines.append(f"督办：{p.year}年{p.supervision.sentence}")
     return lines
 
 
@@ -178,19 +182,47 @@ class MarkdownRenderer:
             out += [e.heading, ""]
             out += [para.strip() for para in e.text.splitlines() if para.strip()]
             out.append("")
+        if report.supervision_text:
+            out += [report.supervision_text, ""]
         return out
 
     # ----------------------------------------------------------------- 督办单
 
     @lines.register
     def _(self, report: NoticeReport) -> list[str]:
-        out = [f"# {report.title}", "", f"致：{report.dept}", "", report.intro, ""]
+        out = [f"# {report.title}", "", report.number_line, "", f"致：{report.dept}", "", report.intro, ""]
         if report.rows:
             rows = [
                 [r.no, r.ref, r.title, r.role, r.deadline, r.due.isoformat() if r.due else "—", r.situation, r.status, r.last_progress]
                 for r in report.rows
             ]
             out += table(["序号", "条目", "工作任务", "职责", "完成时限", "截止日期", "逾期情况", "目前状态", "最近进展"], rows)
+            out += ["", report.request, ""]
+        out += [report.issuer, "", cn_date(report.as_of), "", report.contact_line, "", "---", "", report.receipt_line]
+        return out
+
+    # ----------------------------------------------------------------- 督办登记、催报
+
+    @lines.register
+    def _(self, report: RegisterReport) -> list[str]:
+        c = report.counts
+        out = [f"# {report.title}", "", f"截至{cn_date(report.as_of)}：{c.sentence}", ""]
+        if report.rows:
+            rows = [
+                [s.record.no, s.record.date.isoformat(), s.record.dept, "、".join(s.record.items), s.record.reply_by.isoformat(), s.state]
+                + [f"{s.replied.isoformat()}（{s.via}）" if s.replied else "—"]
+                for s in report.rows
+            ]
+            out += table(["编号", "签发日期", "部门", "督办条目", "反馈截止", "反馈情况", "反馈日期"], rows)
+        return out
+
+    @lines.register
+    def _(self, report: RemindReport) -> list[str]:
+        out = [f"# {report.title}", "", report.intro, ""]
+        if report.rows:
+            out += table(
+                ["序号", "部门", "牵头条目", "配合条目"], [[r.no, r.dept, r.lead, r.assist] for r in report.rows], ["r", "l", "r", "r"]
+            )
             out += ["", report.request, ""]
         out += [report.issuer, "", cn_date(report.as_of)]
         return out

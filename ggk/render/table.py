@@ -24,7 +24,7 @@ from ggk.workspace.checks import CheckReport
 
 #: Reports that are documents (rendered as Markdown) rather than ledgers; matched by name so that
 #: printing a ledger never imports the review and report modules.
-DOCUMENTS = frozenset({"ReviewReport", "AnnualSection", "NoticeReport"})
+DOCUMENTS = frozenset({"ReviewReport", "AnnualSection", "NoticeReport", "RegisterReport", "RemindReport"})
 
 if typing.TYPE_CHECKING:
     from rich import box
@@ -285,6 +285,9 @@ class TableRenderer:
 
     def notes(self, report: Any) -> list[str]:
         notes: list[str] = []
+        cadence = getattr(report, "cadence", None)
+        if cadence is not None:
+            notes.extend(cadence.lines())
         for w in getattr(report, "warnings", []):
             notes.append(f"注意：{w}")
         if getattr(report, "problems", 0):

@@ -61,6 +61,7 @@ from ggk.model import (
     LogEntry,
     Plan,
     Reporting,
+    ReturnSource,
     Section,
     Status,
     Unit,
@@ -72,8 +73,9 @@ from ggk.workspace.load import FileResult, Found, PlanEntry, UnitEntry, Workspac
 #: 3: models stored by position (``encode``), the subset holds open items with a time limit;
 #: 4: a plan's deadline phrases (``phrases``), the index holds what they state;
 #: 5: the subset packed as ``ggk.workspace.views`` (msgspec); 6: dates stored as ordinals, enums as values;
-#: 8: calendar-day rules (``days``); 9: contacts, corrections of progress entries, the date of a summary.
-CACHE_FORMAT = 9
+#: 8: calendar-day rules (``days``), a progress entry's ``source``; 9: both merged; 10: contacts,
+#: corrections of progress entries, the date of a summary.
+CACHE_FORMAT = 10
 MAGIC = b"GGKC"
 #: A file modified less than this before it was read may change again without its stat changing
 #: (coarse timestamps on FAT, SMB, some NFS servers): such entries are verified by content hash.
@@ -813,7 +815,7 @@ _NESTED: dict[type, dict[str, type]] = {
     Plan: {"sections": Section, "reporting": Reporting},
     Section: {"items": Item, "sections": Section},
     Item: {"contact": Contact, "deadline": Deadline, "log": LogEntry, "history": DeadlineChange},
-    LogEntry: {"corrected": Correction, "deleted": Correction},
+    LogEntry: {"source": ReturnSource, "corrected": Correction, "deleted": Correction},
     DeadlineChange: {"old": Deadline, "new": Deadline},
     Unit: {"departments": Department, "reporting": Reporting},
     Department: {"contact": Contact},

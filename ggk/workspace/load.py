@@ -37,6 +37,8 @@ def read_file(path: str, raw: bytes | None = None) -> Any:
 
 
 UNIT_FILE = "unit.yaml"
+#: The unit's register of 督办单 and returned forms (``ggk.ledger.register``): read by the commands that use it, not a plan.
+REGISTER_FILE = "register.yaml"
 
 
 def folder_name(path: Path) -> str:
@@ -243,7 +245,7 @@ def discover(paths: Sequence[Path]) -> Found:
             found.units.append(p)
         elif YEAR_FILE.match(name):
             found.plans.append(p)
-        else:
+        elif name != REGISTER_FILE:
             found.strays.append(p)
 
     def add_unit_dir(d: Path, listing: tuple[os.stat_result, list[os.DirEntry[str]]] | None = None) -> None:

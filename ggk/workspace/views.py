@@ -61,6 +61,11 @@ class CorrectionView(msgspec.Struct, array_like=True, frozen=True, gc=False):
     was: dict[str, Any]
 
 
+class ReturnSourceView(msgspec.Struct, array_like=True, frozen=True, gc=False):
+    form: str
+    period: str
+
+
 class LogEntryView(msgspec.Struct, array_like=True, frozen=True, gc=False):
     date: dt.date
     by: str | None
@@ -70,6 +75,7 @@ class LogEntryView(msgspec.Struct, array_like=True, frozen=True, gc=False):
     counts: bool
     event: dt.date | None
     done: dt.date | None
+    source: ReturnSourceView | None
     corrected: tuple[CorrectionView, ...]
     deleted: CorrectionView | None
 
@@ -163,6 +169,7 @@ VIEWS: dict[type, type[msgspec.Struct]] = {
     models.Correction: CorrectionView,
     Deadline: DeadlineView,
     LogEntry: LogEntryView,
+    models.ReturnSource: ReturnSourceView,
     DeadlineChange: DeadlineChangeView,
     Item: ItemView,
     Section: SectionView,
@@ -181,7 +188,7 @@ def _kinds(model: type) -> list[tuple[str, str | None]]:
         args = typing.get_args(info.annotation)
         if typing.get_origin(info.annotation) is list:
             out.append((name, "views" if args and args[0] in VIEWS else "seq"))
-        elif any(a in VIEWS for a in args):
+        elif any(a in VIEWS for a in args):  # one optional nested model (reporting, source)
             out.append((name, "view"))
         else:
             out.append((name, None))
