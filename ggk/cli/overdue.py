@@ -48,7 +48,7 @@ def overdue(
         within=within,
         problems=session.problems,
         skipped=session.skipped,
-        warnings=session.calendar_warnings,
+        warnings=session.warnings,
     )
     if reports:
         from ggk.ledger.queries import select_plans

@@ -63,7 +63,7 @@ def review(
 
         if s.today.year <= year:
             typer.echo(f"注意：截至 {s.today} {year} 年度尚未结束，只结转已经逾期未完成的任务", err=True)
-        plan = plan_carry_over(session.ws, report, s.today, deadline)
+        plan = plan_carry_over(session.filed or session.ws, report, s.today, deadline)
         apply(plan, s.today)
         for t in plan.targets:
             verb = "追加到" if t.exists else "新建"

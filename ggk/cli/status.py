@@ -53,7 +53,7 @@ def status(
     filters = Filters(unit or (), year or (), dept or (), parse_statuses(status_), all_years)
     rows = select(session.ws, s.today, filters, soon=soon, calendar=session.calendar)
     report = status_report(session.ws, rows, s.today, by.value, soon)
-    report.problems, report.skipped, report.warnings = session.problems, session.skipped, session.calendar_warnings
+    report.problems, report.skipped, report.warnings = session.problems, session.skipped, session.warnings
     if reports:
         from ggk.returns.cadence import cadence
 

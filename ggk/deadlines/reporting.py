@@ -77,9 +77,14 @@ def period_of(day: dt.date, reporting: Reporting, calendar: WorkCalendar | None 
     """The reporting period ``day`` falls in."""
     months = _MONTHS[reporting.every]
     start = dt.date(day.year, (day.month - 1) // months * months + 1, 1)
-    after = start.month - 1 + months  # months after January of the start's year
-    end = dt.date(start.year + after // 12, after % 12 + 1, 1) - dt.timedelta(days=1)
+    end = _end(start, months)
     return ReportPeriod(reporting.every, start, end, due_after(end, reporting, calendar))
+
+
+def _end(start: dt.date, months: int) -> dt.date:
+    """The last day of the period of ``months`` months that begins on ``start`` (the 1st of a month)."""
+    after = start.month - 1 + months  # months after January of the start's year
+    return dt.date(start.year + after // 12, after % 12 + 1, 1) - dt.timedelta(days=1)
 
 
 def periods(year: int, reporting: Reporting, calendar: WorkCalendar | None = None) -> list[ReportPeriod]:
@@ -92,10 +97,15 @@ def ended_by(year: int, today: dt.date, reporting: Reporting, calendar: Any = No
     """The periods of ``year`` that had ended before ``today`` (complete on ``today``), oldest first.
 
     ``since`` (the plan's 印发日期): a period that ended before it is not owed."""
+    months = _MONTHS[reporting.every]
     out = []
-    for p in periods(year, reporting, calendar):
-        if p.end < today and (since is None or p.end >= since):
-            out.append(p)
+    for m in range(1, 13, months):
+        start = dt.date(year, m, 1)
+        end = _end(start, months)
+        # due dates only for the periods that ended: one still running may be due in a year whose
+        # holidays are not known yet, and asking would warn about that year for nothing
+        if end < today and (since is None or end >= since):
+            out.append(period_of(start, reporting, calendar))
     return out
 
 

@@ -24,6 +24,10 @@ from ggk.model import LogEntry, Status
 from ggk.registry import Registry
 from ggk.workspace.load import PlanEntry, Workspace
 
+#: What the annual-report section says of an item with neither a summary nor a progress entry: a mark
+#: the clerk cannot overlook before the report goes out (never a sentence that reads as finished text).
+NO_RECORD = "【待补充：该项既无落实情况也无进展记录，请牵头单位报送后再用 ggk summary 填写】"
+
 #: Sentence-final punctuation: a heading or a sentence that already ends with one gets no extra "。".
 _END = "。！？；;.!?"
 
@@ -143,7 +147,7 @@ def annual_section(ws: Workspace, entry: PlanEntry, number: str = "六") -> Annu
         else:
             text = condensed_log(item.log, plan.year)
             source = "log" if text else "none"
-            text = text or "暂无落实情况记录。"
+            text = text or NO_RECORD
         entries.append(AnnualEntry(no, ref, item.title, text, source))
     return AnnualSection(number, plan.title, ws.unit_name(plan.unit), plan.year, entries)
 
@@ -167,6 +171,9 @@ class LedgerRow:
     remark: str
     light: Light
     state: Status = Status.NOT_STARTED
+    #: why the light is red or yellow: "overdue", "soon" (due within the window), "idle" (standing work
+    #: without progress), or ""
+    flag: str = ""
 
     def cells(self) -> list[Any]:
         return [self.no, self.task, self.content, self.lead, self.assist, self.deadline, self.progress, self.status, self.remark]
@@ -209,6 +216,14 @@ class LedgerReport:
             out[r.light] += 1
         return out
 
+    def flags(self) -> dict[str, int]:
+        """Rows overdue, due soon and standing without progress (``LedgerRow.flag``)."""
+        out = {"overdue": 0, "soon": 0, "idle": 0}
+        for r in self.rows:
+            if r.flag:
+                out[r.flag] += 1
+        return out
+
     def to_json(self) -> dict[str, Any]:
         return {
             "title": self.title,
@@ -233,17 +248,30 @@ def status_text(row: Row) -> str:
         return f"{item.status.value}（逾期{t.overdue_days}天）"
     if t.due_in is not None and row.light is Light.YELLOW:
         return f"{item.status.value}（{'今日到期' if t.due_in == 0 else f'{t.due_in}天后到期'}）"
+    if row.idle is not None:
+        return f"{item.status.value}（{row.idle.text}）"
     return item.status.value
 
 
+def light_flag(row: Row) -> str:
+    """Why the row's light is red or yellow (``LedgerRow.flag``)."""
+    if row.light is Light.GREY or row.light is Light.GREEN:
+        return ""
+    if row.timing.overdue_days is not None:
+        return "overdue"
+    return "idle" if row.idle is not None else "soon"
+
+
 def progress_text(row: Row) -> str:
-    """进展情况: every progress entry, one per line, oldest first."""
+    """进展情况: every progress entry, one per line, oldest first, with who reported it:
+    ``2026-04-10 局规划建设股：梳理历年规划文本…``."""
     lines = []
     for e in sorted(row.item.log, key=lambda e: e.date):
         note = (e.note or "").strip()
         if e.event and not note:
             note = f"事件{e.event.isoformat()}" + (f"，{e.done.isoformat()}办结" if e.done else "，未办结")
-        lines.append(f"{e.date.isoformat()} {note}".rstrip())
+        who = f"{e.by}：" if e.by else ""
+        lines.append(f"{e.date.isoformat()} {who}{note}".rstrip("：").rstrip())
     return "\n".join(lines)
 
 
@@ -283,6 +311,7 @@ def _ledger_row(no: int, row: Row) -> LedgerRow:
         remark_text(row),
         row.light,
         item.status,
+        light_flag(row),
     )
 
 
@@ -443,10 +472,11 @@ def notice(
     """The 督办单 for ``dept``: its overdue items and those due within ``within`` days, as lead or
     cooperating department, in the current plan of its unit; most days late first."""
     pool = [e for e in current_plans(ws, today) if not units or e.plan.unit in units]
-    owners = sorted({e.plan.unit for e in pool if Registry(ws.unit(e.plan.unit)).resolve(dept)})
+    slugs = sorted({e.plan.unit for e in [*pool, *ws.unissued] if not units or e.plan.unit in units})
+    owners = [slug for slug in slugs if Registry(ws.unit(slug)).resolve(dept)]
     if not owners:
         near: list[str] = []
-        for slug in {e.plan.unit for e in pool}:
+        for slug in slugs:
             near.extend(n for n in Registry(ws.unit(slug)).suggest(dept) if n not in near)
         hint = f"是不是「{'」「'.join(near[:3])}」？" if near else "用 ggk status --by dept 查看各部门"
         raise GgkError(f"没有登记名为「{dept}」的部门" + (f"（单位 {'、'.join(units)}）" if units else ""), hint)

@@ -44,6 +44,8 @@ def last_progress(ri: ReviewItem) -> str:
 def outcome_note(ri: ReviewItem) -> str:
     o = ri.outcome
     if o is Outcome.LATE:
+        if ri.item.completed is None:  # a working-day duty whose event was published late
+            return f"各件均已办结，最多逾期{ri.late_days}天"
         return f"{ri.item.completed} 完成，逾期{ri.late_days}天"
     if o is Outcome.ON_TIME:
         return f"{ri.item.completed} 完成" if ri.item.completed else "各期均已落实"
@@ -52,7 +54,8 @@ def outcome_note(ri: ReviewItem) -> str:
     if o is Outcome.NOT_DUE:
         return "" if ri.due_in is None else ("今日到期" if ri.due_in == 0 else f"{ri.due_in}天后到期")
     if o is Outcome.STANDING:
-        return "有进展记录" if ri.progress else "无进展记录"
+        said = "有进展记录" if ri.progress else "无进展记录"
+        return f"{said}，{ri.idle.text}" if ri.idle is not None and ri.progress else said
     return (ri.item.reason or "").strip()
 
 
@@ -66,10 +69,8 @@ def summary_sentences(p: PlanReview) -> list[str]:
         + "。"
     )
     lines = [first]
-    if p.total.assessed:
-        lines.append(
-            f"应完成的 {p.total.assessed} 项中已完成 {p.total.done} 项，完成率 {p.total.percent:.1f}%（不含常态化、已取消和未到期任务）。"
-        )
+    if p.total.active:
+        lines.append(f"完成率 {p.total.percent:.1f}%：未取消的 {p.total.active} 项任务中已完成 {p.total.done} 项（含常态化和未到期任务）。")
     if p.duties:
         req, met, missed = p.duty_totals()
         lines.append(f"周期性、计次和工作日时限任务 {len(p.duties)} 项：应落实 {req} 期（次、件），按时落实 {met}，未落实或逾期 {missed}。")
@@ -79,8 +80,8 @@ def summary_sentences(p: PlanReview) -> list[str]:
 
 
 def group_rows(groups: Sequence[Group], total: Group) -> list[list[Any]]:
-    rows = [[g.label, g.total, *(g.counts[o] for o in OUTCOMES), f"{g.percent:.1f}%" if g.assessed else "—"] for g in groups]
-    rows.append(["合计", total.total, *(total.counts[o] for o in OUTCOMES), f"{total.percent:.1f}%" if total.assessed else "—"])
+    rows = [[g.label, g.total, *(g.counts[o] for o in OUTCOMES), f"{g.percent:.1f}%" if g.active else "—"] for g in groups]
+    rows.append(["合计", total.total, *(total.counts[o] for o in OUTCOMES), f"{total.percent:.1f}%" if total.active else "—"])
     return rows
 
 
@@ -128,19 +129,17 @@ class MarkdownRenderer:
                 [
                     i,
                     ri.row.ref,
-                    ri.item.title + ("" if ri.key else "（非重点）"),
+                    ri.item.title + ("" if ri.key or ri.outcome is not Outcome.UNFINISHED else "（非重点）"),
                     "、".join(ri.leads),
                     ri.deadline_text,
-                    ri.late_days,
+                    ri.situation,
                     last_progress(ri),
                 ]
                 for i, ri in enumerate(fix, start=1)
             ]
-            out += table(
-                ["序号", "条目", "工作任务", "牵头单位", "时限", "逾期天数", "最近进展"], rows, ["r", "l", "l", "l", "l", "r", "l"]
-            )
+            out += table(["序号", "条目", "工作任务", "牵头单位", "时限", "问题", "最近进展"], rows, ["r", "l", "l", "l", "l", "l", "l"])
         else:
-            out.append("没有未完成的任务。")
+            out.append("没有需要整改的任务。")
         out.append("")
         out += [f"## {next(n)}、各牵头单位落实情况", ""]
         out += table(["牵头单位", *head[1:]], group_rows(p.depts, p.total), align)
@@ -171,7 +170,7 @@ class MarkdownRenderer:
             for ri in p.items
         ]
         out += table(["条目", "重点", "工作任务", "牵头单位", "时限", "状态", "核查结果", "说明"], rows)
-        out.append("")
+        out += ["", p.unit_name, "", cn_date(report.as_of), ""]
         return out
 
     # ----------------------------------------------------------------- annual report
