@@ -282,7 +282,11 @@ def test_temporary_files_of_a_killed_write_are_removed_by_the_next_edit(plan: Pa
 def test_control_characters_are_refused(plan: Path) -> None:
     raw = plan.read_bytes()
     for text in ("\x1b[2J清屏", "窗口\x1b]0;标题\x07", "反转\u202e文字", "零宽\ufeff中间"):
-        for args in (["note", "example/2026/1", text], ["summary", "example/2026/1", text], ["note", "example/2026/1", "x", "--by", text]):
+        for args in (
+            ["note", "example/2026/1", text],
+            ["summary", "example/2026/1", text],
+            ["note", "example/2026/1", "x", "--by-person", text],
+        ):
             result = ggk(plan.parent.parent, *args)
             assert result.exit_code == 2 and "控制字符" in result.stderr, (args, result.output)
             assert "\x1b" not in result.stderr and "\u202e" not in result.stderr  # the message shows them escaped

@@ -154,7 +154,9 @@ def _carried_item(ri: ReviewItem, new_id: str, deadline: Any, today: dt.date) ->
 
 
 def plan_carry_over(ws: Workspace, report: ReviewReport, today: dt.date, deadline: str | None = None) -> CarryPlan:
-    """What carrying the unfinished items of ``report`` over to the next year would do."""
+    """What carrying the unfinished items of ``report`` over to the next year would do.  ``ws`` is the
+    workspace as the files say it (not a snapshot of the review's day): what was carried already is
+    looked up there."""
     targets: list[TargetPlan] = []
     skipped: list[Skip] = []
     repairs: list[Carry] = []
@@ -187,22 +189,23 @@ def _target_for(
             if it.carried_from:
                 already[it.carried_from] = it.id
     target = TargetPlan(path, existing is not None)
+    # what the files say now (``ws`` may be the snapshot of an earlier day, which hides later carries)
+    marked = {it.id: it.carried_to for _loc, _chain, it in source.plan.iter_items()}
     for ri in p.items:
         if ri.outcome is not Outcome.UNFINISHED:
             continue
         ref = ri.row.ref
+        carried_to = marked.get(ri.item.id) or ri.item.carried_to
         if ref in already:
             target_ref = f"{p.unit}/{year}/{already[ref]}"
-            if not ri.item.carried_to:  # carried, but the run stopped before marking the source
+            if not carried_to:  # carried, but the run stopped before marking the source
                 note = f"未完成，结转至{year}年计划（{target_ref}）（补记：上次结转未写完）"
                 repairs.append(Carry(ref, source.path, ri.item.id, target_ref, path, None, {"date": today, "note": note, "counts": False}))
                 continue
-            skipped.append(
-                Skip(ref, f"已结转至 {target_ref}" + ("" if ri.item.carried_to == target_ref else f"（来源标注的是 {ri.item.carried_to}）"))
-            )
+            skipped.append(Skip(ref, f"已结转至 {target_ref}" + ("" if carried_to == target_ref else f"（来源标注的是 {carried_to}）")))
             continue
-        if ri.item.carried_to:
-            skipped.append(Skip(ref, f"已标注结转至 {ri.item.carried_to}"))
+        if carried_to:
+            skipped.append(Skip(ref, f"已标注结转至 {carried_to}"))
             continue
         dl = new_deadline if new_deadline is not None else _default_deadline(ri, year)
         new_id = _new_id(p.year, ri.item.id, taken)

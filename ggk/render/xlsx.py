@@ -81,6 +81,12 @@ class XlsxRenderer:
         self.options = options
 
     def render(self, report: Any) -> bytes:
+        from ggk.returns.forms import FormReport
+
+        if isinstance(report, FormReport):
+            from ggk.render.form_xlsx import render_form
+
+            return render_form(report)
         if not isinstance(report, LedgerReport):
             raise Unsupported("xlsx")
         wb = Workbook()

@@ -51,6 +51,8 @@ from ggk import __version__, deadlines
 from ggk.diagnostics import Diagnostic, Severity
 from ggk.model import (
     FORMAT_VERSION,
+    Contact,
+    Correction,
     Deadline,
     DeadlineChange,
     DeadlineKind,
@@ -59,18 +61,21 @@ from ggk.model import (
     LogEntry,
     Plan,
     Reporting,
+    ReturnSource,
     Section,
     Status,
     Unit,
 )
 from ggk.workspace import views
-from ggk.workspace.load import FileResult, Found, PlanEntry, UnitEntry, Workspace, discover, load, load_file
+from ggk.workspace.load import FileResult, Found, PlanEntry, UnitEntry, Workspace, discover, folder_name, load, load_file
 
 #: Bump when the layout of an entry changes.  2: check findings stored without positions (+ ``key``);
 #: 3: models stored by position (``encode``), the subset holds open items with a time limit;
 #: 4: a plan's deadline phrases (``phrases``), the index holds what they state;
-#: 5: the subset packed as ``ggk.workspace.views`` (msgspec); 6: dates stored as ordinals, enums as values.
-CACHE_FORMAT = 8
+#: 5: the subset packed as ``ggk.workspace.views`` (msgspec); 6: dates stored as ordinals, enums as values;
+#: 8: calendar-day rules (``days``), a progress entry's ``source``; 9: both merged; 10: contacts,
+#: corrections of progress entries, the date of a summary.
+CACHE_FORMAT = 10
 MAGIC = b"GGKC"
 #: A file modified less than this before it was read may change again without its stat changing
 #: (coarse timestamps on FAT, SMB, some NFS servers): such entries are verified by content hash.
@@ -463,7 +468,7 @@ class Cache:
     def _remember_unit(self, state: FileState, result: FileResult) -> None:
         if state.kind == "unit":
             unit = result.model if isinstance(result.model, Unit) else None
-            slug = state.path.parent.name
+            slug = folder_name(state.path)
             self.units[slug] = (UnitEntry(slug, state.path, unit, result.locator), state)
 
     @staticmethod
@@ -505,7 +510,7 @@ class Cache:
             # shown later re-parses the file for its line, as for a cached file.
             known = self.units.get(result.model.unit)
             unit_entry = known[0] if known else None
-            entry = PlanEntry(path.parent.name, path, result.model, result.partial, result.locator)
+            entry = PlanEntry(folder_name(path), path, result.model, result.partial, result.locator)
             checks = self._run_file_checks(entry, unit_entry)
             if result.locator is not None:
                 Workspace([], plans=[entry]).resolve_positions(checks)
@@ -718,7 +723,7 @@ def _prefetch_one(path: Path) -> tuple[Any, ...] | None:
         return None
     entry, _subset = _new_entry(cache.root, path, "plan", st, read_ns, hashlib.sha256(raw).digest()[:16], model, [], False)
     known = cache.units.get(model.unit)
-    checks = cache._run_file_checks(PlanEntry(path.parent.name, path, model), known[0] if known else None)
+    checks = cache._run_file_checks(PlanEntry(folder_name(path), path, model), known[0] if known else None)
     entry.header["meta"]["checks"] = [cache._unit_key(known[0] if known else None), [_diag_out(d) for d in checks]]
     full, open_ = entry.blobs["full"], entry.blobs["open"]
     write_entry(entry)
@@ -809,18 +814,21 @@ def _missing_plans(root: Path, plans: list[Path]) -> list[Path]:
 _NESTED: dict[type, dict[str, type]] = {
     Plan: {"sections": Section, "reporting": Reporting},
     Section: {"items": Item, "sections": Section},
-    Item: {"deadline": Deadline, "log": LogEntry, "history": DeadlineChange},
+    Item: {"contact": Contact, "deadline": Deadline, "log": LogEntry, "history": DeadlineChange},
+    LogEntry: {"source": ReturnSource, "corrected": Correction, "deleted": Correction},
     DeadlineChange: {"old": Deadline, "new": Deadline},
     Unit: {"departments": Department, "reporting": Reporting},
+    Department: {"contact": Contact},
 }
 _ENUMS: dict[type, dict[str, type[enum.Enum]]] = {Item: {"status": Status}, LogEntry: {"status": Status}, Deadline: {"kind": DeadlineKind}}
 #: date fields, stored as their ordinal (an int msgpack packs itself; no extension object per date)
 _DATES: dict[type, set[str]] = {
     Plan: {"issued"},
-    Item: {"completed"},
+    Item: {"completed", "summary_date"},
     LogEntry: {"date", "event", "done"},
     Deadline: {"due"},
     DeadlineChange: {"date"},
+    Correction: {"date"},
 }
 #: per class: (field, nested class or None, its default, "date"/"enum"/None) in the model's order
 _LAYOUTS: dict[type, list[tuple[str, type | None, Any, str | None]]] = {}

@@ -23,6 +23,7 @@ from typing import Any, Literal
 import msgspec
 
 from ggk import deadlines
+from ggk import model as models
 from ggk.model import Deadline, DeadlineChange, DeadlineKind, Department, Item, LogEntry, Plan, Reporting, Section, Status, Unit
 
 Period = Literal["week", "month", "quarter", "half", "year"]
@@ -45,6 +46,26 @@ class DeadlineView(msgspec.Struct, array_like=True, frozen=True, gc=False):
     explicit_kind = Deadline.explicit_kind
 
 
+class ContactView(msgspec.Struct, array_like=True, frozen=True, gc=False):
+    name: str
+    role: str | None
+    phone: str | None
+
+    text = models.Contact.text
+
+
+class CorrectionView(msgspec.Struct, array_like=True, frozen=True, gc=False):
+    date: dt.date
+    reason: str
+    by: str | None
+    was: dict[str, Any]
+
+
+class ReturnSourceView(msgspec.Struct, array_like=True, frozen=True, gc=False):
+    form: str
+    period: str
+
+
 class LogEntryView(msgspec.Struct, array_like=True, frozen=True, gc=False):
     date: dt.date
     by: str | None
@@ -54,6 +75,9 @@ class LogEntryView(msgspec.Struct, array_like=True, frozen=True, gc=False):
     counts: bool
     event: dt.date | None
     done: dt.date | None
+    source: ReturnSourceView | None
+    corrected: tuple[CorrectionView, ...]
+    deleted: CorrectionView | None
 
 
 class DeadlineChangeView(msgspec.Struct, array_like=True, frozen=True, gc=False):
@@ -70,12 +94,14 @@ class ItemView(msgspec.Struct, array_like=True, frozen=True, gc=False):
     text: str
     lead: tuple[str, ...]
     assist: tuple[str, ...]
+    contact: ContactView | None
     deadline: tuple[DeadlineView, ...]
     status: Status
     completed: dt.date | None
     reason: str | None
     log: tuple[LogEntryView, ...]
     summary: str | None
+    summary_date: dt.date | None
     history: tuple[DeadlineChangeView, ...]
     carried_from: str | None
     carried_to: str | None
@@ -116,6 +142,7 @@ class DepartmentView(msgspec.Struct, array_like=True, frozen=True, gc=False):
     aliases: tuple[str, ...]
     group: bool
     members: tuple[str, ...]
+    contact: ContactView | None
     remark: str | None
 
 
@@ -138,8 +165,11 @@ deadlines.HASHABLE.add(DeadlineView)  # frozen and hashable: ``deadlines.resolve
 
 #: model -> its view
 VIEWS: dict[type, type[msgspec.Struct]] = {
+    models.Contact: ContactView,
+    models.Correction: CorrectionView,
     Deadline: DeadlineView,
     LogEntry: LogEntryView,
+    models.ReturnSource: ReturnSourceView,
     DeadlineChange: DeadlineChangeView,
     Item: ItemView,
     Section: SectionView,
@@ -151,12 +181,15 @@ VIEWS: dict[type, type[msgspec.Struct]] = {
 
 
 def _kinds(model: type) -> list[tuple[str, str | None]]:
-    """(field, "views" for a list of models, "seq" for a list of anything else, else None), in order."""
+    """(field, "views" for a list of models, "seq" for a list of anything else, "view" for one optional
+    model, else None), in order."""
     out: list[tuple[str, str | None]] = []
     for name, info in model.model_fields.items():  # type: ignore[attr-defined]
         args = typing.get_args(info.annotation)
         if typing.get_origin(info.annotation) is list:
             out.append((name, "views" if args and args[0] in VIEWS else "seq"))
+        elif any(a in VIEWS for a in args):  # one optional nested model (reporting, source)
+            out.append((name, "view"))
         else:
             out.append((name, None))
     return out
@@ -176,6 +209,8 @@ def view_of(model: Any) -> Any:
             value = tuple([view_of(v) for v in value])
         elif kind == "seq":
             value = tuple(value)
+        elif kind == "view" and value is not None:
+            value = view_of(value)
         args.append(value)
     return view(*args)
 
@@ -195,9 +230,16 @@ def open_only(plan: Plan) -> PlanView:
         return tuple(out)
 
     values = plan.__dict__
-    args: list[Any] = [
-        sections(plan.sections) if name == "sections" else tuple(values[name]) if kind else values[name] for name, kind in _FIELDS[Plan][1]
-    ]
+    args: list[Any] = []
+    for name, kind in _FIELDS[Plan][1]:
+        value = values[name]
+        if name == "sections":
+            value = sections(plan.sections)
+        elif kind == "view":
+            value = view_of(value) if value is not None else None
+        elif kind:
+            value = tuple(value)
+        args.append(value)
     return PlanView(*args)
 
 
