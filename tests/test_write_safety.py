@@ -194,14 +194,20 @@ def test_carry_over_killed_at_random_moments_is_always_completed(plans: Path) ->
     subprocess.run(cmd, capture_output=True, env=env, check=True)
     whole = time.monotonic() - start
     half_done = 0
-    for _ in range(40):
+    for i in range(40):
         for p in (plans / "example").iterdir():
             if p not in pristine:
                 p.unlink()
         for p, raw in pristine.items():
             p.write_bytes(raw)
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-        time.sleep(rng.uniform(0.6, 1.0) * whole)  # the writes come at the end of a run
+        if i % 2:  # at any moment of the run
+            time.sleep(rng.uniform(0.3, 1.0) * whole)
+        else:  # soon after next year's file appears: between the two writes, or just after the second
+            target = plans / "example" / "2027.yaml"
+            while proc.poll() is None and not target.exists():
+                time.sleep(0.001)
+            time.sleep(rng.uniform(0, 0.2) * whole)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         target, marked = carried_state(plans)
