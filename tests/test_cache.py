@@ -9,6 +9,7 @@ import datetime as dt
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -504,3 +505,17 @@ def test_the_library_leaves_the_garbage_collector_alone(mixed: Path) -> None:
     for use_cache, only_open in ((False, False), (True, False), (True, True), (True, True)):
         open_workspace([mixed], TODAY, use_cache=use_cache, only_open=only_open)
     assert (gc.get_freeze_count(), gc.isenabled()) == (frozen, enabled)
+
+
+def test_an_edit_within_a_coarse_clock_tick_is_seen(mixed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a file system whose timestamps tick once a second and that keeps no ctime, an edit at the same
+    size within the tick leaves the stat as it was: a file changed shortly before it was read is
+    therefore checked by its content on the next run."""
+    monkeypatch.setattr(cache, "_signature", lambda st: [st.st_size, st.st_mtime_ns // 10**9 * 10**9, 0, st.st_ino])
+    plan = mixed / "t" / "2026.yaml"
+    tick = (time.time_ns() // 10**9) * 10**9
+    os.utime(plan, ns=(tick, tick))
+    open_cached([mixed], TODAY)  # the entry is made within the file's tick
+    plan.write_text(plan.read_text(encoding="utf-8").replace("status: 已完成", "status: 进行中"), encoding="utf-8")
+    os.utime(plan, ns=(tick, tick))  # the same tick, the same size
+    assert snapshot([mixed], use_cache=True) == snapshot([mixed], use_cache=False)

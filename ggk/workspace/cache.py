@@ -2,12 +2,15 @@
 the same file neither parses its YAML nor validates it nor runs its per-file checks again.
 
 When an entry is used.  Only for the very bytes it was made from, by this version of ggk: an entry
-records the SHA-256 of the file's content, and every run reads each file and compares.  Timestamps and
-sizes are not trusted at all, so an edit is seen however quick, however coarse the file system's clock,
-and whatever its size.  A plan's per-file check findings also record the hash of the unit file whose
-department registry they used; when that differs they are found again.  Anything else — no entry,
-another version of ggk, an entry that cannot be read, decoded or validated — is a miss: the file is read
-as it is without the cache.  A cache problem is never an error.
+records the SHA-256 of the file's content, and the file's size, mtime, ctime and inode when it was read.
+A file whose stat is still that one is taken as unchanged, unless it had changed less than ``RACY_NS``
+before it was read (as git does with its index: on a file system with coarse timestamps a second edit
+within the same tick, at the same size, would not show in the stat); any other file is read and its
+hash compared.  An editor restoring the mtime still changes the ctime, which no one can set.  A plan's
+per-file check findings also record the hash of the unit file whose department registry they used;
+when that differs they are found again.  Anything else — no entry, another version of ggk, an entry
+that cannot be read, decoded or validated — is a miss: the file is read as it is without the cache.
+A cache problem is never an error.
 
 Where.  ``GGK_CACHE_DIR``, else the user cache folder, used only when it is a folder of the current user
 that nobody else may write (``usable_folder``); otherwise ggk runs without it and says why.  The folder
@@ -32,6 +35,7 @@ import hashlib
 import multiprocessing
 import os
 import stat
+import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -50,6 +54,8 @@ CACHE_FORMAT = 8
 KEY = f"{__version__}/{FORMAT_VERSION}/{CACHE_FORMAT}"
 #: Items a deadline report can show: neither done nor cancelled (and with a time limit).
 OPEN = (Status.NOT_STARTED, Status.IN_PROGRESS)
+#: A file changed less than this before it was read may change again without its stat changing.
+RACY_NS = 2_000_000_000
 #: Workers are started only for this many bytes of plan files without an entry: below it, starting
 #: them (each imports ggk afresh) costs more than it saves.
 PARALLEL_BYTES = 4_000_000
@@ -104,8 +110,12 @@ class Header(BaseModel):
 
     key: str
     path: str
-    sha256: str
     kind: str
+    sha256: str
+    #: the file's size, mtime_ns, ctime_ns and inode when it was read, and when that was (``time_ns``;
+    #: 0 when the file changed while it was being read)
+    stat: list[int]
+    read_ns: int
     diagnostics: list[Diagnostic]
     partial: bool
     #: a plan's per-file check findings, and what they depend on besides it (``_checks_key``)
@@ -118,6 +128,30 @@ class Header(BaseModel):
 
 def _digest(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
+
+
+def _signature(st: os.stat_result) -> list[int]:
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+@dataclass
+class Source:
+    """A file's content as read, with its hash and its stat then (see ``Header``)."""
+
+    raw: bytes
+    sha256: str
+    stat: list[int]
+    read_ns: int
+
+
+def read_source(path: Path) -> Source:
+    """Read a file whole (raises ``OSError``)."""
+    read_ns = time.time_ns()
+    with open(path, "rb") as fh:
+        before = _signature(os.fstat(fh.fileno()))
+        raw = fh.read()
+        after = _signature(os.fstat(fh.fileno()))
+    return Source(raw, _digest(raw), after, read_ns if before == after else 0)
 
 
 def open_items(plan: Plan) -> Plan:
@@ -160,16 +194,26 @@ def _write(target: Path, lines: list[str]) -> None:
             pass
 
 
-def read_entry(epath: Path, path: Path, kind: type[Plan] | type[Unit], digest: str) -> Header | None:
-    """The header of the entry at ``epath`` when this ggk made it from content ``digest`` at ``path``."""
+def look_up(epath: Path, path: Path, kind: type[Plan] | type[Unit]) -> tuple[Header | None, Source | None]:
+    """The header of the entry of ``path`` when it is for the file as it is now (None: a miss), and the
+    file's content when it had to be read to tell (raises ``OSError`` when it cannot be read)."""
+    header = None
     try:
         with open(epath, "rb") as fh:
             header = Header.model_validate_json(fh.readline())
     except (OSError, ValueError):  # (pydantic's ValidationError is a ValueError)
-        return None
-    if (header.key, header.sha256, header.path, header.kind) != (KEY, digest, str(path), kind.__name__):
-        return None
-    return header
+        pass
+    if header is not None and (header.key, header.path, header.kind) != (KEY, str(path), kind.__name__):
+        header = None
+    if header is not None:
+        try:
+            st = os.stat(path)
+        except OSError:
+            st = None
+        if st is not None and header.stat == _signature(st) and max(st.st_mtime_ns, st.st_ctime_ns) + RACY_NS < header.read_ns:
+            return header, None
+    source = read_source(path)
+    return (header if header is not None and header.sha256 == source.sha256 else None), source
 
 
 def read_model(epath: Path, kind: type[Plan] | type[Unit], line: int) -> Any:
@@ -216,12 +260,19 @@ class Made:
     lines: list[str]
 
 
-def make_entry(path: Path, kind: type[Plan] | type[Unit], raw: bytes, unit_of: UnitOf) -> Made:
-    """Load ``path`` from its content ``raw`` and make its entry; for a plan, run the per-file checks
-    with the unit its ``unit`` key names (``unit_of``)."""
-    result = load_file(path, kind, raw)
+def make_entry(path: Path, kind: type[Plan] | type[Unit], source: Source, unit_of: UnitOf) -> Made:
+    """Load ``path`` from its content (``source``) and make its entry; for a plan, run the per-file
+    checks with the unit its ``unit`` key names (``unit_of``)."""
+    result = load_file(path, kind, source.raw)
     header = Header(
-        key=KEY, path=str(path), sha256=_digest(raw), kind=kind.__name__, diagnostics=result.diagnostics, partial=result.partial
+        key=KEY,
+        path=str(path),
+        kind=kind.__name__,
+        sha256=source.sha256,
+        stat=source.stat,
+        read_ns=source.read_ns,
+        diagnostics=result.diagnostics,
+        partial=result.partial,
     )
     subset = None
     if isinstance(result.model, Plan):
@@ -251,41 +302,34 @@ class Cache:
     headers: dict[str, Header] = field(default_factory=dict)
     #: the units of this run by folder name, with their file's content hash
     units: dict[str, tuple[str | None, UnitEntry]] = field(default_factory=dict)
-    #: entries ``prefill`` found, by path as shown: (content hash, header)
-    found: dict[str, tuple[str, Header]] = field(default_factory=dict)
+    #: the entries ``prefill`` found, by path as shown
+    found: dict[str, Header] = field(default_factory=dict)
 
     def load_file(self, path: Path, kind: type[Plan] | type[Unit]) -> FileResult:
         shown = str(path)
         epath = entry_path(self.folder, path)
-        raw = None
-        known = self.found.pop(shown, None)
-        if known is None:
-            try:
-                with open(path, "rb") as fh:
-                    raw = fh.read()
-            except OSError:
-                return load_file(path, kind)  # says why; nothing to keep
-            digest = _digest(raw)
-            header = read_entry(epath, path, kind, digest)
-        else:
-            digest, header = known
-        result = self._from_entry(epath, path, kind, header) if header is not None else None
-        if header is not None and result is not None:
-            self.hits += 1
-            self.headers[shown] = header
-        elif raw is None:  # the entry ``prefill`` found went bad since: read the file
-            return self.load_file(path, kind)
-        else:
-            self.misses += 1
-            made = make_entry(path, kind, raw, self.units.get)
-            _write(epath, made.lines)
-            self.headers[shown] = made.header
-            result = made.result
-            if self.subset and isinstance(result.model, Plan):
-                result = FileResult(path, open_items(result.model), result.diagnostics, result.partial, result.locator)
+        source = None
+        header = self.found.pop(shown, None)
+        try:
+            if header is None:
+                header, source = look_up(epath, path, kind)
+            result = self._from_entry(epath, path, kind, header) if header is not None else None
+            if header is not None and result is not None:
+                self.hits += 1
+                self.headers[shown] = header
+            else:
+                self.misses += 1
+                made = make_entry(path, kind, source or read_source(path), self.units.get)
+                _write(epath, made.lines)
+                self.headers[shown] = header = made.header
+                result = made.result
+                if self.subset and isinstance(result.model, Plan):
+                    result = FileResult(path, open_items(result.model), result.diagnostics, result.partial, result.locator)
+        except OSError:
+            return load_file(path, kind)  # the file cannot be read: says why, nothing to keep
         if kind is Unit:
             unit = result.model if isinstance(result.model, Unit) else None
-            self.units.setdefault(path.parent.name, (digest, UnitEntry(path.parent.name, path, unit, result.locator)))
+            self.units.setdefault(path.parent.name, (header.sha256, UnitEntry(path.parent.name, path, unit, result.locator)))
         return result
 
     def _from_entry(self, epath: Path, path: Path, kind: type[Plan] | type[Unit], header: Header) -> FileResult | None:
@@ -302,16 +346,14 @@ class Cache:
         size = 0
         for p in found.plans:
             try:
-                raw = p.read_bytes()
+                header, source = look_up(entry_path(self.folder, p), p, Plan)
             except OSError:
                 continue
-            digest = _digest(raw)
-            header = read_entry(entry_path(self.folder, p), p, Plan, digest)
             if header is not None:
-                self.found[str(p)] = (digest, header)
-            else:
+                self.found[str(p)] = header
+            elif source is not None:
                 missing.append(str(p))
-                size += len(raw)
+                size += len(source.raw)
         if size < PARALLEL_BYTES:
             return
         units: dict[str, str] = {}
@@ -401,10 +443,10 @@ def _make_and_write(path: str, *, folder: str, units: dict[str, str]) -> None:
     of each unit folder of the run (each read once per worker, when a plan names it)."""
     p = Path(path)
     try:
-        raw = p.read_bytes()
+        source = read_source(p)
     except OSError:
         return
-    made = make_entry(p, Plan, raw, functools.partial(_worker_unit, units))
+    made = make_entry(p, Plan, source, functools.partial(_worker_unit, units))
     _write(entry_path(Path(folder), p), made.lines)
 
 
@@ -417,11 +459,11 @@ def _worker_unit(units: dict[str, str], slug: str) -> tuple[str | None, UnitEntr
 def _read_unit(slug: str, upath: str) -> tuple[str | None, UnitEntry]:
     path = Path(upath)
     try:
-        raw = path.read_bytes()
+        source = read_source(path)
     except OSError:
         return None, UnitEntry(slug, path, None)
-    result = load_file(path, Unit, raw)
-    return _digest(raw), UnitEntry(slug, path, result.model if isinstance(result.model, Unit) else None, result.locator)
+    result = load_file(path, Unit, source.raw)
+    return source.sha256, UnitEntry(slug, path, result.model if isinstance(result.model, Unit) else None, result.locator)
 
 
 def open_cached(
