@@ -214,7 +214,6 @@ def test_entries_hold_the_validated_models(mixed: Path) -> None:
     """What an entry keeps of a model (JSON, defaults left out) validates back to the very model."""
     from ggk.model import Plan, Unit
     from ggk.workspace.load import load_file
-    from tests.conftest import PLANS, SEEDS  # noqa: F401
 
     files = sorted(mixed.glob("*/*.yaml"))
     assert len(files) > 8

@@ -19,10 +19,10 @@ from ggk.ledger.reports import annual_section, ledger, one_plan
 from ggk.render import Format, renderer
 from ggk.render.xlsx import sheet_name, text_width
 from ggk.workspace.load import load
-from tests.conftest import PLANS, SEEDS, make_unit
+from tests.conftest import PLANS, make_unit, seed
 from tests.test_review import PLAN, assert_golden
 
-SEED_003 = next(iter(sorted(SEEDS.glob("003_*.txt"))))
+SEED_003 = seed("003")
 
 
 def invoke(runner, *args: str, as_of: str = "2026-11-21", plans: Path = PLANS, code: int = 0):

@@ -11,12 +11,11 @@ The names below are the package's public API; callers import them from ``ggk.dea
 
 from ggk.deadlines.phrases import extract, find_time_phrases
 from ggk.deadlines.rules import Rule, RuleState, resolve
-from ggk.deadlines.timing import SharedTimings, Timing, evaluate, evaluate_rule, periods
+from ggk.deadlines.timing import Timing, evaluate, evaluate_rule, periods
 
 __all__ = [
     "Rule",
     "RuleState",
-    "SharedTimings",
     "Timing",
     "evaluate",
     "evaluate_rule",

@@ -314,59 +314,8 @@ def evaluate_rule(
     return state
 
 
-class SharedTimings(dict[tuple[Any, ...], Timing]):
-    """Timings at one date that items may share (``evaluate(memo=…)``): a province's plans hold
-    thousands of items whose one rule, status and logged periods are alike, and whose timings are
-    therefore equal.  Timings are never changed once made, so such items get the same object."""
-
-    def __init__(self, today: dt.date) -> None:
-        super().__init__()
-        self.today = today
-
-
-def _shared_key(item: Item, year: int, today: dt.date, since: dt.date | None) -> tuple[Any, ...] | None:
-    """What the timing of ``item`` depends on, when it has one rule whose evaluation reads nothing
-    else (a date, a period rule); None for the others (working days, several rules, not understood)."""
-    if len(item.deadline) != 1:
-        return None
-    rule = resolve(item.deadline[0], year)
-    if rule is None:
-        return None
-    kind = rule.kind
-    # the rule by identity: resolved rules are kept (``_RESOLVED``, and the timing in the memo)
-    if kind is DeadlineKind.ONCE and rule.due is not None:
-        return (id(rule), item.status, item.completed)
-    if kind is DeadlineKind.RECURRING or kind is DeadlineKind.COUNT:
-        rows = _periodic_rows(rule, item, year, today, since)
-        # the rows are a suffix of the year's periods: their number and counts say which and what
-        return (id(rule), item.status, year, len(rows), *[got for _p, got in rows])
-    return None
-
-
-def evaluate(
-    item: Item,
-    year: int,
-    today: dt.date,
-    calendar: Any = None,
-    *,
-    since: dt.date | None = None,
-    memo: SharedTimings | None = None,
-) -> Timing:
-    """Evaluate every deadline rule of ``item`` (of a plan of ``year``) as of ``today``.
-
-    ``memo`` (for ``today``): items whose timing is bound to be equal share one ``Timing``.
-    """
-    if memo is not None and memo.today == today:
-        key = _shared_key(item, year, today, since)
-        if key is not None:
-            timing = memo.get(key)
-            if timing is None:
-                timing = memo[key] = _evaluate(item, year, today, calendar, since)
-            return timing
-    return _evaluate(item, year, today, calendar, since)
-
-
-def _evaluate(item: Item, year: int, today: dt.date, calendar: Any, since: dt.date | None) -> Timing:
+def evaluate(item: Item, year: int, today: dt.date, calendar: Any = None, *, since: dt.date | None = None) -> Timing:
+    """Evaluate every deadline rule of ``item`` (of a plan of ``year``) as of ``today``."""
     if calendar is None and any(d.workdays or "工作日" in (d.phrase or "") for d in item.deadline):
         from ggk.deadlines.workdays import WorkCalendar
 

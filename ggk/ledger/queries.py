@@ -210,14 +210,11 @@ def select_plans(ws: Workspace, today: dt.date, f: Filters) -> list[PlanEntry]:
     return [e for e in plans if (not f.units or e.plan.unit in f.units) and (not f.years or e.plan.year in f.years)]
 
 
-def _evaluated(
-    entry: PlanEntry, today: dt.date, calendar: Any, memo: deadlines.SharedTimings | None = None
-) -> Iterator[tuple[tuple[Any, ...], list[Section], Item, deadlines.Timing]]:
-    """Every item of the plan with its timing at ``today``: (position, sections, item, timing).
-    Items whose timing is bound to be equal may share one (``memo``; timings are read-only)."""
+def _evaluated(entry: PlanEntry, today: dt.date, calendar: Any) -> Iterator[tuple[tuple[Any, ...], list[Section], Item, deadlines.Timing]]:
+    """Every item of the plan with its timing at ``today``: (position, sections, item, timing)."""
     plan = entry.plan
     for loc, chain, item in plan.iter_items():
-        yield loc, chain, item, deadlines.evaluate(item, plan.year, today, calendar, since=plan.issued, memo=memo)
+        yield loc, chain, item, deadlines.evaluate(item, plan.year, today, calendar, since=plan.issued)
 
 
 def evaluate_entry(ws: Workspace, entry: PlanEntry, today: dt.date, soon: int = DEFAULT_SOON, calendar: Any = None) -> list[Row]:
@@ -253,13 +250,12 @@ def select(ws: Workspace, today: dt.date, f: Filters = Filters(), *, soon: int =
     statuses, overdue, within = f.statuses, f.overdue, f.due_within
     by_date = overdue or within is not None
     closed = (Status.DONE, Status.CANCELLED)
-    memo = deadlines.SharedTimings(today)
     rows: list[Row] = []
     # A row is made only for an item that passes the filters: an overdue report over a province's
     # plans evaluates thousands of items and shows a fraction of them.
     for entry in select_plans(ws, today, f):
         unit_name = ws.unit_name(entry.plan.unit)
-        for loc, chain, item, timing in _evaluated(entry, today, calendar, memo):
+        for loc, chain, item, timing in _evaluated(entry, today, calendar):
             if statuses and item.status not in statuses:
                 continue
             if by_date:

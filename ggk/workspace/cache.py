@@ -32,12 +32,10 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
-import multiprocessing
 import os
 import stat
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -95,9 +93,9 @@ def usable_folder(folder: Path) -> str | None:
     return None
 
 
-def entry_path(folder: Path, path: Path) -> Path:
+def entry_path(folder: Path | str, path: Path) -> str:
     name = hashlib.sha256(os.path.abspath(path).encode("utf-8", "surrogateescape")).hexdigest()[:32]
-    return folder / f"{name}.json"
+    return os.path.join(folder, f"{name}.json")
 
 
 # --------------------------------------------------------------------------- entries
@@ -179,9 +177,9 @@ def _json(model: BaseModel | None) -> str:
     return model.model_dump_json(exclude_defaults=True) if model is not None else "null"
 
 
-def _write(target: Path, lines: list[str]) -> None:
+def _write(target: str, lines: list[str]) -> None:
     """Write an entry whole (a temporary file, 0600, renamed over it); a failure only loses the entry."""
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    tmp = f"{target}.{os.getpid()}.tmp"
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -194,14 +192,27 @@ def _write(target: Path, lines: list[str]) -> None:
             pass
 
 
-def look_up(epath: Path, path: Path, kind: type[Plan] | type[Unit]) -> tuple[Header | None, Source | None]:
-    """The header of the entry of ``path`` when it is for the file as it is now (None: a miss), and the
-    file's content when it had to be read to tell (raises ``OSError`` when it cannot be read)."""
-    header = None
+def _lines(epath: str, count: int) -> list[bytes]:
+    """The first ``count`` lines of an entry (fewer when it has fewer; none when it cannot be read)."""
+    out = []
     try:
         with open(epath, "rb") as fh:
-            header = Header.model_validate_json(fh.readline())
-    except (OSError, ValueError):  # (pydantic's ValidationError is a ValueError)
+            for _ in range(count):
+                out.append(fh.readline())
+    except OSError:
+        return []
+    return out
+
+
+def look_up(epath: str, path: Path, kind: type[Plan] | type[Unit], line: int) -> tuple[Header | None, bytes, Source | None]:
+    """The header of the entry of ``path`` when it is for the file as it is now (None: a miss), the
+    entry's line ``line`` (1: the open items, 2: the whole model), and the file's content when it had
+    to be read to tell (raises ``OSError`` when the file cannot be read)."""
+    lines = _lines(epath, line + 1)
+    header = None
+    try:
+        header = Header.model_validate_json(lines[0]) if len(lines) > line else None
+    except ValueError:  # (pydantic's ValidationError is a ValueError)
         pass
     if header is not None and (header.key, header.path, header.kind) != (KEY, str(path), kind.__name__):
         header = None
@@ -211,17 +222,15 @@ def look_up(epath: Path, path: Path, kind: type[Plan] | type[Unit]) -> tuple[Hea
         except OSError:
             st = None
         if st is not None and header.stat == _signature(st) and max(st.st_mtime_ns, st.st_ctime_ns) + RACY_NS < header.read_ns:
-            return header, None
+            return header, lines[line], None
     source = read_source(path)
-    return (header if header is not None and header.sha256 == source.sha256 else None), source
+    if header is None or header.sha256 != source.sha256:
+        return None, b"", source
+    return header, lines[line], source
 
 
-def read_model(epath: Path, kind: type[Plan] | type[Unit], line: int) -> Any:
-    """The model on line ``line`` of an entry (1: the open items, 2: the whole); ValueError if it is none."""
-    with open(epath, "rb") as fh:
-        for _ in range(line):
-            fh.readline()
-        text = fh.readline()
+def model_of(kind: type[Plan] | type[Unit], text: bytes) -> Any:
+    """The model on a line of an entry; ValueError if the line is not one."""
     return None if text.strip() == b"null" else kind.model_validate_json(text)
 
 
@@ -240,11 +249,16 @@ def _file_checks(plan_entry: PlanEntry, unit_entry: UnitEntry | None) -> list[Di
     return found
 
 
-def _checks_key(unit: tuple[str | None, UnitEntry] | None) -> str:
-    """What per-file findings depend on besides the plan: its unit file, and which checks are per-file."""
+def _file_codes() -> str:
+    """The codes of the per-file checks (``Scope.FILE``): a check added or re-scoped makes stored findings stale."""
     from ggk.workspace.checks import SCOPES, Scope
 
-    return f"{(unit and unit[0]) or '-'}|" + ",".join(sorted(c for c, s in SCOPES.items() if s is Scope.FILE))
+    return ",".join(sorted(c for c, s in SCOPES.items() if s is Scope.FILE))
+
+
+def _checks_key(unit: tuple[str | None, UnitEntry] | None, codes: str) -> str:
+    """What per-file findings depend on besides the plan: its unit file, and which checks are per-file."""
+    return f"{(unit and unit[0]) or '-'}|{codes}"
 
 
 #: The unit a plan's per-file checks use, by its folder name: the unit file's content hash and entry.
@@ -260,7 +274,7 @@ class Made:
     lines: list[str]
 
 
-def make_entry(path: Path, kind: type[Plan] | type[Unit], source: Source, unit_of: UnitOf) -> Made:
+def make_entry(path: Path, kind: type[Plan] | type[Unit], source: Source, unit_of: UnitOf, codes: str) -> Made:
     """Load ``path`` from its content (``source``) and make its entry; for a plan, run the per-file
     checks with the unit its ``unit`` key names (``unit_of``)."""
     result = load_file(path, kind, source.raw)
@@ -277,7 +291,7 @@ def make_entry(path: Path, kind: type[Plan] | type[Unit], source: Source, unit_o
     subset = None
     if isinstance(result.model, Plan):
         unit = unit_of(result.model.unit)
-        header.checks_key = _checks_key(unit)
+        header.checks_key = _checks_key(unit, codes)
         header.checks = _file_checks(PlanEntry(path.parent.name, path, result.model, result.partial, result.locator), unit and unit[1])
         header.latest = _latest(result.model)
         subset = open_items(result.model)
@@ -302,26 +316,24 @@ class Cache:
     headers: dict[str, Header] = field(default_factory=dict)
     #: the units of this run by folder name, with their file's content hash
     units: dict[str, tuple[str | None, UnitEntry]] = field(default_factory=dict)
-    #: the entries ``prefill`` found, by path as shown
-    found: dict[str, Header] = field(default_factory=dict)
+    #: what ``prefill`` found in the entries, by path as shown
+    found: dict[str, FileResult] = field(default_factory=dict)
+    #: the per-file checks' codes (``_checks_key``)
+    file_codes: str = field(default_factory=lambda: _file_codes())
 
     def load_file(self, path: Path, kind: type[Plan] | type[Unit]) -> FileResult:
         shown = str(path)
-        epath = entry_path(self.folder, path)
-        source = None
-        header = self.found.pop(shown, None)
         try:
-            if header is None:
-                header, source = look_up(epath, path, kind)
-            result = self._from_entry(epath, path, kind, header) if header is not None else None
-            if header is not None and result is not None:
+            result, source = self.found.pop(shown, None), None
+            if result is None:
+                result, source = self._from_entry(path, kind)
+            if result is not None:
                 self.hits += 1
-                self.headers[shown] = header
             else:
                 self.misses += 1
-                made = make_entry(path, kind, source or read_source(path), self.units.get)
-                _write(epath, made.lines)
-                self.headers[shown] = header = made.header
+                made = make_entry(path, kind, source or read_source(path), self.units.get, self.file_codes)
+                _write(entry_path(self.folder, path), made.lines)
+                self.headers[shown] = made.header
                 result = made.result
                 if self.subset and isinstance(result.model, Plan):
                     result = FileResult(path, open_items(result.model), result.diagnostics, result.partial, result.locator)
@@ -329,37 +341,45 @@ class Cache:
             return load_file(path, kind)  # the file cannot be read: says why, nothing to keep
         if kind is Unit:
             unit = result.model if isinstance(result.model, Unit) else None
-            self.units.setdefault(path.parent.name, (header.sha256, UnitEntry(path.parent.name, path, unit, result.locator)))
+            self.units.setdefault(path.parent.name, (self.headers[shown].sha256, UnitEntry(path.parent.name, path, unit, result.locator)))
         return result
 
-    def _from_entry(self, epath: Path, path: Path, kind: type[Plan] | type[Unit], header: Header) -> FileResult | None:
+    def _from_entry(self, path: Path, kind: type[Plan] | type[Unit]) -> tuple[FileResult | None, Source | None]:
+        """What reading ``path`` gave, from its entry (None: a miss), and the file's content when it was read."""
+        header, text, source = look_up(entry_path(self.folder, path), path, kind, 1 if self.subset and kind is Plan else 2)
+        if header is None:
+            return None, source
         try:
-            model = read_model(epath, kind, 1 if self.subset and kind is Plan else 2)
-        except (OSError, ValueError):
-            return None
-        return FileResult(path, model, list(header.diagnostics), header.partial)
+            model = model_of(kind, text)
+        except ValueError:
+            return None, source
+        self.headers[str(path)] = header
+        return FileResult(path, model, list(header.diagnostics), header.partial), source
 
     def prefill(self, found: Found, jobs: int) -> None:
-        """Look up the entries of the plan files; when those without one are many, have ``jobs`` worker
-        processes make them (each writes the entries of the files it is given) and wait for them."""
+        """Read what the entries of the plan files hold; when those without one are many, have ``jobs``
+        worker processes make them (each writes the entries of the files it is given) and wait."""
         missing: list[str] = []
         size = 0
         for p in found.plans:
             try:
-                header, source = look_up(entry_path(self.folder, p), p, Plan)
+                result, source = self._from_entry(p, Plan)
             except OSError:
                 continue
-            if header is not None:
-                self.found[str(p)] = header
+            if result is not None:
+                self.found[str(p)] = result
             elif source is not None:
                 missing.append(str(p))
                 size += len(source.raw)
         if size < PARALLEL_BYTES:
             return
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         units: dict[str, str] = {}
         for u in found.units:
             units.setdefault(u.parent.name, str(u))
-        work = functools.partial(_make_and_write, folder=str(self.folder), units=units)
+        work = functools.partial(_make_and_write, folder=str(self.folder), units=units, codes=self.file_codes)
         try:
             with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
                 for _ in pool.map(work, missing, chunksize=max(1, len(missing) // (jobs * 8))):
@@ -371,9 +391,10 @@ class Cache:
         """The whole plan of ``entry`` (in a subset run its plan holds only the open items)."""
         if not self.subset:
             return entry.plan
+        lines = _lines(entry_path(self.folder, entry.path), 3)
         try:
-            plan = read_model(entry_path(self.folder, entry.path), Plan, 2)
-        except (OSError, ValueError):
+            plan = model_of(Plan, lines[2]) if len(lines) == 3 else None
+        except ValueError:
             plan = None
         if not isinstance(plan, Plan):  # the entry went away or was spoilt meanwhile: read the file
             res = load_file(entry.path, Plan)
@@ -416,7 +437,7 @@ class Cache:
     def _file_findings(self, entry: PlanEntry, header: Header) -> list[Diagnostic]:
         """The per-file findings of a plan: from its entry, or found now (its unit file changed) and kept."""
         unit = self.units.get(entry.plan.unit)
-        key = _checks_key(unit)
+        key = _checks_key(unit, self.file_codes)
         if header.checks_key != key:
             header.checks = _file_checks(self._whole(entry), unit and unit[1])
             header.checks_key = key
@@ -430,15 +451,12 @@ class Cache:
 
     def _rewrite_header(self, path: Path, header: Header) -> None:
         epath = entry_path(self.folder, path)
-        try:
-            lines = epath.read_text(encoding="utf-8").split("\n")
-        except (OSError, ValueError):
-            return
-        if len(lines) >= 3:
-            _write(epath, [header.model_dump_json(), lines[1], lines[2]])
+        lines = _lines(epath, 3)
+        if len(lines) == 3:
+            _write(epath, [header.model_dump_json(), lines[1].decode().rstrip("\n"), lines[2].decode().rstrip("\n")])
 
 
-def _make_and_write(path: str, *, folder: str, units: dict[str, str]) -> None:
+def _make_and_write(path: str, *, folder: str, units: dict[str, str], codes: str) -> None:
     """In a worker process: make and write the entry of the plan file ``path``.  ``units``: the unit file
     of each unit folder of the run (each read once per worker, when a plan names it)."""
     p = Path(path)
@@ -446,8 +464,8 @@ def _make_and_write(path: str, *, folder: str, units: dict[str, str]) -> None:
         source = read_source(p)
     except OSError:
         return
-    made = make_entry(p, Plan, source, functools.partial(_worker_unit, units))
-    _write(entry_path(Path(folder), p), made.lines)
+    made = make_entry(p, Plan, source, functools.partial(_worker_unit, units), codes)
+    _write(entry_path(folder, p), made.lines)
 
 
 def _worker_unit(units: dict[str, str], slug: str) -> tuple[str | None, UnitEntry] | None:
