@@ -103,6 +103,18 @@ def test_the_one_command_application_behaves_as_the_whole(tmp_path: Path) -> Non
     assert command_named(["--plans", "x", "--", "status"]) is None
 
 
+def test_the_program_runs_without_the_cyclic_collector(tmp_path: Path) -> None:
+    """``ggk`` (console script and ``python -m ggk``) runs without the cyclic garbage collector; the
+    library, imported by another program, leaves it as it is (tests/test_cache.py)."""
+    probe = (
+        "import gc, sys; import ggk.cli.app, ggk.ledger.queries; print(gc.isenabled()); sys.argv = ['ggk', '--version']\n"
+        "from ggk.cli import program\nimport atexit; atexit.register(lambda: print(gc.isenabled()))\nprogram.main()"
+    )
+    env = {**os.environ, "GGK_CACHE_DIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60)
+    assert done.stdout.split() == ["True", "ggk", done.stdout.split()[2], "False"], done.stdout
+
+
 def test_long_output_is_written_whole(capsys: pytest.CaptureFixture[str]) -> None:
     """Output longer than the pieces stdout is written in (Chinese text, lines across piece ends)
     arrives whole and in order."""

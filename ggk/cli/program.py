@@ -2,13 +2,22 @@
 
 Runs the command, then makes sure its output got out: output that could not be written (a full disk
 under ``ggk status > file``) is an error with exit code 2, never a silent 0; a reader that went away
-(``ggk list | head``) is not an error."""
+(``ggk list | head``) is not an error.
 
+The program runs without Python's cyclic garbage collector.  A run is short and makes no reference
+cycles worth collecting, while the collector would walk every object of the workspace again and
+again as models are built (a deadline report over a province's plans builds a hundred thousand; on
+the benchmark machine that walking is a fifth of the run, tests/bench/README.md).  This is the
+program's choice for its own process: the library, used by another program, leaves the collector
+alone."""
+
+import gc
 import os
 import sys
 
 
 def main() -> None:
+    gc.disable()
     from ggk.cli.app import app_for
 
     try:
