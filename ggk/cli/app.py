@@ -121,9 +121,10 @@ def app_for(args: list[str]) -> typer.Typer:
     """The application to run ``args`` with: ``app``, or an application holding only the command they
     name, the same callback and settings — the same parsing, help, messages and exit codes for that
     command.  Typer builds the click command of every registered command on every run, and each
-    command's module is imported to register it; for the one that runs, that is a tenth of the cost
-    (14 ms → 2 ms of each run).  Anything else — no command, a mistyped one (its message lists the
-    others), the ``date`` group, shell completion — gets ``app``."""
+    command's module is imported to register it: building only the one that runs keeps a daily
+    command's start-up close to a one-command Typer program (tests/bench/README.md).  Anything else —
+    no command, a mistyped one (its message lists the others), the ``date`` group, shell completion —
+    gets ``app``."""
     name = command_named(args)
     found = [(spec, panel) for cmd, spec, panel in COMMANDS if cmd == name]
     if not found or os.environ.get("_GGK_COMPLETE"):

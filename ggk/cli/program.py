@@ -6,10 +6,9 @@ under ``ggk status > file``) is an error with exit code 2, never a silent 0; a r
 
 The program runs without Python's cyclic garbage collector.  A run is short and makes no reference
 cycles worth collecting, while the collector would walk every object of the workspace again and
-again as models are built (a deadline report over a province's plans builds a hundred thousand; on
-the benchmark machine that walking is a fifth of the run, tests/bench/README.md).  This is the
-program's choice for its own process: the library, used by another program, leaves the collector
-alone."""
+again as models are built (a deadline report over a province's plans builds a hundred thousand:
+what that costs is in tests/bench/README.md).  This is the program's choice for its own process:
+the library, used by another program, leaves the collector alone."""
 
 import gc
 import os

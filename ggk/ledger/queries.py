@@ -129,10 +129,6 @@ class Row:
         return out
 
 
-# Written out rather than ``model_dump``: rows of a deadline report hold the cache's read-only views
-# of items (``ggk.workspace.views``), which have the fields and not pydantic's methods.
-
-
 def _json_value(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
@@ -142,12 +138,12 @@ def _json_value(value: Any) -> Any:
 
 
 def _deadline_json(d: Any) -> dict[str, Any]:
-    """``d.model_dump(mode="json", exclude_none=True)`` of a Deadline (or its view)."""
+    """``d.model_dump(mode="json", exclude_none=True)`` of a Deadline."""
     return {name: _json_value(v) for name in Deadline.model_fields if (v := getattr(d, name)) is not None}
 
 
 def _log_json(e: LogEntry) -> dict[str, Any]:
-    """``e.model_dump(mode="json", exclude_defaults=True)`` of a LogEntry (or its view), always with its date."""
+    """``e.model_dump(mode="json", exclude_defaults=True)`` of a LogEntry, always with its date."""
     out = {}
     for name, info in LogEntry.model_fields.items():
         value = getattr(e, name)

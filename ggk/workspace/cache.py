@@ -31,6 +31,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import gc
 import hashlib
 import os
 import stat
@@ -335,8 +336,11 @@ class Cache:
                 _write(entry_path(self.folder, path), made.lines)
                 self.headers[shown] = made.header
                 result = made.result
-                if self.subset and isinstance(result.model, Plan):
-                    result = FileResult(path, open_items(result.model), result.diagnostics, result.partial, result.locator)
+                if isinstance(result.model, Plan):
+                    # as from an entry: without the positions (a finding shown later finds its line),
+                    # so that a run over many files does not keep every file's positions
+                    model = open_items(result.model) if self.subset else result.model
+                    result = FileResult(path, model, result.diagnostics, result.partial)
         except OSError:
             return load_file(path, kind)  # the file cannot be read: says why, nothing to keep
         if kind is Unit:
@@ -381,7 +385,7 @@ class Cache:
             units.setdefault(u.parent.name, str(u))
         work = functools.partial(_make_and_write, folder=str(self.folder), units=units, codes=self.file_codes)
         try:
-            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"), initializer=gc.disable) as pool:
                 for _ in pool.map(work, missing, chunksize=max(1, len(missing) // (jobs * 8))):
                     pass
         except Exception:  # noqa: BLE001 - files a worker did not get to are read by this process

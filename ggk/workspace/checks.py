@@ -46,8 +46,7 @@ class Scope(str, Enum):
 
     #: one plan file and its unit's registry (not the as-of date): cached per file
     FILE = "file"
-    #: plan headers (unit, year, path) and the unit files only: kept in the cache's workspace index,
-    #: which is only used while every one of those files is as it was
+    #: plan headers (unit, year, path) and the unit files only: cheap, run every time
     HEADERS = "headers"
     #: plan headers, the unit files and what else lies in the roots (holiday files): cheap, run every time
     WORKSPACE = "workspace"

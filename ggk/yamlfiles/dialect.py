@@ -141,7 +141,7 @@ def _parser_class() -> Any:
         return _PARSER
     import yaml
 
-    try:  # libyaml composes about ten times faster than the pure-Python parser
+    try:  # libyaml, when PyYAML was built with it: much faster than the pure-Python parser
         from yaml.cyaml import CParser as Base
     except ImportError:  # pragma: no cover - depends on the PyYAML build
         from yaml.composer import Composer
@@ -163,7 +163,10 @@ def _parser_class() -> Any:
 
         def resolve(self, kind: Any, value: str, implicit: tuple[bool, bool]) -> str:
             if kind is yaml.ScalarNode and implicit[0]:
-                return resolve(value)
+                for tag, pattern in _BY_FIRST.get(value[:1], ()):  # ``resolve(value)``, called for every scalar
+                    if pattern.match(value):
+                        return tag
+                return STR
             return defaults[kind]
 
         def descend_resolver(self, current_node: Any, current_index: Any) -> None:

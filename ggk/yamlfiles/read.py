@@ -10,6 +10,7 @@ as ``("sections", 0, "items", 3, "lead")`` to ``(line, col)``.  Scalars mean wha
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -207,7 +208,7 @@ def parse(text: str, path: str) -> Parsed:
             path, 1, 1, "GGK003", Severity.ERROR, "文件为空（没有任何内容）", "删除该文件，或用 ggk init / ggk new 生成模板", fatal=True
         )
         return Parsed(None, locator, [empty], text)
-    builder = _Builder(path, locator, diagnostics)
+    builder = _Builder(path, locator, diagnostics, aliases="*" in text)
     try:
         data = builder.node(root, ())
     except _AliasBomb as exc:
@@ -236,33 +237,31 @@ class _Builder:
     """Turns a composed node tree into plain data, recording where each value and key is.
 
     An alias is the very node it refers to, met again: expanding aliases may visit at most
-    ``ALIAS_EXPANSION_FACTOR`` times as many nodes as there are distinct ones (plus an allowance)."""
+    ``ALIAS_EXPANSION_FACTOR`` times as many nodes as there are distinct ones (plus an allowance).
+    A text without "*" has no alias, and the visits need no counting."""
 
-    def __init__(self, path: str, locator: Locator, diagnostics: list[Diagnostic]) -> None:
+    def __init__(self, path: str, locator: Locator, diagnostics: list[Diagnostic], aliases: bool) -> None:
         self.path = path
         self.values = locator.values
         self.keys = locator.keys
         self.diagnostics = diagnostics
+        self.aliases = aliases
         self.seen: set[int] = set()
         self.visits = 0
 
     def node(self, node: yaml.Node, here: Path_) -> Any:
-        self.visits += 1
-        ident = id(node)
-        if ident not in self.seen:
-            self.seen.add(ident)
-        elif self.visits > ALIAS_EXPANSION_FACTOR * len(self.seen) + ALIAS_EXPANSION_ALLOWANCE:
-            raise _AliasBomb(node)
+        if self.aliases:
+            self.visit(node)
         mark = node.start_mark
         self.values[here] = (mark.line + 1, mark.column + 1)
         kind = type(node)
         if kind is yaml.ScalarNode:
-            return self.scalar(node, here)
+            return node.value if node.tag == dialect.STR else self.scalar(node, here)
         if kind is yaml.SequenceNode:
             return [self.node(child, (*here, i)) for i, child in enumerate(node.value)]
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = self.key(key_node)
+            key = key_node.value if type(key_node) is yaml.ScalarNode and key_node.tag == dialect.STR else self.key(key_node)
             if key is _MERGE:
                 continue
             kmark = key_node.start_mark
@@ -285,6 +284,14 @@ class _Builder:
             self.keys[where] = kpos
             out[key] = self.node(value_node, where)
         return out
+
+    def visit(self, node: yaml.Node) -> None:
+        self.visits += 1
+        ident = id(node)
+        if ident not in self.seen:
+            self.seen.add(ident)
+        elif self.visits > ALIAS_EXPANSION_FACTOR * len(self.seen) + ALIAS_EXPANSION_ALLOWANCE:
+            raise _AliasBomb(node)
 
     def key(self, node: yaml.Node) -> Any:
         """A mapping key: text for words (a ``true:`` or ``null:`` key is the word), numbers as numbers."""
@@ -330,6 +337,8 @@ class _Builder:
             if tag == dialect.NULL:
                 return None
             if tag == dialect.TIMESTAMP:
+                if len(text) == 10:  # a date (YYYY-MM-DD), most of them: the C parser of dates
+                    return dt.date.fromisoformat(text)
                 return dialect.timestamp(_constructor.construct_yaml_timestamp(node))
         except (ValueError, yaml.constructor.ConstructorError, OverflowError) as exc:
             mark = node.start_mark
