@@ -104,17 +104,15 @@ def resolve(deadline: Deadline | None, year: int) -> Rule | None:
     if deadline is None:
         return _NO_RULE
     d = deadline
-    return _resolve_keys(d.phrase, d.kind, d.due, d.every, d.count, d.per, d.workdays, d.after, year)
+    return _resolve_keys((d.phrase, d.kind, d.due, d.every, d.count, d.per, d.workdays, d.after), year)
 
 
 @functools.lru_cache(maxsize=65536)
-def _resolve_keys(*keys: Any) -> Rule | None:
-    """``_resolve`` by the deadline's keys and the year: a province's plans repeat a few hundred
-    deadlines tens of thousands of times, and rules are frozen."""
-    phrase, kind, due, every, count, per, workdays, after, year = keys
-    return _resolve(
-        Deadline.model_construct(phrase=phrase, kind=kind, due=due, every=every, count=count, per=per, workdays=workdays, after=after), year
-    )
+def _resolve_keys(keys: tuple[Any, ...], year: int) -> Rule | None:
+    """``_resolve`` remembered by the deadline's keys: a province's plans repeat a few hundred
+    deadlines tens of thousands of times (rules are frozen, so they can be shared)."""
+    names = ("phrase", "kind", "due", "every", "count", "per", "workdays", "after")
+    return _resolve(Deadline.model_construct(**dict(zip(names, keys, strict=True))), year)
 
 
 def _resolve(deadline: Deadline, year: int) -> Rule | None:

@@ -178,11 +178,10 @@ def discover(paths: Sequence[Path]) -> Found:
     name order within each folder.  One file reached twice (the same folder given twice, a symlinked
     unit folder next to the real one, a file given with its folder) is listed once, where first met:
     a file is known by its real folder's (device, inode) and its real name, which tells the same files
-    apart as ``Path.resolve()`` did (hard links stay two files) at one ``stat`` per folder instead of
+    apart as ``Path.resolve()`` would (hard links stay two files) at one ``stat`` per folder instead of
     one ``lstat`` per path component per file.  Folders are read with ``os.scandir``, whose entries
     know whether they are files or folders without a system call; symlinked entries are asked through
-    ``Path.is_file``/``is_dir`` as before.  Strays at the top level of a root are listed as met (not
-    deduplicated), as they always were."""
+    ``Path.is_file``/``is_dir``.  Strays at the top level of a root are listed as met (not deduplicated)."""
     found = Found()
     seen: set[tuple[int, int, str]] = set()
 
