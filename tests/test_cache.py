@@ -322,18 +322,7 @@ def test_overdue_from_the_subset_equals_the_whole_plans(tmp_path: Path, mixed: P
 
     generate(tmp_path / "gen", units=3, years=3, items=30, today=TODAY)
     runner = CliRunner()
-    dates = [
-        "2024-01-01",
-        "2024-03-31",
-        "2024-04-01",
-        "2024-07-01",
-        "2025-06-30",
-        "2025-10-09",
-        "2025-12-31",
-        "2026-01-01",
-        "2026-11-21",
-        "2027-03-01",
-    ]
+    dates = ["2024-03-31", "2024-04-01", "2025-10-09", "2025-12-31", "2026-01-01", "2026-11-21"]
     for plans in (tmp_path / "gen" / "plans", mixed):
         seen_rows = 0
         # a department of the registries (the subset run reads the units as views too)
