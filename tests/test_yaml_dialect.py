@@ -24,6 +24,7 @@ from ggk.cli.completion import complete_ref
 from ggk.yamlfiles import dialect, emit, patch
 from ggk.yamlfiles.read import parse
 from tests.conftest import make_unit
+from tests.test_check import BASE
 
 #: plain scalar -> what ggk reads
 TRICKY: dict[str, Any] = {
@@ -107,14 +108,10 @@ def test_what_the_writers_write_reads_back(text: str) -> None:
     assert dialect.ruamel_round_trip().load(written) == data
 
 
-PLAN = """\
-format: 1
-unit: t
-year: 2021
-title: 测试县交通运输局2021年政务公开工作要点
-sections:
-  - title: 一、重点领域
-    items:
+PLAN = BASE.format(
+    extra="""\
+        deadline: 2021-12-31
+        status: 进行中
       - id: 010
         title: 预算公开
         lead: [办公室]
@@ -132,7 +129,9 @@ sections:
         deadline: 2021-10-31
         status: 未启动
 """
+)
 REFS = {"t/2021/10": "预算公开", "t/2021/8": "决算公开", "t/2021/1_000": "政策解读"}
+FIRST = {"t/2021/1": "推进决策公开"}  # BASE's own item
 
 
 def ggk(plans: Path, *args: str) -> Any:
@@ -145,9 +144,9 @@ def test_every_path_finds_the_same_items(tmp_path: Path) -> None:
     listed = ggk(plans, "list", "--format", "json")
     assert listed.exit_code == 0
     rows = json.loads(listed.stdout)["items"]
-    assert {r["ref"]: r["title"] for r in rows} == REFS
+    assert {r["ref"]: r["title"] for r in rows} == {**FIRST, **REFS}
     completion = SimpleNamespace(params={}, parent=SimpleNamespace(params={"plans": [plans]}, parent=None))
-    assert dict(complete_ref(completion, "t/2021/")) == REFS  # type: ignore[arg-type]
+    assert dict(complete_ref(completion, "t/2021/")) == {**FIRST, **REFS}  # type: ignore[arg-type]
     for ref, title in REFS.items():
         shown = ggk(plans, "show", ref, "--format", "json")
         assert shown.exit_code == 0 and json.loads(shown.stdout)["title"] == title
@@ -167,7 +166,7 @@ def test_every_path_finds_the_same_items(tmp_path: Path) -> None:
     text = plan.read_text(encoding="utf-8")
     assert "id: 010" in text and "id: 0o10" in text and "id: 1_000" in text and "remark: no" in text  # untouched
     after = json.loads(ggk(plans, "list", "--format", "json").stdout)["items"]
-    assert {r["ref"] for r in after} == set(REFS) and {r["status"] for r in after} == {"已完成"}
+    assert {r["ref"]: r["status"] for r in after} == {"t/2021/1": "进行中", **dict.fromkeys(REFS, "已完成")}
     assert ggk(plans, "check").exit_code == 0
 
 
