@@ -82,7 +82,7 @@ class DeadlineKind(str, Enum):
     NONE = "none"  # standing (常态化) work
 
 
-Period = Literal["month", "quarter", "half", "year"]
+Period = Literal["week", "month", "quarter", "half", "year"]
 ReportingPeriod = Literal["month", "quarter", "half"]
 
 #: How often departments report progress when neither the unit nor the plan says (README: 报送周期).
@@ -139,7 +139,7 @@ class Deadline(_Model):
     phrase: str | None = Field(None, description="文件原文中的时限表述")
     kind: DeadlineKind | None = Field(None, description="规则类型：once/recurring/count/workdays/none（通常可省略）")
     due: dt.date | None = Field(None, description="一次性任务的截止日期")
-    every: Period | None = Field(None, description="周期性任务的周期：month/quarter/half/year")
+    every: Period | None = Field(None, description="周期性任务的周期：week/month/quarter/half/year")
     count: int | None = Field(None, ge=1, description="计次任务：每个周期至少完成的次数")
     per: Period | None = Field(None, description="计次任务的周期（默认 year）")
     workdays: int | None = Field(None, ge=1, description="工作日时限：事件发生后 N 个工作日内")

@@ -164,7 +164,7 @@ def test_phrase_table(phrase: str, year: int, expected: dict[str, Any]) -> None:
     assert got == expected
 
 
-@pytest.mark.parametrize("phrase", ["每周更新", "15日内", "3个月内", "2025年前", "尽快", "每两个月"])
+@pytest.mark.parametrize("phrase", ["15日内", "3个月内", "2025年前", "尽快", "每两个月"])
 def test_phrases_without_rule(phrase: str) -> None:
     assert resolve(Deadline(phrase=phrase), 2021) is None
     timing = evaluate(_item(phrase), 2021, D("2021-06-01"))
@@ -412,7 +412,7 @@ def test_periodic_rows_match_their_definition() -> None:
     rnd = random.Random(5)
     for _ in range(3000):
         year = rnd.choice([2020, 2021, 2024])
-        per = rnd.choice(["month", "quarter", "half", "year"])
+        per = rnd.choice(["week", "month", "quarter", "half", "year"])
         rule = deadlines.resolve(Deadline(every=per) if rnd.random() < 0.5 else Deadline(count=rnd.randint(1, 4), per=per), year)
         assert rule is not None
         log = [
@@ -425,3 +425,16 @@ def test_periodic_rows_match_their_definition() -> None:
         dates = [e.date for e in log if e.counts and e.date <= today]
         expected = [(p, sum(p.start <= d <= p.end for d in dates)) for p in deadlines.periods(year, per) if since is None or p.end >= since]
         assert deadlines._periodic_rows(rule, item, year, today, since) == expected
+
+
+def test_weekly_and_next_year_phrases() -> None:
+    """每周 is a weekly rule (a week period of the plan year); 次年/翌年/下一年度 is the year after the plan year."""
+    from ggk.deadlines.phrases import extract
+    from ggk.deadlines.timing import periods
+
+    assert [d.every for d in extract("每周更新一次", 2021)[0]] == ["week"]
+    assert [d.due for d in extract("次年1月31日前公开年度报告", 2021)[0]] == [dt.date(2022, 1, 31)]
+    assert [d.due for d in extract("翌年3月底前", 2021)[0]] == [dt.date(2022, 3, 31)]
+    assert [d.due for d in extract("下一年度1月15日前", 2021)[0]] == [dt.date(2022, 1, 15)]
+    weeks = periods(2021, "week")
+    assert weeks[0].start == dt.date(2021, 1, 1) and weeks[0].end == dt.date(2021, 1, 3) and weeks[-1].end == dt.date(2021, 12, 31)

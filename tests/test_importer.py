@@ -19,8 +19,9 @@ import yaml
 from typer.testing import CliRunner
 
 from ggk.cli.import_cmd import import_cmd
+from ggk.importer.build import NoItemsFound, YearMissing, import_document, import_source
 from ggk.importer.read import read_document
-from ggk.importer.structure import NoItemsFound, YearMissing, import_document, import_source, render_report
+from ggk.importer.report import render_report
 from ggk.importer.units import parse_note, split_note
 from ggk.model import Plan, Unit
 from ggk.yamlfiles import emit
@@ -514,10 +515,12 @@ def test_cli_import_new_unit_passes_check(tmp_path: Path) -> None:
     assert _check_errors(plans) == []
     assert not list((plans / "yaoan").glob(".*tmp"))  # atomic writes leave no temporary files
 
+    before = plan_file.read_text(encoding="utf-8")
     again = _run("--plans", str(plans), "import", str(seed("004")), "--unit", "yaoan")
-    assert again.exit_code == 2 and "已存在" in again.output
-    forced = _run("--plans", str(plans), "import", str(seed("004")), "--unit", "yaoan", "--force")
-    assert forced.exit_code == 0, forced.output
+    assert again.exit_code == 0 and "已并入原有计划" in again.output, again.output
+    assert "新增 0 条，更新（原无落实记录的同号条目）17 条" in again.output
+    assert items(Plan.model_validate(yaml.safe_load(plan_file.read_text(encoding="utf-8")))) == items(plan)
+    assert before.splitlines()[:2] == plan_file.read_text(encoding="utf-8").splitlines()[:2]
 
 
 @pytest.mark.parametrize("prefix", ["000", "001", "002"])
@@ -597,7 +600,7 @@ def test_task_table_in_a_web_copy() -> None:
     assert items(plan) == TABLE_ITEMS
     assert [s.title for s in plan.sections] == ["主动公开", "解读回应"]
     first = plan.sections[0].items[0]
-    assert first.text == "公开年度预决算信息。完成时限：2024年6月底前。"
+    assert first.text == "公开年度预决算信息"  # the 完成时限 column is the deadline, not part of the text
     assert [d.due for d in first.deadline] == [dt.date(2024, 6, 30)]
 
 

@@ -116,7 +116,7 @@ def test_unit_shorthands() -> None:
         ("unit: x\nyear: 二〇二一\ntitle: t\n", "year"),
         ("unit: x\nyear: 2021\ntitle: t\nsections: [{title: a, items: [{id: 1, title: b, status: 完了}]}]\n", "sections/0/items/0/status"),
         (
-            "unit: x\nyear: 2021\ntitle: t\nsections: [{title: a, items: [{id: 1, title: b, deadline: {every: week}}]}]\n",
+            "unit: x\nyear: 2021\ntitle: t\nsections: [{title: a, items: [{id: 1, title: b, deadline: {every: fortnight}}]}]\n",
             "sections/0/items/0/deadline",
         ),
         ("unit: x\nyear: 2021\ntitle: t\nsections: [{title: a, items: [{id: 1, title: b, ddeadline: 2021年底前}]}]\n", "ddeadline"),

@@ -1,10 +1,12 @@
 """``ggk import``: an issued plan document (txt/docx/web copy) -> plans/<unit>/<year>.yaml.
 
-Thin skin over ``ggk.importer.structure.prepare_import``: parse options, build the plan and the report,
-then print (``--dry-run``) or write the files atomically.  Exit codes: 0 imported, 1 no items
-in the document, 2 usage or I/O problems (no year, file exists without --force, unreadable).
+Thin skin over ``ggk.importer.job.prepare_import``: parse options, build the plan and the report,
+then print (``--dry-run``) or write the files (a new plan atomically, a merge into an existing plan
+through the edit transaction).  Exit codes: 0 imported, 1 no items in the document (or a table of
+progress returns), 2 usage or I/O problems (no year, unreadable or oversized file).
 """
 
+import re
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -37,19 +39,44 @@ def import_cmd(
         Optional[Path], typer.Option("--output", "-o", help="写入的计划文件；默认 <plans>/<单位>/<年度>.yaml", show_default=False)
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help="只显示导入结果和报告，不写文件")] = False,
-    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的计划文件")] = False,
+    force: Annotated[bool, typer.Option("--force", help="已有计划时，删去文件中没有的、尚无落实记录的条目（有记录的条目仍保留）")] = False,
+    replace_recorded: Annotated[
+        bool,
+        typer.Option("--replace-recorded", help="允许文件中的同号条目替换已有落实记录的条目（报告列出将丢弃的记录）"),
+    ] = False,
+    issued: Annotated[
+        Optional[str], typer.Option("--issued", help="印发日期（文件中没有时），如 2024-03-15 或 2024年3月15日", show_default=False)
+    ] = None,
 ) -> None:
-    """把印发的工作要点/实施方案导入为计划文件，并报告各部分条目数、缺责任单位的条目、未转换的时限和跳过的段落。
+    """把印发的工作要点/实施方案/任务分工表导入为计划文件，并报告各部分条目数、逐条的责任单位和时限、未转换的时限和跳过的段落。
 
-    退出码：0 已导入；1 文件中没有任务条目；2 用法或读写错误（如无法确定年度、目标文件已存在）。
+    已有计划时（如年初结转生成的计划）并入：保留有落实记录的条目，新增文件中的条目，报告编号冲突。
+    退出码：0 已导入；1 文件中没有任务条目（或是进展报送表）；2 用法或读写错误（如无法确定年度）。
     """
-    from ggk.importer.structure import ImportFailure, prepare_import, render_report
+    import sys
+
+    from ggk.cli.common import parse_date
+    from ggk.diagnostics import GgkError
+    from ggk.importer.job import prepare_import
+    from ggk.importer.report import render_report
 
     if output is not None and dry_run:
         fail("--output 和 --dry-run 不能同时使用", "预览用 --dry-run，写入用 --output")
+    when = _date(issued, parse_date) if issued else None
+
+    def prepare(when: Any) -> Any:
+        return prepare_import(
+            doc, plans_dir=_plans_dir(ctx), unit=unit, year=year, output=output, force=force,
+            replace_recorded=replace_recorded, issued=when, preview=dry_run,
+        )  # fmt: skip
+
     try:
-        job = prepare_import(doc, plans_dir=_plans_dir(ctx), unit=unit, year=year, output=output, force=force or dry_run)
-    except ImportFailure as exc:
+        job = prepare(when)
+        if job.result.plan.issued is None and not dry_run and sys.stdin.isatty():
+            answer = typer.prompt("文件中没有印发日期，请输入（如 2024-03-15，直接回车跳过）", default="", show_default=False)
+            if answer.strip():
+                job = prepare(_date(answer, parse_date))
+    except GgkError as exc:
         fail(exc.message, exc.hint, exc.exit_code)
         return
     report = render_report(job.result.report)
@@ -61,6 +88,9 @@ def import_cmd(
         return
     try:
         written = job.write()
+    except GgkError as exc:
+        fail(exc.message, exc.hint, exc.exit_code)
+        return
     except OSError as exc:
         from ggk.workspace.files import os_reason
 
@@ -69,3 +99,11 @@ def import_cmd(
     typer.echo(report, nl=False)
     for path, what in written:
         typer.echo(f"已写入 {path}（{what}）")
+
+
+def _date(text: str, parse_date: Any) -> Any:
+    """A date typed as 2024-03-15, 2024/3/15 or 2024年3月15日."""
+    m = re.fullmatch(r"\s*(\d{4})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月|-|/|\.)\s*(\d{1,2})\s*日?\s*", text)
+    if m:
+        text = f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+    return parse_date(text, "--issued")

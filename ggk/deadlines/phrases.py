@@ -41,7 +41,7 @@ _PERIOD_OF = {
     "年度": "year",
     "年": "year",
 }
-_PERIOD_CN = {"month": "月", "quarter": "季度", "half": "半年", "year": "年"}
+_PERIOD_CN = {"week": "周", "month": "月", "quarter": "季度", "half": "半年", "year": "年"}
 _QUARTER_END = {1: 3, 2: 6, 3: 9, 4: 12}
 #: words that end the clause before a working-day event: "应于|文件公开|后3个工作日内"
 _EVENT_CUT = ("做出", "作出", "应于", "自", "从", "于", "在", "应", "须", "需", "要", "将", "等", "的", "并")
@@ -152,11 +152,49 @@ def _every(m: re.Match[str], year: int, strict: bool) -> tuple[int, int, Deadlin
     return m.start(), m.end(), _dl(phrase=m.group(0), every=_period_of(m.group("per")))
 
 
+@_pattern(r"(?:每(?:一|个)?|按)(?:周|星期)|逐周", ("周", "星期"))
+def _weekly(m: re.Match[str], year: int, strict: bool) -> tuple[int, int, Deadline | None] | None:
+    return m.start(), m.end(), _dl(phrase=m.group(0), every="week")
+
+
 @_pattern(rf"每(?:(?:{N})\s*个?)?(?:周|星期|日|天|工作日)|每(?:{N})\s*个?(?:月|季度|季|半年|年)", ("每",))
 def _every_other(m: re.Match[str], year: int, strict: bool) -> tuple[int, int, Deadline | None] | None:
-    if m.group(0) in ("每一月", "每一年", "每一季度", "每一季", "每一半年"):
-        return None  # the every-period pattern owns these
-    return m.start(), m.end(), None  # weekly/daily or every-two-months: no rule kind for it
+    if m.group(0) in ("每一月", "每一年", "每一季度", "每一季", "每一半年", "每周", "每星期", "每一周"):
+        return None  # the every-period and weekly patterns own these
+    return m.start(), m.end(), None  # daily or every-two-months: no rule kind for it
+
+
+#: The year after the plan year: the 年报 is due 次年1月31日前.
+_NEXT_YEAR = r"次年|翌年|下一年度|下一年|下年度|下年"
+
+
+@_pattern(
+    rf"(?P<pre>{_CUTOFF})?(?:{_NEXT_YEAR})\s*(?P<m>{N})\s*月\s*(?:(?P<d>{N})\s*[日号]|(?P<when>底|末|份))?(?P<suf>{_BEFORE}|内)?", ("年",)
+)
+def _next_year(m: re.Match[str], year: int, strict: bool) -> tuple[int, int, Deadline | None] | None:
+    month = parse_number(m.group("m"))
+    if month is None or not 1 <= month <= 12:
+        return None
+    day = parse_number(m.group("d")) if m.group("d") else None
+    try:
+        due = dt.date(year + 1, month, day) if day else _month_end(year + 1, month)
+    except ValueError:
+        return m.start(), m.end(), None
+    return m.start(), m.end(), _dl(phrase=m.group(0), due=due)
+
+
+#: Standing work written as a time limit (a table's 时限 cell, a note): no date, never overdue.
+_STANDING_LIMIT = re.compile(r"^(?:持续推进|序时推进|长期坚持|长期推进|持续开展|长期|持续|常态化|常态|日常|常年|全年)(?:开展|推进|落实)?$")
+
+
+def standing(text: str) -> Deadline | None:
+    """``持续推进`` / ``序时推进`` / ``长期坚持`` as a whole limit: standing work (kind none), else None."""
+    t = re.sub(r"\s+", "", text).strip("。；，")
+    if _STANDING_LIMIT.match(t):
+        from ggk.model import DeadlineKind
+
+        return _dl(phrase=t, kind=DeadlineKind.NONE)
+    return None
 
 
 def _date_hit(m: re.Match[str], y: int, month: int | None, day: int | None, strict: bool) -> tuple[int, int, Deadline | None] | None:

@@ -7,6 +7,7 @@ is ``ggk.deadlines.workdays``.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 from dataclasses import dataclass, field
@@ -100,6 +101,14 @@ def _periods(year: int, per: str) -> tuple[_Period, ...]:
 
 
 def _make_periods(year: int, per: str) -> list[_Period]:
+    if per == "week":
+        # Weeks begin on Monday; the first and last are cut at the year's ends.
+        out, start, n = [], dt.date(year, 1, 1), 1
+        while start.year == year:
+            end = min(start + dt.timedelta(days=6 - start.weekday()), dt.date(year, 12, 31))
+            out.append(_Period(f"第{n}周", start, end))
+            start, n = end + dt.timedelta(days=1), n + 1
+        return out
     if per == "month":
         return [_Period(f"{m}月", dt.date(year, m, 1), _month_end(year, m)) for m in range(1, 13)]
     if per == "quarter":
@@ -144,21 +153,17 @@ def _evaluate_once(state: RuleState, item: Item, today: dt.date) -> RuleState:
     return state
 
 
-#: months per period: a logged date's period is found by its month (the periods tile the year)
-_MONTHS = {"month": 1, "quarter": 3, "half": 6}
-
-
 def _periodic_rows(rule: Rule, item: Item, year: int, today: dt.date, since: dt.date | None) -> list[tuple[_Period, int]]:
     """The periods of the plan year that count (a suffix of them: those not over before ``since``),
     each with the entries logged in it by ``today``."""
     per = (rule.every if rule.kind is DeadlineKind.RECURRING else rule.per) or "year"
     periods = _periods(year, per)
+    starts = [p.start for p in periods]  # the periods tile the year: a date is in the last one started
     counts = [0] * len(periods)
-    months = _MONTHS.get(per, 12)
     for e in item.log:
         d = e.date
         if e.counts and d.year == year and d <= today:  # as of today, not after
-            counts[(d.month - 1) // months] += 1
+            counts[bisect.bisect_right(starts, d) - 1] += 1
     rows = list(zip(periods, counts, strict=True))
     if since is not None:
         rows = [(p, got) for p, got in rows if p.end >= since]  # periods before the plan took effect

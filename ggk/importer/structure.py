@@ -1,57 +1,29 @@
-"""``ggk import``: an issued plan document (txt/md/docx) -> a tracked plan and an import report.
+"""Stage 2 of ``ggk import``: a read ``Document`` -> the document's tree of sections and items.
 
-Owns the structure of the document: which paragraphs are metadata (title, 文号, basis
-documents), which are preamble (印发 notice, 主送, 总体要求/指导思想/基本原则), which are
-section headings (一、/（一）/1./1、/(1) in any combination, unnumbered ones, repeated or
-skipped numbers) and which are the items, their ids, titles, text, lead/assist and deadline
-rules.  Reading and paragraph re-joining live in ``ggk.importer.read``; responsibility notes
-and department names in ``ggk.importer.units``; time phrases in ``ggk.deadlines``; YAML
-text in ``ggk.yamlfiles.emit``.  No file is written here: ``ggk.cli.import_cmd`` decides where.
+Owns the structure of the document: which paragraphs are metadata (title, 文号, basis documents,
+印发 date), which are preamble (印发 notice, 主送, 总体要求/指导思想/基本原则), which are section
+headings (一、/（一）/1./1、/(1) in any combination, unnumbered ones, repeated or skipped numbers,
+a task table's group headings) and which are the items, with their own responsibility notes:
+a note at the end of the paragraph, a note on its own line (bracketed, labelled, or bare as in
+“市发改委牵头落实”), several tasks in one paragraph each ending in its own note (one item per
+note), a note on a heading, and a note that assigns every following item (“以下工作均需…落实，
+不再列出”).  Units and time limits are read by ``ggk.importer.units`` and ``ggk.deadlines``;
+names, ids and plan data are ``ggk.importer.build``'s.
 
-Nothing is dropped silently: every paragraph ends up in the plan (item, heading, metadata,
-preamble) or in the report's list of skipped paragraphs, with its line.
+Nothing is dropped silently: every paragraph ends up in the tree (item, heading, metadata,
+preamble) or in the report's list of skipped paragraphs, with its place.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from ggk import deadlines
-from ggk.importer.read import Para, Source, cn_numeral, norm, read_document
-from ggk.importer.units import (
-    TIME_CLAUSE,
-    Responsibility,
-    is_group,
-    is_note_paragraph,
-    merge_variants,
-    resolve_name,
-    split_names,
-    split_note,
-)
-from ggk.model import FORMAT_VERSION, Deadline, Plan, Unit
-
-
-class ImportFailure(Exception):
-    """The document cannot be imported; ``exit_code`` follows the CLI contract (1 or 2)."""
-
-    def __init__(self, message: str, exit_code: int = 2, hint: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.exit_code = exit_code
-        self.hint = hint
-
-
-class NoItemsFound(ImportFailure):
-    def __init__(self, message: str) -> None:
-        super().__init__(message, exit_code=1)
-
-
-class YearMissing(ImportFailure):
-    pass
-
+from ggk.importer.document import Document, Para
+from ggk.importer.report import ImportReport, Skipped
+from ggk.importer.text import cn_numeral, norm
+from ggk.importer.units import Responsibility, following_note, is_note_paragraph, parse_note, split_note
 
 # --------------------------------------------------------------------------- markers
 
@@ -163,98 +135,6 @@ def _title_phrase(text: str) -> str:
     return (first or t)[:30] + "…"
 
 
-# --------------------------------------------------------------------------- report
-
-
-@dataclass
-class Skipped:
-    line: int
-    excerpt: str
-    reason: str
-
-
-@dataclass
-class SectionCount:
-    label: str
-    line: int
-    count: int
-    depth: int
-
-
-@dataclass
-class ItemRef:
-    id: str
-    line: int
-    detail: str = ""
-
-
-@dataclass
-class ImportReport:
-    source: str
-    where: str  # 行 or 段
-    encoding: str
-    encoding_detected: bool
-    title: str = ""
-    unit: str = ""
-    year: int | None = None
-    year_from: str = ""
-    doc_no: str | None = None
-    basis: list[str] = field(default_factory=list)
-    items: int = 0
-    sections: list[SectionCount] = field(default_factory=list)
-    no_responsible: list[ItemRef] = field(default_factory=list)
-    inherited: list[ItemRef] = field(default_factory=list)
-    unparsed_time: list[ItemRef] = field(default_factory=list)
-    rules: int = 0
-    skipped: list[Skipped] = field(default_factory=list)
-    warnings: list[Skipped] = field(default_factory=list)
-    unknown_departments: list[ItemRef] = field(default_factory=list)
-    resolved_departments: list[tuple[str, str]] = field(default_factory=list)
-    new_registry: list[str] = field(default_factory=list)
-
-
-def render_report(report: ImportReport) -> str:
-    """The import report as Chinese text (one line per finding, each with its source line)."""
-    w = report.where
-    out: list[str] = []
-    enc = report.encoding + ("（自动识别）" if report.encoding_detected else "")
-    out.append(f"导入：{report.source}（编码 {enc}）")
-    out.append(f"标题：{report.title}")
-    year = f"{report.year}（{report.year_from}）" if report.year else "未确定"
-    out.append(f"单位：{report.unit or '未指定'}　年度：{year}　文号：{report.doc_no or '无'}")
-    if report.basis:
-        out.append(f"制定依据：{len(report.basis)} 份")
-        out += [f"  - {b}" for b in report.basis]
-    out.append(f"条目：共 {report.items} 条；时限规则 {report.rules} 条")
-    for sec in report.sections:
-        out.append(f"  {'  ' * sec.depth}{sec.label}（第{sec.line}{w}）：{sec.count} 条")
-    if report.no_responsible:
-        out.append(f"没有责任单位的条目：{len(report.no_responsible)} 条")
-        out += [f"  - {r.id}（第{r.line}{w}）{r.detail}" for r in report.no_responsible]
-    if report.inherited:
-        out.append(f"责任单位取自所在标题的条目：{len(report.inherited)} 条")
-        out += [f"  - {r.id}（第{r.line}{w}）：{r.detail}" for r in report.inherited]
-    if report.unparsed_time:
-        head = "像是时限但未转换为规则的表述"
-        out.append(f"{head}：{len(report.unparsed_time)} 处")
-        out += [f"  - {r.id}（第{r.line}{w}）：{r.detail}" for r in report.unparsed_time]
-    if report.unknown_departments:
-        out.append(f"名册中没有的部门名称：{len(report.unknown_departments)} 个")
-        out += [f"  - {r.id}（第{r.line}{w}，见条目 {r.detail}）" for r in report.unknown_departments]
-    if report.resolved_departments:
-        out.append("名称归并（写法不同、指同一部门）：")
-        out += [f"  - {a} → {b}" for a, b in report.resolved_departments]
-    if report.new_registry:
-        out.append(f"新建单位名册（待核对）：{len(report.new_registry)} 个名称")
-    if report.warnings:
-        out.append(f"注意：{len(report.warnings)} 处")
-        out += [f"  - 第{s.line}{w}：{s.reason}「{s.excerpt}」" for s in report.warnings]
-    if report.skipped:
-        out.append(f"未作为任务导入的段落：{len(report.skipped)} 段")
-        out += [f"  - 第{s.line}{w}（{s.reason}）：{s.excerpt}" for s in sorted(report.skipped, key=lambda s: s.line)]
-    return "\n".join(out) + "\n"
-
-
 # --------------------------------------------------------------------------- tree
 
 
@@ -275,6 +155,8 @@ class _Item(_Node):
     inherited_from: str = ""
     title: str = ""
     preamble: bool = False
+    limit: str = ""  # a table row's time limit cell
+    place_from: str = ""  # where the responsibility came from when not from the item itself
 
     @property
     def closed(self) -> bool:
@@ -294,34 +176,382 @@ class _Section(_Node):
     preamble: bool = False
     free: bool = False
     implicit: bool = False
+    from_table: bool = False  # a task table's group heading
 
 
 @dataclass
-class ImportResult:
-    plan: Plan
-    data: dict[str, Any]  # the plan as ordered plain data, ready for ggk.yamlfiles.emit
-    report: ImportReport
-    departments: list[str]  # every department name used, in order of first use
-    issuer: str  # the issuing unit's name as the document states it ("" if not found)
-    source: Source
-    aliases: dict[str, list[str]] = field(default_factory=dict)  # for a new registry: canonical -> other spellings
+class Tree:
+    """What the structure stage found: the tree, the title and issuer, and the preamble and dates."""
+
+    root: _Section
+    title: str
+    issuer: str
+    preamble: list[str]
+    issued: str | None
+
+
+_SPLIT_NOTE = re.compile(r"[（(]([^（）()]{2,80})[）)]")
+
+
+def split_tasks(text: str) -> list[tuple[str, Responsibility]] | None:
+    """Several tasks in one paragraph, each sentence group ending in its own note: (text, note) pairs.
+
+    “制定发布…规划信息。（市规划国土委负责落实）推进…公开。（市发展改革委、…分别负责落实）…”
+    gives one pair per note; the text after the last note (a task without a note, or a cut-off
+    one) is the last pair with an empty responsibility.  None when the paragraph has fewer than
+    two notes followed by more text.
+    """
+    n = norm(text)
+    cuts: list[tuple[int, int, Responsibility]] = []
+    for m in _SPLIT_NOTE.finditer(n):
+        before = n[: m.start()].rstrip()
+        if not before or before[-1] not in "。；！？":
+            continue
+        resp = parse_note(text[m.start(1) : m.end(1)])
+        if resp is not None:
+            cuts.append((m.start(), m.end(), resp))
+    if not cuts:
+        return None
+    tail = re.sub(r"（[^（）]*）", "", n[cuts[-1][1] :]).strip("。； ")
+    if len(cuts) < 2 and len(tail) < 6:
+        return None
+    out: list[tuple[str, Responsibility]] = []
+    pos = 0
+    for start, end, resp in cuts:
+        out.append((text[pos:start].strip(), resp))
+        pos = end
+    rest = text[pos:].strip().lstrip("。").strip()
+    if rest and len(tail) < 6:  # only a parenthetical after the last note (“（2024年6月底前）”): it belongs to that task
+        out[-1] = (out[-1][0] + rest, out[-1][1])
+    elif rest:
+        out.append((rest, Responsibility()))
+    return out if len(out) >= 2 else None
+
+
+#: A line that is only a responsibility, without brackets or label: “市发改委牵头落实”.
+_BARE_NOTE_VERB = re.compile(r"(?:牵头|负责|配合|落实|承办|承担)$")
+
+
+def bare_note(text: str) -> Responsibility | None:
+    """A short line that is nothing but units and a responsibility verb (a note on its own line)."""
+    t = norm(text).strip().rstrip("。")
+    if not t or len(t) > 80 or not _BARE_NOTE_VERB.search(t) or re.search(r"[。；：]", t):
+        return None
+    return parse_note(t)
 
 
 class _Parser:
-    def __init__(self, source: Source) -> None:
-        self.source = source
-        self.paras = source.paras
-        self.report = ImportReport(
-            source=source.path.name,
-            where=source.where,
-            encoding=source.encoding,
-            encoding_detected=source.encoding_detected,
-        )
-        self.skipped = self.report.skipped
-        for page in source.page_numbers:
+    """Reads a document's paragraphs into a tree, one paragraph at a time (``step``)."""
+
+    def __init__(self, doc: Document, report: ImportReport) -> None:
+        self.doc = doc
+        self.paras = doc.paras
+        self.report = report
+        self.skipped = report.skipped
+        for page in doc.page_numbers:
             self.skip(page, "页码")
         self.preamble: list[str] = []
         self.issued: str | None = None
+        # per-paragraph facts, computed once
+        self.marks = [None if p.table_row or p.heading else parse_marker(norm(p.text)) for p in self.paras]
+        self.notes = [self._own_line_note(i, p) for i, p in enumerate(self.paras)]
+        self.kinds = sorted({m[0] for m in self.marks if m}, key=lambda k: _RANK[k])
+        self.depth_of = {k: i for i, k in enumerate(self.kinds)}
+        # parsing state
+        self.root = _Section(line=0, depth=-1, title="")
+        self.stack: list[_Section] = [self.root]
+        self.last_num: dict[float, int] = {}
+        self.last_node: Any = None
+        self.started = False
+        self.front: list[tuple[int, Para]] = []
+        self.following: tuple[Responsibility, int] | None = None  # “以下工作均需…落实” and its line
+        self.table_base: float | None = None  # depth of the section a table's rows hang under
+        self.last_note_line = -1  # the last note on a line of its own
+
+    def _own_line_note(self, i: int, p: Para) -> Responsibility | None:
+        if p.table_row or p.heading:
+            return None
+        if self.marks[i] is not None:
+            return None
+        note = is_note_paragraph(p.text)
+        if note is None and i > 0:
+            note = bare_note(p.text)
+        return note
+
+    # ----------------------------------------------------------------- stages
+
+    def parse(self) -> Tree:
+        first_num = next((i for i, m in enumerate(self.marks) if m or self.paras[i].table_row), len(self.paras))
+        self.title, self.t_first, self.t_last, issuer = self.find_title(first_num)
+        if self.t_first < 0:
+            # No title before the first heading: take the first short line, if any.
+            for i in range(min(first_num, 3)):
+                if _is_headlike(norm(self.paras[i].text)):
+                    self.title, self.t_first, self.t_last = _compact(norm(self.paras[i].text)), i, i
+                    break
+        for i, para in enumerate(self.paras):
+            self.step(i, para)
+        if not self.started:
+            self.report.doc_no, self.report.basis = self.front_matter(self.front, (self.t_first, self.t_last))
+        self.report.title = self.title
+        self._finish(self.root)
+        return Tree(self.root, self.title, issuer, self.preamble, self.issued)
+
+    def step(self, i: int, para: Para) -> None:
+        """Place paragraph ``i`` in the tree (or in the front matter before the body starts)."""
+        n = norm(para.text)
+        if not self.started:
+            if not self._body_starts(i, para, n):
+                self.front.append((i, para))
+                return
+            self.started = True
+            self.report.doc_no, self.report.basis = self.front_matter(self.front, (self.t_first, self.t_last))
+        if para.heading or para.table_row:
+            self._table_para(para)
+            return
+        if not para.table_row and self.table_base is not None:
+            self.table_base = None
+        if self.marks[i] is not None:
+            self._numbered(i, para, n)
+            return
+        note = self.notes[i]
+        if note is not None:
+            self._note_line(para, note)
+            return
+        following = following_note(para.text)
+        if following is not None:
+            self.following = (following, para.line)
+            self.skip(para, "适用于以下各条的责任单位说明")
+            return
+        t = _compact(n)
+        if _DATE_LINE.match(t):
+            self._issued(t)
+            self.skip(para, "日期")
+            return
+        if _BACK_MATTER.search(t):
+            self.skip(para, "文末信息")
+            return
+        if _is_headlike(n):
+            self._unnumbered_heading(i, para, t)
+            return
+        self._body(para, n)
+
+    def _body_starts(self, i: int, para: Para, n: str) -> bool:
+        if para.heading or para.table_row or self.marks[i] is not None:
+            return True
+        if i > self.t_last and _is_headlike(n) and self.notes[i] is None:
+            return self._gap_depth(i) is not None
+        return False
+
+    # ----------------------------------------------------------------- tree building
+
+    def push_section(self, sec: _Section) -> None:
+        while self.stack[-1].depth >= sec.depth:
+            self.stack.pop()
+        parent = self.stack[-1]
+        sec.preamble = sec.preamble or parent.preamble or bool(PREAMBLE_TITLE.match(_bare(sec.title)))
+        parent.children.append(sec)
+        self.stack.append(sec)
+        self._set_last(sec)
+        self.last_node = sec
+
+    def _set_last(self, node: _Node) -> None:
+        if node.number is not None:
+            self.last_num[node.depth] = node.number
+        for d in [d for d in self.last_num if d > node.depth]:
+            del self.last_num[d]
+
+    def container(self, depth: float) -> _Section:
+        """The section an item at ``depth`` goes into (an implicit 正文 section at the top)."""
+        while self.stack[-1].depth >= depth:
+            self.stack.pop()
+        parent = self.stack[-1]
+        if parent is self.root:
+            sec = _Section(line=0, depth=depth - 0.5, title="正文", implicit=True)
+            self.root.children.append(sec)
+            self.stack.append(sec)
+            return sec
+        return parent
+
+    def add_item(self, item: _Item, sec: _Section) -> None:
+        item.preamble = sec.preamble or bool(PREAMBLE_TITLE.match(_bare(item.title)))
+        if item.resp is None and self.following is not None and not item.preamble:
+            item.resp, item.place_from = self.following[0], f"{self.report.at(self.following[1])}的说明"
+        sec.children.append(item)
+        self._set_last(item)
+        self.last_node = item
+
+    def next_num_at(self, i: int, depth: float) -> int | None:
+        for j in range(i + 1, len(self.paras)):
+            mark_j = self.marks[j]
+            if mark_j is not None:
+                d = self.depth_of[mark_j[0]]
+                if d < depth:
+                    return None
+                if d == depth:
+                    return mark_j[1]
+        return None
+
+    # ----------------------------------------------------------------- paragraph kinds
+
+    def _numbered(self, i: int, para: Para, n: str) -> None:
+        kind, number, printed, offset = self.marks[i]  # type: ignore[misc]
+        depth = float(self.depth_of[kind])
+        rest = para.text[offset:] if len(para.text) == len(n) else n[offset:]
+        tasks = split_tasks(rest)
+        if tasks is not None:
+            self._several_tasks(para, rest, tasks, depth, number, printed, kind, offset)
+            return
+        rest_text, resp = split_note(rest)
+        nxt = next((j for j in range(i + 1, len(self.paras)) if self.notes[j] is None), None)
+        body = _has_body(norm(rest_text))
+        next_mark = self.marks[nxt] if nxt is not None else None
+        if nxt is None:
+            has_children = False
+        elif next_mark is not None:
+            has_children = self.depth_of[next_mark[0]] > depth
+        elif self.paras[nxt].table_row or self.paras[nxt].heading:
+            has_children = not body
+        else:
+            # Unnumbered items under a numbered heading (the heading may carry their note).
+            has_children = not body and _item_like(norm(self.paras[nxt].text))
+        if has_children or (not body and resp is None):
+            sec_title = _title_phrase(rest_text) if rest_text.strip() else printed
+            sec = _Section(line=para.line, depth=depth, number=number, printed=printed, kind=kind, title=sec_title)
+            sec.resp = resp
+            sec.heading_text = rest
+            sec.marker = para.text[:offset].strip()
+            sec.heading_raw = para.text.strip()
+            extra = norm(rest_text).strip()
+            if has_children and _has_body(extra):
+                sec.heading_extra = rest_text.strip()
+            self.push_section(sec)
+            return
+        sec = self.container(depth)
+        item = _Item(line=para.line, depth=depth, number=number, printed=printed, kind=kind)
+        item.text = rest_text.strip()
+        item.resp, item.resp_line = resp, para.line if resp else 0
+        item.title = _title_phrase(rest_text)
+        self.add_item(item, sec)
+
+    def _several_tasks(
+        self,
+        para: Para,
+        rest: str,
+        tasks: list[tuple[str, Responsibility]],
+        depth: float,
+        number: int,
+        printed: str,
+        kind: str,
+        offset: int,
+    ) -> None:
+        """A numbered paragraph holding several tasks, each with its own note: a section of items."""
+        first = re.split(r"(?<=[。；])", tasks[0][0], maxsplit=1)
+        title = _title_phrase(rest)
+        if len(first) == 2 and first[1].strip() and len(norm(first[0])) <= 40:
+            title = norm(first[0]).strip().rstrip("。；")
+            tasks[0] = (first[1].strip(), tasks[0][1])
+        sec = _Section(line=para.line, depth=depth, number=number, printed=printed, kind=kind, title=title)
+        sec.heading_text, sec.marker, sec.heading_raw = rest, para.text[:offset].strip(), para.text.strip()
+        self.push_section(sec)
+        for text, resp in tasks:
+            item = _Item(line=para.line, depth=depth + 0.5, text=text)
+            item.resp = None if resp.empty else resp
+            item.resp_line = para.line if item.resp else 0
+            item.title = _title_phrase(text)
+            self.add_item(item, sec)
+
+    def _note_line(self, para: Para, note: Responsibility) -> None:
+        last = self.last_node
+        prev_note = getattr(last, "resp", None)
+        if prev_note is not None and self.last_note_line == self._previous_line(para) and is_note_paragraph(para.text):
+            # “牵头单位：X” and “责任单位：Y” on lines of their own: one note.
+            joined = parse_note(prev_note.note.strip("（）()") + "；" + norm(para.text).strip("（）()"))
+            if joined is not None:
+                last.resp = joined
+                if isinstance(last, _Item):
+                    last.resp_line = para.line
+                self.last_note_line = para.line
+                return
+        self.last_note_line = para.line
+        if isinstance(last, _Item) and last.resp is None:
+            last.resp, last.resp_line, last.place_from = note, para.line, ""
+        elif isinstance(last, _Item) and last.place_from:  # replaces a note from “以下…”
+            last.resp, last.resp_line, last.place_from = note, para.line, ""
+        elif isinstance(last, _Section) and last.resp is None and not last.children:
+            last.resp = note
+        else:
+            self.report.warnings.append(Skipped(para.line, _excerpt(para.text), "无法对应到条目的责任单位说明，已跳过"))
+            self.skip(para, "责任单位说明（无对应条目）")
+
+    def _previous_line(self, para: Para) -> int:
+        k = self.paras.index(para)
+        return self.paras[k - 1].line if k > 0 else -1
+
+    def _unnumbered_heading(self, i: int, para: Para, t: str) -> None:
+        gap = self._gap_depth(i)
+        if gap is not None:
+            sec = _Section(line=para.line, depth=gap, number=self.last_num.get(gap, 0) + 1, title=t, heading_raw=para.text.strip())
+            self.push_section(sec)
+            return
+        depth = self._free_depth(i)
+        self.push_section(_Section(line=para.line, depth=depth, title=t, free=True, heading_raw=para.text.strip()))
+
+    def _body(self, para: Para, n: str) -> None:
+        """An unnumbered paragraph: an item, the continuation of one, or a section's text."""
+        sec = self.stack[-1]
+        if sec is self.root:
+            sec = self.container(0)
+        if sec.preamble:
+            sec.bodies.append(para)
+            return
+        last = self.last_node
+        if isinstance(last, _Item) and not last.closed and (last.number is not None or not _item_like(n)):
+            last.text += "\n" + _strip_note(para.text, last)
+            return
+        items_here = any(isinstance(c, _Item) for c in sec.children)
+        if items_here or _item_like(n) or sec.children or self._note_follows(para):
+            rest_text, resp = split_note(para.text.strip())
+            item = _Item(line=para.line, depth=sec.depth + 1, text=rest_text.strip())
+            item.resp, item.resp_line = resp, para.line if resp else 0
+            item.title = _title_phrase(rest_text)
+            self.add_item(item, sec)
+        else:
+            sec.bodies.append(para)
+
+    def _note_follows(self, para: Para) -> bool:
+        """The next paragraph is a note on its own line: this paragraph is an item."""
+        k = self.paras.index(para) + 1 if para in self.paras else -1
+        return 0 < k < len(self.paras) and self.notes[k] is not None
+
+    def _table_para(self, para: Para) -> None:
+        """A task table's row or group heading: placed under the section the table stands in."""
+        if self.table_base is None:
+            top = self.stack[-1]
+            self.table_base = top.depth if top is not self.root else -1.0
+        level = para.indent
+        depth = self.table_base + (level + 1) * 0.01
+        n = norm(para.text)
+        if para.heading:
+            mark = parse_marker(n)
+            if mark is not None:
+                kind, number, printed, offset = mark
+                text = para.text[offset:].strip() if len(para.text) == len(n) else n[offset:].strip()
+                sec = _Section(line=para.line, depth=depth, number=number, printed=printed, kind=kind, title=_title_phrase(text) or printed)
+                sec.marker = para.text[:offset].strip()
+            else:
+                sec = _Section(line=para.line, depth=depth, title=_compact(n))
+            sec.heading_raw, sec.from_table = para.text.strip(), True
+            self.push_section(sec)
+            return
+        mark = parse_marker(n)
+        kind, number, printed, offset = mark if mark is not None else (None, None, None, 0)  # type: ignore[assignment]
+        text = (para.text[offset:] if len(para.text) == len(n) else n[offset:]).strip()
+        sec = self.container(depth)
+        item = _Item(line=para.line, depth=depth, number=number, printed=printed, kind=kind, text=text, limit=para.limit)
+        item.resp, item.resp_line = para.resp, para.line if para.resp else 0
+        item.title = _title_phrase(text)
+        self.add_item(item, sec)
 
     # ----------------------------------------------------------------- metadata
 
@@ -430,179 +660,9 @@ class _Parser:
 
     # ----------------------------------------------------------------- structure
 
-    def parse(self) -> tuple[_Section, dict[str, Any]]:
-        paras = self.paras
-        marks = [parse_marker(norm(p.text)) for p in paras]
-        notes = [is_note_paragraph(p.text) if marks[i] is None else None for i, p in enumerate(paras)]
-        kinds = sorted({m[0] for m in marks if m}, key=lambda k: _RANK[k])
-        depth_of = {k: i for i, k in enumerate(kinds)}
+    # ----------------------------------------------------------------- depth of unnumbered headings
 
-        first_num = next((i for i, m in enumerate(marks) if m), len(paras))
-        title, t_first, t_last, issuer = self.find_title(first_num)
-        if t_first < 0:
-            # No title before the first heading: take the first short line, if any.
-            for i in range(min(first_num, 3)):
-                if _is_headlike(norm(paras[i].text)):
-                    title, t_first, t_last = _compact(norm(paras[i].text)), i, i
-                    break
-
-        def next_num_at(i: int, depth: float) -> int | None:
-            for j in range(i + 1, len(paras)):
-                mark_j = marks[j]
-                if mark_j is not None:
-                    d = depth_of[mark_j[0]]
-                    if d < depth:
-                        return None
-                    if d == depth:
-                        return mark_j[1]
-            return None
-
-        root = _Section(line=0, depth=-1, title="")
-        stack: list[_Section] = [root]
-        last_num: dict[float, int] = {}
-        last_node: Any = None
-        started = False
-        front: list[tuple[int, Para]] = []
-
-        def push_section(sec: _Section) -> None:
-            nonlocal last_node
-            while stack[-1].depth >= sec.depth:
-                stack.pop()
-            parent = stack[-1]
-            sec.preamble = sec.preamble or parent.preamble or bool(PREAMBLE_TITLE.match(_bare(sec.title)))
-            parent.children.append(sec)
-            stack.append(sec)
-            _set_last(sec)
-            last_node = sec
-
-        def _set_last(node: _Node) -> None:
-            if node.number is not None:
-                last_num[node.depth] = node.number
-            for d in [d for d in last_num if d > node.depth]:
-                del last_num[d]
-
-        def container(depth: float) -> _Section:
-            while stack[-1].depth >= depth:
-                stack.pop()
-            parent = stack[-1]
-            if parent is root:
-                sec = _Section(line=0, depth=depth - 0.5, title="正文", implicit=True)
-                root.children.append(sec)
-                stack.append(sec)
-                return sec
-            return parent
-
-        def add_item(item: _Item, sec: _Section) -> None:
-            nonlocal last_node
-            item.preamble = sec.preamble or bool(PREAMBLE_TITLE.match(_bare(item.title)))
-            sec.children.append(item)
-            _set_last(item)
-            last_node = item
-
-        for i, para in enumerate(paras):
-            n = norm(para.text)
-            mark = marks[i]
-            if not started:
-                gap = None
-                if mark is None and i > t_last and _is_headlike(n) and notes[i] is None:
-                    gap = self._gap_depth(i, kinds, depth_of, next_num_at, last_num)
-                if mark is None and gap is None:
-                    front.append((i, para))
-                    continue
-                started = True
-                doc_no, basis = self.front_matter(front, (t_first, t_last))
-                self.report.doc_no, self.report.basis = doc_no, basis
-            if mark is not None:
-                kind, number, printed, offset = mark
-                depth = float(depth_of[kind])
-                rest = para.text[offset:] if len(para.text) == len(n) else n[offset:]
-                rest_text, resp = split_note(rest)
-                nxt = next((j for j in range(i + 1, len(paras)) if notes[j] is None), None)
-                body = _has_body(norm(rest_text))
-                next_mark = marks[nxt] if nxt is not None else None
-                if nxt is None:
-                    has_children = False
-                elif next_mark is not None:
-                    has_children = depth_of[next_mark[0]] > depth
-                else:
-                    # Unnumbered items under a numbered heading (the heading may carry their note).
-                    has_children = not body and _item_like(norm(paras[nxt].text))
-                if has_children or (not body and resp is None):
-                    sec_title = _title_phrase(rest_text) if rest_text.strip() else printed
-                    sec = _Section(line=para.line, depth=depth, number=number, printed=printed, kind=kind, title=sec_title)
-                    sec.resp = resp
-                    sec.heading_text = rest
-                    sec.marker = para.text[:offset].strip()
-                    sec.heading_raw = para.text.strip()
-                    extra = norm(rest_text).strip()
-                    if has_children and _has_body(extra):
-                        sec.heading_extra = rest_text.strip()
-                    push_section(sec)
-                else:
-                    sec = container(depth)
-                    item = _Item(line=para.line, depth=depth, number=number, printed=printed, kind=kind)
-                    item.text = rest_text.strip()
-                    item.resp, item.resp_line = resp, para.line if resp else 0
-                    item.title = _title_phrase(rest_text)
-                    add_item(item, sec)
-                continue
-            note = notes[i]
-            if note is not None:
-                if isinstance(last_node, _Item) and last_node.resp is None:
-                    last_node.resp, last_node.resp_line = note, para.line
-                elif isinstance(last_node, _Section) and last_node.resp is None and not last_node.children:
-                    last_node.resp = note
-                else:
-                    self.report.warnings.append(Skipped(para.line, _excerpt(para.text), "无法对应到条目的责任单位说明，已跳过"))
-                    self.skip(para, "责任单位说明（无对应条目）")
-                continue
-            t = _compact(n)
-            if _DATE_LINE.match(t):
-                self._issued(t)
-                self.skip(para, "日期")
-                continue
-            if _BACK_MATTER.search(t):
-                self.skip(para, "文末信息")
-                continue
-            if _is_headlike(n):
-                gap = self._gap_depth(i, kinds, depth_of, next_num_at, last_num)
-                if gap is not None:
-                    sec = _Section(line=para.line, depth=gap, number=last_num.get(gap, 0) + 1, title=t, heading_raw=para.text.strip())
-                    push_section(sec)
-                    continue
-                depth = self._free_depth(i, stack, marks, notes, depth_of)
-                sec = _Section(line=para.line, depth=depth, title=t, free=True, heading_raw=para.text.strip())
-                push_section(sec)
-                continue
-            # An unnumbered paragraph.
-            sec = stack[-1]
-            if sec is root:
-                sec = container(0)
-            if sec.preamble:
-                sec.bodies.append(para)
-                continue
-            if isinstance(last_node, _Item) and not last_node.closed and (last_node.number is not None or not _item_like(n)):
-                last_node.text += "\n" + _strip_note(para.text, last_node)
-                continue
-            items_here = any(isinstance(c, _Item) for c in sec.children)
-            if items_here or _item_like(n) or sec.children:
-                rest_text, resp = split_note(para.text.strip())
-                item = _Item(line=para.line, depth=sec.depth + 1, text=rest_text.strip())
-                item.resp, item.resp_line = resp, para.line if resp else 0
-                item.title = _title_phrase(rest_text)
-                add_item(item, sec)
-            else:
-                sec.bodies.append(para)
-
-        if not started:
-            doc_no, basis = self.front_matter(front, (t_first, t_last))
-            self.report.doc_no, self.report.basis = doc_no, basis
-        self.report.title = title
-        meta = {"title": title, "issuer": issuer}
-        self._finish(root)
-        return root, meta
-
-    def _gap_depth(self, i, kinds, depth_of, next_num_at, last_num) -> float | None:  # noqa: ANN001
+    def _gap_depth(self, i: int) -> float | None:
         """Depth at which the unnumbered heading at ``i`` stands for a missing number.
 
         Two unnumbered headings in a row (“公开主要内容” / “推进…改革工作公开”): the first is
@@ -613,25 +673,26 @@ class _Parser:
         j = i + 1
         if j < len(paras) and parse_marker(norm(paras[j].text)) is None and _is_headlike(norm(paras[j].text)):
             if is_note_paragraph(paras[j].text) is None:
-                below = self._gap_depth_one(j, kinds, depth_of, next_num_at, last_num)
+                below = self._gap_depth_one(j)
                 if below is not None and below >= 1:
                     return below - 1
-        return self._gap_depth_one(i, kinds, depth_of, next_num_at, last_num)
+        return self._gap_depth_one(i)
 
-    def _gap_depth_one(self, i, kinds, depth_of, next_num_at, last_num) -> float | None:  # noqa: ANN001
-        for kind in kinds:
-            depth = float(depth_of[kind])
-            nxt = next_num_at(i, depth)
-            if nxt is not None and nxt == last_num.get(depth, 0) + 2:
+    def _gap_depth_one(self, i: int) -> float | None:
+        for kind in self.kinds:
+            depth = float(self.depth_of[kind])
+            nxt = self.next_num_at(i, depth)
+            if nxt is not None and nxt == self.last_num.get(depth, 0) + 2:
                 return depth
         return None
 
-    def _free_depth(self, i, stack, marks, notes, depth_of) -> float:  # noqa: ANN001
-        base = next((s.depth for s in reversed(stack) if not s.free), -1.0)
+    def _free_depth(self, i: int) -> float:
+        marks, depth_of = self.marks, self.depth_of
+        base = next((s.depth for s in reversed(self.stack) if not s.free), -1.0)
         j = next((j for j in range(i + 1, len(marks)) if marks[j] is not None), None)
-        if j is not None and depth_of[marks[j][0]] > base:
-            between = [k for k in range(i + 1, j) if notes[k] is None]
-            d = float(depth_of[marks[j][0]])
+        if j is not None and depth_of[marks[j][0]] > base:  # type: ignore[index]
+            between = [k for k in range(i + 1, j) if self.notes[k] is None]
+            d = float(depth_of[marks[j][0]])  # type: ignore[index]
             return d - 0.5 if not between else d
         return base + 0.5
 
@@ -647,7 +708,7 @@ class _Parser:
                     continue
                 walk(child)
                 has_children = bool(child.children)
-                if not has_children and (child.printed is not None or child.bodies):
+                if not has_children and not child.from_table and (child.printed is not None or child.bodies):
                     # “1.推进X公开。” with its text in the paragraphs below (or nothing at all).
                     item = _Item(line=child.line, depth=child.depth, number=child.number, printed=child.printed, kind=child.kind)
                     body = "\n".join(p.text.strip() for p in child.bodies)
@@ -736,7 +797,7 @@ def _labels(children: list[Any], top: bool) -> list[str]:
     return labels
 
 
-def _assign_ids(root: _Section) -> list[tuple[list[_Section], _Item, str]]:
+def assign_ids(root: _Section) -> list[tuple[list[_Section], _Item, str]]:
     items: list[tuple[list[_Section], _Item, list[str]]] = []
 
     def walk(sec: _Section, chain: list[_Section], path: list[str]) -> None:
@@ -767,387 +828,3 @@ def _assign_ids(root: _Section) -> list[tuple[list[_Section], _Item, str]]:
 
 
 # --------------------------------------------------------------------------- deadlines
-
-
-def extract_deadlines(text: str, year: int) -> tuple[list[Deadline], list[str]]:
-    """Deadline rules and the time-like phrases that were not understood."""
-    found, unparsed = deadlines.extract(text, year)
-    return list(found), list(dict.fromkeys(phrase for _start, _end, phrase in unparsed))
-
-
-def deadline_data(deadline: Deadline) -> Any:
-    """A deadline as the YAML wants it: a bare phrase or date when that says it all."""
-    data = deadline.model_dump(exclude_none=True, mode="python")
-    kind = data.pop("kind", None)
-    if kind is not None:
-        kind = getattr(kind, "value", kind)
-        rest = Deadline.model_validate(data) if data else None
-        if rest is None or (rest.explicit_kind() or None) != deadline.kind:
-            data["kind"] = kind
-    if set(data) == {"phrase"}:
-        return data["phrase"]
-    if set(data) == {"due"}:
-        return data["due"]
-    order = ["phrase", "kind", "due", "every", "count", "per", "workdays", "after"]
-    return {k: data[k] for k in order if k in data}
-
-
-# --------------------------------------------------------------------------- build
-
-
-def import_source(
-    source: Source,
-    *,
-    unit: str,
-    year: int | None = None,
-    registry: Unit | None = None,
-) -> ImportResult:
-    """Turn a read document into a plan.  Raises ``NoItemsFound`` / ``YearMissing``."""
-    parser = _Parser(source)
-    root, meta = parser.parse()
-    report = parser.report
-    title = meta["title"] or source.path.stem
-    report.title = title
-    report.unit = unit
-
-    if meta["title"] and _REPORT_WORD.search(title) and not _PLAN_STRONG.search(title):
-        raise NoItemsFound(f"「{title}」是一份报告，不是工作要点或实施方案：没有可导入的任务条目。")
-
-    doc_year = None
-    year_from = ""
-    m = _YEAR.search(title)
-    if m:
-        doc_year, year_from = int(m.group(1)), "取自标题"
-    elif report.doc_no:
-        m2 = _DOC_NO_ANY.search(report.doc_no)
-        if m2:
-            doc_year, year_from = int(m2.group(1)), "取自文号"
-    if year is not None:
-        if doc_year is not None and doc_year != year:
-            report.warnings.append(Skipped(0, title, f"文件年度为 {doc_year}，按 --year 使用 {year}"))
-        doc_year, year_from = year, "--year 指定"
-    report.year, report.year_from = doc_year, year_from
-
-    entries = _assign_ids(root)
-    if not entries:
-        raise NoItemsFound(
-            f"在 {source.path.name} 中没有找到任务条目（没有带编号的条目，也没有标题下的任务段落）。请确认这是一份工作要点或实施方案。"
-        )
-    if doc_year is None:
-        raise YearMissing("无法从文件标题或文号中确定年度，请用 --year 指定（如 --year 2021）。")
-
-    names = registry.names() if registry is not None else None
-    canonical = {k: v.name for k, v in names.items()} if names is not None else None
-    auto: dict[str, str] = {}
-    if registry is None:
-        # A new unit: merge the spellings that differ by a prefix (政策法规股 / 局政策法规股).
-        found_names: list[str] = []
-        for chain, item, _ in entries:
-            r = _effective_resp(chain, item)
-            if r is not None:
-                found_names += [n for n in r.lead + r.assist if n not in found_names]
-        auto = merge_variants(found_names)
-    used: list[str] = []
-    unknown: dict[str, tuple[int, list[str]]] = {}
-
-    joined = [k for k in canonical if "、" in k] if canonical is not None else []
-
-    def resolve(values: list[str], item_id: str, line: int, note: str) -> list[str]:
-        # A registry may keep “相关股室、单位” as one collective name: undo the expansion.
-        for reg_name in joined:
-            if norm(reg_name) in norm(note):
-                parts = split_names(reg_name)
-                for k in range(len(values) - len(parts) + 1):
-                    if values[k : k + len(parts)] == parts:
-                        values = [*values[:k], reg_name, *values[k + len(parts) :]]
-                        break
-        out: list[str] = []
-        for name in values:
-            final = name
-            if canonical is not None:
-                found, exact = resolve_name(name, canonical)
-                if found is None:
-                    entry = unknown.setdefault(name, (line, []))
-                    entry[1].append(item_id)
-                else:
-                    final = found
-                    if found != name and (name, found) not in report.resolved_departments:
-                        report.resolved_departments.append((name, found))
-            elif auto.get(name, name) != name:
-                final = auto[name]
-                if (name, final) not in report.resolved_departments:
-                    report.resolved_departments.append((name, final))
-            if final not in out:
-                out.append(final)
-            if final not in used:
-                used.append(final)
-        return out
-
-    section_data: dict[int, dict[str, Any]] = {}
-    top: list[dict[str, Any]] = []
-    counts: dict[int, SectionCount] = {}
-    order: list[_Section] = []
-
-    def sec_data(chain: list[_Section]) -> dict[str, Any] | None:
-        parent_list = top
-        data = None
-        for depth, sec in enumerate(chain):
-            if id(sec) not in section_data:
-                d: dict[str, Any] = {}
-                if sec.printed is not None:
-                    d["no"] = sec.printed
-                d["title"] = sec.title
-                d["items"] = []
-                d["sections"] = []
-                section_data[id(sec)] = d
-                parent_list.append(d)
-                label = sec.marker + sec.title
-                counts[id(sec)] = SectionCount(label, sec.line, 0, depth)
-                order.append(sec)
-            data = section_data[id(sec)]
-            parent_list = data["sections"]
-        return data
-
-    last_item: _Item | None = None
-    for chain, item, item_id in entries:
-        data = sec_data(chain)
-        if data is None:  # items of a document without any heading
-            data = sec_data([_Section(line=0, depth=0, title="正文")])
-            chain = order[-1:]
-        assert data is not None
-        resp = _effective_resp(chain, item)
-        if resp is not None and resp is not item.resp:
-            sec = next(sec for sec in reversed(chain) if sec.resp is resp)
-            report.inherited.append(ItemRef(item_id, item.line, f"{sec.title}：{resp.note}"))
-        entry: dict[str, Any] = {"id": item_id, "title": _compact(item.title) or item_id, "text": item.text}
-        line = item.resp_line or item.line
-        entry["lead"] = resolve(resp.lead, item_id, line, resp.note) if resp is not None else []
-        entry["assist"] = resolve(resp.assist, item_id, line, resp.note) if resp is not None else []
-        if resp is None or resp.empty:
-            report.no_responsible.append(ItemRef(item_id, item.line, _excerpt(item.title, 20)))
-        timed = item.text
-        if item.resp is not None and TIME_CLAUSE.search(norm(item.resp.note)):
-            timed += f"（{item.resp.note}）"  # “X负责，2021年底前完成”: the time is in the note
-        rules, unparsed = extract_deadlines(timed, doc_year)
-        if rules:
-            entry["deadline"] = [deadline_data(d) for d in rules]
-            if len(entry["deadline"]) == 1:
-                entry["deadline"] = entry["deadline"][0]
-            report.rules += len(rules)
-        for phrase in unparsed:
-            report.unparsed_time.append(ItemRef(item_id, item.line, phrase))
-        data["items"].append(entry)
-        counts[id(chain[-1])].count += 1
-        last_item = item
-
-    for sec in order:
-        seen_sub = False
-        for child in sec.children:
-            if isinstance(child, _Section) and not child.preamble and child.children:
-                seen_sub = True
-            elif isinstance(child, _Item) and seen_sub and not child.preamble:
-                report.warnings.append(
-                    Skipped(child.line, _excerpt(child.text), "此条与下级标题同级、位于其后；计划格式中同一部分的条目排在下级标题之前")
-                )
-    for sec in order:
-        # A section's count includes its sub-sections' items.
-        total = counts[id(sec)].count
-        for other in order:
-            if other is not sec and _is_descendant(other, sec):
-                total += counts[id(other)].count
-        report.sections.append(SectionCount(counts[id(sec)].label, sec.line, total, counts[id(sec)].depth))
-    report.items = len(entries)
-
-    if last_item is not None:
-        tail = norm(last_item.text).rstrip()
-        if last_item.resp is None and tail and (tail[-1] not in "。！？；…”）" or tail.count("（") > tail.count("）")):
-            report.warnings.append(Skipped(last_item.line, _excerpt(tail[-30:]), "文件可能在此条中途截断（末尾没有句号）"))
-
-    for name, (line, ids) in unknown.items():
-        report.unknown_departments.append(ItemRef(name, line, "、".join(ids)))
-
-    def clean(sections: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        for d in sections:
-            d["sections"] = clean(d["sections"])
-            if not d["items"]:
-                del d["items"]
-            if not d["sections"]:
-                del d["sections"]
-        return sections
-
-    plan_data: dict[str, Any] = {"format": FORMAT_VERSION, "unit": unit, "year": doc_year, "title": title}
-    if report.doc_no:
-        plan_data["doc_no"] = report.doc_no
-    if parser.issued:
-        import datetime as dt
-
-        plan_data["issued"] = dt.date.fromisoformat(parser.issued)
-    if report.basis:
-        plan_data["basis"] = list(report.basis)
-    if parser.preamble:
-        plan_data["preamble"] = "\n".join(p.strip() for p in parser.preamble if p.strip())
-    plan_data["sections"] = clean(top)
-    plan = Plan.model_validate(plan_data)
-    aliases: dict[str, list[str]] = {}
-    for name, canon in auto.items():
-        if name != canon:
-            aliases.setdefault(canon, []).append(name)
-    return ImportResult(plan, plan_data, report, used, meta["issuer"], source, aliases)
-
-
-def _effective_resp(chain: list[_Section], item: _Item) -> Responsibility | None:
-    """The item's own note, else the note on the nearest heading above it."""
-    if item.resp is not None:
-        return item.resp
-    return next((sec.resp for sec in reversed(chain) if sec.resp is not None), None)
-
-
-def _is_descendant(node: _Section, ancestor: _Section) -> bool:
-    for child in ancestor.children:
-        if child is node:
-            return True
-        if isinstance(child, _Section) and _is_descendant(node, child):
-            return True
-    return False
-
-
-def import_document(path: Path, *, unit: str, year: int | None = None, registry: Unit | None = None) -> ImportResult:
-    """Read and import ``path`` (see ``import_source``)."""
-    return import_source(read_document(path), unit=unit, year=year, registry=registry)
-
-
-def new_unit_data(result: ImportResult, *, name: str | None = None) -> dict[str, Any]:
-    """A unit registry (unit.yaml data) listing the departments the import found."""
-    departments: list[dict[str, Any]] = []
-    for dep in result.departments:
-        entry: dict[str, Any] = {"name": dep}
-        if result.aliases.get(dep):
-            entry["aliases"] = list(result.aliases[dep])
-        if is_group(dep):
-            entry["group"] = True
-        departments.append(entry)
-    data: dict[str, Any] = {
-        "format": FORMAT_VERSION,
-        "name": name or result.issuer or result.plan.title,
-        "review": True,
-        "remark": f"由 ggk import 根据 {result.source.path.name} 自动生成，请核对部门名称、补充别名后删去 review。",
-        "departments": departments,
-    }
-    Unit.model_validate(data)
-    result.report.new_registry = list(result.departments)
-    return data
-
-
-# --------------------------------------------------------------------------- files
-
-
-@dataclass
-class ImportJob:
-    """What ``ggk import`` will write: the plan text and, for a new unit, its registry."""
-
-    result: ImportResult
-    plan_path: Path
-    plan_text: str
-    unit_path: Path
-    unit_text: str | None  # None when the unit already has a registry
-
-    def write(self) -> list[tuple[Path, str]]:
-        """Write the files atomically (registry first, so a plan never lacks one)."""
-        from ggk.yamlfiles.emit import write_atomic
-
-        written: list[tuple[Path, str]] = []
-        self.plan_path.parent.mkdir(parents=True, exist_ok=True)
-        if self.unit_text is not None and not self.unit_path.exists():
-            write_atomic(self.unit_path, self.unit_text)
-            written.append((self.unit_path, "新建单位名册，review: true，请核对"))
-        write_atomic(self.plan_path, self.plan_text)
-        written.append((self.plan_path, f"{self.result.report.items} 条"))
-        return written
-
-
-class UsageFailure(ImportFailure):
-    def __init__(self, message: str, hint: str | None = None) -> None:
-        super().__init__(message, exit_code=2, hint=hint)
-
-
-_UNIT_CODE = re.compile(r"^[^./\\\s_][^/\\\s]*$")
-
-
-def _load_registry(path: Path) -> Unit:
-    from ggk.workspace.load import load_file
-
-    loaded = load_file(path, Unit)
-    if loaded.model is None:
-        first = next((d for d in loaded.diagnostics), None)
-        detail = f"：第 {first.line} 行 {first.message}" if first else ""
-        raise UsageFailure(f"单位名册 {path} 无法读取{detail}", "先用 ggk check 修正名册")
-    return loaded.model  # type: ignore[return-value]
-
-
-def _guess_unit(plans_dir: Path, source: Source, unit: str | None, output: Path | None) -> str | None:
-    if unit:
-        return unit
-    if output is not None and output.parent.name not in ("", ".", ".."):
-        return output.parent.name
-    if not plans_dir.is_dir():
-        return None
-    # An existing registry whose unit name appears at the top of the document.
-    head = "".join(_compact(norm(p.text)) for p in source.paras[:8])
-    for reg_path in sorted(plans_dir.glob("*/unit.yaml")):
-        try:
-            reg = _load_registry(reg_path)
-        except ImportFailure:
-            continue
-        if not reg.example and any(n and n in head for n in (reg.name, reg.short)):
-            return reg_path.parent.name
-    return None
-
-
-def prepare_import(
-    doc: Path,
-    *,
-    plans_dir: Path,
-    unit: str | None = None,
-    year: int | None = None,
-    output: Path | None = None,
-    force: bool = False,
-) -> ImportJob:
-    """Read ``doc``, build the plan (and a registry for a new unit); nothing is written yet.
-
-    Raises ``ImportFailure`` (exit code 1 or 2) with a Chinese message.
-    """
-    from ggk.importer.read import DocumentError
-    from ggk.yamlfiles.emit import dump_plan, dump_unit
-
-    try:
-        source = read_document(Path(doc))
-    except DocumentError as exc:
-        raise UsageFailure(str(exc)) from None
-    code = _guess_unit(plans_dir, source, unit, output)
-    if code is not None and not _UNIT_CODE.match(code):
-        raise UsageFailure(f"单位代号「{code}」不能用作文件夹名", "用字母、数字和连字符，如 gansu-jtt")
-    if code is None and output is None and not force:
-        raise UsageFailure(
-            "请用 --unit 指定单位代号（plans/ 下的文件夹名）",
-            f"如 ggk import {doc} --unit gansu-jtt；新单位会自动建立名册",
-        )
-    unit_code = code or "未指定"
-    if output is not None:
-        unit_path = output.parent / "unit.yaml"
-    else:
-        unit_path = plans_dir / unit_code / "unit.yaml"
-    registry = _load_registry(unit_path) if unit_path.exists() else None
-    try:
-        result = import_source(source, unit=unit_code, year=year, registry=registry)
-    except YearMissing as exc:
-        raise UsageFailure(exc.message, "年度取自标题（如“2021年政务公开工作要点”）或文号〔2021〕") from None
-    plan_path = output if output is not None else plans_dir / unit_code / f"{result.plan.year}.yaml"
-    if plan_path.exists() and not force:
-        raise UsageFailure(f"{plan_path} 已存在，未覆盖", "确需覆盖请加 --force（原文件中的进展记录将丢失）")
-    src = f"{source.path.name}（{result.plan.title}），由 ggk import 导入，请对照原文核对"
-    plan_text = dump_plan(result.data, source=src)
-    unit_text = None
-    if registry is None:
-        unit_data = new_unit_data(result)
-        unit_text = dump_unit(unit_data, source=f"{source.path.name}，由 ggk import 根据文件中出现的部门名称生成")
-    return ImportJob(result, plan_path, plan_text, unit_path, unit_text)

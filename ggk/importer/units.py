@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ggk.importer.read import norm
+from ggk.importer.text import norm
 from ggk.registry import bare_name
 
 #: Endings of the names of departments, offices and units.
@@ -73,14 +73,56 @@ def clean_name(name: str) -> str:
     return name
 
 
-def split_names(text: str) -> list[str]:
-    """“厅办公室、厅综规处” -> [厅办公室, 厅综规处]; expands elliptical lists."""
-    parts = [clean_name(p) for p in re.split(r"[、，；/]|\s{2,}", norm(text))]
-    names: list[str] = []
+def _split_top(text: str) -> list[str]:
+    """Split at 、，；/ and runs of spaces that are not inside brackets (an alias in brackets is one unit)."""
+    parts: list[str] = []
+    depth = 0
+    start = 0
+    for i, ch in enumerate(text):
+        if ch in "（〔《":
+            depth += 1
+        elif ch in "）〕》":
+            depth = max(0, depth - 1)
+        elif depth == 0 and ch in "、，；/":
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    out: list[str] = []
     for part in parts:
-        for piece in _split_and(part):
-            if piece:
-                names.append(piece)
+        out += [p for p in re.split(r"\s{2,}", part)] if depth == 0 else [part]
+    return out
+
+
+def _split_etc(name: str) -> list[str]:
+    """“市住建局等政府各有关部门” -> [市住建局, 政府各有关部门]: the named unit and the collective after 等."""
+    left, sep, right = name.partition("等")
+    if not sep or not left or not right or not looks_like_unit(left):
+        return [name]
+    right = re.sub(r"^(?:单位|部门)$", "", right)
+    return [left, right] if right and (is_group(right) or looks_like_unit(right)) else [left]
+
+
+def _split_spaces(name: str) -> list[str]:
+    """“办公室 财务科 法规科”: units separated by single spaces only."""
+    pieces = name.split()
+    if len(pieces) > 1 and all(looks_like_unit(p) or is_group(p) for p in pieces):
+        return pieces
+    return [name]
+
+
+def unit_names(text: str) -> list[str]:
+    """“厅办公室、厅综规处” -> [厅办公室, 厅综规处]; expands elliptical lists.
+
+    Aliases in brackets stay with their unit (“区委宣传部（区政府新闻办）”), “A、B等C” gives A, B and
+    the collective C, a bare trailing 等 is dropped, and units separated by single spaces are split.
+    """
+    names: list[str] = []
+    for raw in _split_top(norm(text).strip()):
+        for spaced in _split_spaces(raw.strip()):
+            for part in _split_etc(clean_name(spaced)):
+                for piece in _split_and(clean_name(part)):
+                    if piece:
+                        names.append(piece)
     out: list[str] = []
     for i, name in enumerate(names):
         if name in _BARE and i > 0:
@@ -98,7 +140,7 @@ def is_group(name: str) -> bool:
 
 
 def looks_like_unit(name: str) -> bool:
-    name = clean_name(name)
+    name = re.sub(r"[（〔][^（）〔〕]*[）〕]$", "", clean_name(name))  # an alias in brackets: 区委宣传部（区政府新闻办）
     return 1 < len(name) <= 24 and bool(UNIT_SUFFIX.search(name)) and not _DOC_NO.search(name)
 
 
@@ -115,7 +157,7 @@ def parse_note(text: str) -> Responsibility | None:
     it is left out here (the deadline is read from the item's full text).
     """
     raw = text.strip()
-    s = norm(raw).strip().strip("。；，")
+    s = _plain_verbs(norm(raw).strip().strip("。；，"))
     if not s or _DOC_NO.search(s):
         return None
     if TIME_CLAUSE.search(s):
@@ -129,7 +171,7 @@ def parse_note(text: str) -> Responsibility | None:
     if _LABEL.search(s):
         return _parse_labelled(s, raw)
     if not _ANY_VERB.search(s):
-        names = split_names(s)
+        names = unit_names(s)
         if names and all(looks_like_unit(n) for n in names) and (len(names) > 1 or len(names[0]) >= 3):
             return Responsibility(lead=names, note=raw)
         return None
@@ -146,32 +188,97 @@ def parse_note(text: str) -> Responsibility | None:
             continue
         if "会同" in clause:
             left, _, right = clause.partition("会同")
-            responsible += split_names(_RESP_VERB.sub("", left))
-            assist += split_names(_RESP_VERB.sub("", right))
+            responsible += unit_names(_RESP_VERB.sub("", left))
+            assist += unit_names(_RESP_VERB.sub("", right))
             continue
         if clause.endswith(_LEAD_VERB):
             has_lead = True
-            lead += split_names(clause[: -len(_LEAD_VERB)])
+            lead += unit_names(re.sub(r"(?:分别|共同|联合|各自)$", "", clause[: -len(_LEAD_VERB)]))
         elif _ASSIST_VERB.search(clause):
-            assist += split_names(_ASSIST_VERB.sub("", clause))
+            assist += unit_names(_ASSIST_VERB.sub("", clause))
         elif _RESP_VERB.search(clause):
-            responsible += split_names(_RESP_VERB.sub("", clause))
+            responsible += unit_names(_RESP_VERB.sub("", clause))
         else:
-            names = split_names(clause)
+            names = unit_names(clause)
             if not all(looks_like_unit(n) for n in names):
                 return None
             responsible += names
-    if has_lead:
-        assist = responsible + assist
-    else:
-        lead = responsible
-    lead = _dedupe(lead)
-    assist = [n for n in _dedupe(assist) if n not in lead]
+    lead, assist = _roles(lead, assist, responsible, has_lead)
     if not lead and not assist:
         return None
     if not any(looks_like_unit(n) or is_group(n) for n in lead + assist):
         return None
     return Responsibility(lead=lead, assist=assist, note=raw)
+
+
+#: “牵头落实 / 负责落实 / 具体落实 / 抓好落实”: the 落实 adds nothing to who leads.
+_LUOSHI = re.compile(r"(牵头|负责|配合|协助)(?:抓好|做好|组织)?落实|(?:具体|抓好|组织)落实")
+
+
+def _plain_verbs(s: str) -> str:
+    return _LUOSHI.sub(lambda m: m.group(1) or "负责", s)
+
+
+def parse_unit_cell(text: str) -> Responsibility | None:
+    """The units of a table's 责任单位 cell, read more leniently than a note in running text.
+
+    A cell is known to name units, so wording around them is dropped: “区司法局牵头区级规范性文件
+    集中公开工作，区各制定主体具体落实” -> lead 区司法局, assist 区各制定主体.
+    """
+    cell = re.sub(r"\s*\n\s*", "、", text.strip())
+    if not cell:
+        return None
+    resp = parse_note(cell)
+    if resp is not None:
+        return resp
+    s = _plain_verbs(norm(cell))
+    lead: list[str] = []
+    assist: list[str] = []
+    responsible: list[str] = []
+    for clause in re.split(r"[；;。，,]", s):
+        m = re.match(r"^(.*?)(牵头|配合|协助|参与|负责|承担|实施)", clause)
+        if not m:
+            names = [n for n in unit_names(clause) if looks_like_unit(n) or is_group(n)]
+            responsible += names
+            continue
+        names = [n for n in unit_names(m.group(1)) if looks_like_unit(n) or is_group(n)]
+        if m.group(2) == "牵头":
+            lead += names
+        elif m.group(2) in ("配合", "协助", "参与"):
+            assist += names
+        else:
+            responsible += names
+    lead, assist = _roles(lead, assist, responsible, bool(lead))
+    if not lead and not assist:
+        return None
+    return Responsibility(lead=lead, assist=assist, note=text.strip())
+
+
+def _roles(lead: list[str], assist: list[str], responsible: list[str], has_lead: bool) -> tuple[list[str], list[str]]:
+    """With a 牵头 clause the responsible units assist; without one they lead.  No name twice."""
+    if has_lead:
+        assist = responsible + assist
+    else:
+        lead = responsible
+    lead = _unique_names(lead)
+    return lead, [n for n in _unique_names(assist) if n not in lead]
+
+
+#: “以下工作均由局办公室牵头、各股室配合落实，不再一一列出”: a note for every item after it.
+_FOLLOWING = re.compile(r"^[（(]?\s*以下(?:各项|所有|全部)?(?:工作|任务|事项|条目)?(?:均|都|全部)?(?:需|须|由|要|应)?")
+_NOT_LISTED = re.compile(r"[，,；;]?\s*(?:不再(?:一一|逐项|单独)?(?:列出|列明|标注|注明)|下同)[。]?\s*[）)]?\s*。?$")
+
+
+def following_note(text: str) -> Responsibility | None:
+    """The responsibility a paragraph assigns to every item after it (“以下工作均需…落实，不再列出”)."""
+    n = norm(text).strip()
+    if not _FOLLOWING.match(n) or not _NOT_LISTED.search(n):
+        return None
+    body = _NOT_LISTED.sub("", _FOLLOWING.sub("", n)).strip("（）。 ")
+    resp = parse_note(body)
+    if resp is not None:
+        resp.note = text.strip()
+    return resp
 
 
 def _parse_labelled(s: str, raw: str) -> Responsibility | None:
@@ -182,7 +289,7 @@ def _parse_labelled(s: str, raw: str) -> Responsibility | None:
     has_lead = any(m.group("role") in ("牵头", "主责", "主办") for m in matches)
     for i, m in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(s)
-        names = split_names(s[m.end() : end].strip("；，。 "))
+        names = unit_names(s[m.end() : end].strip("；，。 "))
         role = m.group("role")
         if role in ("配合", "协办", "协助", "参与") or (has_lead and role not in ("牵头", "主责", "主办")):
             assist += names
@@ -194,14 +301,14 @@ def _parse_labelled(s: str, raw: str) -> Responsibility | None:
                 assist += [n for n in names if n not in marked]
             else:
                 lead += names
-    lead = _dedupe(lead)
-    assist = [n for n in _dedupe(assist) if n not in lead]
+    lead = _unique_names(lead)
+    assist = [n for n in _unique_names(assist) if n not in lead]
     if not lead and not assist:
         return None
     return Responsibility(lead=lead, assist=assist, note=raw)
 
 
-def _dedupe(names: list[str]) -> list[str]:
+def _unique_names(names: list[str]) -> list[str]:
     out: list[str] = []
     for n in names:
         if n and n not in out:

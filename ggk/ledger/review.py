@@ -46,7 +46,7 @@ class Outcome(str, Enum):
 OUTCOMES: tuple[Outcome, ...] = tuple(Outcome)
 
 DUTY_KINDS = (DeadlineKind.RECURRING, DeadlineKind.COUNT, DeadlineKind.WORKDAYS)
-_PERIOD_CN = {"month": "月", "quarter": "季度", "half": "半年", "year": "年"}
+_PERIOD_CN = {"week": "周", "month": "月", "quarter": "季度", "half": "半年", "year": "年"}
 
 
 @dataclass
