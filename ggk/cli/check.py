@@ -28,7 +28,10 @@ def check(
         typer.Option(
             "--format",
             "-f",
-            help="输出格式：text、json、github（GitHub Actions 注释；设置了 GITHUB_ACTIONS 时默认）、csv、gitlab（GitLab 代码质量报告）、junit（JUnit XML）",
+            help=(
+                "输出格式：text、json、github（GitHub Actions 注释；设置了 GITHUB_ACTIONS 时默认）、csv、"
+                "gitlab（GitLab 代码质量报告）、junit（JUnit XML）"
+            ),
             show_default=False,
         ),
     ] = None,

@@ -289,7 +289,8 @@ def unresolved_rule(ctx: Context) -> Iterator[Diagnostic]:
                         (*loc, "deadline", k),
                         "GGK211",
                         f"条目 {item.id} 的时限「{d.phrase}」无法理解",
-                        "写成日期（2021-12-31），或写明规则：{phrase: …, due: 日期} / {every: quarter} / {count: 3, per: year} / {workdays: 7, after: 事件}",
+                        "写成日期（2021-12-31），或写明规则：{phrase: …, due: 日期} / {every: quarter} / "
+                        "{count: 3, per: year} / {workdays: 7, after: 事件}",
                     )
 
 

@@ -289,8 +289,10 @@ def main() -> None:
     print("\nscale (medians)")
     print(f"  {'items':>7} {'warm ms':>9} {'cold ms':>9} {'task ms':>9} {'warm/task':>10} {'ggk MB':>7} {'task MB':>8}")
     for size, w, c, t, wm, tm in scale:
+        nan = float("nan")
         print(
-            f"  {size:>7} {w * 1000:9.0f} {c * 1000:9.0f} {t * 1000 if t else float('nan'):9.0f} {w / t if t else float('nan'):10.2f} {wm / 1024:7.0f} {tm / 1024 if tm else float('nan'):8.0f}"
+            f"  {size:>7} {w * 1000:9.0f} {c * 1000:9.0f} {t * 1000 if t else nan:9.0f} {w / t if t else nan:10.2f}"
+            f" {wm / 1024:7.0f} {tm / 1024 if tm else nan:8.0f}"
         )
     if len(scale) > 1:
         (s0, w0, c0, *_), (s1, w1, c1, *_) = scale[0], scale[-1]
