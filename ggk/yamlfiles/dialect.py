@@ -65,8 +65,10 @@ for _tag, _pattern, _first in IMPLICIT:
 _BY_FIRST.setdefault("", []).append((NULL, IMPLICIT[0][1]))
 
 
+@functools.lru_cache(maxsize=8192)
 def resolve(text: str) -> str:
-    """The tag of a plain (unquoted) scalar ``text``."""
+    """The tag of a plain (unquoted) scalar ``text``.  Remembered: plan files repeat their keys, dates,
+    ids and names thousands of times, and the parser asks for every scalar."""
     for tag, pattern in _BY_FIRST.get(text[:1], ()):
         if pattern.match(text):
             return tag
@@ -163,10 +165,7 @@ def _parser_class() -> Any:
 
         def resolve(self, kind: Any, value: str, implicit: tuple[bool, bool]) -> str:
             if kind is yaml.ScalarNode and implicit[0]:
-                for tag, pattern in _BY_FIRST.get(value[:1], ()):  # ``resolve(value)``, called for every scalar
-                    if pattern.match(value):
-                        return tag
-                return STR
+                return resolve(value)
             return defaults[kind]
 
         def descend_resolver(self, current_node: Any, current_index: Any) -> None:
