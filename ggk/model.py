@@ -79,6 +79,7 @@ class DeadlineKind(str, Enum):
     RECURRING = "recurring"  # every month / quarter / half-year / year
     COUNT = "count"  # at least N times per period
     WORKDAYS = "workdays"  # within N working days of an event
+    DAYS = "days"  # within N calendar days of an event
     NONE = "none"  # standing (常态化) work
 
 
@@ -131,7 +132,8 @@ class Deadline(_Model):
     - a mapping that keeps the phrase beside the rule, e.g.
       ``{phrase: 每季度公开一次, every: quarter}``,
       ``{phrase: 每年解读重要政策措施不少于3次, count: 3, per: year}``,
-      ``{phrase: 行政决定之日起7个工作日内, workdays: 7, after: 行政决定}``.
+      ``{phrase: 行政决定之日起7个工作日内, workdays: 7, after: 行政决定}``,
+      ``{phrase: 收到申请之日起15日内, days: 15, after: 收到申请}`` (calendar days).
 
     The explicit keys win over the phrase; ``kind`` may be given but is normally derived.
     """
@@ -143,7 +145,8 @@ class Deadline(_Model):
     count: int | None = Field(None, ge=1, description="计次任务：每个周期至少完成的次数")
     per: Period | None = Field(None, description="计次任务的周期（默认 year）")
     workdays: int | None = Field(None, ge=1, description="工作日时限：事件发生后 N 个工作日内")
-    after: str | None = Field(None, description="工作日时限的起算事件，如“行政决定”")
+    days: int | None = Field(None, ge=1, description="自然日时限：事件发生后 N 日内（按日历日计）")
+    after: str | None = Field(None, description="工作日或自然日时限的起算事件，如“行政决定”")
 
     @model_validator(mode="before")
     @classmethod
@@ -168,6 +171,8 @@ class Deadline(_Model):
             return DeadlineKind.COUNT
         if self.workdays is not None:
             return DeadlineKind.WORKDAYS
+        if self.days is not None:
+            return DeadlineKind.DAYS
         return None
 
 

@@ -48,7 +48,7 @@ _OBJECT_TEXT: dict[str, str] = {
         "时限：写作日期（2021-12-31）、文件原文（2021年底前、每季度公开一次、常态化），"
         "或带规则的映射，如 {phrase: 每季度公开一次, every: quarter}"
     ),
-    "DeadlineKind": "规则类型：once 一次性、recurring 周期性、count 计次、workdays 工作日时限、none 常态化",
+    "DeadlineKind": "规则类型：once 一次性、recurring 周期性、count 计次、workdays 工作日时限、days 自然日时限、none 常态化",
     "LogEntry": "一条进展记录（报送进展）",
     "DeadlineChange": "一次延期：保留原时限和新时限",
     "Department": "登记的部门（处室/股室/单位）或集合名称；可只写名称",

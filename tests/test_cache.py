@@ -325,7 +325,7 @@ def test_overdue_from_the_subset_equals_the_whole_plans(tmp_path: Path, mixed: P
     dates = ["2024-03-31", "2024-04-01", "2025-10-09", "2025-12-31", "2026-01-01", "2026-11-21"]
     for plans in (tmp_path / "gen" / "plans", mixed):
         seen_rows = 0
-        # a department of the registries (the subset run reads the units as views too)
+        # a department of the registries
         dept = next(
             line.split(":", 1)[1].strip().strip('"')
             for line in (plans / "example" if (plans / "example").is_dir() else plans / "u001")

@@ -100,7 +100,7 @@ def test_seed_item_with_two_duties() -> None:
 def test_find_time_phrases_positions() -> None:
     text = "各单位2021年底前完成，每周更新，决定作出后15日内公开。"
     phrases = find_time_phrases(text)
-    assert [p for _, _, p in phrases] == ["2021年底前", "每周", "15日内"]
+    assert [p for _, _, p in phrases] == ["2021年底前", "每周", "决定作出后15日内"]  # the event is part of the phrase
     for start, end, phrase in phrases:
         assert text[start:end] == phrase
 
@@ -146,9 +146,16 @@ PHRASES: list[tuple[str, int, dict[str, Any]]] = [
     ("文件公开后3个工作日内", 2021, {"kind": "workdays", "workdays": 3, "after": "文件公开"}),
     ("收到申请之日起十个工作日内", 2021, {"kind": "workdays", "workdays": 10, "after": "收到申请"}),
     ("十个工作日", 2021, {"kind": "workdays", "workdays": 10}),
+    # calendar days
+    ("收到申请之日起15日内", 2021, {"kind": "days", "days": 15, "after": "收到申请"}),
+    ("决定作出后20日内", 2021, {"kind": "days", "days": 20, "after": "决定作出"}),
+    ("15个自然日内", 2021, {"kind": "days", "days": 15}),
+    ("7天内", 2021, {"kind": "days", "days": 7}),
+    ("三十日以内", 2021, {"kind": "days", "days": 30}),
     # standing
     ("常态化", 2021, {"kind": "none"}),
     ("持续推进", 2021, {"kind": "none"}),
+    ("年内持续推进", 2020, {"kind": "none"}),
 ]
 
 
@@ -157,14 +164,14 @@ def test_phrase_table(phrase: str, year: int, expected: dict[str, Any]) -> None:
     rule = resolve(Deadline(phrase=phrase), year)
     assert rule is not None
     got = {"kind": rule.kind.value}
-    for key in ("due", "every", "count", "per", "workdays", "after"):
+    for key in ("due", "every", "count", "per", "workdays", "days", "after"):
         value = getattr(rule, key)
         if value is not None:
             got[key] = value.isoformat() if isinstance(value, dt.date) else value
     assert got == expected
 
 
-@pytest.mark.parametrize("phrase", ["15日内", "3个月内", "2025年前", "尽快", "每两个月"])
+@pytest.mark.parametrize("phrase", ["两周内", "3个月内", "2025年前", "尽快", "每两个月", "15日"])
 def test_phrases_without_rule(phrase: str) -> None:
     assert resolve(Deadline(phrase=phrase), 2021) is None
     timing = evaluate(_item(phrase), 2021, D("2021-06-01"))
@@ -175,6 +182,27 @@ def test_bare_dates_in_text_are_not_deadlines_but_reported() -> None:
     rules, loose = extract("2021年6月印发，2021年6月30日召开会议，6月底前报送。", 2021)
     assert [_keys(d) for d in rules] == [{"phrase": "6月底前", "due": "2021-06-30"}]
     assert [p for _, _, p in loose] == ["2021年6月", "2021年6月30日"]
+
+
+def test_a_stated_year_carries_over_in_its_phrase_group() -> None:
+    """“12月底前” after “2022年6月底前” in the same phrase group is 2022's December, not the plan year's;
+    a new sentence starts a new group."""
+
+    def dues(text: str) -> list[dt.date | None]:
+        return [d.due for d in extract(text, 2023)[0]]
+
+    assert dues("2022年6月底前完成初稿，12月底前全面完成") == [D("2022-06-30"), D("2022-12-31")]
+    assert dues("2022年上半年启动试点，年底前全面推开") == [D("2022-06-30"), D("2022-12-31")]
+    assert dues("次年1月底前报送，3月底前公开") == [D("2024-01-31"), D("2024-03-31")]
+    assert dues("2022年6月底前完成初稿。12月底前全面完成") == [D("2022-06-30"), D("2023-12-31")]
+    assert dues("12月底前完成，2022年6月底前总结") == [D("2023-12-31"), D("2022-06-30")]  # only what comes after
+
+
+def test_a_limit_cell_takes_bare_dates() -> None:
+    """A table's 完成时限 cell states limits only: a bare month there is the month's end (in running text it is not)."""
+    text = "2021年2月公布预算信息,2021年8月公布上年度决算信息"
+    assert extract(text, 2021)[0] == []
+    assert [d.due for d in extract(text, 2021, strict=False)[0]] == [D("2021-02-28"), D("2021-08-31")]
 
 
 def test_explicit_keys_win_over_the_phrase() -> None:
@@ -365,6 +393,47 @@ def test_workdays_no_events_and_warnings_for_uncovered_year(tmp_path: Path) -> N
     assert timing.due == D("2030-10-15") and timing.warnings == []
 
 
+# =========================================================================== calendar days
+
+FIFTEEN = "收到申请之日起15日内"
+
+
+def test_days_count_calendar_days_across_national_day() -> None:
+    """N日内 counts every day: across the National Day break, unlike the working-day rule."""
+    item = _item(FIFTEEN, [{"date": "2021-09-29", "event": "2021-09-29"}])
+    before = evaluate(item, 2021, D("2021-10-14")).primary
+    assert before.rule.kind is DeadlineKind.DAYS and before.rule.after == "收到申请"
+    assert before.due == D("2021-10-14") and before.due_in == 0 and before.detail == "15日内：1件待办（10-14前）"
+    after = evaluate(item, 2021, D("2021-10-15")).primary
+    assert after.overdue_days == 1 and after.detail == "15日内：1件逾期" and after.warnings == []
+
+
+def test_days_events_done_late_on_time_and_open() -> None:
+    log = [
+        {"date": "2021-09-01", "event": "2021-09-01", "done": "2021-09-16"},  # limit 09-16: on time
+        {"date": "2021-09-10", "event": "2021-09-10", "done": "2021-09-30"},  # limit 09-25: 5 days late
+        {"date": "2021-10-11", "event": "2021-10-11"},  # open, limit 10-26
+    ]
+    item = _item({"phrase": "15个自然日内", "days": 15}, log)
+    state = evaluate(item, 2021, D("2021-10-18")).primary
+    assert (state.met, state.required) == (1, 3)
+    assert state.due == D("2021-10-26") and state.due_in == 8 and state.overdue_days == 5
+    assert state.detail == "15日内：1件逾期，1件待办（10-26前），1件按时"
+    assert state.missed == ["2021-09-10（逾期5天完成）"]
+    assert evaluate(_item(FIFTEEN), 2021, D("2021-06-01")).primary.detail == "15日内：暂无事件"
+
+
+def test_days_in_the_review_and_the_json() -> None:
+    from ggk.ledger.review import Duty
+
+    item = _item({"days": 10, "after": "行政决定"}, [{"date": "2021-03-01", "event": "2021-03-01", "done": "2021-03-05"}])
+    state = evaluate(item, 2021, D("2021-12-31")).primary
+    data = state.to_json()
+    assert data["kind"] == "days" and data["days"] == 10 and data["after"] == "行政决定" and data["met"] == 1
+    duty = Duty.of(state)
+    assert duty.phrase == "行政决定后10日内" and (duty.met, duty.required) == (1, 1)
+
+
 # =========================================================================== Timing and JSON
 
 
@@ -438,3 +507,39 @@ def test_weekly_and_next_year_phrases() -> None:
     assert [d.due for d in extract("下一年度1月15日前", 2021)[0]] == [dt.date(2022, 1, 15)]
     weeks = periods(2021, "week")
     assert weeks[0].start == dt.date(2021, 1, 1) and weeks[0].end == dt.date(2021, 1, 3) and weeks[-1].end == dt.date(2021, 12, 31)
+
+
+def test_days_rule_in_show_overdue_and_check(runner: Any, tmp_path: Path) -> None:
+    """A calendar-day rule as the clerk sees it: ``show`` and ``overdue`` texts, no GGK211/212 from ``check``."""
+    from ggk.cli.app import app
+    from tests.conftest import make_unit
+
+    make_unit(
+        tmp_path,
+        """\
+        format: 1
+        unit: t
+        year: 2021
+        title: 测试县交通运输局2021年政务公开工作要点
+        sections:
+          - title: 依申请公开
+            items:
+              - id: "1"
+                title: 依法办理政府信息公开申请
+                text: 收到申请之日起15日内予以答复。
+                lead: [局办公室]
+                deadline: {phrase: 收到申请之日起15日内, days: 15, after: 收到申请}
+                status: 进行中
+                log:
+                  - {date: 2021-09-29, note: 收到张某的申请, event: 2021-09-29}
+        """,
+    )
+    base = ["--plans", str(tmp_path), "--as-of", "2021-10-16"]
+    show = runner.invoke(app, [*base, "show", "t/2021/1"])
+    assert show.exit_code == 0, show.output
+    assert "收到申请之日起15日内（截止 2021-10-14，15日内：1件逾期，逾期 2 天）" in show.output
+    overdue = runner.invoke(app, [*base, "overdue"])
+    assert overdue.exit_code == 0 and "t/2021/1" in overdue.output and "2021-10-14 15日内" in overdue.output, overdue.output
+    assert "逾期 2 天" in overdue.output
+    check = runner.invoke(app, [*base, "check"])
+    assert check.exit_code == 0 and "GGK21" not in check.output, check.output

@@ -3,16 +3,14 @@ the task-table formats built from their text (.docx with merged cells, .xlsx, PD
 (hostile inputs), and merging into a plan that already holds items.
 
 Golden expectations: per document the items' ids, lead and assist as the document assigns them, and
-the time rules its limits state.  The stored texts are excerpts as published (several are cut off
-mid-item: the complete items import, the cut one is reported).
+the time rules its limits state.  The stored texts are the beginnings of web pages, as stored: most
+stop mid-item (the complete items import, the cut one is reported).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -23,6 +21,7 @@ from ggk.diagnostics import GgkError
 from ggk.importer.build import NoItemsFound, import_document
 from ggk.importer.report import render_report
 from ggk.model import Plan
+from tests.builders import docx_document, soffice_convert
 from tests.test_importer import _run, items, seed
 
 REAL = Path(__file__).resolve().parent / "data" / "import" / "real"
@@ -67,13 +66,14 @@ GOLDEN: dict[str, list[tuple[str, list[str], list[str]]]] = {
         ("2", ["市政府各有关部门", "各县市区人民政府", "功能区管委会"], []),
         ("3", ["市发展改革委"], ["市住建局", "政府各有关"]),
     ],
-    # bare notes on lines of their own: “X牵头落实”, “A、B、C分别牵头落实”
+    # a table flattened to one cell per line, no separator left (目标 / 任务 / 主要内容 / 责任单位);
+    # unit cells “X牵头落实”, “A、B、C分别牵头落实”; the last unit cell cut off mid-name (the cut name is left out)
     "weifang_2017_plan.txt": [
         ("一.1.1", ["市发改委"], []),
         ("一.1.2", ["市人社局"], []),
         ("一.1.3", ["市金融办", "人民银行潍坊市中心支行", "潍坊银监分局"], []),
         ("一.1.4", ["市财政局"], []),
-        ("一.1.5", [], []),
+        ("一.1.5", ["市发改委", "市财政局", "市人社局", "市金融办"], []),
     ],
     # several tasks in one paragraph, each with its own note (负责落实 / 分别负责落实)
     "beijing_2018_plan.txt": [
@@ -100,18 +100,77 @@ GOLDEN: dict[str, list[tuple[str, list[str], list[str]]]] = {
         ("一.1.1.3", ["区司法局"], ["区各行政规范性文件制定主体", "各成员单位"]),
         ("一.1.1.4", ["各成员单位"], []),
     ],
-    # paragraph plans cut off before their first note
-    "beijing_2016_plan.txt": [("一.1.1", [], [])],
-    "dingtao_2017_plan.txt": [("1", [], [])],
-    "guanxian_2021_plan.txt": [("1", [], [])],
+    # 牵头单位-style table of a province's department, merged cells gone: a group cell over four rows, “A、…、E等
+    # 按职责分工落实” (a bare 等), “宣传处会办公室” (会 = 会同), an alias in brackets (规划信息处(爱卫办)), two limits in a cell
+    "guangdong_wsjkw_2021_tasks.md": [
+        ("1", ["应急处", "监督处", "医政医管处", "疾控处", "基层处"], []),
+        ("2", ["疾控处"], []),
+        ("3", ["宣传处"], ["办公室"]),
+        ("4", ["规划信息处（爱卫办）"], []),
+        ("5", ["政法处"], []),
+        ("6", ["财务处"], []),
+        ("7", ["政法处"], []),
+        ("8", ["办公室"], []),
+    ],
+    # a 印发 notice with numbered paragraphs before the attached table; the table's cells separated by spaces only,
+    # its header spaced out (“工 作 任 务”); 工业和信息化部 is one unit; cut off in the last row's unit cell
+    "guoban_2016_quant_tasks.txt": [
+        ("1", ["发展改革委"], []),
+        ("2", ["人力资源社会保障部"], []),
+        ("3", ["财政部"], []),
+        ("4", ["财政部"], []),
+        ("5", ["财政部"], []),
+        ("6", ["工业和信息化部"], []),
+        ("7", ["发展改革委"], []),
+        ("8", ["交通运输部"], []),
+        ("9", ["水利部"], []),
+        ("10", [], []),
+    ],
+    # a time limit inside the note (“国务院各部门分别负责，年内持续推进”); cut off in item 2
+    "guowuyuan_2020_fengong.txt": [("1", ["国务院各部门"], []), ("2", [], [])],
+    # a notice with numbered paragraphs before the attached plan; labelled notes on lines of their own
+    # (责任单位：X); “和” inside unit names; cut off inside the last note (“责任单位:区”)
+    "caidian_2023_tasks.txt": [
+        ("1", ["区发展和改革局"], []),
+        ("2", ["区科技和经信局"], []),
+        ("3", ["区发展和改革局"], []),
+        ("4", [], []),
+    ],
+    # labelled notes with a person's label first (责任领导：…; not a unit), 牵头单位 + 责任单位 (who assist);
+    # an unnumbered sub-heading; cut off in item 13
+    "xianan_2023_tasks.txt": [
+        ("1", ["区发改局"], []),
+        ("2", ["区发改局"], []),
+        ("3", ["区科经局"], []),
+        ("4", ["区商务局"], []),
+        ("5", ["区商务局"], []),
+        ("6", ["区财政局", "区税务局"], []),
+        ("7", ["区发改局", "区农业农村局"], []),
+        ("8", ["区人社局"], []),
+        ("9", ["区农业农村局"], []),
+        ("10", ["区发改局"], []),
+        ("11", ["市生态环境局咸安分局"], []),
+        ("12", ["区交通运输局"], ["区发改局", "区自然资源和规划局", "区林业局", "区经发集团", "相关乡镇办"]),
+        ("13", [], []),
+    ],
+    # no notes at all: 每半年至少…1次 and 每年2次 as counts, an alias in brackets in the running text; cut off in item 2
+    "fuyang_2020_plan.txt": [("1", [], []), ("2", [], [])],
+    # cut off: the notice and 总体要求 before the first item, which is cut before its note
     "xinyu_2023_plan.txt": [("1", [], [])],
-    # an alias in brackets inside a note cut off before its closing bracket
+    # cut off: an alias in brackets inside a note cut off before its closing bracket
     "zhoushan_2022_plan.txt": [("1", [], [])],
 }
 LIMITS: dict[str, dict[str, list[object]]] = {
     "chizhou_xfj_tasks.txt": {"1": [dt.date(2023, 12, 31)], **{str(n): ["持续推进"] for n in range(2, 9)}},
     "jingzhou_2022_tasks.md": {"1": ["持续推进"], "2": ["持续推进"]},
     "weifang_2017_plan.txt": {"一.1.4": ["month"]},
+    "guangdong_wsjkw_2021_tasks.md": {
+        **{str(n): ["长期推进"] for n in (1, 2, 4, 5, 7, 8)},
+        "3": [dt.date(2021, 8, 31)],
+        "6": [dt.date(2021, 2, 28), dt.date(2021, 8, 31)],
+    },
+    "guowuyuan_2020_fengong.txt": {"1": ["年内持续推进"]},
+    "fuyang_2020_plan.txt": {"1": ["每半年至少举行1次", "每年2次"]},
 }
 
 
@@ -141,9 +200,51 @@ def test_real_standing_limits_are_standing_work() -> None:
 
 
 def test_real_cut_off_documents_say_so() -> None:
-    for name in ("jiangmen_tdcb_tasks.md", "beijing_2018_plan.txt", "zhoushan_2022_plan.txt"):
+    names = ["jiangmen_tdcb_tasks.md", "beijing_2018_plan.txt", "zhoushan_2022_plan.txt", "xinyu_2023_plan.txt"]
+    names += ["guoban_2016_quant_tasks.txt", "guowuyuan_2020_fengong.txt", "caidian_2023_tasks.txt", "xianan_2023_tasks.txt"]
+    for name in names:
         report = import_document(real(name), unit="x", year=2023).report
         assert any("截断" in w.reason for w in report.warnings), name
+
+
+def test_real_notice_before_the_attached_plan_is_not_tasks() -> None:
+    """A 印发 notice whose requirements are numbered (一、二、三、) and dated comes before the plan's own title:
+    the requirements are reported as the notice's, the title, 文号 and date are the plan's."""
+    result = import_document(real("caidian_2023_tasks.txt"), unit="x")
+    plan, report = result.plan, result.report
+    assert plan.title == "2023年区《政府工作报告》确定的主要目标任务责任分解方案" and plan.year == 2023
+    assert plan.issued == dt.date(2023, 1, 3)
+    assert [s.title for s in plan.sections] == ["2023年全区经济社会发展的主要预期目标"]
+    notice = [s for s in report.skipped if s.reason == "印发通知中的要求"]
+    assert [s.line for s in notice] == [14, 16, 18]
+    quant = import_document(real("guoban_2016_quant_tasks.txt"), unit="x").plan
+    assert (quant.title, quant.doc_no, quant.issued) == (
+        "2016年《政府工作报告》量化指标任务分工",
+        "国办函〔2016〕38号",
+        dt.date(2016, 4, 6),
+    )
+    assert quant.sections[0].items[2].text == "安排财政赤字2.18万亿元,赤字率提高到3%"  # the 序号 cell is the id
+
+
+def test_real_returns_table_without_separators_is_refused() -> None:
+    """A 完成情况 return (one cell per line, blank lines between, no separator left) is not a plan."""
+    from ggk.importer.tables import ReturnsTable
+
+    with pytest.raises(ReturnsTable) as exc:
+        import_document(real("tianchang_mzj_2023_returns.txt"), unit="x", year=2023)
+    assert "推进落实情况" in exc.value.message and exc.value.exit_code == 1
+
+
+def test_real_parentheses_in_running_text_and_counts_per_half() -> None:
+    """An alias in brackets in the running text stays there; “每半年至少举行1次” is a count per half-year."""
+    from ggk.deadlines import resolve
+
+    plan = import_document(real("fuyang_2020_plan.txt"), unit="x", year=2020).plan
+    first = plan.sections[0].items[0]
+    assert "在区委宣传部(区政府新闻办)指导下" in first.text and first.lead == []
+    rules = [resolve(d, 2020) for d in first.deadline]
+    assert [(r.kind.value, r.count, r.per) for r in rules if r is not None] == [("count", 1, "half"), ("count", 2, "year")]
+    assert "《国务院办公厅印发〈关于全面推进政务公开工作的意见〉实施细则的通知》(国办发〔2016〕80号)" in plan.basis
 
 
 def test_real_broken_table_imports_nothing_and_says_why() -> None:
@@ -179,20 +280,9 @@ def _chizhou_expected() -> list[tuple[str, list[str], list[str]]]:
 
 
 def test_docx_table_with_merged_cells(tmp_path: Path) -> None:
-    import docx
-
-    document = docx.Document()
-    document.add_paragraph("池州市信访局2023年政务公开重点任务清单")
-    table = document.add_table(rows=len(CHIZHOU_ROWS), cols=5)
-    for r, row in enumerate(CHIZHOU_ROWS):
-        for c, value in enumerate(row):
-            if r == 4 and c == 0:
-                continue
-            table.cell(r, c).text = value
-    table.cell(3, 0).merge(table.cell(4, 0))  # one task cell shared by two rows
-    path = tmp_path / "table.docx"
-    document.save(str(path))
-    plan = import_document(path, unit="x").plan
+    rows = [list(r) for r in CHIZHOU_ROWS]
+    path = docx_document(tmp_path / "table.docx", ["池州市信访局2023年政务公开重点任务清单"], table=rows, merge=[((3, 0), (4, 0))])
+    plan = import_document(path, unit="x").plan  # one task cell shared by two rows
     assert items(plan) == _chizhou_expected()
     assert [s.title for s in plan.sections][:3] == ["强化行政规范性文件集中规范公开", "深化政策解读形式", "做好主动公开基础工作"]
     assert len(plan.sections[2].items) == 2
@@ -227,29 +317,9 @@ def test_progress_returns_are_refused(tmp_path: Path) -> None:
     assert res.exit_code == 1 and "进展报送表" in res.output
 
 
-def _soffice_pdf(src: Path, out: Path) -> Path:
-    if shutil.which("soffice") is None:
-        raise AssertionError("LibreOffice (soffice) is needed: apt-get install libreoffice-writer-nogui")
-    profile = (out / "profile").as_uri()
-    subprocess.run(
-        ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir", str(out), str(src)],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    return out / (src.stem + ".pdf")
-
-
 def test_pdf_of_a_seed_imports_as_the_text(tmp_path: Path) -> None:
-    import docx
-
-    document = docx.Document()
-    for line in seed("002").read_text(encoding="utf-8").split("\n"):
-        if line.strip():
-            document.add_paragraph(line.strip())
-    src = tmp_path / "seed002.docx"
-    document.save(str(src))
-    pdf = _soffice_pdf(src, tmp_path)
+    src = docx_document(tmp_path / "seed002.docx", seed("002").read_text(encoding="utf-8").split("\n"))
+    pdf = soffice_convert(src, "pdf", tmp_path)
     got = import_document(pdf, unit="x").plan
     want = import_document(seed("002"), unit="x").plan
     assert items(got) == items(want)
@@ -269,29 +339,10 @@ def test_scanned_pdf_is_refused(tmp_path: Path) -> None:
 
 
 def test_legacy_doc_through_libreoffice(tmp_path: Path) -> None:
-    import docx
-
-    document = docx.Document()
-    for line in ("示例局2024年政务公开工作要点", "一、主动公开", "1.公开预算。按规定公开部门预算。（财务股负责）"):
-        document.add_paragraph(line)
-    src = tmp_path / "plan.docx"
-    document.save(str(src))
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation={(tmp_path / 'p').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "doc",
-            "--outdir",
-            str(tmp_path / "o"),
-            str(src),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    plan = import_document(tmp_path / "o" / "plan.doc", unit="x").plan
+    lines = ("示例局2024年政务公开工作要点", "一、主动公开", "1.公开预算。按规定公开部门预算。（财务股负责）")
+    (tmp_path / "o").mkdir()
+    doc = soffice_convert(docx_document(tmp_path / "plan.docx", lines), "doc", tmp_path / "o")
+    plan = import_document(doc, unit="x").plan
     assert items(plan) == [("1", ["财务股"], [])]
 
 

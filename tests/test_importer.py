@@ -25,6 +25,7 @@ from ggk.importer.report import render_report
 from ggk.importer.units import parse_note, split_note
 from ggk.model import Plan, Unit
 from ggk.yamlfiles import emit
+from tests.builders import docx_document
 from tests.conftest import seed
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -291,29 +292,15 @@ def test_gbk_file_is_detected(seed_plans: dict[str, Plan], tmp_path: Path) -> No
 
 
 def test_docx(seed_plans: dict[str, Plan], tmp_path: Path) -> None:
-    import docx
-
-    document = docx.Document()
-    for line in seed("004").read_text(encoding="utf-8").split("\n"):
-        if line.strip():
-            document.add_paragraph(line.strip())
-    path = tmp_path / "plan.docx"
-    document.save(str(path))
+    path = docx_document(tmp_path / "plan.docx", seed("004").read_text(encoding="utf-8").split("\n"))
     result = import_document(path, unit="x")
     assert result.report.where == "段"
     _same(result.plan, seed_plans["004"])
 
 
 def test_docx_automatic_numbering(tmp_path: Path) -> None:
-    import docx
-
-    document = docx.Document()
-    document.add_paragraph("示例县交通运输局2023年政务公开工作要点")
-    document.add_paragraph("一、主动公开")
-    document.add_paragraph("公开机构信息。及时更新机构设置。（局办公室负责）", style="List Number")
-    document.add_paragraph("公开规划信息。每季度更新一次。（规划股牵头，各股室配合）", style="List Number")
-    path = tmp_path / "numbered.docx"
-    document.save(str(path))
+    numbered = ["公开机构信息。及时更新机构设置。（局办公室负责）", "公开规划信息。每季度更新一次。（规划股牵头，各股室配合）"]
+    path = docx_document(tmp_path / "numbered.docx", ["示例县交通运输局2023年政务公开工作要点", "一、主动公开"], numbered=numbered)
     plan = import_document(path, unit="x").plan
     assert items(plan) == [("1", ["局办公室"], []), ("2", ["规划股"], ["各股室"])]
 
@@ -605,22 +592,13 @@ def test_task_table_in_a_web_copy() -> None:
 
 
 def test_task_table_in_docx(tmp_path: Path) -> None:
-    import docx
-
-    document = docx.Document()
-    document.add_paragraph("示例区交通运输局2024年政务公开重点工作任务分解表")
     rows = [
         ["序号", "类别", "工作任务", "牵头单位", "配合单位", "完成时限"],
         ["1", "一、主动公开", "公开年度预决算信息", "财务科", "各科室", "2024年6月底前"],
         ["2", "一、主动公开", "每季度公开重点项目进展", "建设科", "", "每季度"],
         ["3", "二、解读回应", "做好政策解读", "法规科", "办公室", "文件公开后3个工作日内"],
     ]
-    table = document.add_table(rows=len(rows), cols=len(rows[0]))
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            table.cell(r, c).text = value
-    path = tmp_path / "table.docx"
-    document.save(str(path))
+    path = docx_document(tmp_path / "table.docx", ["示例区交通运输局2024年政务公开重点工作任务分解表"], table=rows)
     assert items(import_document(path, unit="x").plan) == TABLE_ITEMS
 
 
@@ -643,12 +621,15 @@ def test_note_with_a_time_clause(tmp_path: Path) -> None:
 def test_flat_list_and_unparsed_time_phrases(tmp_path: Path) -> None:
     doc = tmp_path / "flat.txt"
     doc.write_text(
-        "示例局2024年政务公开工作安排\n\n一、公开预算信息。按规定公开部门预算。（财务股负责）\n"
+        "示例局2024年政务公开工作安排\n\n一、公开预算信息。按规定公开部门预算，每两个月更新一次。（财务股负责）\n"
         "二、办理依申请公开。收到申请后15日内答复。（办公室负责）\n",
         encoding="utf-8",
     )
     result = import_document(doc, unit="x")
     assert items(result.plan) == [("1", ["财务股"], []), ("2", ["办公室"], [])]
-    assert [(r.id, r.detail) for r in result.report.unparsed_time] == [("2", "15日内")]
+    assert [(r.id, r.detail) for r in result.report.unparsed_time] == [("1", "每两个月")]
+    second = result.plan.sections[0].items[1].deadline
+    assert [(d.phrase, d.days, d.after) for d in second] == [("收到申请后15日内", 15, "收到申请")]
     text = render_report(result.report)
-    assert "像是时限但未转换为规则的表述：1 处" in text and "2（第4行）：15日内" in text
+    assert "像是时限但未转换为规则的表述：1 处" in text and "1（第3行）：每两个月" in text
+    assert "2（第4行）：牵头 办公室；配合 —；时限 收到申请后15日内" in text

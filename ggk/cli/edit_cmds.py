@@ -242,15 +242,17 @@ def note(
     evidence: EvidenceOpt = None,
     date: DateOpt = None,
     event: Annotated[
-        Optional[str], typer.Option("--event", help="工作日时限任务：触发事件的日期（如行政决定日期）", show_default=False)
+        Optional[str], typer.Option("--event", help="工作日或自然日时限任务：触发事件的日期（如行政决定日期）", show_default=False)
     ] = None,
-    done_: Annotated[Optional[str], typer.Option("--done", help="工作日时限任务：该事件的公开（完成）日期", show_default=False)] = None,
+    done_: Annotated[
+        Optional[str], typer.Option("--done", help="工作日或自然日时限任务：该事件的公开（完成）日期", show_default=False)
+    ] = None,
     no_count: Annotated[bool, typer.Option("--no-count", help="不计入周期/计次任务（如提醒、准备工作）")] = False,
     dry_run: DryRunOpt = False,
     plans: PlansOpt = None,
     as_of: AsOfOpt = None,
 ) -> None:
-    """记录一条进展（不改变状态）：日期、报送单位、内容、佐证；工作日时限任务可登记事件和公开日期。"""
+    """记录一条进展（不改变状态）：日期、报送单位、内容、佐证；工作日或自然日时限任务可登记事件和公开日期。"""
     from ggk.ledger import edits
 
     def make_op(ws: Any, today: Any) -> Any:

@@ -12,7 +12,7 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ggk.deadlines.workdays import NUMBER, parse_number
@@ -58,20 +58,24 @@ def _month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month, _calendar.monthrange(year, month)[1])
 
 
+# A handler gets the match, the plan year and strictness and returns
+# (start, end, deadline-or-None), or None when the match is no time phrase at all.
+_Handler = Callable[[re.Match[str], int, bool], "tuple[int, int, Deadline | None] | None"]
+
+
 @dataclass(frozen=True)
 class _Hit:
     start: int
     end: int
     deadline: Deadline | None  # None: a time phrase that states no rule we can evaluate
     priority: int
+    match: re.Match[str] | None = field(default=None, compare=False)
+    handler: _Handler | None = field(default=None, compare=False)
 
     def phrase(self, text: str) -> str:
         return text[self.start : self.end]
 
 
-# A handler gets the match, the plan year and strictness and returns
-# (start, end, deadline-or-None), or None when the match is no time phrase at all.
-_Handler = Callable[[re.Match[str], int, bool], "tuple[int, int, Deadline | None] | None"]
 #: (regex source, handler, needs); compiled on first use (``_compiled``): a run that reads no phrase
 #: (``ggk --help``, a report without time limits) does not pay for compiling them.
 #: ``needs``: text every match contains one of (a literal the regex cannot match without), so a text
@@ -103,19 +107,37 @@ def _span(m: re.Match[str]) -> tuple[int, int]:
     return m.start(), m.end()
 
 
+#: “工作日” counts working days; “日 / 天 / 自然日” count calendar days (and then need 内: “15日” alone is a date).
+_WITHIN_UNIT = r"工作日|自然日|日|天"
+#: verbs that end an event's clause when they follow it: “决定作出后15日内” (the event is “决定作出”)
+_EVENT_VERBS = ("做出", "作出")
+
+
+def _event_start(pre: str) -> int:
+    """Where the event named just before “之日起 / 后” begins in ``pre`` (the words before it)."""
+    cut = max((pre.rfind(w) + len(w) for w in _EVENT_CUT if w in pre), default=0)
+    if cut == len(pre) and pre.endswith(_EVENT_VERBS):  # “决定作出后”: the verb closes the event
+        head = pre[:-2]
+        cut = max((head.rfind(w) + len(w) for w in _EVENT_CUT if w in head), default=0)
+    return cut
+
+
 @_pattern(
-    rf"(?P<pre>[{_CJK}]{{0,12}}?)(?P<conn>之日起|之日后|之日|以后|之后|后|起)?\s*(?P<n>{N})\s*个?\s*工作日(?P<tail>内|以内|之内)?",
-    ("工作日",),
+    rf"(?P<pre>[{_CJK}]{{0,12}}?)(?P<conn>之日起|之日后|之日|以后|之后|后|起)?\s*(?P<n>{N})\s*个?\s*"
+    rf"(?P<unit>{_WITHIN_UNIT})(?P<tail>内|以内|之内)?",
+    ("工作日", "日内", "天内", "日以内", "天以内", "日之内", "天之内"),
 )
-def _workdays(m: re.Match[str], year: int, strict: bool) -> tuple[int, int, Deadline | None] | None:
+def _within(m: re.Match[str], year: int, strict: bool) -> tuple[int, int, Deadline | None] | None:
+    """Within N working days (``7个工作日内``) or N calendar days (``15日内``, ``15个自然日内``) of an event."""
     n = parse_number(m.group("n"))
-    if not n:
+    unit = m.group("unit")
+    if not n or (unit != "工作日" and not m.group("tail")):
         return None
     start = m.start("n")
     after = None
     if m.group("conn"):
         pre = m.group("pre")
-        cut = max((pre.rfind(w) + len(w) for w in _EVENT_CUT if w in pre), default=0)
+        cut = _event_start(pre)
         event = pre[cut:]
         if event:
             after = event
@@ -123,7 +145,9 @@ def _workdays(m: re.Match[str], year: int, strict: bool) -> tuple[int, int, Dead
         else:
             start = m.start("conn")
     phrase = m.string[start : m.end()]
-    return start, m.end(), _dl(phrase=phrase, workdays=n, after=after)
+    if unit == "工作日":
+        return start, m.end(), _dl(phrase=phrase, workdays=n, after=after)
+    return start, m.end(), _dl(phrase=phrase, days=n, after=after)
 
 
 @_pattern(
@@ -195,6 +219,14 @@ def standing(text: str) -> Deadline | None:
 
         return _dl(phrase=t, kind=DeadlineKind.NONE)
     return None
+
+
+@_pattern(r"(?:年内|全年|年度内)持续(?:推进|开展|实施|落实)", ("持续",))
+def _standing_in_year(m: re.Match[str], year: int, strict: bool) -> tuple[int, int, Deadline | None] | None:
+    """``年内持续推进`` (the State Council's 分工 notes): work carried on through the year, not due at its end."""
+    from ggk.model import DeadlineKind
+
+    return m.start(), m.end(), _dl(phrase=m.group(0), kind=DeadlineKind.NONE)
 
 
 def _date_hit(m: re.Match[str], y: int, month: int | None, day: int | None, strict: bool) -> tuple[int, int, Deadline | None] | None:
@@ -276,11 +308,11 @@ def _before_year(m: re.Match[str], year: int, strict: bool) -> tuple[int, int, D
     return m.start(), m.end(), None  # "2025年前": by the end of 2024, or during 2025? ask the clerk
 
 
-@_pattern(rf"(?<![\d])(?P<n>{N})\s*个?\s*(?:自然日|日|天|周|星期|个月|月|年)(?:内|以内|之内)", ("内",))
+@_pattern(rf"(?<![\d])(?P<n>{N})\s*个?\s*(?:周|星期|个月|月|年)(?:内|以内|之内)", ("内",))
 def _relative(m: re.Match[str], year: int, strict: bool) -> tuple[int, int, Deadline | None] | None:
     if not parse_number(m.group("n")):
         return None
-    return m.start(), m.end(), None  # calendar days/months from an unnamed start: no rule kind
+    return m.start(), m.end(), None  # weeks/months/years from an unnamed start: no rule kind
 
 
 def _scan(text: str, year: int, strict: bool) -> list[_Hit]:
@@ -293,40 +325,82 @@ def _scan(text: str, year: int, strict: bool) -> list[_Hit]:
                 continue
             got = handler(m, year, strict)
             if got is not None and got[1] > got[0]:
-                hits.append(_Hit(got[0], got[1], got[2], priority))
+                hits.append(_Hit(got[0], got[1], got[2], priority, m, handler))
     chosen: list[_Hit] = []
     for hit in sorted(hits, key=lambda h: (-(h.end - h.start), h.priority, h.start)):
         if all(hit.end <= c.start or hit.start >= c.end for c in chosen):
             chosen.append(hit)
-    return sorted(chosen, key=lambda h: h.start)
+    return _carry_years(text, sorted(chosen, key=lambda h: h.start), year, strict)
+
+
+#: Phrases that take the plan year when they name none (``12月底前``, ``上半年``, ``三季度末``, ``年底前``).
+_YEARLESS: tuple[_Handler, ...] = (_month, _month_day, _half, _quarter, _year_end)
+#: What ends a phrase group: a year stated in one sentence does not carry into the next.
+_GROUP_END = re.compile(r"[。！？；;\n]")
+
+
+def _stated_year(hit: _Hit) -> int | None:
+    """The year a phrase names itself (``2022年6月底前``, ``2022-06-30``, ``次年1月``), else None."""
+    m = hit.match
+    if m is None:
+        return None
+    y = m.groupdict().get("y")
+    if y:
+        return int(y)
+    if hit.handler is _next_year and hit.deadline is not None and hit.deadline.due is not None:
+        return hit.deadline.due.year
+    return None
+
+
+def _carry_years(text: str, hits: list[_Hit], year: int, strict: bool) -> list[_Hit]:
+    """A year stated earlier in the same phrase group carries over to the phrases after it that name
+    none: in “2022年6月底前完成试点，12月底前全面推开” the second date is 2022's December, whatever
+    the plan year."""
+    stated: int | None = None
+    last = 0
+    out: list[_Hit] = []
+    for hit in hits:
+        if stated is not None and _GROUP_END.search(text, last, hit.start):
+            stated = None
+        own = _stated_year(hit)
+        if own is not None:
+            stated = own
+        elif stated is not None and stated != year and hit.handler in _YEARLESS and hit.match is not None:
+            got = hit.handler(hit.match, stated, strict)  # type: ignore[misc]
+            if got is not None:
+                hit = _Hit(got[0], got[1], got[2], hit.priority, hit.match, hit.handler)
+        out.append(hit)
+        last = hit.end
+    return out
 
 
 def find_time_phrases(text: str) -> list[tuple[int, int, str]]:
     """Every time-like phrase of ``text`` as (start, end, phrase), in order.
 
-    Includes the phrases that state a rule (``年底前``, ``每季度公开一次``) and those that do
-    not (``3日内``, ``每周``, a bare date).
+    Includes the phrases that state a rule (``年底前``, ``每季度公开一次``, ``15日内``) and those
+    that do not (``3个月内``, ``每两个月``, a bare date).
     """
     return [(h.start, h.end, h.phrase(text)) for h in _scan(text, 2000, strict=True)]
 
 
 def _rule_key(d: Deadline) -> tuple[Any, ...]:
-    return (d.due, d.every, d.count, d.per, d.workdays, d.after)
+    return (d.due, d.every, d.count, d.per, d.workdays, d.days, d.after)
 
 
-def extract(text: str, year: int) -> tuple[list[Deadline], list[tuple[int, int, str]]]:
+def extract(text: str, year: int, *, strict: bool = True) -> tuple[list[Deadline], list[tuple[int, int, str]]]:
     """The deadline rules stated in an item's ``text`` (of a plan of ``year``).
 
     Returns the rules as ``Deadline`` (``phrase`` = the phrase as written, plus the explicit
-    keys due / every / count+per / workdays+after), one per distinct rule, and the time-like
+    keys due / every / count+per / workdays+after / days+after), one per distinct rule, and the time-like
     phrases that were not turned into a rule, as (start, end, phrase).  A bare date in a text
-    is not taken as a deadline (it needs 前/截至/…); ``resolve`` of a deadline phrase is
-    more lenient, since there the clerk said it is the deadline.
+    is not taken as a deadline (it needs 前/截至/…); ``strict=False`` takes it, for a text known
+    to state time limits only (a table's 完成时限 cell; ``resolve`` of a deadline phrase, where the
+    clerk said it is the deadline).
     """
     rules: list[Deadline] = []
     seen: set[tuple[Any, ...]] = set()
     loose: list[tuple[int, int, str]] = []
-    for hit in _scan(text, year, strict=True):
+    for hit in _scan(text, year, strict=strict):
         if hit.deadline is None:
             loose.append((hit.start, hit.end, hit.phrase(text)))
             continue

@@ -1,8 +1,8 @@
 """Deadline rules: what a deadline (phrase and keys) of an item means, as a ``Rule``.
 
-Owns ``Rule`` (the five kinds: once, recurring, count, workdays, none), ``RuleState`` (a rule
+Owns ``Rule`` (the six kinds: once, recurring, count, workdays, days, none), ``RuleState`` (a rule
 evaluated at one date) and ``resolve(deadline, year)``: the explicit keys (due / every /
-count+per / workdays+after / kind) win over the phrase; what they leave open is read from the
+count+per / workdays+after / days+after / kind) win over the phrase; what they leave open is read from the
 phrase with the grammar of ``ggk.deadlines.phrases``.
 
 - once: a date (``2021年底前``, ``上半年``, ``三季度末``, ``2022年10月底前``); a date-only
@@ -12,6 +12,8 @@ phrase with the grammar of ``ggk.deadlines.phrases``.
 - count: at least N times per period (``每年解读重要政策措施不少于3次``), met by N entries;
 - workdays: within N working days of an event (``文件公开后3个工作日内``); each log entry with
   ``event:`` is one obligation, met by its ``done:`` date;
+- days: within N calendar days of an event (``收到申请之日起15日内``, ``15个自然日内``), logged and met
+  like the working-day rule;
 - none: standing work (常态化), never overdue by date.
 """
 
@@ -37,6 +39,7 @@ class Rule:
     per: str | None = None
     workdays: int | None = None
     after: str | None = None
+    days: int | None = None
 
 
 @dataclass(slots=True)
@@ -65,6 +68,7 @@ class RuleState:
             "count": r.count,
             "per": r.per,
             "workdays": r.workdays,
+            "days": r.days,
             "after": r.after,
             "overdue_days": self.overdue_days,
             "due_in": self.due_in,
@@ -98,20 +102,20 @@ _NO_RULE = Rule(DeadlineKind.NONE)
 def resolve(deadline: Deadline | None, year: int) -> Rule | None:
     """The effective rule of an item's deadline; None when it is not understood.
 
-    The explicit keys (due / every / count+per / workdays+after / kind) win over the phrase;
+    The explicit keys (due / every / count+per / workdays+after / days+after / kind) win over the phrase;
     what they leave open is read from the phrase.
     """
     if deadline is None:
         return _NO_RULE
     d = deadline
-    return _resolve_keys((d.phrase, d.kind, d.due, d.every, d.count, d.per, d.workdays, d.after), year)
+    return _resolve_keys((d.phrase, d.kind, d.due, d.every, d.count, d.per, d.workdays, d.days, d.after), year)
 
 
 @functools.lru_cache(maxsize=65536)
 def _resolve_keys(keys: tuple[Any, ...], year: int) -> Rule | None:
     """``_resolve`` remembered by the deadline's keys: a province's plans repeat a few hundred
     deadlines tens of thousands of times (rules are frozen, so they can be shared)."""
-    names = ("phrase", "kind", "due", "every", "count", "per", "workdays", "after")
+    names = ("phrase", "kind", "due", "every", "count", "per", "workdays", "days", "after")
     return _resolve(Deadline.model_construct(**dict(zip(names, keys, strict=True))), year)
 
 
@@ -143,4 +147,8 @@ def _resolve(deadline: Deadline, year: int) -> Rule | None:
         workdays = deadline.workdays or p.workdays
         after = deadline.after or p.after
         return Rule(kind, deadline.phrase, workdays=workdays, after=after) if workdays else None
+    if kind is DeadlineKind.DAYS:
+        days = deadline.days or p.days
+        after = deadline.after or p.after
+        return Rule(kind, deadline.phrase, days=days, after=after) if days else None
     return None

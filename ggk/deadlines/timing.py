@@ -235,14 +235,21 @@ def _evaluate_periodic(state: RuleState, item: Item, year: int, today: dt.date, 
     return state
 
 
-def _evaluate_workdays(state: RuleState, item: Item, today: dt.date, calendar: Any) -> RuleState:
-    from ggk.deadlines.workdays import WorkCalendar
-
+def _evaluate_events(state: RuleState, item: Item, today: dt.date, calendar: Any) -> RuleState:
+    """A rule “within N working days / N calendar days of an event”: each log entry with ``event:``
+    is one obligation, met by its ``done:`` date on or before the limit."""
     rule = state.rule
-    n = rule.workdays or 0
-    cal = calendar if calendar is not None else WorkCalendar()
+    cal: Any = None
+    if rule.kind is DeadlineKind.WORKDAYS:
+        from ggk.deadlines.workdays import WorkCalendar
+
+        n = rule.workdays or 0
+        cal = calendar if calendar is not None else WorkCalendar()
+        head = f"{n}个工作日内"
+    else:
+        n = rule.days or 0
+        head = f"{n}日内"
     closed = item.status in (Status.DONE, Status.CANCELLED)
-    head = f"{n}个工作日内"
     events = [e for e in item.log if e.event is not None and e.event <= today]
     if not events:
         state.met, state.required = 0, 0
@@ -255,7 +262,7 @@ def _evaluate_workdays(state: RuleState, item: Item, today: dt.date, calendar: A
     years: set[int] = set()
     for e in sorted(events, key=lambda e: e.event or today):
         assert e.event is not None
-        limit = cal.add_workdays(e.event, n)
+        limit = cal.add_workdays(e.event, n) if cal is not None else e.event + dt.timedelta(days=n)
         years.update({e.event.year, limit.year})
         if e.done is not None and e.done <= today:
             if e.done > limit:
@@ -270,7 +277,7 @@ def _evaluate_workdays(state: RuleState, item: Item, today: dt.date, calendar: A
         else:
             open_limits.append(limit)
             pending.append(limit)
-    for year in sorted(years):
+    for year in sorted(years) if cal is not None else ():
         state.warnings.extend(w for w in cal.check_year(year) if w not in state.warnings)
     state.met, state.required = on_time, len(events)
     if late and not closed:
@@ -313,8 +320,8 @@ def evaluate_rule(
         return _evaluate_once(state, item, today)
     if rule.kind in (DeadlineKind.RECURRING, DeadlineKind.COUNT):
         return _evaluate_periodic(state, item, year, today, since)
-    if rule.kind is DeadlineKind.WORKDAYS:
-        return _evaluate_workdays(state, item, today, calendar)
+    if rule.kind is DeadlineKind.WORKDAYS or rule.kind is DeadlineKind.DAYS:
+        return _evaluate_events(state, item, today, calendar)
     state.detail = "已取消" if item.status is Status.CANCELLED else "常态化"
     return state
 

@@ -215,7 +215,7 @@ def _item_deadlines(item: _Item, year: int) -> tuple[list[Deadline], list[str]]:
     rules, unparsed = extract_deadlines(timed, year)
     if item.limit:
         whole = standing(item.limit)
-        limit_rules, limit_unparsed = ([whole], []) if whole is not None else extract_deadlines(item.limit, year)
+        limit_rules, limit_unparsed = ([whole], []) if whole is not None else extract_deadlines(item.limit, year, strict=False)
         seen = {deadline_key(d) for d in rules}
         rules += [d for d in limit_rules if deadline_key(d) not in seen]
         unparsed += [p for p in limit_unparsed if p not in unparsed]
@@ -223,7 +223,7 @@ def _item_deadlines(item: _Item, year: int) -> tuple[list[Deadline], list[str]]:
 
 
 def deadline_key(d: Deadline) -> tuple[Any, ...]:
-    return (d.due, d.every, d.count, d.per, d.workdays, d.after, d.kind)
+    return (d.due, d.every, d.count, d.per, d.workdays, d.days, d.after, d.kind)
 
 
 def _sections_and_items(
@@ -307,7 +307,12 @@ def _report_sections(report: ImportReport, order: list[_Section], counts: dict[i
     report.items = len(entries)
     last = entries[-1][1]
     tail = norm(last.text).rstrip()
-    if last.resp is None and not last.limit and tail and (tail[-1] not in "。！？；…”）" or tail.count("（") > tail.count("）")):
+    if (
+        (last.resp is None or last.resp.empty)
+        and not last.limit
+        and tail
+        and (tail[-1] not in "。！？；…”）" or tail.count("（") > tail.count("）"))
+    ):
         report.warnings.append(Skipped(last.line, _excerpt(tail[-30:]), "文件可能在此条中途截断（末尾没有句号）"))
 
 
@@ -350,9 +355,9 @@ def _plan_data(
 # --------------------------------------------------------------------------- deadlines
 
 
-def extract_deadlines(text: str, year: int) -> tuple[list[Deadline], list[str]]:
-    """Deadline rules and the time-like phrases that were not understood."""
-    found, unparsed = deadlines.extract(text, year)
+def extract_deadlines(text: str, year: int, *, strict: bool = True) -> tuple[list[Deadline], list[str]]:
+    """Deadline rules and the time-like phrases that were not understood (``strict``: see ``deadlines.extract``)."""
+    found, unparsed = deadlines.extract(text, year, strict=strict)
     return list(found), list(dict.fromkeys(phrase for _start, _end, phrase in unparsed))
 
 
@@ -369,7 +374,7 @@ def deadline_data(deadline: Deadline) -> Any:
         return data["phrase"]
     if set(data) == {"due"}:
         return data["due"]
-    order = ["phrase", "kind", "due", "every", "count", "per", "workdays", "after"]
+    order = ["phrase", "kind", "due", "every", "count", "per", "workdays", "days", "after"]
     return {k: data[k] for k in order if k in data}
 
 

@@ -11,20 +11,17 @@ from __future__ import annotations
 import re
 
 from ggk.importer.document import Para
-from ggk.importer.text import TERMINAL, norm
+from ggk.importer.text import TERMINAL, norm, parse_marker
 
 # --------------------------------------------------------------------------- paragraphs
 
 
-_MARKER = re.compile(
-    r"^\s*(?:第[一二三四五六七八九十]+(?:部分|章|节)|[一二三四五六七八九十百零〇两]+\s*[、.，]|"
-    r"[（(]\s*[一二三四五六七八九十]+\s*[）)]|\d{1,3}\s*[.、．](?!\d)|[（(]\s*\d{1,3}\s*[）)]|[①-⑳])"
-)
 _NOTE_START = re.compile(r"^\s*[（(][^）)]*(?:牵头|负责|配合)|^\s*(?:责任|牵头|配合)(?:单位|部门|处室|股室|科室)\s*[：:]")
 
 
 def starts_with_marker(text: str) -> bool:
-    return bool(_MARKER.match(text))
+    """The line begins with a heading's or item's number (一、 / （一） / 1. / …): a new paragraph."""
+    return parse_marker(norm(text)) is not None
 
 
 def _is_cjk(ch: str) -> bool:

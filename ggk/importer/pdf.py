@@ -50,7 +50,8 @@ def _grid(table: Any) -> list[list[str]]:
 
 
 def pdf_blocks(path: Path) -> tuple[list[tuple[str, Any]], list[str]]:
-    """The PDF as ("line", (text, indent, page)) and ("table", grid) blocks, and notes for the report."""
+    """The PDF as ("line", (text, indent, page)), ("table", (grid, page)) and ("page", page) blocks, and notes
+    for the report."""
     try:
         import pdfplumber
     except ImportError as exc:  # pragma: no cover - pdfplumber is a dependency
@@ -105,7 +106,7 @@ def pdf_blocks(path: Path) -> tuple[list[tuple[str, Any]], list[str]]:
         ends = {id(lines[0]), id(lines[-1])} if lines else set()
         for kind, value in blocks:
             if kind == "table":
-                out.append(("table", value))
+                out.append(("table", (value, number)))
                 continue
             text, x0 = value  # type: ignore[misc]
             if id(value) in ends and (_norm_line(text) in running or _PAGE_NO.match(text)):

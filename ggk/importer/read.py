@@ -50,7 +50,11 @@ def read_document(path: Path | str) -> Document:
 
 
 class _Builder:
-    """Collects lines and table rows in document order and numbers the places."""
+    """Collects lines and table rows in document order and numbers the places.
+
+    A table's rows are held until the next line of text: a table that a page break cuts (a PDF) goes on
+    in the next grid, with the header repeated or not, and a row cut in two is joined again.
+    """
 
     def __init__(self, first_leads: bool) -> None:
         self.entries: list[tuple[str, int] | Para] = []
@@ -59,8 +63,13 @@ class _Builder:
         self.tables = 0
         self.notes: list[str] = []
         self.next_table_line = 1_000_000
+        self.pending: list[tables.Row] = []  # rows of the last table, not emitted yet
+        self.pending_roles: dict[int, str] | None = None
+        self.pending_width = 0
 
     def line(self, text: str, number: int) -> None:
+        if text.strip():
+            self.flush()
         self.entries.append((text, number))
 
     def rows(self, rows: list[tables.Row], *, carry: bool, place: Callable[[tables.Row], str] | None = None) -> None:
@@ -73,19 +82,25 @@ class _Builder:
         items = sum(1 for p in paras if p.table_row)
         self.notes.append(f"表{self.tables}：{items} 行任务" + ("（首列单位为牵头单位）" if self.first_leads else ""))
 
-    def grid(self, grid: list[list[str]], fallback: Callable[[list[str]], None], place: Callable[[int], str]) -> None:
-        """A table given as a grid: a task table when a header row says so, else its rows as lines."""
+    def grid(self, grid: list[list[str]], fallback: Callable[[list[str]], None], place: Callable[[int, int], str]) -> None:
+        """A table given as a grid: a task table when a header row says so (or when it goes on with the
+        table just before it: same columns, nothing but a page break between), else its rows as lines."""
+        width = len(grid[0]) if grid else 0
         for k, header in enumerate(grid[:3]):
             roles = tables.header_roles(header)
             if roles is None:
                 continue
             tables.check_returns(roles, header)
-            self.tables += 1
-            rows = tables.rows_from_grid(grid[k + 1 :], roles, 0, self.tables)
-            for r, row in enumerate(rows):
-                row.place = place(k + 1 + r)
-            self.rows(rows, carry=False)
+            if not (self.pending_roles == roles and self.pending_width == len(header)):  # not a repeated header
+                self.flush()
+                self.tables += 1
+                self.pending_roles, self.pending_width = roles, len(header)
+            self._add(grid, k + 1, place)
             return
+        if self.pending_roles is not None and width == self.pending_width:
+            self._add(grid, 0, place)
+            return
+        self.flush()
         for raw in grid:
             cells: list[str] = []
             for value in (c.strip() for c in raw):
@@ -93,7 +108,27 @@ class _Builder:
                     cells.append(value)
             fallback(cells)
 
+    def _add(self, grid: list[list[str]], start: int, place: Callable[[int, int], str]) -> None:
+        assert self.pending_roles is not None
+        rows = tables.rows_from_grid(grid[start:], self.pending_roles, 0, self.tables)
+        for r, row in enumerate(rows):
+            row.place = place(self.tables, start + r)
+        if rows and self.pending and not (rows[0].number or rows[0].labels or rows[0].banner):
+            # the rest of a row the page break cut: its cells go on where they stopped
+            first, last = rows.pop(0), self.pending[-1]
+            last.content += first.content
+            last.limit += first.limit
+            last.units = [a + b for a, b in zip(last.units, first.units, strict=False)] + last.units[len(first.units) :]
+        self.pending += rows
+
+    def flush(self) -> None:
+        """Emit the rows of the table read last."""
+        if self.pending_roles is not None:
+            rows, self.pending, self.pending_roles, self.pending_width = self.pending, [], None, 0
+            self.rows(rows, carry=False)
+
     def document(self, path: Path, encoding: str, detected: bool, where: str) -> Document:
+        self.flush()
         paras, hard, pages = paragraphs(self.entries)
         return Document(path, paras, encoding, detected, where, hard, pages, self.places, self.notes)
 
@@ -167,8 +202,7 @@ def _read_docx(path: Path) -> Document:
                 builder.line(clean_web_line(piece), counter)
             builder.line("", counter)
         else:
-            table_no = builder.tables + 1
-            builder.grid(value, add_line, lambda r, k=table_no: f"表{k}第{r + 1}行")  # type: ignore[arg-type,misc]
+            builder.grid(value, add_line, lambda k, r: f"表{k}第{r + 1}行")  # type: ignore[arg-type]
     return builder.document(path, "docx", False, "段")
 
 
@@ -193,7 +227,7 @@ def _read_sheets(path: Path) -> Document:
             builder.line("  ".join(cells), counter)
             builder.line("", counter)
 
-        builder.grid(grid, add_line, lambda r, n=name: f"工作表「{n}」第{r + 1}行")  # type: ignore[misc]
+        builder.grid(grid, add_line, lambda _k, r, n=name: f"工作表「{n}」第{r + 1}行")  # type: ignore[misc]
     doc = builder.document(path, path.suffix.lower().lstrip("."), False, "行")
     if not builder.tables:
         doc.notes.append("没有找到带“任务/责任单位/时限”等列名的表头，按文字读取")
@@ -223,7 +257,7 @@ def _read_pdf(path: Path) -> Document:
             counter += 1
             builder.line("", counter)
         else:
-            table_no = builder.tables + 1
+            grid, page = value
 
             def add_line(cells: list[str], page: int = page) -> None:
                 nonlocal counter
@@ -232,7 +266,7 @@ def _read_pdf(path: Path) -> Document:
                 builder.line("  ".join(cells), counter)
                 builder.line("", counter)
 
-            builder.grid(value, add_line, lambda r, k=table_no, p=page: f"第{p}页 表{k}第{r + 1}行")  # type: ignore[arg-type,misc]
+            builder.grid(grid, add_line, lambda k, r, p=page: f"第{p}页 表{k}第{r + 1}行")  # type: ignore[misc]
     doc = builder.document(path, "PDF", False, "行")
     doc.notes = notes + doc.notes
     for para in doc.paras:

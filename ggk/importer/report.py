@@ -106,19 +106,16 @@ def render_report(report: ImportReport) -> str:
         for it in report.item_lines:
             limits = "；".join(it.limits) if it.limits else "常态化（无时限）"
             out.append(f"  - {it.id}（{at(it.line)}）：牵头 {_names(it.lead)}；配合 {_names(it.assist)}；时限 {limits}")
-    if report.no_responsible:
-        out.append(f"没有责任单位的条目：{len(report.no_responsible)} 条")
-        out += [f"  - {r.id}（{at(r.line)}）{r.detail}" for r in report.no_responsible]
-    if report.inherited:
-        out.append(f"责任单位取自所在标题或前文说明的条目：{len(report.inherited)} 条")
-        out += [f"  - {r.id}（{at(r.line)}）：{r.detail}" for r in report.inherited]
-    if report.unparsed_time:
-        head = "像是时限但未转换为规则的表述"
-        out.append(f"{head}：{len(report.unparsed_time)} 处")
-        out += [f"  - {r.id}（{at(r.line)}）：{r.detail}" for r in report.unparsed_time]
-    if report.unknown_departments:
-        out.append(f"名册中没有的部门名称：{len(report.unknown_departments)} 个")
-        out += [f"  - {r.id}（{at(r.line)}，见条目 {r.detail}）" for r in report.unknown_departments]
+    refs: list[tuple[str, str, list[ItemRef], str]] = [
+        ("没有责任单位的条目", "条", report.no_responsible, "  - {id}（{at}）{detail}"),
+        ("责任单位取自所在标题或前文说明的条目", "条", report.inherited, "  - {id}（{at}）：{detail}"),
+        ("像是时限但未转换为规则的表述", "处", report.unparsed_time, "  - {id}（{at}）：{detail}"),
+        ("名册中没有的部门名称", "个", report.unknown_departments, "  - {id}（{at}，见条目 {detail}）"),
+    ]
+    for head, measure, found, line in refs:
+        if found:
+            out.append(f"{head}：{len(found)} {measure}")
+            out += [line.format(id=r.id, at=at(r.line), detail=r.detail) for r in found]
     if report.resolved_departments:
         out.append("名称归并（写法不同、指同一部门）：")
         out += [f"  - {a} → {b}" for a, b in report.resolved_departments]

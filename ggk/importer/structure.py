@@ -22,64 +22,9 @@ from typing import Any
 
 from ggk.importer.document import Document, Para
 from ggk.importer.report import ImportReport, Skipped
-from ggk.importer.text import cn_numeral, norm
+from ggk.importer.tables import FIRST_LEADS
+from ggk.importer.text import MARKER_RANK, cn_numeral, norm, parse_marker
 from ggk.importer.units import Responsibility, following_note, is_note_paragraph, parse_note, split_note
-
-# --------------------------------------------------------------------------- markers
-
-_CN_VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-
-
-def cn_to_int(text: str) -> int | None:
-    """一 -> 1, 十五 -> 15, 二十三 -> 23."""
-    if not text:
-        return None
-    total, current = 0, 0
-    for ch in text:
-        if ch in _CN_VALUES:
-            current = _CN_VALUES[ch]
-        elif ch == "十":
-            total += (current or 1) * 10
-            current = 0
-        elif ch == "百":
-            total += (current or 1) * 100
-            current = 0
-        else:
-            return None
-    return total + current
-
-
-_CN = "一二三四五六七八九十百零〇两"
-_MARKERS: list[tuple[str, re.Pattern[str]]] = [
-    ("part", re.compile(rf"^\s*第([{_CN}]+)(?:部分|章)\s*[、：.]?\s*")),
-    ("cn", re.compile(rf"^\s*([{_CN}]+)\s*[、.，](?!\d)\s*")),
-    ("cnp", re.compile(rf"^\s*（\s*([{_CN}]+)\s*）\s*[、.]?\s*")),
-    ("num", re.compile(r"^\s*(\d{1,3})\s*[.、](?!\d)\s*")),
-    ("nump", re.compile(r"^\s*（?\s*(\d{1,3})\s*）\s*[、.]?\s*")),
-    ("circ", re.compile(r"^\s*([①-⑳])\s*[、.]?\s*")),
-]
-_RANK = {kind: i for i, (kind, _) in enumerate(_MARKERS)}
-
-
-def parse_marker(text_norm: str) -> tuple[str, int, str, int] | None:
-    """(kind, number, printed number, offset of the text after the marker) or None."""
-    for kind, pattern in _MARKERS:
-        m = pattern.match(text_norm)
-        if not m:
-            continue
-        raw = m.group(1)
-        if kind in ("part", "cn", "cnp"):
-            number = cn_to_int(raw)
-        elif kind == "circ":
-            number = ord(raw) - 0x2460 + 1
-        else:
-            number = int(raw)
-        if number is None or number <= 0:
-            continue
-        printed = {"cnp": f"（{raw}）", "nump": f"（{raw}）", "part": f"第{raw}部分"}.get(kind, raw)
-        return kind, number, printed, m.end()
-    return None
-
 
 # --------------------------------------------------------------------------- vocabulary
 
@@ -90,7 +35,7 @@ PREAMBLE_TITLE = re.compile(
 )
 _PLAN_WORD = re.compile(r"要点|方案|计划|安排|清单|任务|意见|办法|细则|措施|报告|总结|台账")
 _REPORT_WORD = re.compile(r"报告|总结|情况通报")
-_PLAN_STRONG = re.compile(r"要点|方案|计划|安排|任务分解|任务清单|台账")
+_PLAN_STRONG = re.compile(r"要点|方案|计划|安排|任务分解|任务分工|责任分解|任务清单|台账")
 _DOC_NO_LINE = re.compile(r"^[\u4e00-\u9fff]{1,12}\s*〔\s*((?:19|20)\d{2})\s*〕\s*\d+\s*号$")
 _DOC_NO_ANY = re.compile(r"[\u4e00-\u9fff]{1,12}〔((?:19|20)\d{2})〕\d+号")
 _DATE_LINE = re.compile(r"^((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日(?:\s*印发)?$")
@@ -99,6 +44,8 @@ _BACK_MATTER = re.compile(
     r"|^（?此件[^）]*公开）?$|印发$"
 )
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+#: why a “列第一位者为牵头单位” paragraph is not a task (the readers apply it to the tables' unit cells)
+_FIRST_LEADS_NOTE = "责任单位的说明（列第一位者为牵头单位，已用于表中各行）"
 _ORG_END = re.compile(r"(?:厅|局|委员会|委|办公室|政府|中心|公司|集团)$")
 
 
@@ -255,7 +202,7 @@ class _Parser:
         # per-paragraph facts, computed once
         self.marks = [None if p.table_row or p.heading else parse_marker(norm(p.text)) for p in self.paras]
         self.notes = [self._own_line_note(i, p) for i, p in enumerate(self.paras)]
-        self.kinds = sorted({m[0] for m in self.marks if m}, key=lambda k: _RANK[k])
+        self.kinds = sorted({m[0] for m in self.marks if m}, key=lambda k: MARKER_RANK[k])
         self.depth_of = {k: i for i, k in enumerate(self.kinds)}
         # parsing state
         self.root = _Section(line=0, depth=-1, title="")
@@ -267,6 +214,7 @@ class _Parser:
         self.following: tuple[Responsibility, int] | None = None  # “以下工作均需…落实” and its line
         self.table_base: float | None = None  # depth of the section a table's rows hang under
         self.last_note_line = -1  # the last note on a line of its own
+        self.notice_end: int | None = None  # the plan's own title after a 印发 notice (``_attachment``)
 
     def _own_line_note(self, i: int, p: Para) -> Responsibility | None:
         if p.table_row or p.heading:
@@ -283,7 +231,11 @@ class _Parser:
     def parse(self) -> Tree:
         first_num = next((i for i, m in enumerate(self.marks) if m or self.paras[i].table_row), len(self.paras))
         self.title, self.t_first, self.t_last, issuer = self.find_title(first_num)
-        if self.t_first < 0:
+        self.notice_end = self._attachment(first_num)
+        if self.notice_end is not None:
+            k = self.notice_end
+            self.title, self.t_first, self.t_last = _compact(norm(self.paras[k].text)), k, k
+        elif self.t_first < 0:
             # No title before the first heading: take the first short line, if any.
             for i in range(min(first_num, 3)):
                 if _is_headlike(norm(self.paras[i].text)):
@@ -318,6 +270,9 @@ class _Parser:
         if note is not None:
             self._note_line(para, note)
             return
+        if FIRST_LEADS.search(n):
+            self.skip(para, _FIRST_LEADS_NOTE)
+            return
         following = following_note(para.text)
         if following is not None:
             self.following = (following, para.line)
@@ -336,7 +291,33 @@ class _Parser:
             return
         self._body(para, n)
 
+    def _attachment(self, first_num: int) -> int | None:
+        """The index of the plan's own title when a 印发 notice with numbered paragraphs comes first.
+
+        “现将《X》印发给你们，并就有关事项通知如下：一、…二、…” and the notice's date, then “X” on a line of
+        its own and the plan: the paragraphs before that line are the notice, not tasks.  The title must
+        repeat one given before it (the notice's title, or its “附件：X” line), after the notice's date.
+        """
+        dated = False
+        given: list[str] = [_compact(norm(p.text)) for p in self.paras[:first_num]]
+        for i in range(first_num, len(self.paras)):
+            p = self.paras[i]
+            t = _compact(norm(p.text))
+            if p.table_row or p.heading:
+                return None
+            if _DATE_LINE.match(t):
+                dated = True
+            elif dated and self.marks[i] is None and _is_headlike(t) and _PLAN_STRONG.search(t):
+                bare = t.strip("《》")
+                if len(bare) >= 6 and any(bare in g for g in given):
+                    return i
+            if t.startswith("附件"):
+                given.append(t)
+        return None
+
     def _body_starts(self, i: int, para: Para, n: str) -> bool:
+        if self.notice_end is not None:
+            return i > self.notice_end
         if para.heading or para.table_row or self.marks[i] is not None:
             return True
         if i > self.t_last and _is_headlike(n) and self.notes[i] is None:
@@ -628,14 +609,18 @@ class _Parser:
             elif _DATE_LINE.match(t):
                 self._issued(t)
                 self.skip(para, "日期")
+            elif FIRST_LEADS.search(t):
+                self.skip(para, _FIRST_LEADS_NOTE)
+            elif "印发你们" in t or "印发给你们" in t or "现将" in t or ("关于印发" in t and len(t) <= 80 and "。" not in t):
+                self.skip(para, "印发通知" + ("，已取出制定依据" if found else ""))
             elif t.endswith("：") and len(t) <= 60:
                 self.skip(para, "主送")
-            elif "印发你们" in t or "现将" in t or ("关于印发" in t and len(t) <= 80 and "。" not in t):
-                self.skip(para, "印发通知" + ("，已取出制定依据" if found else ""))
             elif t.endswith("文件") and len(t) <= 30:
                 self.skip(para, "版头")
             elif _BACK_MATTER.search(t):
                 self.skip(para, "公开属性等")
+            elif before_title and self.notice_end is not None and self.marks[i] is not None:
+                self.skip(para, "印发通知中的要求")
             elif before_title:
                 self.skip(para, "标题前的文字")
             elif found and re.match(r"^(?:根据|按照|依据|依照|为(?:了)?(?:深入)?(?:贯彻|落实))", t) and re.search(r"制定[^。]*。?$", t):
@@ -707,7 +692,7 @@ class _Parser:
                     self._preamble_section(child)
                     continue
                 walk(child)
-                has_children = bool(child.children)
+                has_children = _has_items(child)
                 if not has_children and not child.from_table and (child.printed is not None or child.bodies):
                     # “1.推进X公开。” with its text in the paragraphs below (or nothing at all).
                     item = _Item(line=child.line, depth=child.depth, number=child.number, printed=child.printed, kind=child.kind)
@@ -760,6 +745,11 @@ class _Parser:
 
         walk(sec)
         self.preamble.append("\n".join(parts))
+
+
+def _has_items(sec: _Section) -> bool:
+    """Does any item stand under ``sec`` (a heading over nothing but empty headings has none)?"""
+    return any(isinstance(c, _Item) or (isinstance(c, _Section) and _has_items(c)) for c in sec.children)
 
 
 def _bare(title: str) -> str:

@@ -24,13 +24,13 @@ from dataclasses import dataclass, field
 from ggk.deadlines import phrases
 from ggk.diagnostics import GgkError
 from ggk.importer.document import Para
-from ggk.importer.text import norm
+from ggk.importer.text import norm, parse_marker
 from ggk.importer.units import UNIT_SUFFIX, Responsibility, is_group, looks_like_unit, parse_unit_cell
 
 #: Column headings by meaning; the first matching role wins.
 _ROLES: list[tuple[str, re.Pattern[str]]] = [
     ("returns", re.compile(r"进展情况|落实情况|完成情况|推进情况|进度情况|工作进展|办理情况|整改情况")),
-    ("no", re.compile(r"^(?:序号|编号|序|项次|No\.?)$")),
+    ("no", re.compile(r"^(?:指标)?(?:序号|编号)$|^(?:序|项次|No\.?)$")),
     ("assist", re.compile(r"配合|协办|协助|参与")),
     ("lead", re.compile(r"牵头|责任|负责|主责|承办|落实单位|实施单位|主体")),
     ("time", re.compile(r"时限|时间|期限|节点|进度安排|完成日期")),
@@ -38,9 +38,6 @@ _ROLES: list[tuple[str, re.Pattern[str]]] = [
     ("task", re.compile(r"任务|事项|工作|项目|目标")),
     ("group", re.compile(r"类别|分类|板块|领域|方面")),
 ]
-_HEADING_MARK = re.compile(
-    r"^\s*(?:第[一二三四五六七八九十]+(?:部分|章)|[一二三四五六七八九十]+\s*[、.]|（\s*[一二三四五六七八九十]+\s*）)"
-)
 _OWN_NUMBER = re.compile(r"^\s*(\d{1,3})\s*[.、．]\s*(?!\d)")
 _STANDING = re.compile(r"^(?:持续推进|序时推进|长期坚持|长期|持续|常态化|常态|日常|全年|长期推进|持续开展|常年)")
 #: “列第一位者为牵头单位”: in the 责任单位 column the first unit leads and the others assist.
@@ -68,15 +65,7 @@ def _key(text: str) -> str:
 
 def header_roles(row: list[str]) -> dict[int, str] | None:
     """Column index -> role for a header row, or None when the row is no task-table header."""
-    roles: dict[int, str] = {}
-    for col, cell in enumerate(row):
-        name = _key(cell)
-        if not name or len(name) > 12:
-            continue
-        for role, pattern in _ROLES:
-            if pattern.search(name):
-                roles[col] = role
-                break
+    roles = {col: role for col, role in ((col, _role_of(cell)) for col, cell in enumerate(row)) if role is not None}
     found = set(roles.values())
     if "returns" in found and found & {"task", "content", "lead"}:
         return roles
@@ -95,14 +84,22 @@ def check_returns(roles: dict[int, str], row: list[str]) -> None:
 
 
 def is_limit(text: str) -> bool:
-    """A short cell that states a time limit (2022年底前, 每季度, 持续推进)."""
+    """A short cell that states a time limit (2022年底前, 每季度, 持续推进, 2021年2月公布预算信息) rather than a
+    task that mentions one (“加强财政信息公开，按月公开财政收支情况。”): the time phrases open the cell or fill
+    much of it, and a cell that ends like a sentence must be mostly time."""
     t = _key(text)
     if not t or len(t) > 40 or "。" in t.rstrip("。"):
         return False
-    if _STANDING.match(t):
+    if _STANDING.match(t) or phrases.standing(t):
         return True
-    rules, loose = phrases.extract(t, 2000)
-    return bool(rules or loose or phrases.standing(t))
+    spans = phrases.find_time_phrases(t)
+    if not spans:
+        return False
+    covered = sum(end - start for start, end, _ in spans)
+    body = len(t.rstrip("。；"))
+    if t.endswith("。"):
+        return covered * 5 >= body * 3
+    return spans[0][0] == 0 or covered * 3 >= body
 
 
 def units_of(text: str) -> Responsibility | None:
@@ -123,12 +120,20 @@ def units_of(text: str) -> Responsibility | None:
     return resp if (resp.lead and all(good(n) for n in resp.lead)) or (not resp.lead and all(good(n) for n in resp.assist)) else None
 
 
+def _group_number(text: str) -> bool:
+    """The cell begins with a group heading's number (第一部分 / 一、 / （一）), not an item's (1.)."""
+    mark = parse_marker(norm(text))
+    return mark is not None and mark[0] in ("part", "cn", "cnp")
+
+
 def _kind(text: str) -> str:
     t = _key(text)
     if not t:
         return "empty"
     if re.fullmatch(r"\d{1,3}[.、．]?", t):
         return "number"
+    if _group_number(t) and len(t) <= 40 and not re.search(r"[。；]", t.rstrip("。")):
+        return "label"  # “一、财政信息公开（2024年6月底前完成）”: a group heading, with its limit
     if is_limit(t):
         return "time"
     if units_of(text) is not None:
@@ -136,7 +141,7 @@ def _kind(text: str) -> str:
     core = t.rstrip("。；")
     if len(core) <= 24 and not re.search(r"[。，；：]", core):
         return "label"
-    if _HEADING_MARK.match(t) and len(core) <= 40 and not re.search(r"[。；]", core):
+    if _group_number(t) and len(core) <= 40 and not re.search(r"[。；]", core):
         return "label"
     return "text"
 
@@ -172,9 +177,10 @@ def rows_from_grid(grid: list[list[str]], roles: dict[int, str], first_line: int
     for r, raw in enumerate(grid):
         cells = [_cell(c) for c in raw]
         row = Row(first_line + r, place=f"表{table_no}第{r + 1}行")
-        values = {c for c in cells if c}
-        if len(values) == 1:  # one value across the row: a group heading
-            row.labels, row.banner = [values.pop()], True
+        filled = [c for c, value in enumerate(cells) if value]
+        if len({cells[c] for c in filled}) == 1 and (len(filled) > 1 or filled[0] == 0 or roles.get(filled[0]) in ("group", "task")):
+            # one value across the row (merged cells repeat it), or alone at the left: a group heading
+            row.labels, row.banner = [cells[filled[0]]], True
             rows.append(row)
             continue
         for col in text_cols:
@@ -342,11 +348,70 @@ def _pipe_cells(line: str) -> list[str]:
     return [c.strip() for c in inner.split("|")]
 
 
+#: A table row pasted as text that starts with its row number: “3 安排财政赤字… 财政部”.
+_NUMBERED_ROW = re.compile(r"^\s*\d{1,3}[.、．]?\s+\S")
+
+
+def spaced_cells(line: str) -> list[str]:
+    """The cells of a header row whose separators became spaces: “序号 工 作 任 务 牵头负责部门” ->
+    序号, 工作任务, 牵头负责部门 (Chinese characters spaced out one by one for layout are one cell)."""
+    out: list[str] = []
+    run: list[str] = []
+    for token in [*line.split(), ""]:
+        if len(token) == 1 and "\u4e00" <= token <= "\u9fff":
+            run.append(token)
+            continue
+        if run:
+            out.append("".join(run))
+            run = []
+        if token:
+            out.append(token)
+    return out
+
+
+def _all_roles(cells: list[str]) -> bool:
+    """Every cell is a column heading (“一、工作任务” is a numbered heading of a plan, not one)."""
+    if any(parse_marker(norm(c)) is not None for c in cells):
+        return False
+    roles = header_roles(cells)
+    return roles is not None and len(roles) == len(cells)
+
+
+def _cell_lines(lines: list[tuple[str, int]], i: int) -> int:
+    """End of a run of one-cell lines from ``i`` (single blank lines between cells; two end the run)."""
+    n, j, blanks = len(lines), i, 0
+    while j < n:
+        if lines[j][0].strip():
+            blanks = 0
+        else:
+            blanks += 1
+            if blanks > 1 or "|" in lines[j][0]:
+                break
+        j += 1
+    return j - blanks
+
+
+def _lines_header(lines: list[tuple[str, int]], i: int) -> bool:
+    """Does a table whose cells stand one per line (no ``|`` left) begin at ``i`` with its header?"""
+    cells = [t.strip() for t, _ in lines[i : _cell_lines(lines, i)] if t.strip()][:8]
+    return len(cells) >= 3 and any(_all_roles(cells[:k]) for k in range(3, len(cells) + 1))
+
+
+def _role_of(cell: str) -> str | None:
+    """The role of a column heading (“责任单位” -> lead), or None."""
+    name = _key(cell)
+    if not name or len(name) > 12:
+        return None
+    return next((role for role, pattern in _ROLES if pattern.search(name)), None)
+
+
 def find_text_tables(lines: list[tuple[str, int]]) -> list[tuple[int, int, str]]:
-    """Runs of lines that may form a table: (start index, end index, form), form pipes/tabs/cells.
+    """Runs of lines that may form a table: (start index, end index, form).
 
     pipes: Markdown-like rows (``a | b | c |``); cells: one cell per line with ``|`` lines or ``|``
-    endings between cells (a web page's table flattened); tabs: tab-separated rows.
+    endings between cells (a web page's table flattened); tabs: tab-separated rows; spaces: a header
+    row and numbered rows whose cells are separated by spaces only; lines: one cell per line with no
+    separator left (a header of one-word cells, then the cells of the rows).
     """
     n = len(lines)
 
@@ -362,8 +427,12 @@ def find_text_tables(lines: list[tuple[str, int]]) -> list[tuple[int, int, str]]
                 j += 1
             block = [lines[k][0] for k in range(i, j) if lines[k][0].strip() and not _PIPE_SEP.match(lines[k][0])]
             multi = sum(1 for t in block if len([c for c in _pipe_cells(t) if c]) >= 2)
-            if j - i >= 3:
-                found.append((i, j, "pipes" if multi * 2 >= len(block) else "cells"))
+            form = "pipes" if multi * 2 >= len(block) else "cells"
+            start = i
+            while form == "pipes" and start < j and "|" not in lines[start][0]:
+                start += 1  # a line just before the first row (a note on the table) is not part of it
+            if j - start >= 3:
+                found.append((start, j, form))
             i = max(j, i + 1)
             continue
         if lines[i][0].count("\t") >= 1 and lines[i][0].strip():
@@ -374,25 +443,34 @@ def find_text_tables(lines: list[tuple[str, int]]) -> list[tuple[int, int, str]]
                 found.append((i, j, "tabs"))
             i = max(j, i + 1)
             continue
+        words = lines[i][0].split()
+        if words and _role_of(words[0]) is not None:
+            cells = spaced_cells(lines[i][0])
+            if len(cells) >= 2 and _all_roles(cells):
+                j = i + 1
+                while j < n and (
+                    _NUMBERED_ROW.match(lines[j][0]) or (not lines[j][0].strip() and j + 1 < n and _NUMBERED_ROW.match(lines[j + 1][0]))
+                ):
+                    j += 1
+                if j - i >= 2:
+                    found.append((i, j, "spaces"))
+                    i = j
+                    continue
+            if _lines_header(lines, i):
+                j = _cell_lines(lines, i)
+                found.append((i, j, "lines"))
+                i = j
+                continue
         i += 1
     return found
 
 
 def text_table_rows(block: list[tuple[str, int]], form: str, table_no: int) -> tuple[dict[int, str] | None, list[Row]]:
     """The header roles (if a header was found) and rows of a table pasted as text."""
-    if form == "cells":
-        cells: list[tuple[str, int]] = []
-        buf: list[str] = []
-        line0 = block[0][1]
-        for text, line in block:
-            parts = text.split("|")
-            buf.append(parts[0])
-            for part in parts[1:]:
-                cells.append(("".join(b.strip() for b in buf), line0))
-                buf = [part]
-                line0 = line
-        if "".join(buf).strip():
-            cells.append(("".join(b.strip() for b in buf), line0))
+    if form == "spaces":
+        return _spaced_rows(block, table_no)
+    if form in ("cells", "lines"):
+        cells = [(text.strip(), line) for text, line in block if text.strip()] if form == "lines" else _pipe_run_cells(block)
         head_n = 0
         roles = None
         for k in range(2, min(8, len(cells)) + 1):
@@ -418,6 +496,42 @@ def text_table_rows(block: list[tuple[str, int]], form: str, table_no: int) -> t
             start = k + 1
             break
     return roles, _assist_second(roles, rows_from_cells(rows_cells[start:], table_no, stream=False))
+
+
+def _pipe_run_cells(block: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """The cells of a flattened table: one cell per line or several, cells ended by ``|``."""
+    cells: list[tuple[str, int]] = []
+    buf: list[str] = []
+    line0 = block[0][1]
+    for text, line in block:
+        parts = text.split("|")
+        buf.append(parts[0])
+        for part in parts[1:]:
+            cells.append(("".join(b.strip() for b in buf), line0))
+            buf = [part]
+            line0 = line
+    if "".join(buf).strip():
+        cells.append(("".join(b.strip() for b in buf), line0))
+    return cells
+
+
+def _spaced_rows(block: list[tuple[str, int]], table_no: int) -> tuple[dict[int, str] | None, list[Row]]:
+    """A header row and numbered rows whose cells are separated by spaces: a row with as many cells as the
+    header is read by position, any other by what its cells look like."""
+    header = spaced_cells(block[0][0])
+    roles = header_roles(header)
+    assert roles is not None
+    check_returns(roles, header)
+    rows: list[Row] = []
+    for text, line in block[1:]:
+        cells = text.split()
+        if not cells:
+            continue
+        if len(cells) == len(header):
+            rows += rows_from_grid([cells], roles, line, table_no)
+        else:
+            rows += rows_from_cells([(cells, line)], table_no, stream=False)
+    return roles, _assist_second(roles, rows)
 
 
 def _assist_second(roles: dict[int, str] | None, rows: list[Row]) -> list[Row]:

@@ -2,7 +2,9 @@
 
 Owns ``norm`` (full-width punctuation for parsing, same length as the text, so offsets agree),
 ``decode`` (UTF-8, or GB18030/GBK detected and reported), ``clean_web_line`` (Markdown/HTML
-decoration of a web page copy) and ``cn_numeral``.  Pure functions of their arguments.
+decoration of a web page copy), the numbers headings and items begin with (``parse_marker``:
+第一部分 / 一、 / （一） / 1. / （1） / ①, used by the line joiner, the structure stage and the table
+reader alike) and Chinese numerals (``cn_to_int``, ``cn_numeral``).  Pure functions of their arguments.
 """
 
 from __future__ import annotations
@@ -93,7 +95,61 @@ def clean_web_line(line: str) -> str:
     return line
 
 
-# --------------------------------------------------------------------------- docx
+# --------------------------------------------------------------------------- numbers of headings and items
+
+_CN_VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def cn_to_int(text: str) -> int | None:
+    """一 -> 1, 十五 -> 15, 二十三 -> 23."""
+    if not text:
+        return None
+    total, current = 0, 0
+    for ch in text:
+        if ch in _CN_VALUES:
+            current = _CN_VALUES[ch]
+        elif ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        elif ch == "百":
+            total += (current or 1) * 100
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+_CN = "一二三四五六七八九十百零〇两"
+#: The kinds of number, outermost first (their order ranks the levels of a document that uses several).
+MARKERS: dict[str, re.Pattern[str]] = {
+    "part": re.compile(rf"^\s*第([{_CN}]+)(?:部分|章|节)\s*[、：.]?\s*"),
+    "cn": re.compile(rf"^\s*([{_CN}]+)\s*(?:、|[.，](?!\d))\s*"),
+    "cnp": re.compile(rf"^\s*（\s*([{_CN}]+)\s*）\s*[、.]?\s*"),
+    "num": re.compile(r"^\s*(\d{1,3})\s*(?:、|\.(?!\d))\s*"),
+    "nump": re.compile(r"^\s*（?\s*(\d{1,3})\s*）\s*[、.]?\s*"),
+    "circ": re.compile(r"^\s*([①-⑳])\s*[、.]?\s*"),
+}
+MARKER_RANK = {kind: i for i, kind in enumerate(MARKERS)}
+
+
+def parse_marker(text_norm: str) -> tuple[str, int, str, int] | None:
+    """(kind, number, printed number, offset of the text after the marker) of a paragraph (``norm``-ed), or None."""
+    for kind, pattern in MARKERS.items():
+        m = pattern.match(text_norm)
+        if not m:
+            continue
+        raw = m.group(1)
+        if kind in ("part", "cn", "cnp"):
+            number = cn_to_int(raw)
+        elif kind == "circ":
+            number = ord(raw) - 0x2460 + 1
+        else:
+            number = int(raw)
+        if number is None or number <= 0:
+            continue
+        printed = {"cnp": f"（{raw}）", "nump": f"（{raw}）", "part": f"第{raw}部分"}.get(kind, raw)
+        return kind, number, printed, m.end()
+    return None
 
 
 _CN_DIGITS = "零一二三四五六七八九"

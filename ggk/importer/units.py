@@ -23,7 +23,7 @@ from ggk.registry import bare_name
 #: Endings of the names of departments, offices and units.
 UNIT_SUFFIX = re.compile(
     r"(?:处|室|局|厅|办|中心|股|所|段|队|站|委|部|部门|单位|处室|股室|科室|科|院|会|组|公司|集团|政府|"
-    r"办公室|支队|大队|中队|馆|社|台|园|学校|医院|分局|小组|领导小组|机构|主体|企业|乡镇|街道|县区|市州|"
+    r"办公室|支队|大队|中队|馆|社|台|园|学校|医院|分局|支行|分行|银行|小组|领导小组|机构|主体|企业|乡镇|街道|县区|市州|"
     r"各地|同志|人)$"
 )
 #: Collective names (a group, not one department).
@@ -157,7 +157,7 @@ def parse_note(text: str) -> Responsibility | None:
     it is left out here (the deadline is read from the item's full text).
     """
     raw = text.strip()
-    s = _plain_verbs(norm(raw).strip().strip("。；，"))
+    s = _short_huitong(_plain_verbs(norm(raw).strip().strip("。；，")))
     if not s or _DOC_NO.search(s):
         return None
     if TIME_CLAUSE.search(s):
@@ -209,6 +209,20 @@ def parse_note(text: str) -> Responsibility | None:
     if not any(looks_like_unit(n) or is_group(n) for n in lead + assist):
         return None
     return Responsibility(lead=lead, assist=assist, note=raw)
+
+
+#: “宣传处会办公室”: 会 short for 会同 right after a unit's name (not 委员会, 常委会, 工会: no unit ending before 会).
+_HUI = re.compile(r"(?<=[处室局厅科股办部])会(?!同|议|商|签|审|谈)")
+
+
+def _short_huitong(s: str) -> str:
+    """“A会B” between two units is “A会同B” (A leads, B assists)."""
+    for m in reversed(list(_HUI.finditer(s))):
+        left = re.split(r"[，；、]", s[: m.start()])[-1]
+        right = _RESP_VERB.sub("", re.split(r"[，；、]", s[m.end() :])[0])
+        if looks_like_unit(left) and looks_like_unit(right):
+            s = s[: m.start()] + "会同" + s[m.end() :]
+    return s
 
 
 #: “牵头落实 / 负责落实 / 具体落实 / 抓好落实”: the 落实 adds nothing to who leads.
@@ -289,7 +303,7 @@ def _parse_labelled(s: str, raw: str) -> Responsibility | None:
     has_lead = any(m.group("role") in ("牵头", "主责", "主办") for m in matches)
     for i, m in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(s)
-        names = unit_names(s[m.end() : end].strip("；，。 "))
+        names = [n for n in unit_names(s[m.end() : end].strip("；，。 ")) if len(n) > 1]  # “责任单位：区” cut off
         role = m.group("role")
         if role in ("配合", "协办", "协助", "参与") or (has_lead and role not in ("牵头", "主责", "主办")):
             assist += names
@@ -369,7 +383,8 @@ def is_note_paragraph(text: str) -> Responsibility | None:
             return resp
         return None
     if _LABEL.match(n):
-        return parse_note(n)
+        # “责任单位：区” cut off mid-name is still the item's note, naming no unit
+        return parse_note(n) or Responsibility(note=text.strip())
     return None
 
 

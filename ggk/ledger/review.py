@@ -45,13 +45,13 @@ class Outcome(str, Enum):
 #: The order of the columns in every table of the review.
 OUTCOMES: tuple[Outcome, ...] = tuple(Outcome)
 
-DUTY_KINDS = (DeadlineKind.RECURRING, DeadlineKind.COUNT, DeadlineKind.WORKDAYS)
+DUTY_KINDS = (DeadlineKind.RECURRING, DeadlineKind.COUNT, DeadlineKind.WORKDAYS, DeadlineKind.DAYS)
 _PERIOD_CN = {"week": "周", "month": "月", "quarter": "季度", "half": "半年", "year": "年"}
 
 
 @dataclass
 class Duty:
-    """One recurring / counted / working-day rule of an item: obligations met and missed."""
+    """One recurring / counted / working-day / calendar-day rule of an item: obligations met and missed."""
 
     phrase: str
     kind: str
@@ -85,6 +85,8 @@ def _rule_words(state: RuleState) -> str:
         return f"每{_PERIOD_CN.get(r.per or 'year', r.per or '')}不少于{r.count}次"
     if r.kind is DeadlineKind.WORKDAYS:
         return f"{r.after or '事件'}后{r.workdays}个工作日内"
+    if r.kind is DeadlineKind.DAYS:
+        return f"{r.after or '事件'}后{r.days}日内"
     return ""
 
 

@@ -49,7 +49,7 @@ from ggk.model import FORMAT_VERSION, Plan, Status, Unit
 from ggk.workspace.load import FileResult, Found, PlanEntry, UnitEntry, Workspace, discover, load, load_file
 
 #: Bump when what an entry holds changes: entries of another ggk, file format or entry format are not used.
-CACHE_FORMAT = 8
+CACHE_FORMAT = 9
 KEY = f"{__version__}/{FORMAT_VERSION}/{CACHE_FORMAT}"
 #: Items a deadline report can show: neither done nor cancelled (and with a time limit).
 OPEN = (Status.NOT_STARTED, Status.IN_PROGRESS)
