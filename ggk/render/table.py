@@ -8,7 +8,6 @@ without importing rich (a third of a status run's start-up).  ``show`` always us
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import operator
 import re
@@ -159,34 +158,20 @@ _DATE_OF = operator.attrgetter("date")
 
 def _overdue_cells(rows: list[Row]) -> list[tuple[str, ...]]:
     """The texts of the rows of the lean overdue list, with 最近进展 cut in two: (条目, 标题, 时限, 情况,
-    date and space, the rest of 最近进展 — "无进展记录" without progress entries).
-
-    时限 and 情况 are worked out once per timing: rows of one report often share theirs
-    (``ggk.deadlines.SharedTimings``), and these texts depend on it, the status, the completion date and
-    the light only.  The date of the progress is ten columns: fitting "date note" to a width is the
-    date, a space and the note fitted to the width less eleven — so a column fits each note once."""
-    due_of: dict[int, str] = {}  # by the timing's id: the rows keep their timings alive meanwhile
-    when_of: dict[tuple[int, Status, dt.date | None, Light], str] = {}
+    date and space, the rest of 最近进展 — "无进展记录" without progress entries).  The date is ten
+    columns: fitting "date note" to a width is the date, a space and the note fitted to the width less
+    eleven — so a column fits each distinct note once."""
     out: list[tuple[str, ...]] = []
     for row in rows:
-        timing, item = row.timing, row.item
-        key = id(timing)
-        due = due_of.get(key)
-        if due is None:
-            due = due_of[key] = deadline_text(row)
-        wkey = (key, item.status, item.completed, row.light)
-        when = when_of.get(wkey)
-        if when is None:
-            when = when_of[wkey] = when_plain(row)[0]
-        log = item.log
-        if log:
-            last = max(log, key=_DATE_OF)
+        item = row.item
+        if item.log:
+            last = max(item.log, key=_DATE_OF)
             note = (last.note or "").rstrip()  # ``.strip()`` of "date note": the date starts it
             date = str(last.date)
             pre, rest = (f"{date} ", note) if note else ("", date)
         else:
             pre, rest = "", "无进展记录"
-        out.append((row.ref, item.title, due, when, pre, rest))
+        out.append((row.ref, item.title, deadline_text(row), when_plain(row)[0], pre, rest))
     return out
 
 
