@@ -11,7 +11,7 @@ as ``("sections", 0, "items", 3, "lead")`` to ``(line, col)``.  Scalars mean wha
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -30,36 +30,48 @@ ALIAS_EXPANSION_FACTOR = 10
 ALIAS_EXPANSION_ALLOWANCE = 10_000
 
 
-@dataclass
 class Locator:
-    """Source positions (1-based line and column) of the values and keys of one document."""
+    """Source positions (1-based line and column) of the values and keys of one document, found in its
+    node tree when asked: most documents are never asked, and noting every position while reading would
+    be a quarter of the reading.  The tree is kept as long as the locator is."""
 
-    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    def __init__(self, root: yaml.Node | None = None) -> None:
+        self.root = root
 
     def find(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
-        """The position of ``path``, or of its nearest ancestor that is in the file.
+        """The position of ``path`` (of its key, with ``key``: the key of a mapping entry), or of its
+        nearest ancestor that is in the file.
 
         Components the file does not have (e.g. the list index pydantic adds when a single
         deadline is written without a list) are skipped rather than ending the search.
         """
-        table = self.keys if key else self.values
-        if path in table:
-            return table[path]
-        best: Path_ = ()
-        current: Path_ = ()
+        node = self.root
+        if node is None:
+            return (1, 1)
+        key_node = None
+        exact = True
         for part in path:
-            candidate = (*current, part)
-            if candidate in self.values:
-                current = candidate
-                best = current
+            child, key_node = _child(node, part)
+            if child is not None:
+                node = child
             elif isinstance(part, int):
-                continue
+                exact, key_node = False, None
             else:
-                if key and candidate in self.keys:
-                    return self.keys[candidate]
+                exact, key_node = False, None
                 break
-        return self.values.get(best, (1, 1))
+        mark = key_node.start_mark if key and exact and key_node is not None else node.start_mark
+        return (mark.line + 1, mark.column + 1)
+
+
+def _child(node: yaml.Node, part: Any) -> tuple[yaml.Node | None, yaml.Node | None]:
+    """The node ``part`` names under ``node`` (a key of a mapping, an index of a list), and its key node."""
+    if type(node) is yaml.MappingNode:
+        for key_node, value_node in node.value:
+            if _key_of(key_node) == part:
+                return value_node, key_node
+    elif type(node) is yaml.SequenceNode and type(part) is int and 0 <= part < len(node.value):
+        return node.value[part], None
+    return None, None
 
 
 @dataclass
@@ -208,7 +220,8 @@ def parse(text: str, path: str) -> Parsed:
             path, 1, 1, "GGK003", Severity.ERROR, "文件为空（没有任何内容）", "删除该文件，或用 ggk init / ggk new 生成模板", fatal=True
         )
         return Parsed(None, locator, [empty], text)
-    builder = _Builder(path, locator, diagnostics, aliases="*" in text)
+    locator = Locator(root)
+    builder = _Builder(path, diagnostics, aliases="*" in text)
     try:
         data = builder.node(root, ())
     except _AliasBomb as exc:
@@ -234,16 +247,14 @@ def _too_deep(path: str) -> Diagnostic:
 
 
 class _Builder:
-    """Turns a composed node tree into plain data, recording where each value and key is.
+    """Turns a composed node tree into plain data (the ``Locator`` finds positions in the tree later).
 
     An alias is the very node it refers to, met again: expanding aliases may visit at most
     ``ALIAS_EXPANSION_FACTOR`` times as many nodes as there are distinct ones (plus an allowance).
     A text without "*" has no alias, and the visits need no counting."""
 
-    def __init__(self, path: str, locator: Locator, diagnostics: list[Diagnostic], aliases: bool) -> None:
+    def __init__(self, path: str, diagnostics: list[Diagnostic], aliases: bool) -> None:
         self.path = path
-        self.values = locator.values
-        self.keys = locator.keys
         self.diagnostics = diagnostics
         self.aliases = aliases
         self.seen: set[int] = set()
@@ -252,8 +263,6 @@ class _Builder:
     def node(self, node: yaml.Node, here: Path_) -> Any:
         if self.aliases:
             self.visit(node)
-        mark = node.start_mark
-        self.values[here] = (mark.line + 1, mark.column + 1)
         kind = type(node)
         if kind is yaml.ScalarNode:
             return node.value if node.tag == dialect.STR else self.scalar(node, here)
@@ -264,25 +273,22 @@ class _Builder:
             key = key_node.value if type(key_node) is yaml.ScalarNode and key_node.tag == dialect.STR else self.key(key_node)
             if key is _MERGE:
                 continue
-            kmark = key_node.start_mark
-            kpos = (kmark.line + 1, kmark.column + 1)
-            where = (*here, key)
             if key in out:
-                first = self.keys.get(where, kpos)
+                mark = key_node.start_mark
+                first = next(k.start_mark.line + 1 for k, _v in node.value if _key_of(k) == key)
                 self.diagnostics.append(
                     Diagnostic(
                         self.path,
-                        kpos[0],
-                        kpos[1],
+                        mark.line + 1,
+                        mark.column + 1,
                         "GGK004",
                         Severity.ERROR,
-                        f"重复的键「{key}」（第 {first[0]} 行已有同名键，后者会覆盖前者）",
+                        f"重复的键「{key}」（第 {first} 行已有同名键，后者会覆盖前者）",
                         "删除或合并其中一个",
                     )
                 )
                 continue
-            self.keys[where] = kpos
-            out[key] = self.node(value_node, where)
+            out[key] = self.node(value_node, (*here, key))
         return out
 
     def visit(self, node: yaml.Node) -> None:
@@ -294,18 +300,12 @@ class _Builder:
             raise _AliasBomb(node)
 
     def key(self, node: yaml.Node) -> Any:
-        """A mapping key: text for words (a ``true:`` or ``null:`` key is the word), numbers as numbers."""
+        """``_key_of(node)``, and what is wrong with such a key."""
+        key = _key_of(node)
         mark = node.start_mark
         if type(node) is not yaml.ScalarNode:
-            line, col = mark.line + 1, mark.column + 1
-            self.diagnostics.append(
-                Diagnostic(self.path, line, col, "GGK102", Severity.ERROR, "键必须是简单的文字，不能是列表或映射", None)
-            )
-            return f"<{node.id}@{line}:{col}>"
-        tag = node.tag
-        if tag == dialect.STR or tag in _TEXT_KEYS:
-            return node.value
-        if tag == dialect.MERGE:
+            self.problem(node, "GGK102", "键必须是简单的文字，不能是列表或映射", None, None)
+        elif key is _MERGE:
             self.diagnostics.append(
                 Diagnostic(
                     self.path,
@@ -318,54 +318,75 @@ class _Builder:
                     fatal=False,
                 )
             )
-            return _MERGE
-        value = self.scalar(node, ())
-        return value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
+        elif node.tag not in _TEXT_KEYS:
+            self.scalar(node, ())
+        return key
 
     def scalar(self, node: yaml.Node, here: Path_) -> Any:
-        tag = node.tag
-        text = node.value
-        if tag == dialect.STR:
-            return text
         try:
-            if tag == dialect.INT:
-                return dialect.to_int(text)
-            if tag == dialect.FLOAT:
-                return dialect.to_float(text)
-            if tag == dialect.BOOL:
-                return dialect.to_bool(text)
-            if tag == dialect.NULL:
-                return None
-            if tag == dialect.TIMESTAMP:
-                if len(text) == 10:  # a date (YYYY-MM-DD), most of them: the C parser of dates
-                    return dt.date.fromisoformat(text)
-                return dialect.timestamp(_constructor.construct_yaml_timestamp(node))
-        except (ValueError, yaml.constructor.ConstructorError, OverflowError) as exc:
-            mark = node.start_mark
-            line, col = mark.line + 1, mark.column + 1
-            if tag == dialect.TIMESTAMP:
-                message, hint, code = f"无效日期「{text}」：{_date_reason(exc)}", "日期写作 YYYY-MM-DD，如 2021-12-31", "GGK104"
-            else:
-                message, hint, code = f"无法读取的值「{text}」", None, "GGK102"
-            self.diagnostics.append(Diagnostic(self.path, line, col, code, Severity.ERROR, message, hint, loc=here))
-            return text
-        construct = _constructor.yaml_constructors.get(tag)
-        if construct is None or tag == dialect.MERGE:
-            mark = node.start_mark
-            self.diagnostics.append(
-                Diagnostic(
-                    self.path, mark.line + 1, mark.column + 1, "GGK001", Severity.ERROR, f"不支持的 YAML 标签 {tag}", "去掉 ! 开头的标签"
-                )
-            )
-            return text
-        try:
-            return construct(_constructor, node)
-        except (ValueError, yaml.constructor.ConstructorError, OverflowError):
-            mark = node.start_mark
-            self.diagnostics.append(
-                Diagnostic(self.path, mark.line + 1, mark.column + 1, "GGK102", Severity.ERROR, f"无法读取的值「{text}」", None, loc=here)
-            )
-            return text
+            return _value(node)
+        except _Unreadable as exc:
+            code, message, hint = exc.args
+            self.problem(node, code, message, hint, here if code != "GGK001" else None)
+            return node.value
+
+    def problem(self, node: yaml.Node, code: str, message: str, hint: str | None, here: Path_ | None) -> None:
+        mark = node.start_mark
+        self.diagnostics.append(Diagnostic(self.path, mark.line + 1, mark.column + 1, code, Severity.ERROR, message, hint, loc=here))
+
+
+class _Unreadable(Exception):
+    """A scalar that cannot be read as what its tag says: (code, message, hint)."""
+
+
+def _value(node: yaml.Node) -> Any:
+    """The value of a scalar node as ggk reads it (``ggk.yamlfiles.dialect``); raises ``_Unreadable``."""
+    tag = node.tag
+    text = node.value
+    if tag == dialect.STR:
+        return text
+    try:
+        if tag == dialect.INT:
+            return dialect.to_int(text)
+        if tag == dialect.FLOAT:
+            return dialect.to_float(text)
+        if tag == dialect.BOOL:
+            return dialect.to_bool(text)
+        if tag == dialect.NULL:
+            return None
+        if tag == dialect.TIMESTAMP:
+            if len(text) == 10:  # a date (YYYY-MM-DD), most of them: the C parser of dates
+                return dt.date.fromisoformat(text)
+            return dialect.timestamp(_constructor.construct_yaml_timestamp(node))
+    except (ValueError, yaml.constructor.ConstructorError, OverflowError) as exc:
+        if tag == dialect.TIMESTAMP:
+            raise _Unreadable("GGK104", f"无效日期「{text}」：{_date_reason(exc)}", "日期写作 YYYY-MM-DD，如 2021-12-31") from None
+        raise _Unreadable("GGK102", f"无法读取的值「{text}」", None) from None
+    construct = _constructor.yaml_constructors.get(tag)
+    if construct is None or tag == dialect.MERGE:
+        raise _Unreadable("GGK001", f"不支持的 YAML 标签 {tag}", "去掉 ! 开头的标签")
+    try:
+        return construct(_constructor, node)
+    except (ValueError, yaml.constructor.ConstructorError, OverflowError):
+        raise _Unreadable("GGK102", f"无法读取的值「{text}」", None) from None
+
+
+def _key_of(node: yaml.Node) -> Any:
+    """A mapping key as the reader makes it: text for words (a ``true:`` or ``null:`` key is the word),
+    numbers as numbers, a date as its text; ``_MERGE`` for ``<<``."""
+    if type(node) is not yaml.ScalarNode:
+        mark = node.start_mark
+        return f"<{node.id}@{mark.line + 1}:{mark.column + 1}>"
+    tag = node.tag
+    if tag == dialect.STR or tag in _TEXT_KEYS:
+        return node.value
+    if tag == dialect.MERGE:
+        return _MERGE
+    try:
+        value = _value(node)
+    except _Unreadable:
+        return node.value
+    return value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
 
 
 _MERGE = object()
