@@ -11,7 +11,11 @@ table gives wall and CPU medians and the difference.  The pieces:
 - ``stat trust``: trusting a settled file's stat instead of reading and hashing every file;
 - ``no cyclic GC``: the ``ggk`` program running without the cyclic garbage collector;
 - ``one-command app``: building only the command that runs;
-- ``workers``: worker processes for a cold run (``GGK_JOBS=1`` is without).
+- ``remembered rules``: the ``lru_cache`` of what a deadline phrase and a deadline's keys state;
+- ``lean table``: the plain-text layout of long lists that fits each distinct text once, timed in this
+  process against the same layout written straightforwardly (``tests/test_fit.py``'s reference);
+- ``workers``: worker processes for a cold run (``GGK_JOBS=1`` is without);
+- ``remembered scalar tags``: the ``lru_cache`` of ``ggk.yamlfiles.dialect.resolve`` (a serial cold run).
 """
 
 from __future__ import annotations
@@ -36,7 +40,12 @@ OFF = {
     "stat trust": "import ggk.workspace.cache as c; c.RACY_NS = 10**30",
     "no cyclic GC": "import gc; gc.disable = lambda: None",
     "one-command app": "import ggk.cli.app as a; a.app_for = lambda args: a.whole_app()",
+    "remembered rules": (
+        "import ggk.deadlines.rules as r; r._resolve_keys = r._resolve_keys.__wrapped__; r._parse_phrase = r._parse_phrase.__wrapped__"
+    ),
 }
+#: switched off in a serial cold run (worker processes would not see the patch)
+COLD_OFF = {"remembered scalar tags": "import ggk.yamlfiles.dialect as d; d.resolve = d.resolve.__wrapped__"}
 
 
 def launcher(off: str, args: list[str]) -> list[str]:
@@ -74,6 +83,33 @@ def report(title: str, results: dict[str, tuple[float, float]], base: str) -> No
         print(f"  {name:<34} wall {w * 1000:7.0f} ms   CPU {c * 1000:7.0f} ms{extra}")
 
 
+def lean_table(plans: Path, today: str, cache: Path) -> None:
+    """The overdue list's layout, in this process: ggk's against the straightforward reference."""
+    import datetime as dt
+
+    sys.path.insert(0, str(ROOT))
+    os.environ["GGK_CACHE_DIR"] = str(cache)
+    from ggk.ledger.queries import Filters, ItemsReport, overdue_rows, select
+    from ggk.render import Options
+    from ggk.render.table import TableRenderer
+    from ggk.workspace.session import open_workspace
+    from tests.test_fit import lean_reference
+
+    day = dt.date.fromisoformat(today)
+    session = open_workspace([plans], day, only_open=True)
+    rows = overdue_rows(select(session.ws, day, Filters(all_years=True, overdue=True), soon=0, calendar=session.calendar))
+    report = ItemsReport(day, "逾期条目", rows, grouped=True)
+    renderer = TableRenderer(Options(color=False, width=160))
+    times: dict[str, list[float]] = {"lean table": [], "straightforward layout": []}
+    for _ in range(5):
+        for name, fn in (("lean table", renderer.lean_items), ("straightforward layout", lambda r: lean_reference(r, 160))):
+            start = time.process_time()
+            fn(report)
+            times[name].append(time.process_time() - start)
+    lean, plain = (statistics.median(times[k]) for k in times)
+    print(f"\nthe overdue list's layout ({len(rows)} rows), CPU: lean {lean * 1000:.0f} ms, straightforward {plain * 1000:.0f} ms")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--plans", type=Path, required=True)
@@ -106,11 +142,17 @@ def main() -> None:
     def empty() -> None:
         shutil.rmtree(work / "cold", ignore_errors=True)
 
+    serial = {**cold_env, "GGK_JOBS": "1"}
     cold = {
         "overdue --all-years, cold": (launcher("", overdue), cold_env, empty),
-        "workers": (launcher("", overdue), {**cold_env, "GGK_JOBS": "1"}, empty),
+        "workers": (launcher("", overdue), serial, empty),
     }
     report("cold (empty cache)", measure(cold, args.cold_runs), "overdue --all-years, cold")
+    serial_cases = {"overdue --all-years, cold, serial": (launcher("", overdue), serial, empty)}
+    for name, off in COLD_OFF.items():
+        serial_cases[name] = (launcher(off, overdue), serial, empty)
+    report("cold, serial (GGK_JOBS=1)", measure(serial_cases, args.cold_runs), "overdue --all-years, cold, serial")
+    lean_table(args.plans, args.today, work / "warm")
     shutil.rmtree(work, ignore_errors=True)
 
 
