@@ -386,7 +386,7 @@ class Cache:
         work = functools.partial(_make_and_write, folder=str(self.folder), units=units, codes=self.file_codes)
         try:
             with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"), initializer=gc.disable) as pool:
-                for _ in pool.map(work, missing, chunksize=max(1, len(missing) // (jobs * 8))):
+                for _ in pool.map(work, missing, chunksize=8):  # small tasks: the workers finish together
                     pass
         except Exception:  # noqa: BLE001 - files a worker did not get to are read by this process
             pass
