@@ -111,5 +111,6 @@ CODES: dict[str, Code] = {
         Code("GGK214", Severity.WARNING, "节假日文件问题"),
         Code("GGK215", Severity.ERROR, "同一单位或同一年度的计划出现在两处"),
         Code("GGK216", Severity.WARNING, "单位名册待核对"),
+        Code("GGK217", Severity.ERROR, "结转去向或来源指向不存在的条目"),
     ]
 }

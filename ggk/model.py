@@ -185,6 +185,13 @@ def _to_str(value: Any) -> Any:
     return value
 
 
+def _name_only(cls: Any, value: Any) -> Any:
+    # A contact or a department may be written as just its name.
+    if isinstance(value, str):
+        return {"name": value}
+    return value
+
+
 def _as_list(value: Any) -> Any:
     # One deadline is written without a list; an item with two duties ("3个工作日内" and
     # "不少于3次") carries a list.
@@ -203,6 +210,46 @@ def _status_value(value: Any) -> Any:
     return value
 
 
+class Contact(_Model):
+    """Whom to call about an item or a department: the 责任人 or 联系人 and a phone number.
+
+    Written ``contact: {name: 张三, role: 联系人, phone: 0878-1234567}``, or just the name."""
+
+    name: str = Field(description="姓名")
+    role: str | None = Field(None, description="身份：责任人、联系人，或职务")
+    phone: str | None = Field(None, description="电话")
+
+    _from_scalar = model_validator(mode="before")(classmethod(_name_only))  # type: ignore[arg-type]
+    _texts = field_validator("name", "phone", mode="before")(_to_str)
+
+    @property
+    def text(self) -> str:
+        """``张三（联系人，0878-1234567）``: how reports print it."""
+        extra = "，".join(p for p in (self.role, self.phone) if p)
+        return f"{self.name}（{extra}）" if extra else self.name
+
+
+class Correction(_Model):
+    """The trace of a correction (更正) or deletion (删除) of a progress entry, kept on the entry.
+
+    ``was`` holds the values the corrected fields had before (a deletion has none); reports use the
+    entry's present values and leave deleted entries out, on every date."""
+
+    date: dt.date = Field(description="更正或删除的日期")
+    reason: str = Field(description="原因")
+    by: str | None = Field(None, description="更正人或单位")
+    was: dict[str, Any] = Field(default_factory=dict, description="被更正的键原来的值")
+
+
+class ReturnSource(_Model):
+    """Where a progress entry came from when it was taken in from a returned 进展报送表 (``ggk intake``):
+    the form's id and the reporting period it was sent for.  Taking the same form in again finds its
+    entries by this, so a corrected return replaces them instead of adding to them."""
+
+    form: str = Field(description="报送表编号（ggk form 生成，如 2026-Q3-1a2b3c4d）")
+    period: str = Field(description="报送期，如 2026-Q3、2026-07、2026-H2")
+
+
 class LogEntry(_Model):
     """One dated progress entry (报送进展)."""
 
@@ -214,6 +261,9 @@ class LogEntry(_Model):
     counts: bool = Field(True, description="是否计入周期/计次任务（默认计入）")
     event: dt.date | None = Field(None, description="工作日时限任务：触发事件的日期")
     done: dt.date | None = Field(None, description="工作日时限任务：该事件的公开（完成）日期；空表示尚未完成")
+    source: ReturnSource | None = Field(None, description="由报送表录入时：报送表编号和报送期（ggk intake 写入）")
+    corrected: list[Correction] = Field(default_factory=list, description="更正记录（ggk correct 写入）")
+    deleted: Correction | None = Field(None, description="删除记录：有此键的进展记录在各种报告中都不算（ggk correct --delete 写入）")
 
     _status = field_validator("status", mode="before")(_status_value)
 
@@ -238,6 +288,7 @@ class Item(_Model):
     text: str = Field("", description="条目全文（原文照录）")
     lead: list[str] = Field(default_factory=list, description="牵头单位")
     assist: list[str] = Field(default_factory=list, description="配合单位（配合/会同/按职责分工负责）")
+    contact: Contact | None = Field(None, description="责任人或联系人及电话")
     deadline: list[Deadline] = Field(
         default_factory=list,
         description="时限：日期、原文表述或规则（一条或多条）；空表示常态化",
@@ -247,6 +298,7 @@ class Item(_Model):
     reason: str | None = Field(None, description="取消原因（已取消时必填）")
     log: list[LogEntry] = Field(default_factory=list, description="进展记录")
     summary: str | None = Field(None, description="落实情况（写入年度报告）")
+    summary_date: dt.date | None = Field(None, description="落实情况的填写日期（ggk summary 写入）；此前的报告不显示落实情况")
     history: list[DeadlineChange] = Field(default_factory=list, description="延期记录")
     carried_from: str | None = Field(None, description="结转来源条目，如 gansu-jtt/2021/15")
     carried_to: str | None = Field(None, description="已结转到的条目")
@@ -321,15 +373,10 @@ class Department(_Model):
     aliases: list[str] = Field(default_factory=list, description="别名（文件中出现的其他写法）")
     group: bool = Field(False, description="是否集合名称（厅属各单位、各相关部门等）")
     members: list[str] = Field(default_factory=list, description="集合名称包含的单位（可选）")
+    contact: Contact | None = Field(None, description="联系人及电话")
     remark: str | None = Field(None, description="备注")
 
-    @model_validator(mode="before")
-    @classmethod
-    def _from_scalar(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            return {"name": value}
-        return value
-
+    _from_scalar = model_validator(mode="before")(classmethod(_name_only))  # type: ignore[arg-type]
     _name = field_validator("name", mode="before")(_to_str)
 
 

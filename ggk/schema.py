@@ -50,10 +50,13 @@ _OBJECT_TEXT: dict[str, str] = {
     ),
     "DeadlineKind": "规则类型：once 一次性、recurring 周期性、count 计次、workdays 工作日时限、days 自然日时限、none 常态化",
     "LogEntry": "一条进展记录（报送进展）",
+    "ReturnSource": "进展记录的来源报送表：报送表编号和报送期（ggk intake 写入）",
     "DeadlineChange": "一次延期：保留原时限和新时限",
     "Department": "登记的部门（处室/股室/单位）或集合名称；可只写名称",
     "Reporting": "报送周期：各部门多久报送一次进展、每期截止在期末后多少天，如 quarter 或 {every: month, due: 5个工作日}",
     "Status": "状态：未启动/进行中/已完成/已取消（也接受 todo/doing/done/cancelled 等写法）",
+    "Contact": "责任人或联系人：{name: 姓名, role: 联系人, phone: 电话}，可只写姓名",
+    "Correction": "进展记录的更正或删除：日期、原因、更正人和原来的值",
 }
 
 _NUMBER_OR_STRING: dict[str, Any] = {"type": ["string", "number"]}
@@ -131,6 +134,7 @@ SCALAR_FORMS: dict[tuple[str, str], list[dict[str, Any]]] = {
         {"type": "string", "description": "日期（2021-12-31）或文件原文的时限表述（2021年底前、每季度公开一次、常态化）"},
     ],
     ("Department", "_from_scalar"): [{"type": "string", "description": "部门规范名称"}],
+    ("Contact", "_from_scalar"): [{"type": "string", "description": "姓名"}],
     ("Reporting", "_from_scalar"): [
         {"type": "string", "enum": ["month", "quarter", "half"], "description": "报送周期：month/quarter/half"}
     ],

@@ -61,6 +61,22 @@ def plans_copy(tmp_path: Path) -> Path:
     return dest
 
 
+def plan_yaml(items: str, *, year: int = 2021, section: str = "一", head: str = "") -> str:
+    """The text of a plan of unit ``t`` for ``year`` with one section holding ``items`` (the YAML of the
+    item list, as written at the left margin); ``head`` adds keys of the plan (``issued: …``)."""
+    top = f"format: 1\nunit: t\nyear: {year}\ntitle: 测试县交通运输局{year}年政务公开工作要点\n{head}"
+    return top + f"sections:\n  - title: {section}\n    items:\n" + textwrap.indent(textwrap.dedent(items), "      ")
+
+
+@pytest.fixture
+def example_unit(tmp_path: Path) -> Path:
+    """A plans folder with a copy of the example unit alone (and the holiday files)."""
+    dest = tmp_path / "plans"
+    shutil.copytree(PLANS / "example", dest / "example")
+    shutil.copytree(PLANS / "_holidays", dest / "_holidays")
+    return dest
+
+
 def make_unit(root: Path, plan: str | bytes | None = None, *, unit: str = UNIT_YAML, slug: str = "t", year: int = 2021) -> Path:
     """Write plans/<slug>/unit.yaml and (optionally) plans/<slug>/<year>.yaml; return the plan path."""
     folder = root / slug

@@ -92,9 +92,10 @@ def test_seed_item_with_two_duties() -> None:
     timing = evaluate(item, 2018, D("2018-10-15"))
     workdays, count = timing.states
     # 09-28 + 3 working days over the 2018 National Day break: 09-29 (Sat), 09-30 (Sun), 10-08
-    assert workdays.overdue_days == 4 and workdays.detail == "3个工作日内：1件逾期"
+    # published 4 days late: done late (late_days), not overdue any more
+    assert workdays.overdue_days is None and workdays.late_days == 4 and workdays.detail == "3个工作日内：1件逾期办结"
     assert count.detail == "2/3 次"  # the publication entry counts as an interpretation too
-    assert timing.overdue_days == 4 and timing.primary is workdays
+    assert timing.overdue_days is None and timing.primary is count
 
 
 def test_find_time_phrases_positions() -> None:
@@ -354,7 +355,7 @@ def test_workdays_across_national_day() -> None:
     assert before.due == D("2021-10-14") and before.due_in == 0 and before.overdue_days is None
     assert before.detail == "7个工作日内：1件待办（10-14前）"
     after = evaluate(item, 2021, D("2021-10-15")).primary
-    assert after.overdue_days == 1 and after.detail == "7个工作日内：1件逾期"
+    assert after.overdue_days == 1 and after.detail == "7个工作日内：1件逾期未办结"
 
 
 def test_workdays_events_done_late_on_time_and_open() -> None:
@@ -365,9 +366,14 @@ def test_workdays_events_done_late_on_time_and_open() -> None:
     ]
     state = evaluate(_item(SEVEN, log), 2021, D("2021-10-18")).primary
     assert (state.met, state.required) == (1, 3)
-    assert state.overdue_days == 4
+    assert state.overdue_days is None and state.late_days == 4  # published late: done late, not overdue
     assert state.due == D("2021-10-20") and state.due_in == 2
-    assert state.detail == "7个工作日内：1件逾期，1件待办（10-20前），1件按时"
+    assert state.detail == "7个工作日内：1件逾期办结，1件待办（10-20前），1件按时"
+    # the open event past its limit is what makes the duty overdue
+    state = evaluate(_item(SEVEN, log), 2021, D("2021-10-25")).primary
+    assert state.overdue_days == 5 and state.detail == "7个工作日内：1件逾期未办结，1件逾期办结，1件按时"
+    assert state.missed == ["2021-09-26（逾期4天完成）", "2021-10-11（逾期5天未完成）"]
+    state = evaluate(_item(SEVEN, log), 2021, D("2021-10-18")).primary
     assert state.missed == ["2021-09-26（逾期4天完成）"]
 
 
@@ -405,7 +411,7 @@ def test_days_count_calendar_days_across_national_day() -> None:
     assert before.rule.kind is DeadlineKind.DAYS and before.rule.after == "收到申请"
     assert before.due == D("2021-10-14") and before.due_in == 0 and before.detail == "15日内：1件待办（10-14前）"
     after = evaluate(item, 2021, D("2021-10-15")).primary
-    assert after.overdue_days == 1 and after.detail == "15日内：1件逾期" and after.warnings == []
+    assert after.overdue_days == 1 and after.detail == "15日内：1件逾期未办结" and after.warnings == []
 
 
 def test_days_events_done_late_on_time_and_open() -> None:
@@ -417,8 +423,9 @@ def test_days_events_done_late_on_time_and_open() -> None:
     item = _item({"phrase": "15个自然日内", "days": 15}, log)
     state = evaluate(item, 2021, D("2021-10-18")).primary
     assert (state.met, state.required) == (1, 3)
-    assert state.due == D("2021-10-26") and state.due_in == 8 and state.overdue_days == 5
-    assert state.detail == "15日内：1件逾期，1件待办（10-26前），1件按时"
+    # the event answered 5 days late is done late, not overdue (as for working-day limits)
+    assert state.due == D("2021-10-26") and state.due_in == 8 and state.overdue_days is None and state.late_days == 5
+    assert state.detail == "15日内：1件逾期办结，1件待办（10-26前），1件按时"
     assert state.missed == ["2021-09-10（逾期5天完成）"]
     assert evaluate(_item(FIFTEEN), 2021, D("2021-06-01")).primary.detail == "15日内：暂无事件"
 
@@ -537,7 +544,7 @@ def test_days_rule_in_show_overdue_and_check(runner: Any, tmp_path: Path) -> Non
     base = ["--plans", str(tmp_path), "--as-of", "2021-10-16"]
     show = runner.invoke(app, [*base, "show", "t/2021/1"])
     assert show.exit_code == 0, show.output
-    assert "收到申请之日起15日内（截止 2021-10-14，15日内：1件逾期，逾期 2 天）" in show.output
+    assert "收到申请之日起15日内（截止 2021-10-14，15日内：1件逾期未办结，逾期 2 天）" in show.output
     overdue = runner.invoke(app, [*base, "overdue"])
     assert overdue.exit_code == 0 and "t/2021/1" in overdue.output and "2021-10-14 15日内" in overdue.output, overdue.output
     assert "逾期 2 天" in overdue.output

@@ -75,7 +75,7 @@ def test_update_status_and_cancel_needs_reason(plans: Path) -> None:
 
 def test_note_with_event_dates(plans: Path) -> None:
     code, out, _ = run(
-        plans, "note", "example/2026/4", "作出行政许可决定2件，已公开", "--by", "运管股", "--event", "2026-11-16", "--done", "2026-11-19"
+        plans, "note", "example/2026/4", "作出行政许可决定2件，已公开", "--by", "运管股", "--event", "2026-11-20", "--done", "2026-11-21"
     )
     assert code == 0 and "记录进展" in out
     entry = item(plans, "4")["log"][-1]
@@ -83,10 +83,37 @@ def test_note_with_event_dates(plans: Path) -> None:
         "date": dt.date(2026, 11, 21),
         "by": "局运输管理股",
         "note": "作出行政许可决定2件，已公开",
-        "event": dt.date(2026, 11, 16),
-        "done": dt.date(2026, 11, 19),
+        "event": dt.date(2026, 11, 20),
+        "done": dt.date(2026, 11, 21),
     }
     assert item(plans, "4")["status"] == "进行中"
+
+
+def test_note_closes_the_open_event_of_that_date(plans: Path) -> None:
+    """``--event D --done X`` on an event already logged without ``done`` closes it: no second event,
+    and the item is no longer overdue for it."""
+    before = item(plans, "4")["log"]
+    code, out, _ = run(plans, "note", "example/2026/4", "--event", "2026-11-16", "--done", "2026-11-19", "--by", "运管股")
+    assert code == 0 and "办结 2026-11-16 的事件（公开日期 2026-11-19）" in out
+    log = item(plans, "4")["log"]
+    assert len(log) == len(before)
+    assert [e.get("done") for e in log if e.get("event") == dt.date(2026, 11, 16)] == [dt.date(2026, 11, 19)]
+    # with a text, the text is a progress entry of its own; the event is still closed, not doubled
+    code, out, _ = run(plans, "note", "example/2026/4", "处罚决定已公开", "--event", "2026-09-28", "--done", "2026-10-09")
+    assert code == 0 and "办结 2026-09-28 的事件" in out
+    log = item(plans, "4")["log"]
+    assert len(log) == len(before) + 1 and log[-1]["note"] == "处罚决定已公开" and "event" not in log[-1]
+    assert sum(1 for e in log if e.get("event") == dt.date(2026, 9, 28)) == 1
+    code, out, _ = run(plans, "show", "example/2026/4")
+    assert "逾期" not in out.split("情况", 1)[1].splitlines()[0]  # both events closed: 2 on time-or-late, none open
+
+
+def test_note_moves_a_not_started_item_to_in_progress(plans: Path) -> None:
+    assert "status" not in item(plans, "11")
+    code, out, _ = run(plans, "note", "example/2026/11", "修订指南初稿已完成", "--by", "办公室")
+    assert code == 0 and "状态 未启动 → 进行中" in out
+    it = item(plans, "11")
+    assert it["status"] == "进行中" and it["log"][-1]["status"] == "进行中"  # recorded in the entry, like any change
 
 
 def test_note_in_the_future_is_refused_with_diagnostic(plans: Path) -> None:
@@ -170,7 +197,7 @@ def test_check_stays_clean_after_a_sequence_of_edits(plans: Path) -> None:
     steps = [
         ["assign", "gansu-jtt/2021/1", "--add-assist", "厅财审处"],
         ["note", "gansu-jtt/2021/1", "梳理历史规划", "--by", "厅综规处", "--date", "2021-05-10"],
-        ["update", "gansu-jtt/2021/1", "--status", "进行中", "--date", "2021-05-11"],
+        ["update", "gansu-jtt/2021/1", "--status", "进行中", "--note", "印发工作方案", "--date", "2021-05-11"],
         ["postpone", "gansu-jtt/2021/16", "--to", "2022-01-31", "--reason", "年底工作集中", "--date", "2021-12-01"],
         ["done", "gansu-jtt/2021/1", "--date", "2021-11-30", "--evidence", "https://jtys.gansu.gov.cn/"],
         ["summary", "gansu-jtt/2021/1", "全面梳理厅历史规划。\n集中公开全省交通运输规划体系。"],

@@ -81,8 +81,8 @@ def lean_reference(report: ItemsReport, width: int) -> str:
                 lines.append("  " + "  ".join(fit_reference(c, w) for c, w in cells).rstrip())
     else:
         lines.append(f"{report.title}（截至 {report.as_of}，共 {len(report.rows)} 条）")
-        lead_w = 20
-        header([("条目", ref_w), ("标题", title_w), ("牵头单位", lead_w), ("时限", 24), ("状态", 6), ("情况", 14)])
+        lead_w = max(8, *(width_reference("、".join(r.item.lead) or "—") for r in report.rows))  # names never cut
+        header([("条目", ref_w), ("标题", title_w), ("牵头单位", lead_w), ("时限", 24), ("状态", 6), ("情况", 18)])
         for row in report.rows:
             cells = [
                 (row.ref, ref_w),
@@ -90,7 +90,7 @@ def lean_reference(report: ItemsReport, width: int) -> str:
                 ("、".join(row.item.lead) or "—", lead_w),
                 (deadline_text(row), 24),
                 (row.item.status.value, 6),
-                (when_plain(row)[0], 14),
+                (when_plain(row)[0], 18),
             ]
             lines.append("  " + "  ".join(fit_reference(c, w) for c, w in cells).rstrip())
     return "\n".join(lines) + "\n"
@@ -142,6 +142,7 @@ class FakeRow:
     item: Item
     timing: Timing
     light: Light
+    idle: Any = None
 
     @property
     def last_log(self) -> LogEntry | None:

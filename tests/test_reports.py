@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 
 from ggk.cli.app import app
-from ggk.ledger.reports import annual_section, ledger, one_plan
+from ggk.ledger.reports import NO_RECORD, annual_section, ledger, one_plan
 from ggk.render import Format, renderer
-from ggk.render.xlsx import sheet_name, text_width
+from ggk.render.cells import text_width
+from ggk.render.xlsx import sheet_name
 from ggk.workspace.load import load
 from tests.conftest import PLANS, make_unit, seed
 from tests.test_review import PLAN, assert_golden
@@ -50,8 +51,8 @@ def test_gansu_2021_section_follows_seed_003_style(runner):
     assert [POINT_HEAD.match(h).group(1) for h in heads] == [str(i) for i in range(1, 17)]  # type: ignore[union-attr]
     assert heads[0] == "1.做好交通运输规划信息公开。"
     assert heads[14] == "15.抓好任务落实。"
-    # no 落实情况 recorded in the bundled plan: each point says so, and stderr names them
-    assert blocks[2] == "暂无落实情况记录。"
+    # no 落实情况 recorded in the bundled plan: each point is marked to be filled in, and stderr names them
+    assert blocks[2] == NO_RECORD and NO_RECORD.startswith("【待补充")
     assert res.stderr.count("没有填写落实情况") == 16
 
 
@@ -101,7 +102,9 @@ def test_annual_docx(runner, tmp_path):
     assert texts[0] == "（六）贯彻落实《示例县交通运输局2026年政务公开工作要点》情况。"
     assert texts[1] == "1.做好“十五五”交通运输规划信息公开。"
     assert texts[2].startswith("6月18日在县政府门户网站")
-    assert texts.count("暂无落实情况记录。") == 3  # items 11, 14, 18
+    assert texts.count(NO_RECORD) == 3  # items 11, 14, 18: marked in red bold
+    marked = next(p for p in doc.paragraphs if p.text == NO_RECORD)
+    assert marked.runs[0].bold and str(marked.runs[0].font.color.rgb) == "C00000"
     # body in 仿宋_GB2312 (East-Asian font set on the run), item headings bold
     run = doc.paragraphs[1].runs[0]
     assert run.bold
@@ -139,7 +142,7 @@ def test_xlsx_ledger_sheet(example_xlsx):
     assert row["牵头单位"] == "局规划建设股" and row["配合单位"] == "局财务股、县公路事业发展中心"
     assert row["完成时限"] == "每季度公开一次"
     assert row["完成状态"] == "进行中（逾期52天）"
-    assert row["进展情况"].split("\n")[0] == "2026-03-27 公开第一季度在建项目进展（12个项目）"
+    assert row["进展情况"].split("\n")[0] == "2026-03-27 局规划建设股：公开第一季度在建项目进展（12个项目）"  # who reported
     assert "未落实：第3季度" in row["备注"]
     assert ws.cell(row=4, column=3).alignment.wrap_text
 
@@ -220,7 +223,10 @@ def test_html_ledger_example(runner, tmp_path):
     invoke(runner, "report", "2026", "-u", "example", "-f", "html", "-o", str(out))
     page = out.read_text(encoding="utf-8")
     assert "<title>示例县交通运输局2026年政务公开工作要点工作台账</title>" in page
-    assert "共 18 项任务：未启动 3 项，进行中 10 项，已完成 4 项，已取消 1 项。其中逾期 6 项，15 天内到期 2 项。" in page
+    assert (
+        "共 18 项任务：未启动 3 项，进行中 10 项，已完成 4 项，已取消 1 项。"
+        "其中逾期 5 项，15 天内到期 2 项，常态化任务报送期内无进展 1 项。" in page
+    )
 
 
 # --------------------------------------------------------------------------- 督办通知单
@@ -244,7 +250,8 @@ def test_notice_lists_lead_and_cooperating_items(runner):
         ("example/2026/18", "配合", 144, None),
         ("example/2026/2", "配合", 52, None),
     ]
-    res = invoke(runner, "notice", "局政策法规股", "-u", "example", "-f", "json", "--within", "0")
+    # item 6 (its lead) is due within 60 days: its count of interpretations by the year's end
+    res = invoke(runner, "notice", "局政策法规股", "-u", "example", "-f", "json", "--within", "60")
     roles = {r["ref"]: r["role"] for r in json.loads(res.stdout)["items"]}
     assert roles["example/2026/6"] == "牵头" and roles["example/2026/4"] == "配合"
 
@@ -273,10 +280,14 @@ def test_notice_docx_layout(runner, tmp_path):
     paras = [p for p in doc.paragraphs if p.text]
     assert paras[0].text == "政务公开工作督办通知单"
     assert paras[0].alignment == WD_ALIGN_PARAGRAPH.CENTER
-    assert paras[1].text == "致：局办公室"
-    assert paras[-3].text == "请于2026年11月30日前将办理进展、存在问题及完成时限书面反馈示例县交通运输局政务公开领导小组办公室。"
-    assert paras[-2].text == "示例县交通运输局政务公开领导小组办公室"
-    assert paras[-1].text == "2026年11月21日" and paras[-1].alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    assert paras[1].text == "编号：督〔2026〕\u3000\u3000号"  # numbered when issued (ggk notice --issue)
+    assert paras[2].text == "致：局办公室"
+    assert paras[-6].text == "请于2026年11月30日前将办理进展、存在问题及完成时限书面反馈示例县交通运输局政务公开领导小组办公室。"
+    assert paras[-5].text == "示例县交通运输局政务公开领导小组办公室"
+    assert paras[-4].text == "2026年11月21日" and paras[-4].alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    assert paras[-3].text.startswith("联系人：") and "联系电话：" in paras[-3].text
+    assert "签收回执" in paras[-2].text
+    assert paras[-1].text.startswith("签收人：") and "签收日期：" in paras[-1].text
     table = doc.tables[0]
     assert [c.text for c in table.rows[0].cells] == ["序号", "工作任务", "职责", "完成时限", "截止日期", "逾期情况", "目前状态", "最近进展"]
     assert [c.text for c in table.rows[1].cells][:6] == [

@@ -193,14 +193,18 @@ def test_per_department_and_section(fixture_root):
     assert sum(g.total for g in p.depts) == p.total.total == 11
     sections = {g.label: g.total for g in p.sections}
     assert sections == {"一、重点领域信息公开": 4, "二、政策解读与回应关切": 7}
-    assert p.total.assessed == 7 and p.total.done == 4
+    # 完成率: done (按期完成 + 逾期完成) of the items not cancelled, as `ggk status` counts it
+    assert p.total.active == 10 and p.total.done == 4 and p.total.percent == 40.0
 
 
 def test_rectification_list(fixture_root):
     p = _review(fixture_root, 2021, "2022-01-15").plans[0]
     fix = p.rectification
-    assert [ri.item.id for ri in fix] == ["8", "3", "9"]  # most days late first: 8 missed the 2nd quarter
+    # most days late first: 8 missed the 2nd quarter; then standing work without a word all year
+    assert [ri.item.id for ri in fix] == ["8", "3", "9", "6"]
     assert fix[1].leads == ["局办公室"] and fix[1].last_log.note == "已起草初稿"
+    assert [ri.situation for ri in fix] == ["逾期199天", "逾期107天", "逾期15天", "全年无进展"]
+    # item 5 (standing, progress in May only) is not on it: it had progress this year
 
 
 def test_working_day_duty_events(tmp_path):
@@ -251,8 +255,9 @@ def test_review_md_golden_fixture(runner, fixture_root):
 # --------------------------------------------------------------------------- the example unit
 
 EXAMPLE_COUNTS = {
-    "2026-11-21": {"按期完成": 3, "逾期完成": 1, "未完成": 6, "未到期": 4, "已取消": 1, "常态化": 3},
-    "2026-12-31": {"按期完成": 3, "逾期完成": 1, "未完成": 8, "未到期": 2, "已取消": 1, "常态化": 3},
+    # item 6's decree was explained 4 days late: done late, not unfinished; its count of 3 is due on 12-31
+    "2026-11-21": {"按期完成": 3, "逾期完成": 1, "未完成": 5, "未到期": 5, "已取消": 1, "常态化": 3},
+    "2026-12-31": {"按期完成": 3, "逾期完成": 1, "未完成": 7, "未到期": 3, "已取消": 1, "常态化": 3},
 }
 
 
@@ -276,7 +281,7 @@ def test_example_unit_counts(today):
 def test_example_rectification_and_departments():
     p = _review(PLANS, 2026, "2026-11-21", ["example"]).plans[0]
     assert [(ri.item.id, ri.late_days) for ri in p.rectification] == [
-        ("11", 235), ("18", 144), ("2", 52), ("4", 39), ("9", 21), ("6", 4),
+        ("11", 235), ("18", 144), ("2", 52), ("4", 39), ("9", 21),
     ]  # fmt: skip
     office = next(g for g in p.depts if g.label == "局办公室")
     assert office.total == 9 and office.counts[OC.UNFINISHED] == 3
@@ -295,7 +300,7 @@ def test_review_json(runner):
     data = json.loads(res.stdout)
     plan = data["plans"][0]
     assert plan["total"]["outcomes"] == EXAMPLE_COUNTS["2026-11-21"]
-    assert [r["id"] for r in plan["rectification"]] == ["11", "18", "2", "4", "9", "6"]
+    assert [r["id"] for r in plan["rectification"]] == ["11", "18", "2", "4", "9"]
     assert plan["rectification"][2]["last_progress"]["date"] == "2026-10-09"
 
 
@@ -312,9 +317,9 @@ def test_review_docx(runner, tmp_path):
     assert texts[0] == "示例县交通运输局2026年政务公开工作要点落实情况“回头看”"
     assert "二、整改清单" in texts
     fix = doc.tables[0]
-    assert [c.text for c in fix.rows[0].cells] == ["序号", "编号", "工作任务", "牵头单位", "时限", "逾期天数", "最近进展"]
+    assert [c.text for c in fix.rows[0].cells] == ["序号", "编号", "工作任务", "牵头单位", "时限", "问题", "最近进展"]
     assert [c.text for c in fix.rows[1].cells][:3] == ["1", "11", "更新政府信息公开指南和目录"]
-    assert len(fix.rows) == 7
+    assert len(fix.rows) == 6
 
 
 def test_review_errors(runner, tmp_path):

@@ -100,7 +100,10 @@ def test_note_appended_after_comment_of_next_item_is_not_moved() -> None:
     assert changed_old_lines(PLAN, after) == 0  # pure insertion
     assert after.index("deadline: {phrase") < after.index("log:\n          - date: 2026-11-21") < after.index("# 这条注释介绍第二条")
     assert comments(after) == comments(PLAN)
-    assert yaml.safe_load(after)["sections"][0]["items"][0]["log"] == [{"date": D, "by": "局办公室", "note": "第一次进展"}]
+    # the item was 未启动: the note moves it to 进行中, said in the entry
+    assert yaml.safe_load(after)["sections"][0]["items"][0]["log"] == [
+        {"date": D, "by": "局办公室", "note": "第一次进展", "status": "进行中"}
+    ]
 
 
 def test_log_entry_goes_after_the_deeper_comment_that_belongs_to_the_list() -> None:
@@ -176,8 +179,8 @@ def test_bom_is_kept() -> None:
 
 def test_four_space_indent_and_indentless_lists_are_followed() -> None:
     text = (
-        "format: 1\nunit: t\nyear: 2026\ntitle: t\nsections:\n- title: 一\n  items:\n"
-        "  - id: a\n    title: 甲\n    log:\n    - date: 2026-01-02\n      note: x\n"
+        "format: 1\nunit: t\nyear: 2026\ntitle: t\nsections:\n- title: 一\n  items:\n  - id: a\n    title: 甲\n    status: 进行中\n"
+        "    log:\n    - date: 2026-01-02\n      note: x\n"
     )
     after = edit(text, lambda d: edits.note(d, "a", "好", date=D))
     assert after.endswith("    - date: 2026-01-02\n      note: x\n    - date: 2026-11-21\n      note: 好\n")

@@ -233,8 +233,10 @@ def test_parse_offset_rejects(text: str) -> None:
 
 def test_parse_day() -> None:
     assert parse_day("2021-09-29") == parse_day("2021/9/29") == parse_day("2021年9月29日") == D("2021-09-29")
-    with pytest.raises(ValueError, match="看不懂日期"):
+    with pytest.raises(ValueError, match="2021年2月没有30日"):
         parse_day("2021-02-30")
+    with pytest.raises(ValueError, match="看不懂日期"):
+        parse_day("9月29日")
 
 
 def test_works_is_what_is_workday_says(tmp_path: Path) -> None:

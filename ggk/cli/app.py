@@ -12,10 +12,79 @@ from collections.abc import Callable
 from typing import Annotated, Any, Optional
 
 import typer
+from typer.core import TyperGroup
 
 from ggk.cli.common import GlobalAsOfOpt, GlobalPlansOpt
 
+GLOBAL_PANEL = "全局选项（也可写在命令名之前）"
+
+
+def _keep(key: str) -> Callable[..., Any]:
+    """A callback that records a global option given after the command name where the global one goes."""
+
+    def keep(ctx: typer.Context, value: Any) -> Any:
+        if value:
+            root = ctx.find_root()
+            if not isinstance(root.obj, dict):
+                root.obj = {}
+            root.obj[key] = list(value) if isinstance(value, (list, tuple)) else value
+        return value
+
+    return keep
+
+
+@functools.cache
+def _global_params() -> dict[str, Any]:
+    """The global options as parameters a command can carry without its function knowing of them
+    (``expose_value=False``: the value goes where ``main_callback`` puts the global one)."""
+
+    def carrier(
+        plans: Annotated[
+            Optional[list[str]],
+            typer.Option("--plans", metavar="目录或文件", expose_value=False, callback=_keep("plans"), rich_help_panel=GLOBAL_PANEL),
+        ] = None,
+        as_of: Annotated[
+            Optional[str],
+            typer.Option("--as-of", metavar="日期", expose_value=False, callback=_keep("as_of"), rich_help_panel=GLOBAL_PANEL),
+        ] = None,
+        no_cache: Annotated[
+            bool,
+            typer.Option("--no-cache", help="不使用解析缓存", expose_value=False, callback=_keep("no_cache"), rich_help_panel=GLOBAL_PANEL),
+        ] = False,
+    ) -> None:
+        """Never run: its options are lent to the commands."""
+
+    holder = typer.Typer()
+    holder.command()(carrier)
+    return {p.opts[0]: p for p in typer.main.get_command(holder).params}
+
+
+def accept_globals(cmd: Any) -> None:
+    """Let ``cmd`` (and, for a group such as ``date``, each of its commands) take the global options
+    after its name too: ``ggk overdue --no-cache`` means ``ggk --no-cache overdue``.  Options a
+    command has itself (most have ``--plans`` and ``--as-of``) are left as they are."""
+    if isinstance(cmd, TyperGroup):
+        for sub in cmd.commands.values():
+            accept_globals(sub)
+        return
+    have = {opt for p in cmd.params for opt in getattr(p, "opts", ())}
+    for name, param in _global_params().items():
+        if name not in have:
+            cmd.params.append(param)
+
+
+class GgkGroup(TyperGroup):
+    """The ``ggk`` group: every command it hands out also accepts the global options (``accept_globals``)."""
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        cmd = super().get_command(ctx, cmd_name)
+        if cmd is not None:
+            accept_globals(cmd)
+        return cmd
+
+
 _SETTINGS: dict[str, Any] = dict(
+    cls=GgkGroup,
     name="ggk",
     help="ggk：政务公开工作要点台账。解析、检查、交办、督办和报告各年度的工作要点。",
     no_args_is_help=True,
@@ -59,6 +128,12 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("note", "edit_cmds:note", EDIT),
     ("postpone", "edit_cmds:postpone", EDIT),
     ("summary", "edit_cmds:summary", EDIT),
+    ("deadline", "edit_cmds:deadline", EDIT),
+    ("correct", "edit_cmds:correct", EDIT),
+    ("contact", "edit_cmds:contact", EDIT),
+    ("issued", "edit_cmds:issued", SETUP),
+    ("form", "form_cmd:form", EDIT),
+    ("intake", "intake_cmd:intake", EDIT),
     ("review", "review_cmd:review", YEAR_END),
     ("report", "report_cmd:report", YEAR_END),
     ("notice", "notice_cmd:notice", YEAR_END),
@@ -68,6 +143,7 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("check", "check:check", SETUP),
     ("schema", "schema_cmd:schema", SETUP),
     ("calendar", "calendar_cmd:calendar", TOOLS),
+    ("merge", "merge_cmd:merge", TOOLS),
 ]
 
 

@@ -70,6 +70,8 @@ class Settings:
     plans: list[Path]
     today: dt.date
     use_cache: bool = True
+    #: the as-of date lies before the clock's date
+    past: bool = False
 
 
 def open_session(ctx: typer.Context, plans: Optional[list[Path]], as_of: Optional[str], *, only_open: bool = False) -> tuple[Settings, Any]:
@@ -77,6 +79,7 @@ def open_session(ctx: typer.Context, plans: Optional[list[Path]], as_of: Optiona
     from ggk.workspace.session import open_workspace
 
     s = settings(ctx, plans, as_of)
+    only_open = only_open and not s.past
     session = open_workspace(s.plans, s.today, use_cache=s.use_cache, only_open=only_open, jobs=jobs())
     cache_note(session.cache_note)
     return s, session
@@ -100,23 +103,42 @@ def cache_note(note: Optional[str]) -> None:
 
 
 def parse_date(text: str, what: str = "--as-of") -> dt.date:
+    """A date typed on the command line (``ggk.dates.parse_date``: 2021-06-30, 2021/6/30, 2021年6月30日 …);
+    a GgkError naming the option otherwise."""
+    from ggk.dates import parse_date as parse
     from ggk.diagnostics import GgkError
 
     try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise GgkError(f"{what} 的日期「{text}」不对", "日期写作 YYYY-MM-DD，如 2021-06-30") from None
+        return parse(text)
+    except ValueError as exc:
+        if what == "--as-of" and os.environ.get("GGK_TODAY") == text:
+            what = "环境变量 GGK_TODAY"
+        raise GgkError(f"{what}：{exc}") from None
+
+
+def default_plans(start: Optional[Path] = None) -> Path:
+    """The ledger's ``plans/`` when none is given: ``./plans``, else the nearest ``plans/`` folder in a
+    folder above (as git looks for ``.git``), so ggk runs from anywhere inside the ledger — also from
+    inside ``plans/`` or a unit's folder.  Shown relative to the working folder, as given paths are."""
+    here = (start or Path.cwd()).absolute()
+    for folder in (here, *here.parents):
+        candidate = folder / "plans"
+        if candidate.is_dir():
+            return Path(os.path.relpath(candidate, here))
+    return Path("plans")
 
 
 def settings(ctx: typer.Context, plans: Optional[list[Path]] = None, as_of: Optional[str] = None) -> Settings:
     """Merge a command's own --plans/--as-of with the global ones (the command's win)."""
     root = ctx.find_root()
     glob: dict[str, Any] = root.obj if isinstance(root.obj, dict) else {}
-    paths = list(plans or glob.get("plans") or [Path("plans")])
+    paths = list(plans or glob.get("plans") or [default_plans()])
     when = as_of or glob.get("as_of")
-    # The one place where ggk reads the clock: the edge, and only when no date is given.
-    today = parse_date(when) if when else dt.date.today()
-    return Settings(paths, today, use_cache=not glob.get("no_cache", False))
+    # The one place where ggk reads the clock: the edge.  ``past``: a report for a day before today,
+    # which must not be served from the cache's subset of open items (an item done since was open then).
+    clock = dt.date.today()
+    today = parse_date(when) if when else clock
+    return Settings(paths, today, use_cache=not glob.get("no_cache", False), past=today < clock)
 
 
 def is_terminal() -> bool:

@@ -6,7 +6,6 @@ through the edit transaction).  Exit codes: 0 imported, 1 no items in the docume
 progress returns), 2 usage or I/O problems (no year, unreadable or oversized file).
 """
 
-import re
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -102,8 +101,5 @@ def import_cmd(
 
 
 def _date(text: str, parse_date: Any) -> Any:
-    """A date typed as 2024-03-15, 2024/3/15 or 2024年3月15日."""
-    m = re.fullmatch(r"\s*(\d{4})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月|-|/|\.)\s*(\d{1,2})\s*日?\s*", text)
-    if m:
-        text = f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+    """A date typed as 2024-03-15, 2024/3/15 or 2024年3月15日 (``ggk.dates``, through the CLI's parser)."""
     return parse_date(text, "--issued")

@@ -46,5 +46,5 @@ def list_items(
     s, session = open_session(ctx, plans, as_of)
     filters = Filters(unit or (), year or (), dept or (), parse_statuses(status_), all_years, overdue, due_within)
     rows = select(session.ws, s.today, filters, soon=soon, calendar=session.calendar)
-    report = ItemsReport(s.today, "条目", rows, problems=session.problems, skipped=session.skipped, warnings=session.calendar_warnings)
+    report = ItemsReport(s.today, "条目", rows, problems=session.problems, skipped=session.skipped, warnings=session.warnings)
     write_output(render(report, fmt.value))

@@ -29,6 +29,7 @@ def overdue(
     year: YearOpt = None,
     dept: DeptOpt = None,
     all_years: AllYearsOpt = False,
+    reports: Annotated[bool, typer.Option("--reports", help="同时列出各部门迟报、漏报的报送期（要读取全部条目，大台账会慢一些）")] = False,
     fmt: FormatOpt = ReportFormat.table,
     plans: PlansOpt = None,
     as_of: AsOfOpt = None,
@@ -36,7 +37,7 @@ def overdue(
     """逾期条目（截至 --as-of 日期），逾期天数多的在前，按牵头单位分组。"""
     from ggk.ledger.queries import Filters, ItemsReport, overdue_rows, select
 
-    s, session = open_session(ctx, plans, as_of, only_open=True)  # overdue shows open items only
+    s, session = open_session(ctx, plans, as_of, only_open=not reports)  # overdue shows open items only
     filters = Filters(unit or (), year or (), dept or (), (), all_years, overdue=True, due_within=within)
     rows = overdue_rows(select(session.ws, s.today, filters, soon=within or 0, calendar=session.calendar))
     report = ItemsReport(
@@ -47,8 +48,13 @@ def overdue(
         within=within,
         problems=session.problems,
         skipped=session.skipped,
-        warnings=session.calendar_warnings,
+        warnings=session.warnings,
     )
+    if reports:
+        from ggk.ledger.queries import select_plans
+        from ggk.returns.cadence import cadence
+
+        report.cadence = cadence(session.ws, select_plans(session.ws, s.today, filters), s.today, session.calendar, depts=dept or ())
     write_output(render(report, fmt.value))
     if fail and any(r.overdue_days is not None for r in rows):
         raise typer.Exit(1)

@@ -48,6 +48,9 @@ def report(
     entry = one_plan(session.ws, year, unit or ())
     if fmt.value in ("md", "docx"):
         doc = annual_section(session.ws, entry, number.strip())
+        from ggk.ledger.register import year_counts
+
+        doc.supervision = year_counts(session.ws, entry.plan.unit, entry.plan.year, s.today)
         for e in doc.missing:
             what = "只有进展记录，已据此汇总" if e.source == "log" else "也没有进展记录"
             typer.echo(f"注意：{e.ref}「{e.title}」没有填写落实情况（summary），{what}", err=True)

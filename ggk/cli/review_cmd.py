@@ -52,6 +52,10 @@ def review(
 
     s, session = open_session(ctx, plans, as_of)
     report = build(session.ws, year, s.today, unit or (), session.calendar)
+    from ggk.ledger.register import year_counts
+
+    for p in report.plans:
+        p.supervision = year_counts(session.ws, p.unit, p.year, s.today)
     report.problems, report.skipped, report.warnings = session.problems, session.skipped, session.calendar_warnings
     content = render(report, fmt.value if fmt else default_document_format(out))
     if carry_over:
@@ -59,7 +63,7 @@ def review(
 
         if s.today.year <= year:
             typer.echo(f"注意：截至 {s.today} {year} 年度尚未结束，只结转已经逾期未完成的任务", err=True)
-        plan = plan_carry_over(session.ws, report, s.today, deadline)
+        plan = plan_carry_over(session.filed or session.ws, report, s.today, deadline)
         apply(plan, s.today)
         for t in plan.targets:
             verb = "追加到" if t.exists else "新建"

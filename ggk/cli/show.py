@@ -23,9 +23,10 @@ def show(
     as_of: AsOfOpt = None,
 ) -> None:
     """显示一个条目的全部内容：原文、牵头和配合单位、时限、进展记录、落实情况。"""
-    from ggk.ledger.queries import ItemDetail, resolve_ref
+    from ggk.ledger.queries import ItemDetail, in_force_note, log_numbers, resolve_ref
 
     s, session = open_session(ctx, plans, as_of)
     row = resolve_ref(session.ws, ref, s.today, calendar=session.calendar)
-    report = ItemDetail(s.today, row, session.problems, session.calendar_warnings)
+    note = in_force_note(session.ws, row.entry)
+    report = ItemDetail(s.today, row, session.problems, session.calendar_warnings, note, log_numbers(session.filed, row))
     write_output(render(report, fmt.value))

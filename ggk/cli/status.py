@@ -41,6 +41,7 @@ def status(
     status_: StatusOpt = None,
     all_years: AllYearsOpt = False,
     soon: SoonOpt = 15,
+    reports: Annotated[bool, typer.Option("--reports/--no-reports", help="列出各部门迟报、漏报的报送期（默认列出）")] = True,
     fmt: FormatOpt = ReportFormat.table,
     plans: PlansOpt = None,
     as_of: AsOfOpt = None,
@@ -52,5 +53,11 @@ def status(
     filters = Filters(unit or (), year or (), dept or (), parse_statuses(status_), all_years)
     rows = select(session.ws, s.today, filters, soon=soon, calendar=session.calendar)
     report = status_report(session.ws, rows, s.today, by.value, soon)
-    report.problems, report.skipped, report.warnings = session.problems, session.skipped, session.calendar_warnings
+    report.problems, report.skipped, report.warnings = session.problems, session.skipped, session.warnings
+    if reports:
+        from ggk.returns.cadence import cadence
+
+        shown = set(report.plans)
+        entries = [e for e in session.ws.plans if f"{e.plan.unit}/{e.plan.year}" in shown]
+        report.cadence = cadence(session.ws, entries, s.today, session.calendar, depts=dept or ())
     write_output(render(report, fmt.value))

@@ -257,6 +257,8 @@ def _evaluate_events(state: RuleState, item: Item, today: dt.date, calendar: Any
         return state
     on_time = 0
     late: list[tuple[dt.date, int]] = []  # (limit, days late), done late or open past the limit
+    open_late: list[int] = []  # days past the limit of the events still open: what makes the item overdue
+    done_late: list[int] = []  # days late of the events published after their limit
     pending: list[dt.date] = []  # open, limit not yet passed
     open_limits: list[dt.date] = []
     years: set[int] = set()
@@ -267,12 +269,14 @@ def _evaluate_events(state: RuleState, item: Item, today: dt.date, calendar: Any
         if e.done is not None and e.done <= today:
             if e.done > limit:
                 late.append((limit, (e.done - limit).days))
+                done_late.append((e.done - limit).days)
                 state.missed.append(f"{e.event.isoformat()}（逾期{(e.done - limit).days}天完成）")
             else:
                 on_time += 1
         elif today > limit:
             open_limits.append(limit)
             late.append((limit, (today - limit).days))
+            open_late.append((today - limit).days)
             state.missed.append(f"{e.event.isoformat()}（逾期{(today - limit).days}天未完成）")
         else:
             open_limits.append(limit)
@@ -280,9 +284,11 @@ def _evaluate_events(state: RuleState, item: Item, today: dt.date, calendar: Any
     for year in sorted(years) if cal is not None else ():
         state.warnings.extend(w for w in cal.check_year(year) if w not in state.warnings)
     state.met, state.required = on_time, len(events)
-    if late and not closed:
-        worst = max(late, key=lambda x: x[1])
-        state.overdue_days = worst[1]
+    # an event published late is a duty done late (``late_days``), not one still overdue
+    if open_late and not closed:
+        state.overdue_days = max(open_late)
+    if done_late:
+        state.late_days = max(done_late)
     if open_limits:
         state.due = min(open_limits)
     elif late:
@@ -290,8 +296,10 @@ def _evaluate_events(state: RuleState, item: Item, today: dt.date, calendar: Any
     if pending and not closed:
         state.due_in = (min(pending) - today).days
     parts = []
-    if late:
-        parts.append(f"{len(late)}件逾期")
+    if open_late:
+        parts.append(f"{len(open_late)}件逾期未办结")
+    if done_late:
+        parts.append(f"{len(done_late)}件逾期办结")
     if pending:
         parts.append(f"{len(pending)}件待办（{min(pending):%m-%d}前）")
     if on_time:

@@ -608,18 +608,12 @@ def _off_reason(name: str) -> str:
     return name if name.endswith("放假") else f"{name}放假"
 
 
-_DAY = re.compile(r"^\s*(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?\s*$")
-
-
 def parse_day(text: str) -> dt.date:
-    """``2021-09-29`` / ``2021/9/29`` / ``2021年9月29日`` -> date; ValueError with a Chinese message."""
-    m = _DAY.match(text)
-    try:
-        if m:
-            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        pass
-    raise ValueError(f"看不懂日期「{text}」，应写作 2021-09-29")
+    """``2021-09-29`` / ``2021/9/29`` / ``2021年9月29日`` -> date; ValueError with a Chinese message
+    (``ggk.dates.parse_date``, the one date parser of the command line)."""
+    from ggk.dates import parse_date
+
+    return parse_date(text)
 
 
 def runs(days: list[tuple[dt.date, str]]) -> list[tuple[dt.date, dt.date, str]]:

@@ -148,7 +148,9 @@ def _carried_item(ri: ReviewItem, new_id: str, deadline: Any, today: dt.date) ->
 
 
 def plan_carry_over(ws: Workspace, report: ReviewReport, today: dt.date, deadline: str | None = None) -> CarryPlan:
-    """What carrying the unfinished items of ``report`` over to the next year would do."""
+    """What carrying the unfinished items of ``report`` over to the next year would do.  ``ws`` is the
+    workspace as the files say it (not a snapshot of the review's day): what was carried already is
+    looked up there."""
     targets: list[TargetPlan] = []
     skipped: list[Skip] = []
     for p in report.plans:
@@ -178,6 +180,8 @@ def _target_for(ws: Workspace, p: PlanReview, today: dt.date, deadline: str | No
             if it.carried_from:
                 already[it.carried_from] = it.id
     target = TargetPlan(path, existing is not None)
+    # what the files say now (``ws`` may be the snapshot of an earlier day, which hides later carries)
+    marked = {it.id: it.carried_to for _loc, _chain, it in source.plan.iter_items()}
     for ri in p.items:
         if ri.outcome is not Outcome.UNFINISHED:
             continue
@@ -185,8 +189,9 @@ def _target_for(ws: Workspace, p: PlanReview, today: dt.date, deadline: str | No
         if ref in already:
             skipped.append(Skip(ref, f"已结转至 {p.unit}/{year}/{already[ref]}"))
             continue
-        if ri.item.carried_to:
-            skipped.append(Skip(ref, f"已标注结转至 {ri.item.carried_to}"))
+        carried_to = marked.get(ri.item.id) or ri.item.carried_to
+        if carried_to:
+            skipped.append(Skip(ref, f"已标注结转至 {carried_to}"))
             continue
         dl = new_deadline if new_deadline is not None else _default_deadline(ri, year)
         new_id = _new_id(p.year, ri.item.id, taken)

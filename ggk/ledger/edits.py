@@ -30,7 +30,7 @@ from ggk.model import Deadline, DeadlineChange, DeadlineKind, Item, LogEntry, Se
 ITEM_KEYS: tuple[str, ...] = tuple(Item.model_fields)
 SECTION_KEYS: tuple[str, ...] = tuple(Section.model_fields)
 #: Progress entries are written in the order the bundled ledgers use.
-LOG_KEYS: tuple[str, ...] = ("date", "by", "note", "event", "done", "counts", "evidence", "status")
+LOG_KEYS: tuple[str, ...] = ("date", "by", "note", "event", "done", "counts", "evidence", "status", "source", "corrected", "deleted")
 HISTORY_KEYS: tuple[str, ...] = tuple(DeadlineChange.model_fields)
 #: Keys whose text is written as a ``|-`` block, like the bundled plans do.
 _BLOCK_TEXT = ("text", "summary")
@@ -97,6 +97,15 @@ def set_key(mapping: Any, key: str, value: Any, order: Sequence[str] = ITEM_KEYS
         if rank.get(k, len(order)) < mine:
             pos = i + 1
     mapping.insert(pos, key, value)
+
+
+def append_to(mapping: Any, key: str, value: Any, order: Sequence[str] = ITEM_KEYS) -> None:
+    """Append ``value`` to the list under ``key``, or start that list (block style) where ``order`` puts it."""
+    cur = mapping.get(key)
+    if isinstance(cur, list):
+        cur.append(value)
+    else:
+        set_key(mapping, key, block_list([value]), order)
 
 
 def to_plain(value: Any) -> Any:
@@ -246,9 +255,13 @@ def add_log(
     event: dt.date | None = None,
     done: dt.date | None = None,
     counts: bool | None = None,
+    source: Mapping[str, str] | None = None,
+    item: Any = None,
 ) -> Any:
-    """Append a dated progress entry to the item's ``log``; return the entry."""
-    item = find_item(doc, item_id)
+    """Append a dated progress entry to the item's ``log``; return the entry.  ``source``: the returned
+    form it came from (``{form: …, period: …}``, written by ``ggk intake``); ``item``: the item's
+    mapping when the caller has found it already (an intake appends hundreds of entries)."""
+    item = item if item is not None else find_item(doc, item_id)
     if note is None and evidence is None and status is None and event is None:
         raise GgkError("进展记录至少要有内容（note）、佐证、状态或事件日期之一")
     if done is not None and event is None:
@@ -264,13 +277,10 @@ def add_log(
         "counts": counts if counts is False else None,
         "evidence": evidence,
         "status": status.value if status is not None else None,
+        "source": flow_map(source) if source else None,
     }
-    entry = block_map({k: values[k] for k in LOG_KEYS})
-    log = item.get("log")
-    if isinstance(log, list):
-        log.append(entry)
-    else:
-        set_key(item, "log", block_list([entry]))
+    entry = block_map({k: values.get(k) for k in LOG_KEYS})
+    append_to(item, "log", entry)
     return entry
 
 
@@ -329,7 +339,7 @@ def set_status(
 def note(
     doc: Any,
     item_id: str,
-    text: str,
+    text: str | None,
     *,
     date: dt.date,
     by: str | None = None,
@@ -338,9 +348,75 @@ def note(
     done: dt.date | None = None,
     counts: bool | None = None,
 ) -> str:
-    """A progress entry without a status change (changing the status is ``set_status``)."""
-    add_log(doc, item_id, date=date, note=text, by=by, evidence=evidence, event=event, done=done, counts=counts)
-    return f"记录进展（{date}）：{_short(text)}"
+    """A progress entry without a status change of one's own (changing the status is ``set_status``).
+
+    - A note on a 未启动 item moves it to 进行中, recorded in the entry (``status: 进行中``) like any
+      status change.
+    - ``event`` with ``done``, when the item has an open event of that date (logged without ``done``),
+      closes that event (its entry gets ``done``) instead of logging a second one; ``text``, if given,
+      is logged as a progress entry of its own."""
+    item = find_item(doc, item_id)
+    if event is not None and done is not None:
+        open_events = [e for e in _live_log(item) if _same_day(e.get("event"), event) and e.get("done") is None]
+        if len(open_events) > 1:
+            raise GgkError(f"条目 {item_id} 有 {len(open_events)} 个 {event} 的未办结事件，不知道办结哪一个", "用 ggk correct 逐条改正")
+        if open_events:
+            if done < event:
+                raise GgkError(f"公开日期 {done} 早于事件日期 {event}")
+            entry = open_events[0]
+            set_key(entry, "done", done, LOG_KEYS)
+            if evidence and not entry.get("evidence"):
+                set_key(entry, "evidence", evidence, LOG_KEYS)
+            said = [f"办结 {event} 的事件（公开日期 {done}）"]
+            if text:
+                said.append(_logged(doc, item, item_id, text, date=date, by=by, evidence=evidence, counts=counts))
+            return "；".join(said)
+    if not text and event is None:
+        raise GgkError("请写明进展内容", '如 ggk note 条目 "已在网站公开"；办结事件用 --event 日期 --done 日期')
+    return _logged(doc, item, item_id, text, date=date, by=by, evidence=evidence, event=event, done=done, counts=counts)
+
+
+def _logged(
+    doc: Any,
+    item: Any,
+    item_id: str,
+    text: str | None,
+    *,
+    date: dt.date,
+    by: str | None,
+    evidence: str | None,
+    event: dt.date | None = None,
+    done: dt.date | None = None,
+    counts: bool | None = None,
+) -> str:
+    """Log a progress entry; a 未启动 item moves to 进行中 with it."""
+    start = _status_of(item) is Status.NOT_STARTED
+    if start:
+        set_key(item, "status", Status.IN_PROGRESS.value)
+    add_log(
+        doc,
+        item_id,
+        date=date,
+        note=text or None,
+        by=by,
+        evidence=evidence,
+        event=event,
+        done=done,
+        counts=counts,
+        status=Status.IN_PROGRESS if start else None,
+    )
+    said = f"记录进展（{date}）：{_short(text or f'事件 {event}')}"
+    return said + ("；状态 未启动 → 进行中" if start else "")
+
+
+def _live_log(item: Any) -> list[Any]:
+    """The item's progress entries that are not deleted."""
+    log = item.get("log")
+    return [e for e in log if isinstance(e, Mapping) and e.get("deleted") is None] if isinstance(log, list) else []
+
+
+def _same_day(value: Any, day: dt.date) -> bool:
+    return value == day or str(value) == day.isoformat()
 
 
 def _short(text: str, n: int = 40) -> str:
@@ -411,11 +487,7 @@ def postpone(
         raw.append(new_value)
     else:
         set_key(item, "deadline", new_value)
-    history = item.get("history")
-    if isinstance(history, list):
-        history.append(change)
-    else:
-        set_key(item, "history", block_list([change]))
+    append_to(item, "history", change)
     was = (
         f"原时限 {old_due}"
         if old_due
@@ -424,8 +496,9 @@ def postpone(
     return f"延期至 {to}（{was}；原因：{_short(reason)}）"
 
 
-def set_summary(doc: Any, item_id: str, text: str) -> str:
-    """Set the item's 落实情况 (``summary``), as a ``|-`` block like the bundled plans."""
+def set_summary(doc: Any, item_id: str, text: str, *, date: dt.date | None = None) -> str:
+    """Set the item's 落实情况 (``summary``), as a ``|-`` block like the bundled plans, and the day it
+    was written (``summary_date``: reports for earlier days do not show it)."""
     from ruamel.yaml.scalarstring import LiteralScalarString
 
     item = find_item(doc, item_id)
@@ -435,7 +508,237 @@ def set_summary(doc: Any, item_id: str, text: str) -> str:
     cur = item.get("summary")
     literal = cur is None or isinstance(cur, LiteralScalarString) or "\n" in text
     set_key(item, "summary", text_value(text, literal=literal))
+    if date is not None:
+        set_key(item, "summary_date", date)
     return f"落实情况：{_short(text)}"
+
+
+def deadline_value(text: str, year: int) -> Any:
+    """The ``deadline`` value for a time limit typed on the command line: a date (2026-06-30,
+    2026年6月30日) or a phrase of the document (2026年6月底前, 每季度公开一次, 常态化); a GgkError when
+    ggk cannot read it.  One-time limits keep their phrase beside the date (house style)."""
+    from ggk.dates import parse_date
+    from ggk.deadlines import resolve
+
+    text = text.strip()
+    try:
+        day = parse_date(text)
+    except ValueError:
+        pass
+    else:
+        return flow_map({"phrase": postpone_phrase(day), "due": day})
+    rule = resolve(Deadline.model_validate({"phrase": text}), year)
+    if rule is None:
+        raise GgkError(
+            f"无法理解时限「{text}」",
+            "写作日期（2026-06-30、2026年6月30日）或文件原文的表述（2026年6月底前、每季度公开一次、常态化）",
+        )
+    if rule.kind is DeadlineKind.ONCE and rule.due is not None:
+        return flow_map({"phrase": text, "due": rule.due})
+    return text
+
+
+def _is_standing(raw: Any, year: int) -> bool:
+    """No deadline, or only 常态化: setting one is the first deadline, not a change."""
+    from ggk.deadlines import resolve
+
+    entries = list(raw) if isinstance(raw, list) else ([] if raw is None else [raw])
+    for e in entries:
+        try:
+            rule = resolve(Deadline.model_validate(to_plain(e)), year)
+        except ValueError:
+            return False
+        if rule is None or rule.kind is not DeadlineKind.NONE:
+            return False
+    return True
+
+
+def set_deadline(
+    doc: Any, item_id: str, value: Any, *, date: dt.date, reason: str | None = None, by: str | None = None, year: int | None = None
+) -> str:
+    """Set the item's time limit (分解时限).  On an item without one (or 常态化) it is simply written:
+    no history, it is the first.  Changing an existing one needs ``reason`` and is kept in ``history``
+    like a postponement (``ggk show`` calls it 延期 when the new date is later, else 时限调整); a later
+    date with approval is what ``postpone`` is for."""
+    item = find_item(doc, item_id)
+    plan_year = year if year is not None else int(doc.get("year"))
+    raw = item.get("deadline")
+    words = _deadline_words(value)
+    if _is_standing(raw, plan_year):
+        if raw is not None and to_plain(raw) == to_plain(value):
+            return f"时限已是「{words}」"
+        set_key(item, "deadline", value)
+        return f"时限：{words}" + ("（原为常态化）" if raw is not None else "")
+    if to_plain(raw) == to_plain(value) or (isinstance(raw, list) and len(raw) == 1 and to_plain(raw[0]) == to_plain(value)):
+        return f"时限已是「{words}」，没有变化"
+    if not reason or not reason.strip():
+        raise GgkError(
+            f"条目 {item_id} 已有时限「{_deadline_words(raw)}」，改动须写明原因", "加上 --reason 原因；延后并经批准的用 ggk postpone"
+        )
+    old = list(raw) if isinstance(raw, list) else [raw]
+    change = block_map(
+        {
+            "date": date,
+            "old": flow_list(copy.deepcopy(v) for v in old),
+            "new": flow_list([copy.deepcopy(value)]),
+            "reason": text_value(reason.strip()),
+            "by": by,
+        }
+    )
+    set_key(item, "deadline", value)
+    append_to(item, "history", change)
+    return f"时限：{_deadline_words(raw)} → {words}（原因：{_short(reason)}）"
+
+
+def _deadline_words(value: Any) -> str:
+    plain = to_plain(value)
+    if isinstance(plain, list):
+        return "；".join(_deadline_words(v) for v in plain)
+    if isinstance(plain, Mapping):
+        return str(plain.get("phrase") or plain.get("due") or "")
+    return str(plain)
+
+
+PLAN_KEYS: tuple[str, ...] = (
+    "format",
+    "unit",
+    "year",
+    "title",
+    "doc_no",
+    "issued",
+    "basis",
+    "preamble",
+    "example",
+    "reporting",
+    "remark",
+    "sections",
+)
+
+
+def set_issued(doc: Any, issued: dt.date) -> str:
+    """Set the plan's 印发日期 (``issued``): reporting periods before it are not owed."""
+    cur = doc.get("issued")
+    if cur is not None and str(cur) == issued.isoformat():
+        return f"印发日期已是 {issued}"
+    set_key(doc, "issued", issued, PLAN_KEYS)
+    return f"印发日期：{cur} → {issued}" if cur is not None else f"印发日期：{issued}"
+
+
+#: what a correction may change in a progress entry (a status change is corrected with ``ggk update``)
+CORRECTABLE = ("date", "by", "note", "evidence", "event", "done")
+
+
+def find_entry(item: Any, which: str) -> tuple[int, Any]:
+    """The progress entry ``which`` names: its number as ``ggk show`` lists it (1 = the first in the
+    file), or its date when one entry not deleted has it.  Returns (number, entry)."""
+    from ggk.dates import parse_date
+
+    log = item.get("log")
+    entries = list(log) if isinstance(log, list) else []
+    if not entries:
+        raise GgkError(f"条目 {item.get('id')} 没有进展记录")
+    text = str(which).strip()
+    if text.isdigit():
+        n = int(text)
+        if not 1 <= n <= len(entries):
+            raise GgkError(f"条目 {item.get('id')} 只有 {len(entries)} 条进展记录，没有第 {n} 条", "用 ggk show 查看进展记录的序号")
+        return n, entries[n - 1]
+    try:
+        day = parse_date(text)
+    except ValueError:
+        raise GgkError(f"「{which}」不是进展记录的序号或日期", "写序号（ggk show 中的序号）或日期") from None
+    found = [(i, e) for i, e in enumerate(entries, start=1) if _same_day(e.get("date"), day) and e.get("deleted") is None]
+    if not found:
+        raise GgkError(f"条目 {item.get('id')} 没有 {day} 的进展记录", "用 ggk show 查看进展记录")
+    if len(found) > 1:
+        raise GgkError(f"条目 {item.get('id')} 有 {len(found)} 条 {day} 的进展记录", f"请写序号：{'、'.join(str(i) for i, _e in found)}")
+    return found[0]
+
+
+def correct_entry(
+    doc: Any, item_id: str, which: str, changes: Mapping[str, Any], *, date: dt.date, reason: str, by: str | None = None
+) -> str:
+    """Correct a progress entry: the new values are written, the old ones kept in its ``corrected``
+    list with the date, reason and who corrected it (reports use the corrected values)."""
+    if not reason or not reason.strip():
+        raise GgkError("更正须写明原因", "加上 --reason 原因")
+    unknown = [k for k in changes if k not in CORRECTABLE]
+    if unknown:
+        raise GgkError(f"不能更正 {'、'.join(unknown)}", "改状态请用 ggk update")
+    item = find_item(doc, item_id)
+    n, entry = find_entry(item, which)
+    if entry.get("deleted") is not None:
+        raise GgkError(f"条目 {item_id} 的第 {n} 条进展记录已删除，不能更正")
+    was = {k: copy.deepcopy(entry.get(k)) for k, v in changes.items() if to_plain(entry.get(k)) != to_plain(v)}
+    if not was:
+        raise GgkError(f"第 {n} 条进展记录已是这些值，没有需要更正的内容")
+    for k in was:
+        value = changes[k]
+        if value is None:
+            del entry[k]
+        else:
+            set_key(entry, k, text_value(value) if k == "note" else value, LOG_KEYS)
+    # a key the entry did not have is kept as "" (it was empty)
+    trace = flow_map(
+        {"date": date, "reason": reason.strip(), "by": by, "was": flow_map({k: "" if v is None else v for k, v in was.items()})}
+    )
+    append_to(entry, "corrected", trace, LOG_KEYS)
+    return f"更正第 {n} 条进展记录：" + "，".join(f"{k} {to_plain(was[k])} → {to_plain(changes[k])}" for k in was)
+
+
+def delete_entry(doc: Any, item_id: str, which: str, *, date: dt.date, reason: str, by: str | None = None) -> str:
+    """Delete a progress entry, keeping it in the file with ``deleted: {date, reason, by}``: every
+    report leaves it out, on every date, and the file still shows what was there and why it went."""
+    if not reason or not reason.strip():
+        raise GgkError("删除须写明原因", "加上 --reason 原因")
+    item = find_item(doc, item_id)
+    n, entry = find_entry(item, which)
+    if entry.get("deleted") is not None:
+        return f"第 {n} 条进展记录已于 {entry['deleted'].get('date')} 删除"
+    set_key(entry, "deleted", flow_map({"date": date, "reason": reason.strip(), "by": by}), LOG_KEYS)
+    said = f"删除第 {n} 条进展记录（{entry.get('date')} {_short(str(entry.get('note') or ''))}；原因：{_short(reason)}）"
+    if entry.get("status") is not None:
+        said += f"；该记录曾把状态改为{entry.get('status')}，条目状态未变，如需改正请用 ggk update"
+    return said
+
+
+def contact_value(name: str, role: str | None = None, phone: str | None = None) -> Any:
+    """A ``contact`` value in house style: ``{name: 张三, role: 联系人, phone: 0878-1234567}``."""
+    if not name or not name.strip():
+        raise GgkError("联系人须写姓名", "加上 --name 姓名")
+    return flow_map({"name": name.strip(), "role": (role or "").strip() or None, "phone": (phone or "").strip() or None})
+
+
+def set_item_contact(doc: Any, item_id: str, contact: Any) -> str:
+    """Set the item's 责任人/联系人 (``contact``)."""
+    item = find_item(doc, item_id)
+    set_key(item, "contact", contact)
+    return f"联系人：{_contact_words(contact)}"
+
+
+def set_department_contact(doc: Any, name: str, contact: Any) -> str:
+    """Set a registered department's 联系人 in the unit file (a department written as a bare name
+    becomes a mapping with its name)."""
+    deps = doc.get("departments")
+    if not isinstance(deps, list):
+        raise GgkError("单位文件中没有部门名册（departments）")
+    for i, dep in enumerate(deps):
+        dep_name = dep.get("name") if isinstance(dep, Mapping) else dep
+        if str(dep_name) == name:
+            if not isinstance(dep, Mapping):
+                dep = deps[i] = block_map({"name": str(dep_name)})
+            set_key(dep, "contact", contact, DEPARTMENT_KEYS)
+            return f"{name} 联系人：{_contact_words(contact)}"
+    raise GgkError(f"名册中没有部门「{name}」")
+
+
+DEPARTMENT_KEYS: tuple[str, ...] = ("name", "aliases", "group", "members", "contact", "remark")
+
+
+def _contact_words(contact: Any) -> str:
+    plain = to_plain(contact)
+    extra = "，".join(str(plain[k]) for k in ("role", "phone") if plain.get(k))
+    return f"{plain['name']}（{extra}）" if extra else str(plain["name"])
 
 
 # =========================================================================== department names
@@ -473,13 +776,28 @@ def split_names(text: str) -> list[str]:
     return [p.strip() for p in re.split(r"[,，、;；]", str(text)) if p.strip()]
 
 
-def canonical_by(registry: Any, by: str | None) -> str | None:
-    """``--by``: a registered department is written canonically; anything else (a person) as given."""
+def canonical_by(registry: Any, by: str | None, *, person: str | None = None) -> str | None:
+    """Who reported (``--by``): a registered department, written by its canonical name — checked like
+    ``--lead``, an unknown name is refused with the nearest ones; or a person (``--by-person``),
+    written as given."""
+    if by is not None and person is not None:
+        raise GgkError("--by 和 --by-person 只能给一个", "部门用 --by，个人用 --by-person")
+    if person is not None:
+        person = person.strip()
+        if not person:
+            raise GgkError("--by-person 不能为空")
+        return person
     if by is None:
         return None
-    by = by.strip()
-    canon = registry.canonical(by) if registry else None
-    return canon or by
+    if not registry:  # no registry to check against (the unit has no unit.yaml: ggk check says so)
+        return by.strip()
+    try:
+        names = resolve_departments(registry, [by])
+    except GgkError as exc:
+        raise GgkError(f"--by {exc.message}", "报送单位须是名册中的部门（别名也可以）；写个人姓名请用 --by-person") from None
+    if len(names) != 1:
+        raise GgkError(f"--by 只能写一个部门（「{by}」是 {len(names)} 个）", "几个部门一起报送的，写牵头报送的部门")
+    return names[0]
 
 
 def resolve_names(doc: Any, registry: Any) -> tuple[list[str], list[Unresolved]]:
@@ -648,6 +966,27 @@ def open_targets(paths: Sequence[Path], refs: Sequence[str], today: dt.date) -> 
             )
         )
     return ws, out
+
+
+def open_plan(paths: Sequence[Path], ref: str, today: dt.date) -> tuple[Any, Target]:
+    """Load the plans and find the plan ``ref`` names: ``unit/year``, or ``year`` when one unit has a
+    plan of that year (the target's ``item_id`` is empty)."""
+    from ggk.workspace.load import load
+
+    ws = load(paths)
+    parts = [p for p in ref.strip().strip("/").split("/") if p]
+    unit = parts[0] if len(parts) == 2 else None
+    year_text = parts[-1] if parts else ""
+    if len(parts) not in (1, 2) or not year_text.isdigit():
+        raise GgkError(f"计划引用「{ref}」格式不对", "写作 单位/年度，如 example/2026")
+    found = [e for e in ws.plans if e.plan.year == int(year_text) and (unit is None or e.plan.unit == unit)]
+    if not found:
+        have = "、".join(sorted(f"{e.plan.unit}/{e.plan.year}" for e in ws.plans)) or "（无）"
+        raise GgkError(f"找不到计划「{ref}」", f"已有的计划：{have}")
+    if len(found) > 1:
+        raise GgkError(f"计划引用「{ref}」不唯一", f"请写完整：{'、'.join(f'{e.plan.unit}/{e.plan.year}' for e in found)}")
+    e = found[0]
+    return ws, Target(e.path, "", f"{e.plan.unit}/{e.plan.year}", e.plan.unit, e.plan.year)
 
 
 Op = Callable[[Any, Target], str]

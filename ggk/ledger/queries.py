@@ -16,7 +16,8 @@ from typing import Any
 
 from ggk import deadlines
 from ggk.diagnostics import GgkError
-from ggk.model import Deadline, Item, LogEntry, Section, Status
+from ggk.ledger.standing import Idle, StandingRule
+from ggk.model import Deadline, DeadlineKind, Item, LogEntry, Section, Status
 from ggk.registry import Registry
 from ggk.workspace.load import PlanEntry, Workspace
 
@@ -25,9 +26,9 @@ NO_LEAD = "（未指定牵头单位）"
 
 
 class Light(str, Enum):
-    RED = "red"  # overdue
-    YELLOW = "yellow"  # due within the "soon" window
-    GREEN = "green"  # on track, done, or standing work
+    RED = "red"  # overdue, or standing work without progress for two reporting periods
+    YELLOW = "yellow"  # due within the "soon" window, or standing work without progress last period
+    GREEN = "green"  # on track, done, or standing work reported
     GREY = "grey"  # cancelled
 
     @property
@@ -56,6 +57,10 @@ class Row:
     item: Item
     timing: deadlines.Timing
     light: Light
+    #: open standing work without progress in the owed reporting periods (``ggk.ledger.standing``)
+    idle: Idle | None = None
+    #: the as-of date the row was evaluated at
+    today: dt.date = dt.date.min
     #: ``unit/year/id``: made once, reports sort and print thousands of rows by it
     ref: str = field(init=False, repr=False, compare=False)
 
@@ -105,6 +110,8 @@ class Row:
             "overdue_days": self.timing.overdue_days,
             "due_in_days": self.timing.due_in,
             "light": self.light.value,
+            "idle": self.idle.to_json() if self.idle else None,
+            "complete": is_complete(item, self.timing, self.year, self.today),
             "summary": item.summary,
             "carried_from": item.carried_from,
             "carried_to": item.carried_to,
@@ -115,6 +122,8 @@ class Row:
             out["path"] = str(self.entry.path)
             out["reason"] = item.reason
             out["remark"] = item.remark
+            out["contact"] = _json_value(item.contact) if item.contact else None
+            out["summary_date"] = item.summary_date.isoformat() if item.summary_date else None
             out["log"] = [_log_json(e) for e in item.log]
             out["history"] = [
                 {
@@ -134,6 +143,13 @@ def _json_value(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, Enum):
         return value.value
+    if isinstance(value, (list, tuple)):
+        return [_json_value(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _json_value(v) for k, v in value.items()}
+    fields = getattr(type(value), "model_fields", None) or getattr(type(value), "__struct_fields__", None)
+    if fields is not None:  # a nested model (a correction, a contact) or its view
+        return {name: _json_value(v) for name in fields if (v := getattr(value, name)) is not None and v != {}}
     return value
 
 
@@ -142,24 +158,50 @@ def _deadline_json(d: Any) -> dict[str, Any]:
     return {name: _json_value(v) for name in Deadline.model_fields if (v := getattr(d, name)) is not None}
 
 
+#: LogEntry's fields with their defaults (a list field's default is the empty list)
+_LOG_DEFAULTS = {name: info.get_default(call_default_factory=True) for name, info in LogEntry.model_fields.items()}
+
+
 def _log_json(e: LogEntry) -> dict[str, Any]:
     """``e.model_dump(mode="json", exclude_defaults=True)`` of a LogEntry, always with its date."""
     out = {}
-    for name, info in LogEntry.model_fields.items():
+    for name, default in _LOG_DEFAULTS.items():
         value = getattr(e, name)
-        if name == "date" or value != info.default:
+        if name == "date" or (value != default and not (default == [] and not value)):
             out[name] = _json_value(value)
     return out
 
 
-def light_of(item: Item, timing: deadlines.Timing, soon: int) -> Light:
+def light_of(item: Item, timing: deadlines.Timing, soon: int, idle: Idle | None = None) -> Light:
+    """The item's light: grey when cancelled; red when overdue, yellow when due within ``soon`` days;
+    for open standing work, yellow or red after one or two reporting periods without progress (``idle``)."""
     if item.status is Status.CANCELLED:
         return Light.GREY
     if timing.overdue_days is not None:
         return Light.RED
     if timing.due_in is not None and timing.due_in <= soon and item.status is not Status.DONE:
         return Light.YELLOW
+    if idle is not None:
+        return Light.RED if idle.red else Light.YELLOW
     return Light.GREEN
+
+
+#: the rules a duty is judged by its periods, counts or events (not by one date): periods, counts, and
+#: events within working days or calendar days
+DUTY_KINDS = (DeadlineKind.RECURRING, DeadlineKind.COUNT, DeadlineKind.WORKDAYS, DeadlineKind.DAYS)
+
+
+def is_complete(item: Item, timing: deadlines.Timing, year: int, today: dt.date) -> bool:
+    """Whether the item counts as done for the 完成率 (one definition for ``status``, the 回头看 and the
+    台账; README "完成率"): 已完成 on ``today``; or, from the last day of the plan year, a periodic, counted
+    or working-day duty met in every period (such duties are seldom marked 已完成)."""
+    if item.status is Status.DONE:
+        return True
+    if item.status is Status.CANCELLED or timing.standing or today < dt.date(year, 12, 31):
+        return False
+    if timing.overdue_days is not None or timing.due_in is not None:
+        return False
+    return any(s.required for s in timing.states if s.rule.kind in DUTY_KINDS)
 
 
 def group_light(lights: Iterable[Light]) -> Light:
@@ -213,12 +255,30 @@ def _evaluated(entry: PlanEntry, today: dt.date, calendar: Any) -> Iterator[tupl
         yield loc, chain, item, deadlines.evaluate(item, plan.year, today, calendar, since=plan.issued)
 
 
+class _Rows:
+    """Makes the rows of one report: the light of each item, with the standing-work rule of its plan
+    (made once per plan, and only for a plan with open standing work)."""
+
+    def __init__(self, ws: Workspace, today: dt.date, soon: int, calendar: Any) -> None:
+        self.ws, self.today, self.soon, self.calendar = ws, today, soon, calendar
+        self.rules: dict[int, StandingRule] = {}
+
+    def row(
+        self, entry: PlanEntry, unit_name: str, loc: tuple[Any, ...], chain: list[Section], item: Item, timing: deadlines.Timing
+    ) -> Row:
+        idle = None
+        if timing.standing and item.status is not Status.DONE and item.status is not Status.CANCELLED:
+            rule = self.rules.get(id(entry))
+            if rule is None:
+                rule = self.rules[id(entry)] = StandingRule(entry.plan, self.ws.unit(entry.plan.unit), self.today, self.calendar)
+            idle = rule.idle(item)
+        return Row(entry, unit_name, loc, chain, item, timing, light_of(item, timing, self.soon, idle), idle, self.today)
+
+
 def evaluate_entry(ws: Workspace, entry: PlanEntry, today: dt.date, soon: int = DEFAULT_SOON, calendar: Any = None) -> list[Row]:
     unit_name = ws.unit_name(entry.plan.unit)
-    return [
-        Row(entry, unit_name, loc, chain, item, timing, light_of(item, timing, soon))
-        for loc, chain, item, timing in _evaluated(entry, today, calendar)
-    ]
+    make = _Rows(ws, today, soon, calendar)
+    return [make.row(entry, unit_name, loc, chain, item, timing) for loc, chain, item, timing in _evaluated(entry, today, calendar)]
 
 
 def _dept_matcher(ws: Workspace, depts: Sequence[str]) -> Any:
@@ -246,6 +306,7 @@ def select(ws: Workspace, today: dt.date, f: Filters = Filters(), *, soon: int =
     statuses, overdue, within = f.statuses, f.overdue, f.due_within
     by_date = overdue or within is not None
     closed = (Status.DONE, Status.CANCELLED)
+    make = _Rows(ws, today, soon, calendar)
     rows: list[Row] = []
     # A row is made only for an item that passes the filters: an overdue report over a province's
     # plans evaluates thousands of items and shows a fraction of them.
@@ -260,7 +321,7 @@ def select(ws: Workspace, today: dt.date, f: Filters = Filters(), *, soon: int =
                     due_in = timing.due_in
                     if within is None or due_in is None or due_in > within or item.status in closed:
                         continue
-            row = Row(entry, unit_name, loc, chain, item, timing, light_of(item, timing, soon))
+            row = make.row(entry, unit_name, loc, chain, item, timing)
             if match_dept and not match_dept(row):
                 continue
             rows.append(row)
@@ -270,13 +331,39 @@ def select(ws: Workspace, today: dt.date, f: Filters = Filters(), *, soon: int =
 # --------------------------------------------------------------------------- references
 
 
-def resolve_ref(ws: Workspace, ref: str, today: dt.date, calendar: Any = None) -> Row:
-    """The item a reference names: ``unit/year/id``, ``unit/id``, ``year/id`` or ``id``."""
+_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
+_BRACKETS = "（）()【】[]〔〕"
+
+
+def cn_number(text: str) -> int | None:
+    """一 → 1, 十五 → 15, 二十三 → 23 (the numbers of a document's headings, up to 99); None otherwise."""
+    if not text or any(c not in _CN_DIGITS and c != "十" for c in text):
+        return None
+    if "十" not in text:
+        return _CN_DIGITS[text] if len(text) == 1 else None
+    tens, _, ones = text.partition("十")
+    if len(tens) > 1 or len(ones) > 1 or "十" in ones:
+        return None
+    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+
+
+def id_forms(typed: str) -> list[str]:
+    """The item ids a typed reference may mean, most literal first: as typed; without the brackets of
+    a heading number (（九） → 九); a Chinese number as digits (九 → 9); without leading zeros (09 → 9)."""
+    forms = [typed]
+    bare = typed.strip().strip(_BRACKETS).strip()
+    n = cn_number(bare)
+    for form in (bare, str(n) if n is not None else None, bare.lstrip("0") if bare.isdigit() and bare.lstrip("0") else None):
+        if form and form not in forms:
+            forms.append(form)
+    return forms
+
+
+def _split_ref(ref: str) -> tuple[str | None, str | None, str]:
     parts = [p for p in ref.strip().strip("/").split("/") if p]
     if not parts or len(parts) > 3:
         raise GgkError(f"条目引用「{ref}」格式不对", "写作 单位/年度/编号，如 gansu-jtt/2021/15")
     unit = year = None
-    item_id = parts[-1]
     if len(parts) == 3:
         unit, year = parts[0], parts[1]
     elif len(parts) == 2:
@@ -284,25 +371,101 @@ def resolve_ref(ws: Workspace, ref: str, today: dt.date, calendar: Any = None) -
             year = parts[0]
         else:
             unit = parts[0]
-    candidates: list[PlanEntry]
+    if year is not None and not year.isdigit():
+        raise GgkError(f"条目引用「{ref}」中的年度「{year}」不是数字", "写作 单位/年度/编号，如 gansu-jtt/2021/15")
+    return unit, year, parts[-1]
+
+
+def _find(
+    plans: list[PlanEntry], ws: Workspace, unit: str | None, year: str | None, forms: list[str], today: dt.date
+) -> tuple[list[PlanEntry], list[tuple[PlanEntry, tuple[Any, ...], list[Section], Item]]]:
+    """The plans a reference may point into, and its matches there for the first id form that has any."""
     if year is not None:
-        if not year.isdigit():
-            raise GgkError(f"条目引用「{ref}」中的年度「{year}」不是数字", "写作 单位/年度/编号，如 gansu-jtt/2021/15")
-        candidates = [e for e in ws.plans if e.plan.year == int(year) and (unit is None or e.plan.unit == unit)]
+        candidates = [e for e in plans if e.plan.year == int(year) and (unit is None or e.plan.unit == unit)]
     else:
-        pool = [e for e in ws.plans if unit is None or e.plan.unit == unit]
+        pool = [e for e in plans if unit is None or e.plan.unit == unit]
         candidates = current_plans(Workspace(ws.roots, ws.units, pool), today)
-    matches = [(e, loc, chain, item) for e in candidates for loc, chain, item in e.plan.iter_items() if item.id == item_id]
+    for form in forms:
+        matches = [(e, loc, chain, item) for e in candidates for loc, chain, item in e.plan.iter_items() if item.id == form]
+        if matches:
+            return candidates, matches
+    return candidates, []
+
+
+def resolve_ref(ws: Workspace, ref: str, today: dt.date, calendar: Any = None) -> Row:
+    """The item a reference names: ``unit/year/id``, ``unit/id``, ``year/id`` or ``id``; the id also as
+    people write it (``（九）``, ``九``, ``09``).  An item of a plan not yet in force on ``today``
+    (``ws.unissued``) is found too; ``in_force_note`` says so."""
+    unit, year, typed = _split_ref(ref)
+    forms = id_forms(typed)
+    candidates, matches = _find(ws.plans, ws, unit, year, forms, today)
+    if not matches and ws.unissued:
+        _c, matches = _find(ws.unissued, ws, unit, year, forms, today)
     if not matches:
         _unreadable_plan(ws, unit, year)
         where = "、".join(f"{e.plan.unit}/{e.plan.year}" for e in candidates) or "（没有符合的计划）"
-        raise GgkError(f"找不到条目「{ref}」", f"在 {where} 中没有编号为 {item_id} 的条目；用 ggk list 查看编号")
+        elsewhere = _elsewhere(ws, unit, forms)
+        hint = f"是不是 {'、'.join(elsewhere[:4])}？" if elsewhere else f"在 {where} 中没有编号为 {typed} 的条目；用 ggk list 查看编号"
+        raise GgkError(f"找不到条目「{ref}」" + (f"（在 {where} 中）" if elsewhere else ""), hint)
     if len(matches) > 1:
         options = "、".join(f"{e.plan.unit}/{e.plan.year}/{item.id}" for e, _l, _c, item in matches[:6])
         raise GgkError(f"条目引用「{ref}」不唯一", f"请写完整：{options}")
     entry, loc, chain, item = matches[0]
     timing = deadlines.evaluate(item, entry.plan.year, today, calendar, since=entry.plan.issued)
-    return Row(entry, ws.unit_name(entry.plan.unit), loc, chain, item, timing, light_of(item, timing, DEFAULT_SOON))
+    return _Rows(ws, today, DEFAULT_SOON, calendar).row(entry, ws.unit_name(entry.plan.unit), loc, chain, item, timing)
+
+
+def _elsewhere(ws: Workspace, unit: str | None, forms: list[str]) -> list[str]:
+    """References, as short as they can be written, to items with the typed id in other plans (after a
+    carry-over, ``show 9`` in the new year means last year's ``2021/9``)."""
+    found = [
+        (e.plan.unit, e.plan.year, item.id)
+        for e in [*ws.plans, *ws.unissued]
+        if unit is None or e.plan.unit == unit
+        for _loc, _chain, item in e.plan.iter_items()
+        if item.id in forms
+    ]
+    units = {u for u, _y, _i in found}
+    return [f"{y}/{i}" if len(units) == 1 and unit is None else f"{u}/{y}/{i}" for u, y, i in sorted(found, key=lambda f: -f[1])]
+
+
+def log_numbers(filed: Workspace | None, row: Row) -> list[int]:
+    """The number in the file (1 = first) of each progress entry of ``row`` (a snapshot's row, whose
+    log leaves out entries deleted or dated after the day): ``ggk correct`` names entries by it."""
+    item = row.item
+    source = None
+    if filed is not None:
+        entry = next((e for e in filed.plans if e.path == row.entry.path), None)
+        if entry is not None:
+            source = next((it for _l, _c, it in entry.plan.iter_items() if it.id == item.id), None)
+    if source is None:
+        return list(range(1, len(item.log) + 1))
+    out = []
+    taken: set[int] = set()
+    for e in item.log:
+        n = next((i for i, f in enumerate(source.log, start=1) if i not in taken and f is e), None)
+        if n is None:  # a copy made by the snapshot (an event closed later): the same date and note
+            n = next((i for i, f in enumerate(source.log, start=1) if i not in taken and (f.date, f.note) == (e.date, e.note)), 0)
+        taken.add(n)
+        out.append(n)
+    return out
+
+
+def in_force_note(ws: Workspace, entry: PlanEntry) -> str | None:
+    """What to say of a plan not yet in force on the as-of date (issued after it), or None."""
+    if entry not in ws.unissued or entry.plan.issued is None:
+        return None
+    when = ws.as_of.isoformat() if ws.as_of else "今天"
+    return f"{entry.plan.title}于 {entry.plan.issued.isoformat()} 印发，截至 {when} 尚未施行"
+
+
+def unissued_notes(ws: Workspace) -> list[str]:
+    """A note for each plan that would be a current plan but is not in force yet on the as-of date."""
+    if ws.as_of is None:
+        return []
+    return [
+        f"{note}，未列入（ggk show 仍可查看其条目）" for e in ws.unissued if e.plan.year <= ws.as_of.year and (note := in_force_note(ws, e))
+    ]
 
 
 def _unreadable_plan(ws: Workspace, unit: str | None, year: str | None) -> None:
@@ -326,8 +489,14 @@ class Tally:
     unit: str = ""
     total: int = 0
     by_status: dict[Status, int] = field(default_factory=lambda: {s: 0 for s in Status})
+    #: items past a time limit
     overdue: int = 0
+    #: items due within the "soon" window
     due_soon: int = 0
+    #: open standing work without progress in the last owed reporting period (or longer)
+    idle: int = 0
+    #: items that count as done for the 完成率 (``is_complete``)
+    complete: int = 0
     lead: int = 0
     assist: int = 0
     lights: list[Light] = field(default_factory=list)
@@ -335,10 +504,14 @@ class Tally:
     def add(self, row: Row) -> None:
         self.total += 1
         self.by_status[row.item.status] += 1
-        if row.light is Light.RED:
+        if row.timing.overdue_days is not None and row.item.status is not Status.CANCELLED:
             self.overdue += 1
+        elif row.idle is not None:
+            self.idle += 1
         elif row.light is Light.YELLOW:
             self.due_soon += 1
+        if is_complete(row.item, row.timing, row.year, row.today):
+            self.complete += 1
         self.lights.append(row.light)
 
     @property
@@ -351,7 +524,8 @@ class Tally:
 
     @property
     def percent(self) -> float:
-        return 100.0 * self.done / self.active if self.active else 0.0
+        """完成率: items complete (``is_complete``) of the items not cancelled."""
+        return completion_rate(self.complete, self.active)
 
     @property
     def light(self) -> Light:
@@ -364,13 +538,20 @@ class Tally:
             "unit": self.unit,
             "total": self.total,
             "status": {s.value: n for s, n in self.by_status.items()},
+            "complete": self.complete,
             "done_percent": round(self.percent, 1),
             "overdue": self.overdue,
             "due_soon": self.due_soon,
+            "idle": self.idle,
             "lead": self.lead,
             "assist": self.assist,
             "light": self.light.value,
         }
+
+
+def completion_rate(complete: int, active: int) -> float:
+    """完成率 in percent: complete items of the items not cancelled (0 when there are none)."""
+    return 100.0 * complete / active if active else 0.0
 
 
 @dataclass
@@ -384,6 +565,8 @@ class StatusReport:
     problems: int = 0
     skipped: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: 迟报/漏报 of the departments of these plans (``ggk.returns.cadence.Cadence``), when asked for
+    cadence: Any = None
 
 
 BY_CHOICES = ("unit", "plan", "section", "dept")
@@ -402,7 +585,9 @@ def status_report(ws: Workspace, rows: list[Row], today: dt.date, by: str = "pla
         return groups[key]
 
     for row in rows:
-        total.add(row)
+        total.add(row)  # each item once, also when grouped by department
+        total.lead += bool(row.item.lead)
+        total.assist += bool(row.item.assist)
         if by == "unit":
             get(row.unit, row.unit_name, row.unit).add(row)
         elif by == "plan":
@@ -441,6 +626,8 @@ class ItemsReport:
     problems: int = 0
     skipped: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: 迟报/漏报 of the departments (``ggk.returns.cadence.Cadence``), when asked for
+    cadence: Any = None
 
     def groups(self) -> list[tuple[str, list[Row]]]:
         """Rows by lead department (a row under each of its leads), the group with the most days
@@ -477,3 +664,7 @@ class ItemDetail:
     row: Row
     problems: int = 0
     warnings: list[str] = field(default_factory=list)
+    #: the plan is not in force on the as-of date (``in_force_note``)
+    not_in_force: str | None = None
+    #: each progress entry's number in the file (``log_numbers``), what ``ggk correct`` takes
+    numbers: list[int] = field(default_factory=list)

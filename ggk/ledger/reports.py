@@ -24,6 +24,10 @@ from ggk.model import LogEntry, Status
 from ggk.registry import Registry
 from ggk.workspace.load import PlanEntry, Workspace
 
+#: What the annual-report section says of an item with neither a summary nor a progress entry: a mark
+#: the clerk cannot overlook before the report goes out (never a sentence that reads as finished text).
+NO_RECORD = "【待补充：该项既无落实情况也无进展记录，请牵头单位报送后再用 ggk summary 填写】"
+
 #: Sentence-final punctuation: a heading or a sentence that already ends with one gets no extra "。".
 _END = "。！？；;.!?"
 
@@ -84,6 +88,13 @@ class AnnualSection:
     unit_name: str
     year: int
     entries: list[AnnualEntry]
+    #: 督办 in the year, from the register (``ggk.ledger.register.RegisterCounts``); None when none was issued
+    supervision: Any = None
+
+    @property
+    def supervision_text(self) -> str | None:
+        """The closing paragraph on 督办: 2026年共签发督办单5份，按期反馈3份、…。"""
+        return f"{self.year}年共{self.supervision.sentence}" if self.supervision is not None else None
 
     @property
     def heading(self) -> str:
@@ -102,6 +113,7 @@ class AnnualSection:
             "year": self.year,
             "entries": [e.to_json() for e in self.entries],
             "missing_summary": [e.ref for e in self.missing],
+            "supervision": self.supervision.to_json() if self.supervision is not None else None,
         }
 
 
@@ -135,7 +147,7 @@ def annual_section(ws: Workspace, entry: PlanEntry, number: str = "六") -> Annu
         else:
             text = condensed_log(item.log, plan.year)
             source = "log" if text else "none"
-            text = text or "暂无落实情况记录。"
+            text = text or NO_RECORD
         entries.append(AnnualEntry(no, ref, item.title, text, source))
     return AnnualSection(number, plan.title, ws.unit_name(plan.unit), plan.year, entries)
 
@@ -159,6 +171,9 @@ class LedgerRow:
     remark: str
     light: Light
     state: Status = Status.NOT_STARTED
+    #: why the light is red or yellow: "overdue", "soon" (due within the window), "idle" (standing work
+    #: without progress), or ""
+    flag: str = ""
 
     def cells(self) -> list[Any]:
         return [self.no, self.task, self.content, self.lead, self.assist, self.deadline, self.progress, self.status, self.remark]
@@ -201,6 +216,14 @@ class LedgerReport:
             out[r.light] += 1
         return out
 
+    def flags(self) -> dict[str, int]:
+        """Rows overdue, due soon and standing without progress (``LedgerRow.flag``)."""
+        out = {"overdue": 0, "soon": 0, "idle": 0}
+        for r in self.rows:
+            if r.flag:
+                out[r.flag] += 1
+        return out
+
     def to_json(self) -> dict[str, Any]:
         return {
             "title": self.title,
@@ -225,17 +248,30 @@ def status_text(row: Row) -> str:
         return f"{item.status.value}（逾期{t.overdue_days}天）"
     if t.due_in is not None and row.light is Light.YELLOW:
         return f"{item.status.value}（{'今日到期' if t.due_in == 0 else f'{t.due_in}天后到期'}）"
+    if row.idle is not None:
+        return f"{item.status.value}（{row.idle.text}）"
     return item.status.value
 
 
+def light_flag(row: Row) -> str:
+    """Why the row's light is red or yellow (``LedgerRow.flag``)."""
+    if row.light is Light.GREY or row.light is Light.GREEN:
+        return ""
+    if row.timing.overdue_days is not None:
+        return "overdue"
+    return "idle" if row.idle is not None else "soon"
+
+
 def progress_text(row: Row) -> str:
-    """进展情况: every progress entry, one per line, oldest first."""
+    """进展情况: every progress entry, one per line, oldest first, with who reported it:
+    ``2026-04-10 局规划建设股：梳理历年规划文本…``."""
     lines = []
     for e in sorted(row.item.log, key=lambda e: e.date):
         note = (e.note or "").strip()
         if e.event and not note:
             note = f"事件{e.event.isoformat()}" + (f"，{e.done.isoformat()}办结" if e.done else "，未办结")
-        lines.append(f"{e.date.isoformat()} {note}".rstrip())
+        who = f"{e.by}：" if e.by else ""
+        lines.append(f"{e.date.isoformat()} {who}{note}".rstrip("：").rstrip())
     return "\n".join(lines)
 
 
@@ -275,6 +311,7 @@ def _ledger_row(no: int, row: Row) -> LedgerRow:
         remark_text(row),
         row.light,
         item.status,
+        light_flag(row),
     )
 
 
@@ -352,10 +389,28 @@ class NoticeReport:
     issuer: str
     rows: list[NoticeRow]
     plans: list[str] = field(default_factory=list)
+    #: 督〔2026〕3号 once issued (``ggk notice --issue`` records it in the register); None: not numbered
+    no: str | None = None
+    contact: str | None = None
+    phone: str | None = None
+    unit: str = ""
 
     @property
     def title(self) -> str:
         return "政务公开工作督办通知单"
+
+    @property
+    def number_line(self) -> str:
+        return f"编号：{self.no or f'督〔{self.as_of.year}〕　　号'}"
+
+    @property
+    def contact_line(self) -> str:
+        return f"联系人：{self.contact or '　　　　　　'}　　联系电话：{self.phone or '　　　　　　　　'}"
+
+    @property
+    def receipt_line(self) -> str:
+        """签收: the department signs the notice and returns this line."""
+        return "签收人：　　　　　　　　签收日期：　　　　年　　月　　日"
 
     @property
     def overdue(self) -> int:
@@ -388,6 +443,9 @@ class NoticeReport:
             "within_days": self.within,
             "reply_by": self.reply_by.isoformat(),
             "issuer": self.issuer,
+            "no": self.no,
+            "contact": self.contact,
+            "phone": self.phone,
             "plans": self.plans,
             "items": [r.to_json() for r in self.rows],
         }
@@ -414,10 +472,11 @@ def notice(
     """The 督办单 for ``dept``: its overdue items and those due within ``within`` days, as lead or
     cooperating department, in the current plan of its unit; most days late first."""
     pool = [e for e in current_plans(ws, today) if not units or e.plan.unit in units]
-    owners = sorted({e.plan.unit for e in pool if Registry(ws.unit(e.plan.unit)).resolve(dept)})
+    slugs = sorted({e.plan.unit for e in [*pool, *ws.unissued] if not units or e.plan.unit in units})
+    owners = [slug for slug in slugs if Registry(ws.unit(slug)).resolve(dept)]
     if not owners:
         near: list[str] = []
-        for slug in {e.plan.unit for e in pool}:
+        for slug in slugs:
             near.extend(n for n in Registry(ws.unit(slug)).suggest(dept) if n not in near)
         hint = f"是不是「{'」「'.join(near[:3])}」？" if near else "用 ggk status --by dept 查看各部门"
         raise GgkError(f"没有登记名为「{dept}」的部门" + (f"（单位 {'、'.join(units)}）" if units else ""), hint)
@@ -441,5 +500,13 @@ def notice(
         reply_by = calendar.add_workdays(today, 5) if calendar is not None else today + dt.timedelta(days=7)
     unit_name = ws.unit_name(slug)
     return NoticeReport(
-        name, unit_name, today, within, reply_by, issuer or f"{unit_name}办公室", out, sorted({r.ref.rsplit("/", 1)[0] for r in rows})
+        name,
+        unit_name,
+        today,
+        within,
+        reply_by,
+        issuer or f"{unit_name}办公室",
+        out,
+        sorted({r.ref.rsplit("/", 1)[0] for r in rows}),
+        unit=slug,
     )

@@ -21,7 +21,8 @@ from typing import Any
 
 from ggk.deadlines import RuleState
 from ggk.diagnostics import GgkError
-from ggk.ledger.queries import DEFAULT_SOON, NO_LEAD, Row, evaluate_entry
+from ggk.ledger.queries import DEFAULT_SOON, DUTY_KINDS, NO_LEAD, Row, completion_rate, evaluate_entry, is_complete
+from ggk.ledger.standing import Idle
 from ggk.model import DeadlineKind, LogEntry, Status
 from ggk.registry import Registry
 from ggk.workspace.load import PlanEntry, Workspace
@@ -45,7 +46,6 @@ class Outcome(str, Enum):
 #: The order of the columns in every table of the review.
 OUTCOMES: tuple[Outcome, ...] = tuple(Outcome)
 
-DUTY_KINDS = (DeadlineKind.RECURRING, DeadlineKind.COUNT, DeadlineKind.WORKDAYS, DeadlineKind.DAYS)
 _PERIOD_CN = {"week": "周", "month": "月", "quarter": "季度", "half": "半年", "year": "年"}
 
 
@@ -108,6 +108,25 @@ class ReviewItem:
     canonical_leads: list[str] = field(default_factory=list)
 
     @property
+    def idle(self) -> Idle | None:
+        """Open standing work without progress in the owed reporting periods (``ggk.ledger.standing``)."""
+        return self.row.idle
+
+    @property
+    def to_rectify(self) -> bool:
+        """On the 整改清单: unfinished, or standing work without any progress in the whole plan year
+        (reviewed on its last day or later: "全年无进展")."""
+        idle = self.idle
+        return self.outcome is Outcome.UNFINISHED or (idle is not None and idle.year_idle and idle.year_over)
+
+    @property
+    def situation(self) -> str:
+        """逾期N天 / 全年无进展: why it is on the 整改清单."""
+        if self.outcome is Outcome.UNFINISHED:
+            return f"逾期{self.late_days}天"
+        return self.idle.text if self.idle is not None else ""
+
+    @property
     def item(self) -> Any:
         return self.row.item
 
@@ -143,6 +162,7 @@ class ReviewItem:
             "progress": self.progress,
             "duties": [d.to_json() for d in self.duties],
             "last_progress": ({"date": last.date.isoformat(), "by": last.by, "note": last.note} if last else None),
+            "idle": self.idle.to_json() if self.idle else None,
             "carried_to": self.item.carried_to,
         }
 
@@ -167,9 +187,11 @@ def classify(row: Row, today: dt.date) -> ReviewItem:
     - standing work (no deadline, or 常态化) is 常态化, with whether any progress is logged;
     - otherwise an item with a deadline past (a date, a missed period or count, a working-day
       limit exceeded — the ledger's red light) is 未完成;
-    - an item whose duties are all met once the plan year is over is 按期完成 (a quarterly duty is
-      seldom marked 已完成) — or 常态化 if no obligation ever arose (a working-day limit whose event
-      was never logged); anything else has no deadline passed yet: 未到期.
+    - an item complete by ``ggk.ledger.queries.is_complete`` (a duty met in every period once the plan
+      year is over: a quarterly duty is seldom marked 已完成) is 按期完成 — the same items the 完成率
+      of ``ggk status`` counts; a working-day duty whose event never came (no 行政决定 logged for
+      "决定之日起7个工作日内") proved nothing either way: it is reviewed as standing work;
+      anything else has no deadline passed yet: 未到期.
     """
     item, timing = row.item, row.timing
     duties = [Duty.of(s) for s in timing.states if s.rule.kind in DUTY_KINDS]
@@ -188,11 +210,14 @@ def classify(row: Row, today: dt.date) -> ReviewItem:
         out.outcome = Outcome.STANDING
     elif timing.overdue_days is not None:
         out.outcome, out.late_days = Outcome.UNFINISHED, timing.overdue_days
-    elif timing.due_in is None and today > dt.date(row.year, 12, 31):
-        # A duty met in every period is done.  One whose event never came (no 行政决定 logged for
-        # "决定之日起7个工作日内") proved nothing either way: it is reviewed as standing work.
-        arose = any(d.required for d in duties)
-        out.outcome = Outcome.ON_TIME if arose else Outcome.STANDING
+    elif is_complete(item, timing, row.year, today):
+        late = [s.late_days for s in timing.states if s.late_days]  # an event published after its limit
+        if late:
+            out.outcome, out.late_days = Outcome.LATE, max(late)
+        else:
+            out.outcome = Outcome.ON_TIME
+    elif timing.due_in is None and today >= dt.date(row.year, 12, 31):
+        out.outcome = Outcome.STANDING
     else:
         out.due_in = timing.due_in
     return out
@@ -222,13 +247,14 @@ class Group:
         return self.counts[Outcome.ON_TIME] + self.counts[Outcome.LATE]
 
     @property
-    def assessed(self) -> int:
-        """Items that had to be finished by now: all but cancelled, standing and not yet due."""
-        return self.done + self.counts[Outcome.UNFINISHED]
+    def active(self) -> int:
+        """Items not cancelled: what the 完成率 is counted of (as ``ggk status`` counts it)."""
+        return self.total - self.counts[Outcome.CANCELLED]
 
     @property
     def percent(self) -> float:
-        return 100.0 * self.done / self.assessed if self.assessed else 0.0
+        """完成率: 按期完成 and 逾期完成 (``is_complete``) of the items not cancelled."""
+        return completion_rate(self.done, self.active)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -252,12 +278,15 @@ class PlanReview:
     sections: list[Group]
     depts: list[Group]
     total: Group
+    #: 督办 in the plan's year, from the register (``ggk.ledger.register.RegisterCounts``); None when none was issued
+    supervision: Any = None
 
     @property
     def rectification(self) -> list[ReviewItem]:
-        """整改清单: the unfinished items, key items first, most days late first."""
-        rows = [ri for ri in self.items if ri.outcome is Outcome.UNFINISHED]
-        return sorted(rows, key=lambda ri: (not ri.key, -(ri.late_days or 0)))
+        """整改清单: the unfinished items (key items first, most days late first), then the standing work
+        without any progress in the year."""
+        rows = [ri for ri in self.items if ri.to_rectify]
+        return sorted(rows, key=lambda ri: (ri.outcome is not Outcome.UNFINISHED, not ri.key, -(ri.late_days or 0)))
 
     @property
     def duties(self) -> list[ReviewItem]:
@@ -293,6 +322,7 @@ class PlanReview:
             "departments": [g.to_json() for g in self.depts],
             "rectification": [ri.to_json() for ri in self.rectification],
             "items": [ri.to_json() for ri in self.items],
+            "supervision": self.supervision.to_json() if self.supervision is not None else None,
         }
 
 
@@ -353,6 +383,11 @@ def plans_of_year(ws: Workspace, year: int, units: Sequence[str] = ()) -> list[P
         if u not in known:
             raise GgkError(f"没有单位「{u}」", f"已有的单位：{'、'.join(sorted(known)) or '（无）'}")
     found = [e for e in ws.plans if e.plan.year == year and (not units or e.plan.unit in units)]
+    pending = [e for e in ws.unissued if e.plan.year == year and (not units or e.plan.unit in units)]
+    if not found and pending:
+        from ggk.ledger.queries import in_force_note
+
+        raise GgkError(f"{in_force_note(ws, pending[0])}，没有可核查或报告的内容", "用 --as-of 指定印发之后的日期")
     if not found:
         have = sorted({f"{e.plan.unit}/{e.plan.year}" for e in ws.plans if not units or e.plan.unit in units})
         raise GgkError(

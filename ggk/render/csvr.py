@@ -77,7 +77,19 @@ class CsvRenderer:
 
     @rows.register
     def _(self, report: StatusReport) -> list[list[Any]]:
-        header = ["group", "label", "total", *[s.value for s in Status], "done_percent", "overdue", "due_soon", "lead", "assist", "light"]
+        header = [
+            "group",
+            "label",
+            "total",
+            *[s.value for s in Status],
+            "done_percent",
+            "overdue",
+            "due_soon",
+            "lead",
+            "assist",
+            "light",
+            "idle",
+        ]
         out: list[list[Any]] = [header]
         for g in [*report.groups, report.total]:
             out.append(
@@ -92,6 +104,7 @@ class CsvRenderer:
                     g.lead,
                     g.assist,
                     g.light.value,
+                    g.idle,
                 ]
             )
         return out

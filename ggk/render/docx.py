@@ -22,13 +22,15 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
 from ggk.ledger.reports import AnnualSection, NoticeReport, cn_date
 from ggk.ledger.review import OUTCOMES, PlanReview, ReviewReport
 from ggk.render import Options, Unsupported
 from ggk.render.md import CN_NUM, group_rows, last_progress, outcome_note, summary_sentences
+from ggk.returns.cadence import RemindReport
+from ggk.returns.forms import FILL_COLUMNS, SENT_COLUMNS, FormReport
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -37,6 +39,44 @@ H2_FONT = "楷体_GB2312"
 LATIN_FONT = "Times New Roman"
 BODY_SIZE = Pt(16)  # 三号
 TABLE_SIZE = Pt(10.5)  # 五号
+#: one half-width character of 五号 text, and a cell's left and right padding, in centimetres
+_HALF_CHAR_CM = 10.5 / 72 * 2.54 / 2
+_PAD_CM = 0.4
+#: a column never grows wider than this many half-width characters of text; longer text wraps
+_MAX_CHARS = 60
+
+
+def _text_width(text: str) -> int:
+    """Display width in half-width characters of the longest line (East-Asian wide characters count 2)."""
+    import unicodedata
+
+    return max((sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line) for line in text.split("\n")), default=0)
+
+
+def fit_widths(head: Sequence[str], rows: Sequence[Sequence[Any]], total_cm: float) -> list[float]:
+    """Column widths (cm) that fit the content within ``total_cm``: a column of numbers (序号) stays as
+    narrow as its header, a column of long text (工作任务, 最近进展) gets the room; the header never wraps
+    inside a word, and what does not fit wraps in the widest columns first."""
+    natural = []
+    floor = []
+    for i, name in enumerate(head):
+        cells = ["" if r[i] is None else str(r[i]) for r in rows]
+        longest = max([_text_width(name), *(_text_width(c) for c in cells)])
+        natural.append(min(longest, _MAX_CHARS) * _HALF_CHAR_CM + _PAD_CM)
+        floor.append(min(longest, max(_text_width(name), 4)) * _HALF_CHAR_CM + _PAD_CM)
+    want = sum(natural)
+    if want <= total_cm:
+        # room to spare goes to the columns whose text wraps even at the widest (long text)
+        wrapping = [i for i, w in enumerate(natural) if w >= _MAX_CHARS * _HALF_CHAR_CM + _PAD_CM]
+        spare = total_cm - want
+        for i in wrapping:
+            natural[i] += spare / len(wrapping)
+        return natural if wrapping else [w * total_cm / want for w in natural]
+    give = sum(n - f for n, f in zip(natural, floor, strict=True))
+    excess = want - total_cm
+    if give <= 0 or excess >= give:
+        return [f * total_cm / sum(floor) for f in floor]
+    return [n - (n - f) * excess / give for n, f in zip(natural, floor, strict=True)]
 
 
 def _font(run: Any, name: str, size: Pt, bold: bool = False) -> None:
@@ -66,6 +106,7 @@ class _Writer:
         else:
             sec.top_margin, sec.bottom_margin = Cm(3.7), Cm(3.5)
             sec.left_margin, sec.right_margin = Cm(2.8), Cm(2.6)
+        self.text_cm = (sec.page_width - sec.left_margin - sec.right_margin) / 360000  # EMU per cm
         normal = self.doc.styles["Normal"]
         _font(normal, BODY_FONT, BODY_SIZE)
         props = self.doc.core_properties
@@ -124,10 +165,13 @@ class _Writer:
             cells = table.add_row().cells
             for cell, value in zip(cells, values, strict=True):
                 self._cell(cell, "" if value is None else str(value))
-        if widths:
-            for row in table.rows:
-                for cell, w in zip(row.cells, widths, strict=True):
-                    cell.width = Cm(w)
+        widths = widths or fit_widths(head, rows, self.text_cm)
+        table.autofit = False  # Word and WPS keep the widths given rather than fitting them again
+        for column, w in zip(table.columns, widths, strict=True):
+            column.width = Cm(w)
+        for row in table.rows:
+            for cell, w in zip(row.cells, widths, strict=True):
+                cell.width = Cm(w)
         self.doc.add_paragraph()
         return table
 
@@ -165,7 +209,12 @@ class DocxRenderer:
             w.para(e.heading, bold=True)
             for para in e.text.splitlines():
                 if para.strip():
-                    w.para(para.strip())
+                    p = w.para(para.strip(), bold=e.source == "none")
+                    if e.source == "none":  # nothing recorded: marked in red, not to go out as it is
+                        for run in p.runs:
+                            run.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+        if report.supervision_text:
+            w.para(report.supervision_text)
         return w.bytes()
 
     # ----------------------------------------------------------------- 回头看
@@ -193,12 +242,12 @@ class DocxRenderer:
         fix = p.rectification
         if fix:
             rows = [
-                [i, ri.item.id, ri.item.title, "、".join(ri.leads), ri.deadline_text, ri.late_days, last_progress(ri)]
+                [i, ri.item.id, ri.item.title, "、".join(ri.leads), ri.deadline_text, ri.situation, last_progress(ri)]
                 for i, ri in enumerate(fix, start=1)
             ]
-            w.table(["序号", "编号", "工作任务", "牵头单位", "时限", "逾期天数", "最近进展"], rows, [1.2, 1.5, 5, 3.5, 3.5, 1.8, 8])
+            w.table(["序号", "编号", "工作任务", "牵头单位", "时限", "问题", "最近进展"], rows)
         else:
-            w.para("没有未完成的任务。")
+            w.para("没有需要整改的任务。")
         head = ["合计", *(o.value for o in OUTCOMES), "完成率"]
         w.h1(f"{next(n)}、各牵头单位落实情况")
         w.table(["牵头单位", *head], group_rows(p.depts, p.total))
@@ -211,7 +260,7 @@ class DocxRenderer:
                 for ri in p.duties
                 for d in ri.duties
             ]
-            w.table(["编号", "工作任务", "时限", "已落实/应落实", "未落实或逾期"], rows, [1.5, 6, 5, 2.5, 9])
+            w.table(["编号", "工作任务", "时限", "已落实/应落实", "未落实或逾期"], rows)
         w.h1(f"{next(n)}、逐项核查结果")
         rows = [
             [
@@ -226,7 +275,10 @@ class DocxRenderer:
             ]
             for ri in p.items
         ]
-        w.table(["编号", "重点", "工作任务", "牵头单位", "时限", "状态", "核查结果", "说明"], rows, [1.5, 1.2, 5, 3.5, 3.5, 1.6, 1.8, 6])
+        w.table(["编号", "重点", "工作任务", "牵头单位", "时限", "状态", "核查结果", "说明"], rows)
+        w.para()
+        w.para(p.unit_name, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+        w.para(cn_date(report.as_of), align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
 
     # ----------------------------------------------------------------- 督办单
 
@@ -234,6 +286,7 @@ class DocxRenderer:
     def _(self, report: NoticeReport) -> bytes:
         w = _Writer(landscape=bool(report.rows), created=report.as_of, title=report.title)
         w.title(report.title)
+        w.para(report.number_line, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
         w.para(f"致：{report.dept}", indent=False)
         w.para(report.intro)
         if report.rows:
@@ -241,11 +294,41 @@ class DocxRenderer:
                 [r.no, r.title, r.role, r.deadline, r.due.isoformat() if r.due else "—", r.situation, r.status, r.last_progress]
                 for r in report.rows
             ]
-            w.table(
-                ["序号", "工作任务", "职责", "完成时限", "截止日期", "逾期情况", "目前状态", "最近进展"],
-                rows,
-                [1.2, 5.5, 1.4, 4, 2.4, 2.2, 1.8, 6.2],
-            )
+            w.table(["序号", "工作任务", "职责", "完成时限", "截止日期", "逾期情况", "目前状态", "最近进展"], rows)
+            w.para(report.request)
+        w.para()
+        w.para(report.issuer, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+        w.para(cn_date(report.as_of), align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+        w.para(report.contact_line, indent=False)
+        w.para("－ － － － － － － 签收回执 － － － － － － －", indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
+        w.para(report.receipt_line, indent=False)
+        return w.bytes()
+
+    # ----------------------------------------------------------------- 进展报送表
+
+    @render.register
+    def _(self, report: FormReport) -> bytes:
+        w = _Writer(landscape=True, created=report.issued, title=report.title)
+        w.title(report.title)
+        w.para(report.header_lines[1], indent=False, size=TABLE_SIZE)
+        w.para("填报人：　　　　　　　　联系电话：", indent=False, size=TABLE_SIZE)
+        fill = ["" for _ in FILL_COLUMNS]
+        rows = [[r.no, *r.sent(), *fill] for r in report.rows]
+        widths = [0.9, 2.0, 3.4, 1.0, 2.0, 2.4, 3.2, 4.2, 1.5, 1.6, 2.4, 1.5, 1.5]
+        w.table([*SENT_COLUMNS, *FILL_COLUMNS], rows, widths)
+        for line in report.docx_notes:
+            w.para(line, indent=False, size=TABLE_SIZE)
+        return w.bytes()
+
+    # ----------------------------------------------------------------- 催报通知
+
+    @render.register
+    def _(self, report: RemindReport) -> bytes:
+        w = _Writer(created=report.as_of, title=report.title)
+        w.title(report.title)
+        w.para(report.intro)
+        if report.rows:
+            w.table(["序号", "部门", "牵头条目", "配合条目"], [[r.no, r.dept, r.lead, r.assist] for r in report.rows], [1.5, 7, 3, 3])
             w.para(report.request)
         w.para()
         w.para(report.issuer, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)

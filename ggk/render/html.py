@@ -10,7 +10,6 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from ggk.ledger.queries import Light
 from ggk.ledger.reports import LEDGER_COLUMNS, LedgerReport, LedgerRow, cn_date
 from ggk.model import Status
 from ggk.render import Options, Unsupported
@@ -67,11 +66,11 @@ class HtmlRenderer:
         if not isinstance(report, LedgerReport):
             raise Unsupported("html")
         counts = report.counts()
-        lights = report.lights()
+        flags = report.flags()
         summary = (
             f"共 {len(report.rows)} 项任务："
             + "，".join(f"{s.value} {counts[s]} 项" for s in Status)
-            + f"。其中逾期 {lights[Light.RED]} 项，{report.soon} 天内到期 {lights[Light.YELLOW]} 项。"
+            + f"。其中逾期 {flags['overdue']} 项，{report.soon} 天内到期 {flags['soon']} 项，常态化任务报送期内无进展 {flags['idle']} 项。"
         )
         out = [
             "<!DOCTYPE html>",

@@ -46,7 +46,7 @@ class JsonRenderer:
             "problems": report.problems,
             "skipped": report.skipped,
             "warnings": report.warnings,
-        }
+        } | ({"reporting": report.cadence.to_json()} if report.cadence is not None else {})
 
     @data.register
     def _(self, report: ItemsReport) -> Any:
@@ -57,8 +57,11 @@ class JsonRenderer:
             "problems": report.problems,
             "skipped": report.skipped,
             "warnings": report.warnings,
-        }
+        } | ({"reporting": report.cadence.to_json()} if report.cadence is not None else {})
 
     @data.register
     def _(self, report: ItemDetail) -> Any:
-        return {"as_of": report.as_of.isoformat(), **report.row.to_json(full=True)}
+        out = {"as_of": report.as_of.isoformat(), **report.row.to_json(full=True), "in_force": report.not_in_force is None}
+        for entry, no in zip(out["log"], report.numbers, strict=False):
+            entry["no"] = no  # its number in the file, as ggk correct takes it
+        return out

@@ -12,9 +12,11 @@ from collections.abc import Sequence
 from functools import singledispatchmethod
 from typing import Any
 
+from ggk.ledger.register import RegisterReport
 from ggk.ledger.reports import AnnualSection, NoticeReport, cn_date
 from ggk.ledger.review import OUTCOMES, Group, Outcome, PlanReview, ReviewItem, ReviewReport
 from ggk.render import Options, Unsupported
+from ggk.returns.cadence import RemindReport
 
 CN_NUM = "一二三四五六七八九十"
 
@@ -42,6 +44,8 @@ def last_progress(ri: ReviewItem) -> str:
 def outcome_note(ri: ReviewItem) -> str:
     o = ri.outcome
     if o is Outcome.LATE:
+        if ri.item.completed is None:  # a working-day duty whose event was published late
+            return f"各件均已办结，最多逾期{ri.late_days}天"
         return f"{ri.item.completed} 完成，逾期{ri.late_days}天"
     if o is Outcome.ON_TIME:
         return f"{ri.item.completed} 完成" if ri.item.completed else "各期均已落实"
@@ -50,7 +54,8 @@ def outcome_note(ri: ReviewItem) -> str:
     if o is Outcome.NOT_DUE:
         return "" if ri.due_in is None else ("今日到期" if ri.due_in == 0 else f"{ri.due_in}天后到期")
     if o is Outcome.STANDING:
-        return "有进展记录" if ri.progress else "无进展记录"
+        said = "有进展记录" if ri.progress else "无进展记录"
+        return f"{said}，{ri.idle.text}" if ri.idle is not None and ri.progress else said
     return (ri.item.reason or "").strip()
 
 
@@ -64,19 +69,19 @@ def summary_sentences(p: PlanReview) -> list[str]:
         + "。"
     )
     lines = [first]
-    if p.total.assessed:
-        lines.append(
-            f"应完成的 {p.total.assessed} 项中已完成 {p.total.done} 项，完成率 {p.total.percent:.1f}%（不含常态化、已取消和未到期任务）。"
-        )
+    if p.total.active:
+        lines.append(f"完成率 {p.total.percent:.1f}%：未取消的 {p.total.active} 项任务中已完成 {p.total.done} 项（含常态化和未到期任务）。")
     if p.duties:
         req, met, missed = p.duty_totals()
         lines.append(f"周期性、计次和工作日时限任务 {len(p.duties)} 项：应落实 {req} 期（次、件），按时落实 {met}，未落实或逾期 {missed}。")
+    if p.supervision is not None:
+        lines.append(f"督办：{p.year}年{p.supervision.sentence}")
     return lines
 
 
 def group_rows(groups: Sequence[Group], total: Group) -> list[list[Any]]:
-    rows = [[g.label, g.total, *(g.counts[o] for o in OUTCOMES), f"{g.percent:.1f}%" if g.assessed else "—"] for g in groups]
-    rows.append(["合计", total.total, *(total.counts[o] for o in OUTCOMES), f"{total.percent:.1f}%" if total.assessed else "—"])
+    rows = [[g.label, g.total, *(g.counts[o] for o in OUTCOMES), f"{g.percent:.1f}%" if g.active else "—"] for g in groups]
+    rows.append(["合计", total.total, *(total.counts[o] for o in OUTCOMES), f"{total.percent:.1f}%" if total.active else "—"])
     return rows
 
 
@@ -124,19 +129,17 @@ class MarkdownRenderer:
                 [
                     i,
                     ri.row.ref,
-                    ri.item.title + ("" if ri.key else "（非重点）"),
+                    ri.item.title + ("" if ri.key or ri.outcome is not Outcome.UNFINISHED else "（非重点）"),
                     "、".join(ri.leads),
                     ri.deadline_text,
-                    ri.late_days,
+                    ri.situation,
                     last_progress(ri),
                 ]
                 for i, ri in enumerate(fix, start=1)
             ]
-            out += table(
-                ["序号", "条目", "工作任务", "牵头单位", "时限", "逾期天数", "最近进展"], rows, ["r", "l", "l", "l", "l", "r", "l"]
-            )
+            out += table(["序号", "条目", "工作任务", "牵头单位", "时限", "问题", "最近进展"], rows, ["r", "l", "l", "l", "l", "l", "l"])
         else:
-            out.append("没有未完成的任务。")
+            out.append("没有需要整改的任务。")
         out.append("")
         out += [f"## {next(n)}、各牵头单位落实情况", ""]
         out += table(["牵头单位", *head[1:]], group_rows(p.depts, p.total), align)
@@ -167,7 +170,7 @@ class MarkdownRenderer:
             for ri in p.items
         ]
         out += table(["条目", "重点", "工作任务", "牵头单位", "时限", "状态", "核查结果", "说明"], rows)
-        out.append("")
+        out += ["", p.unit_name, "", cn_date(report.as_of), ""]
         return out
 
     # ----------------------------------------------------------------- annual report
@@ -179,19 +182,47 @@ class MarkdownRenderer:
             out += [e.heading, ""]
             out += [para.strip() for para in e.text.splitlines() if para.strip()]
             out.append("")
+        if report.supervision_text:
+            out += [report.supervision_text, ""]
         return out
 
     # ----------------------------------------------------------------- 督办单
 
     @lines.register
     def _(self, report: NoticeReport) -> list[str]:
-        out = [f"# {report.title}", "", f"致：{report.dept}", "", report.intro, ""]
+        out = [f"# {report.title}", "", report.number_line, "", f"致：{report.dept}", "", report.intro, ""]
         if report.rows:
             rows = [
                 [r.no, r.ref, r.title, r.role, r.deadline, r.due.isoformat() if r.due else "—", r.situation, r.status, r.last_progress]
                 for r in report.rows
             ]
             out += table(["序号", "条目", "工作任务", "职责", "完成时限", "截止日期", "逾期情况", "目前状态", "最近进展"], rows)
+            out += ["", report.request, ""]
+        out += [report.issuer, "", cn_date(report.as_of), "", report.contact_line, "", "---", "", report.receipt_line]
+        return out
+
+    # ----------------------------------------------------------------- 督办登记、催报
+
+    @lines.register
+    def _(self, report: RegisterReport) -> list[str]:
+        c = report.counts
+        out = [f"# {report.title}", "", f"截至{cn_date(report.as_of)}：{c.sentence}", ""]
+        if report.rows:
+            rows = [
+                [s.record.no, s.record.date.isoformat(), s.record.dept, "、".join(s.record.items), s.record.reply_by.isoformat(), s.state]
+                + [f"{s.replied.isoformat()}（{s.via}）" if s.replied else "—"]
+                for s in report.rows
+            ]
+            out += table(["编号", "签发日期", "部门", "督办条目", "反馈截止", "反馈情况", "反馈日期"], rows)
+        return out
+
+    @lines.register
+    def _(self, report: RemindReport) -> list[str]:
+        out = [f"# {report.title}", "", report.intro, ""]
+        if report.rows:
+            out += table(
+                ["序号", "部门", "牵头条目", "配合条目"], [[r.no, r.dept, r.lead, r.assist] for r in report.rows], ["r", "l", "r", "r"]
+            )
             out += ["", report.request, ""]
         out += [report.issuer, "", cn_date(report.as_of)]
         return out

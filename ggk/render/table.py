@@ -23,7 +23,7 @@ from ggk.workspace.checks import CheckReport
 
 #: Reports that are documents (rendered as Markdown) rather than ledgers; matched by name so that
 #: printing a ledger never imports the review and report modules.
-DOCUMENTS = frozenset({"ReviewReport", "AnnualSection", "NoticeReport"})
+DOCUMENTS = frozenset({"ReviewReport", "AnnualSection", "NoticeReport", "RegisterReport", "RemindReport"})
 
 if typing.TYPE_CHECKING:
     from rich import box
@@ -89,6 +89,8 @@ def when_plain(row: Row) -> tuple[str, str]:
     due_in = t.due_in
     if due_in is not None:
         return ("今天到期" if due_in == 0 else f"{due_in} 天后到期"), ("yellow" if row.light is Light.YELLOW else "")
+    if row.idle is not None:
+        return row.idle.text, ("bold red" if row.idle.red else "yellow")
     return "", ""
 
 
@@ -181,6 +183,38 @@ def _list_cells(row: Row) -> tuple[str, str, str, str, str, str]:
     return row.ref, item.title, "、".join(item.lead) or "—", deadline_text(row), item.status.value, when_plain(row)[0]
 
 
+def _deadline_lines(row: Row) -> list[str]:
+    """The 时限 of ``show``: each rule's phrase with its due date and state, each said once."""
+    lines = []
+    for state in row.timing.states:
+        rule = state.rule
+        standing = rule.kind.value == "none"
+        line = rule.phrase or ("常态化" if standing else "")
+        extra = []
+        if state.due:
+            extra.append(f"截止 {state.due}")
+        if state.detail and state.detail != line:
+            extra.append(state.detail)
+        if state.overdue_days is not None and f"逾期{state.overdue_days}天" not in state.detail:
+            extra.append(f"逾期 {state.overdue_days} 天")
+        lines.append(line + (f"（{'，'.join(extra)}）" if extra else ""))
+    return lines
+
+
+def _change_label(h: Any) -> str:
+    """延期 when the new date is later than the old one, else 时限调整."""
+    old = max((d.due for d in h.old if d.due), default=None)
+    new = max((d.due for d in h.new if d.due), default=None)
+    return "延期记录" if old is None or new is None or new > old else "时限调整"
+
+
+def _change_text(h: Any) -> str:
+    old = "、".join(d.phrase or (str(d.due) if d.due else "") for d in h.old) or "无"
+    new = "、".join(d.phrase or (str(d.due) if d.due else "") for d in h.new) or "无"
+    extra = "，".join(p for p in (h.reason, f"批准：{h.by}" if h.by else None) if p)
+    return f"{h.date}：{old} → {new}" + (f"（{extra}）" if extra else "")
+
+
 class TableRenderer:
     def __init__(self, options: Options):
         self.options = options
@@ -236,6 +270,9 @@ class TableRenderer:
 
     def notes(self, report: Any) -> list[str]:
         notes: list[str] = []
+        cadence = getattr(report, "cadence", None)
+        if cadence is not None:
+            notes.extend(cadence.lines())
         for w in getattr(report, "warnings", []):
             notes.append(f"注意：{w}")
         if getattr(report, "problems", 0):
@@ -258,19 +295,16 @@ class TableRenderer:
         else:
             dept = report.by == "dept"
             head = [names[report.by], "灯"] + (["牵头", "配合"] if dept else ["条目"]) + [s.value for s in Status]
-            head += ["完成率", "逾期", f"{report.soon}天内到期"]
-            right = [False, False] + [True] * (2 if dept else 1) + [True] * len(Status) + [False, True, True]
+            head += ["完成率", "逾期", f"{report.soon}天内到期", "无进展"]
+            right = [False, False] + [True] * (2 if dept else 1) + [True] * len(Status) + [False, True, True, True]
             body = []
             for g in report.groups:
                 cells = [g.label, light_label(g.light)] + ([str(g.lead), str(g.assist)] if dept else [str(g.total)])
-                cells += [str(g.by_status[s]) for s in Status] + [bar_plain(g.percent), str(g.overdue), str(g.due_soon)]
+                cells += [str(g.by_status[s]) for s in Status] + [bar_plain(g.percent), str(g.overdue), str(g.due_soon), str(g.idle)]
                 body.append(cells)
-            foot = [report.total.label, light_label(report.total.light)]
-            foot += (
-                [str(sum(g.lead for g in report.groups)), str(sum(g.assist for g in report.groups))] if dept else [str(report.total.total)]
-            )
-            foot += [str(sum(g.by_status[s] for g in report.groups) if dept else report.total.by_status[s]) for s in Status]
-            foot += ["" if dept else bar_plain(report.total.percent), str(report.total.overdue), str(report.total.due_soon)]
+            t = report.total  # each item once, also when grouped by department
+            foot = [t.label, light_label(t.light)] + ([str(t.lead), str(t.assist)] if dept else [str(t.total)])
+            foot += [str(t.by_status[s]) for s in Status] + [bar_plain(t.percent), str(t.overdue), str(t.due_soon), str(t.idle)]
             widths = [max(_width(r[i]) for r in [head, *body, foot]) for i in range(len(head))]
 
             def line(cells: list[str]) -> str:
@@ -311,20 +345,20 @@ class TableRenderer:
             title_justify="left",
         )
         dept = report.by == "dept"
-        table.add_column(names[report.by], footer=report.total.label)
-        table.add_column("灯", footer=light_text(report.total.light))
+        t = report.total  # each item once, also when grouped by department
+        table.add_column(names[report.by], footer=t.label)
+        table.add_column("灯", footer=light_text(t.light))
         if dept:
-            table.add_column("牵头", justify="right", footer=str(sum(g.lead for g in report.groups)))
-            table.add_column("配合", justify="right", footer=str(sum(g.assist for g in report.groups)))
+            table.add_column("牵头", justify="right", footer=str(t.lead))
+            table.add_column("配合", justify="right", footer=str(t.assist))
         else:
-            table.add_column("条目", justify="right", footer=str(report.total.total))
+            table.add_column("条目", justify="right", footer=str(t.total))
         for s in Status:
-            table.add_column(
-                s.value, justify="right", footer=str(sum(g.by_status[s] for g in report.groups) if dept else report.total.by_status[s])
-            )
-        table.add_column("完成率", footer=bar(report.total.percent) if not dept else "")
-        table.add_column("逾期", justify="right", footer=str(report.total.overdue))
-        table.add_column(f"{report.soon}天内到期", justify="right", footer=str(report.total.due_soon))
+            table.add_column(s.value, justify="right", footer=str(t.by_status[s]))
+        table.add_column("完成率", footer=bar(t.percent))
+        table.add_column("逾期", justify="right", footer=str(t.overdue))
+        table.add_column(f"{report.soon}天内到期", justify="right", footer=str(t.due_soon))
+        table.add_column("无进展", justify="right", footer=str(t.idle))
         for g in report.groups:
             table.add_row(*self._tally_cells(g, dept))
         parts: list[Any] = [table]
@@ -341,6 +375,7 @@ class TableRenderer:
         cells.append(bar(g.percent))
         cells.append(Text(str(g.overdue), style="bold red" if g.overdue else ""))
         cells.append(Text(str(g.due_soon), style="yellow" if g.due_soon else ""))
+        cells.append(Text(str(g.idle), style="yellow" if g.idle else ""))
         return cells
 
     def _items_table(self, rows: list[Row], title: str | None, *, lead: bool = True) -> Table:
@@ -442,9 +477,11 @@ class TableRenderer:
                 lines.extend([line_of[id(row)] for row in rows])
         else:
             lines.append(f"{report.title}（截至 {report.as_of}，共 {len(report.rows)} 条）")
-            lead_w = 20
-            header([("条目", ref_w), ("标题", title_w), ("牵头单位", lead_w), ("时限", 24), ("状态", 6), ("情况", 14)])
-            title, lead, due, status, when = _Column(title_w), _Column(lead_w), _Column(24), _Column(6), _Column(14)
+            # department names are never cut: a name cut short may be another department's
+            lead_w = max(8, *(_width(c[2]) for c in cells))
+            # 情况 as wide as its longest words: "2026-06-18 完成", "连续两个季度无进展"
+            header([("条目", ref_w), ("标题", title_w), ("牵头单位", lead_w), ("时限", 24), ("状态", 6), ("情况", 18)])
+            title, lead, due, status, when = _Column(title_w), _Column(lead_w), _Column(24), _Column(6), _Column(18)
             lines.extend(
                 f"  {_fit(ref, ref_w)}  {title[t]}  {lead[ld]}  {due[d]}  {status[s]}  {when[w]}".rstrip() for ref, t, ld, d, s, w in cells
             )
@@ -463,6 +500,7 @@ class TableRenderer:
 
         row = report.row
         item = row.item
+        banner: list[Any] = [Text(f"注意：{report.not_in_force}", style="bold yellow"), Text("")] if report.not_in_force else []
         grid = Table.grid(padding=(0, 2))
         grid.add_column(style="bold", no_wrap=True)
         grid.add_column()
@@ -476,23 +514,11 @@ class TableRenderer:
             grid.add_row("完成日期", str(item.completed))
         if item.reason:
             grid.add_row("取消原因", item.reason)
-        deadline_lines = []
-        for state in row.timing.states:
-            rule = state.rule
-            line = rule.phrase or ("常态化" if rule.kind.value == "none" else "")
-            extra = []
-            if state.due:
-                extra.append(f"截止 {state.due}")
-            if state.detail:
-                extra.append(state.detail)
-            if state.overdue_days is not None:
-                extra.append(f"逾期 {state.overdue_days} 天")
-            deadline_lines.append(line + (f"（{'，'.join(extra)}）" if extra else ""))
-        grid.add_row("时限", Text("\n".join(deadline_lines) or "常态化"))
+        if item.contact:
+            grid.add_row("联系人", item.contact.text)
+        grid.add_row("时限", Text("\n".join(_deadline_lines(row)) or "常态化"))
         for h in item.history:
-            old = "、".join(d.phrase or (str(d.due) if d.due else "") for d in h.old) or "无"
-            new = "、".join(d.phrase or (str(d.due) if d.due else "") for d in h.new) or "无"
-            grid.add_row("延期记录", f"{h.date}：{old} → {new}" + (f"（{h.reason}）" if h.reason else ""))
+            grid.add_row(_change_label(h), _change_text(h))
         grid.add_row("情况", when_text(row))
         if item.carried_from:
             grid.add_row("结转自", item.carried_from)
@@ -500,20 +526,25 @@ class TableRenderer:
             grid.add_row("已结转到", item.carried_to)
         if item.remark:
             grid.add_row("备注", item.remark)
-        parts: list[Any] = [grid, Text(""), Text("原文", style="bold"), Text(item.text or "（无）")]
+        parts: list[Any] = [*banner, grid, Text(""), Text("原文", style="bold"), Text(item.text or "（无）")]
         parts.append(Text(""))
         if item.log:
             log = Table(title="进展记录", box=self.box, title_justify="left")
+            log.add_column("序号", justify="right", no_wrap=True)
             log.add_column("日期", no_wrap=True)
             log.add_column("报送")
             log.add_column("内容")
             log.add_column("状态")
             log.add_column("佐证", overflow="fold")
-            for e in sorted(item.log, key=lambda e: e.date):
+            numbers = report.numbers or list(range(1, len(item.log) + 1))
+            numbered = sorted(zip(numbers, item.log, strict=True), key=lambda ne: ne[1].date)
+            for no, e in numbered:
                 note = e.note or ""
                 if e.event:
                     note = f"[事件 {e.event}，{'已于 ' + str(e.done) + ' 办结' if e.done else '未办结'}] " + note
-                log.add_row(str(e.date), e.by or "", note, e.status.value if e.status else "", e.evidence or "")
+                for c in e.corrected:
+                    note += f"（{c.date} 更正：{c.reason}）"
+                log.add_row(str(no), str(e.date), e.by or "", note, e.status.value if e.status else "", e.evidence or "")
             parts.append(log)
         else:
             parts.append(Text("进展记录：无"))

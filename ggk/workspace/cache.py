@@ -46,10 +46,10 @@ from pydantic import BaseModel, ConfigDict
 from ggk import __version__
 from ggk.diagnostics import Diagnostic
 from ggk.model import FORMAT_VERSION, Plan, Status, Unit
-from ggk.workspace.load import FileResult, Found, PlanEntry, UnitEntry, Workspace, discover, load, load_file
+from ggk.workspace.load import FileResult, Found, PlanEntry, UnitEntry, Workspace, discover, folder_name, load, load_file
 
 #: Bump when what an entry holds changes: entries of another ggk, file format or entry format are not used.
-CACHE_FORMAT = 9
+CACHE_FORMAT = 11
 KEY = f"{__version__}/{FORMAT_VERSION}/{CACHE_FORMAT}"
 #: Items a deadline report can show: neither done nor cancelled (and with a time limit).
 OPEN = (Status.NOT_STARTED, Status.IN_PROGRESS)
@@ -293,7 +293,7 @@ def make_entry(path: Path, kind: type[Plan] | type[Unit], source: Source, unit_o
     if isinstance(result.model, Plan):
         unit = unit_of(result.model.unit)
         header.checks_key = _checks_key(unit, codes)
-        header.checks = _file_checks(PlanEntry(path.parent.name, path, result.model, result.partial, result.locator), unit and unit[1])
+        header.checks = _file_checks(PlanEntry(folder_name(path), path, result.model, result.partial, result.locator), unit and unit[1])
         header.latest = _latest(result.model)
         subset = open_items(result.model)
     return Made(result, header, [header.model_dump_json(), _json(subset), _json(result.model)])
@@ -345,7 +345,8 @@ class Cache:
             return load_file(path, kind)  # the file cannot be read: says why, nothing to keep
         if kind is Unit:
             unit = result.model if isinstance(result.model, Unit) else None
-            self.units.setdefault(path.parent.name, (self.headers[shown].sha256, UnitEntry(path.parent.name, path, unit, result.locator)))
+            slug = folder_name(path)
+            self.units.setdefault(slug, (self.headers[shown].sha256, UnitEntry(slug, path, unit, result.locator)))
         return result
 
     def _from_entry(self, path: Path, kind: type[Plan] | type[Unit]) -> tuple[FileResult | None, Source | None]:
@@ -382,7 +383,7 @@ class Cache:
 
         units: dict[str, str] = {}
         for u in found.units:
-            units.setdefault(u.parent.name, str(u))
+            units.setdefault(folder_name(u), str(u))
         work = functools.partial(_make_and_write, folder=str(self.folder), units=units, codes=self.file_codes)
         try:
             with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"), initializer=gc.disable) as pool:

@@ -235,6 +235,8 @@ def _dates(item: Item, loc: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], 
     if item.completed:
         yield (*loc, "completed"), item.completed, "完成日期"
     for k, e in enumerate(item.log):
+        if e.deleted is not None:  # kept only as a trace: its dates are what was wrong
+            continue
         yield (*loc, "log", k, "date"), e.date, "进展日期"
         if e.event:
             yield (*loc, "log", k, "event"), e.event, "事件日期"
@@ -260,7 +262,7 @@ def future_log(ctx: Context) -> Iterator[Diagnostic]:
     for entry in ctx.ws.plans:
         for loc, _chain, item in entry.plan.iter_items():
             for k, e in enumerate(item.log):
-                if e.date > ctx.today:
+                if e.date > ctx.today and e.deleted is None:
                     yield ctx.diag(
                         entry.path,
                         (*loc, "log", k, "date"),
@@ -313,6 +315,43 @@ def phrase_without_rule(ctx: Context) -> Iterator[Diagnostic]:
                     f"条目 {item.id} 原文有时限表述{phrases}，但没有设置 deadline",
                     "加上 deadline（见 README“时限规则”），或在 remark 中说明为何不设",
                 )
+
+
+@check("GGK217")
+def dangling_carry(ctx: Context) -> Iterator[Diagnostic]:
+    """A ``carried_to`` / ``carried_from`` naming an item that is not there.  A plan that is not part of
+    this check (``ggk check`` of one file) is looked for on disk: it is reported missing only when its
+    file does not exist; one that exists but was not read cannot be checked here."""
+    items = {f"{e.plan.unit}/{e.plan.year}/{it.id}" for e in ctx.ws.plans for _l, _c, it in e.plan.iter_items()}
+    loaded = {(e.plan.unit, e.plan.year) for e in ctx.ws.plans}
+    for entry in ctx.ws.plans:
+        for loc, _chain, item in entry.plan.iter_items():
+            for key, what in (("carried_to", "结转去向"), ("carried_from", "结转来源")):
+                ref = getattr(item, key)
+                if not ref or ref in items:
+                    continue
+                parts = ref.split("/")
+                if len(parts) != 3 or not parts[1].isdigit():
+                    yield ctx.diag(
+                        entry.path, (*loc, key), "GGK217", f"条目 {item.id} 的{what}「{ref}」不是 单位/年度/编号", "写作 单位/年度/编号"
+                    )
+                    continue
+                unit, year = parts[0], int(parts[1])
+                if (unit, year) not in loaded and _plan_file(entry, unit, year).is_file():
+                    continue  # there, but not read in this check
+                where = f"{unit}/{year} 中没有编号为 {parts[2]} 的条目" if (unit, year) in loaded else f"没有计划 {unit}/{year}"
+                yield ctx.diag(
+                    entry.path,
+                    (*loc, key),
+                    "GGK217",
+                    f"条目 {item.id} 的{what}「{ref}」不存在：{where}",
+                    "改正编号；如结转的条目被删除，请恢复它，或删去这一项",
+                )
+
+
+def _plan_file(entry: PlanEntry, unit: str, year: int) -> Path:
+    """Where the plan ``unit/year`` would be, beside the plan of ``entry`` (the folders of plans/)."""
+    return entry.path.absolute().parent.parent / unit / f"{year}.yaml"
 
 
 @check("GGK214", Scope.WORKSPACE)

@@ -9,6 +9,7 @@ Cross-file checks (departments, ids, dates) live in ``ggk.workspace.checks``; ed
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import difflib
 import os
 import re
@@ -35,6 +36,16 @@ def read_file(path: str, raw: bytes | None = None) -> Any:
 
 
 UNIT_FILE = "unit.yaml"
+#: The unit's register of 督办单 and returned forms (``ggk.ledger.register``): read by the commands that use it, not a plan.
+REGISTER_FILE = "register.yaml"
+
+
+def folder_name(path: Path) -> str:
+    """The name of the folder ``path`` is in — the unit's slug — also for a bare file name such as
+    ``2021.yaml`` given inside the unit's folder (whose ``parent.name`` is empty)."""
+    return path.parent.name or path.absolute().parent.name
+
+
 YEAR_FILE = re.compile(r"^(\d{4})\.ya?ml$")
 #: Folders under plans/ that are not units (holiday files, caches, schema).
 SKIP_DIR = re.compile(r"^[._]")
@@ -83,6 +94,10 @@ class Workspace:
     #: True when the plans hold only their open items with a time limit (``ggk.workspace.cache.open_cached(subset=True)``,
     #: for reports that can only show overdue or due items); never edit through such a workspace.
     subset: bool = False
+    #: plans issued after the as-of date, not yet in force on it (``ggk.ledger.snapshot``): reports leave them out
+    unissued: list[PlanEntry] = field(default_factory=list)
+    #: the day the plans show (``ggk.ledger.snapshot``), or None: the files as they are
+    as_of: dt.date | None = None
     #: locators of the files read with positions in this run (made on first use)
     _locator_cache: dict[str, Locator] | None = field(default=None, init=False, repr=False, compare=False)
 
@@ -197,7 +212,7 @@ def discover(paths: Sequence[Path]) -> Found:
             found.units.append(p)
         elif YEAR_FILE.match(name):
             found.plans.append(p)
-        else:
+        elif name != REGISTER_FILE:
             found.strays.append(p)
 
     def add_unit_dir(d: Path, listing: tuple[os.stat_result, list[os.DirEntry[str]]] | None = None) -> None:
@@ -466,7 +481,7 @@ def load(paths: Sequence[Path], *, loader: Any = None, found: Found | None = Non
             )
         )
     for upath in found.units:
-        slug = upath.parent.name
+        slug = folder_name(upath)
         if slug in ws.units:
             # Two --plans roots (or repositories) holding the same unit: reading both would count its
             # plans twice and let one registry silently replace the other.
@@ -512,6 +527,6 @@ def load(paths: Sequence[Path], *, loader: Any = None, found: Found | None = Non
             )
             continue
         seen[key] = ppath
-        ws.plans.append(PlanEntry(ppath.parent.name, ppath, res.model, res.partial, res.locator))
+        ws.plans.append(PlanEntry(folder_name(ppath), ppath, res.model, res.partial, res.locator))
     ws.plans.sort(key=lambda p: (p.plan.unit, p.plan.year, str(p.path)))
     return ws

@@ -23,6 +23,8 @@ class Session:
     #: every diagnostic, as found: the checks' findings without line and column yet
     found: list[Diagnostic]
     calendar: Any = None
+    #: the workspace as the files say it, before the snapshot of the as-of date (``ws``)
+    filed: Workspace | None = None
     #: why the parse cache was not used (its folder is another user's, …), or None
     cache_note: str | None = None
     _located: bool = field(default=False, repr=False, compare=False)
@@ -49,12 +51,20 @@ class Session:
         return list(getattr(self.calendar, "warnings", []) or [])
 
     @property
+    def warnings(self) -> list[str]:
+        """What a report notes beside its table: the calendar's warnings, and the plans not yet in force."""
+        from ggk.ledger.queries import unissued_notes
+
+        return [*self.calendar_warnings, *unissued_notes(self.ws)]
+
+    @property
     def skipped(self) -> list[str]:
         return [str(p) for p in self.ws.skipped]
 
 
 def open_workspace(paths: Sequence[Path], today: dt.date, *, use_cache: bool = True, only_open: bool = False, jobs: int = 1) -> Session:
-    """Load ``paths`` (through the parse cache unless ``use_cache`` is false) and check them.
+    """Load ``paths`` (through the parse cache unless ``use_cache`` is false), check them, and take the
+    snapshot of the as-of date (``ggk.ledger.snapshot``): the checks see the files, the reports the day.
 
     ``only_open``: the report shows only items that are overdue or due soon, so the cache may hand
     out plans that hold only the open items with a time limit (``Workspace.subset``); the
@@ -71,6 +81,8 @@ def open_workspace(paths: Sequence[Path], today: dt.date, *, use_cache: bool = T
         ws = load(paths)
         diags = validate(ws, today, positions=False)
     from ggk.deadlines.workdays import WorkCalendar
+    from ggk.ledger.snapshot import snapshot
 
+    filed, ws = ws, snapshot(ws, today)  # every report sees the plans as they stood on the as-of date
     holiday_dirs = [p / "_holidays" for p in paths if p.is_dir()]
-    return Session(ws, today, diags, WorkCalendar(holiday_dirs[0] if holiday_dirs else None), cache_note=note)
+    return Session(ws, today, diags, WorkCalendar(holiday_dirs[0] if holiday_dirs else None), filed, cache_note=note)

@@ -1,0 +1,187 @@
+"""The ledger on one day: every plan as its file says it stood on the as-of date.
+
+Owns ``snapshot(ws, day)``, the stage every report passes through once, right after loading
+(``ggk.workspace.session.open_workspace``), so that status, overdue, list, show, review, report, notice
+and calendar all see the same state.  A report made on 06-30 and re-made in December with
+``--as-of 06-30`` is the same, byte for byte.  The rules (README "报告日期"):
+
+- a plan whose ``issued`` date is after the day is not yet in force: it moves to ``ws.unissued``;
+- progress entries dated after the day are not there yet; a deleted entry (``deleted:``) is never there,
+  and a corrected one shows its corrected values (a correction fixes the record on every date);
+- an event of a working-day duty closed (``done``) after the day is still open on it;
+- the status is the one in force on the day: the file's, unless a later log entry changed it or the
+  item was completed later — then the status set by the last change up to the day (no change yet:
+  进行中 if there is progress by then, else 未启动); ``completed`` and ``reason`` follow the status;
+- postponements (``history``) dated after the day have not happened: the deadline in force is the one
+  the first later change replaced;
+- a ``carried_to`` mark exists from its carry-over note in the log; an item carried into a plan exists
+  from its first log entry (the carry-over's note);
+- a summary (落实情况) shows from its ``summary_date``; one without a date (written by hand) shows when
+  nothing of the item is dated after the day, or once the plan year has ended.
+
+Pure: items with nothing after the day are the same objects; the others are copies.  Works on models
+and on the cache's read-only views alike.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from ggk.model import Status
+from ggk.workspace.load import PlanEntry, Workspace
+
+
+def snapshot(ws: Workspace, day: dt.date) -> Workspace:
+    """The workspace as it stood on ``day`` (see the module docstring)."""
+    plans: list[PlanEntry] = []
+    unissued: list[PlanEntry] = []
+    for entry in ws.plans:
+        plan = entry.plan
+        if plan.issued is not None and plan.issued > day:
+            unissued.append(entry)
+            continue
+        new = plan_on(plan, day)
+        plans.append(entry if new is plan else dataclasses.replace(entry, plan=new))
+    return dataclasses.replace(ws, plans=plans, unissued=[*ws.unissued, *unissued], as_of=day)
+
+
+def plan_on(plan: Any, day: dt.date) -> Any:
+    """``plan`` as it stood on ``day`` (the same object when nothing in it is dated after the day)."""
+    year_over = day > dt.date(plan.year, 12, 31)
+    sections = _sections_on(plan.sections, day, year_over)
+    return plan if sections is plan.sections else _replace(plan, sections=sections)
+
+
+def _sections_on(sections: Any, day: dt.date, year_over: bool) -> Any:
+    out = None  # made only when something in these sections changed
+    for i, sec in enumerate(sections):
+        items = sec.items
+        new_items = _items_on(items, day, year_over)
+        subs = _sections_on(sec.sections, day, year_over)
+        if new_items is not None or subs is not sec.sections:
+            if out is None:
+                out = list(sections[:i])
+            sec = _replace(sec, items=type(items)(new_items if new_items is not None else items), sections=subs)
+        if out is not None:
+            out.append(sec)
+    return type(sections)(out) if out is not None else sections
+
+
+def _items_on(items: Any, day: dt.date, year_over: bool) -> list[Any] | None:
+    """A section's items as they stood on ``day``, or None when none of them changed (the common case)."""
+    for item in items:
+        if not _untouched(item, day):
+            break
+    else:
+        return None
+    out = []
+    for item in items:
+        new = item if _untouched(item, day) else item_on(item, day, year_over)
+        if new is not None:
+            out.append(new)
+    return out
+
+
+def _untouched(item: Any, day: dt.date) -> bool:
+    """Nothing of ``item`` is dated after ``day`` and none of its entries is deleted: it stands as filed.
+    The check every item of every report goes through: plain loops, no generators."""
+    completed = item.completed
+    if completed is not None and completed > day:
+        return False
+    for e in item.log:
+        if e.date > day or e.deleted is not None:
+            return False
+        done = e.done
+        if done is not None and done > day:
+            return False
+    for h in item.history:
+        if h.date > day:
+            return False
+    summary_date = item.summary_date
+    return summary_date is None or summary_date <= day
+
+
+def _dates(item: Any) -> Iterable[dt.date]:
+    """Every date of ``item`` that records something done or decided (not its deadlines)."""
+    if item.completed is not None:
+        yield item.completed
+    for e in item.log:
+        yield e.date
+        if e.done is not None:
+            yield e.done
+    for h in item.history:
+        yield h.date
+
+
+def item_on(item: Any, day: dt.date, year_over: bool = False) -> Any:
+    """``item`` as it stood on ``day``; None when it did not exist yet (carried into the plan later);
+    the same object when nothing of it is dated after the day."""
+    if _untouched(item, day):
+        return item
+    later = any(d > day for d in _dates(item))
+    if item.carried_from and _carried_on(item.log, item.carried_from, into=True) > day:
+        return None
+    live = [e for e in item.log if e.deleted is None]
+    log = [e if e.done is None or e.done <= day else _replace(e, done=None) for e in live if e.date <= day]
+    status, completed, reason = _status_on(item, live, day)
+    changes: dict[str, Any] = {"log": type(item.log)(log), "status": status, "completed": completed, "reason": reason}
+    history = [h for h in item.history if h.date <= day]
+    if len(history) < len(item.history):
+        changes["history"] = type(item.history)(history)
+        changes["deadline"] = next(h for h in item.history if h.date > day).old
+    if item.carried_to and _carried_on(item.log, item.carried_to, into=False) > day:
+        changes["carried_to"] = None
+    if item.summary is not None and not _summary_shown(item, day, later, year_over):
+        changes["summary"] = None
+    return _replace(item, **changes)
+
+
+def _status_on(item: Any, live: list[Any], day: dt.date) -> tuple[Status, dt.date | None, str | None]:
+    """(status, completed, reason) in force on ``day``."""
+    done_later = item.status is Status.DONE and item.completed is not None and item.completed > day
+    if not done_later and not any(e.status is not None and e.date > day for e in live):
+        return item.status, item.completed, item.reason
+    before = sorted((e for e in live if e.status is not None and e.date <= day), key=_by_date)
+    if done_later:  # the completion date is what says when it was done
+        before = [e for e in before if e.status is not Status.DONE]
+    if before:
+        status = before[-1].status
+    else:
+        status = Status.IN_PROGRESS if any(e.date <= day for e in live) else Status.NOT_STARTED
+    completed = None
+    if status is Status.DONE:
+        completed = item.completed if item.completed is not None and item.completed <= day else before[-1].date
+    return status, completed, item.reason if status is Status.CANCELLED else None
+
+
+def _by_date(e: Any) -> dt.date:
+    date: dt.date = e.date
+    return date
+
+
+def _carried_on(log: Any, ref: str, *, into: bool) -> dt.date:
+    """When the carry-over to (``into=False``) or from (``into=True``) ``ref`` was recorded: the date
+    of the log entry ``ggk review --carry-over`` wrote; the earliest date when there is none (a mark
+    written by hand has always been there)."""
+    mark = f"由 {ref} 结转" if into else f"（{ref}）"
+    found = [e.date for e in log if e.note and mark in e.note]
+    return min(found) if found else dt.date.min
+
+
+def _summary_shown(item: Any, day: dt.date, later: bool, year_over: bool) -> bool:
+    if item.summary_date is not None:
+        return bool(item.summary_date <= day)
+    return not later or year_over
+
+
+def _replace(obj: Any, **changes: Any) -> Any:
+    """A copy of a model (or of its read-only view) with ``changes``."""
+    copy = getattr(obj, "model_copy", None)
+    if copy is not None:
+        return copy(update=changes)
+    import msgspec
+
+    return msgspec.structs.replace(obj, **{k: tuple(v) if isinstance(v, list) else v for k, v in changes.items()})

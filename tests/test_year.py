@@ -1,0 +1,180 @@
+"""A whole office year for a new unit, through the CLI: the ledger is right on every day of it.
+
+A new unit is set up (``ggk init``, then ``ggk import`` of its 要点 from a small text, which fills the
+empty registry), assigned, and
+worked through 2025 with the routine commands, each run on the day it happens (``GGK_TODAY``): the
+印发日期, a first time limit for standing work, contacts, progress, status changes, a late completion,
+a postponement, working-day events logged and closed, a wrong entry corrected and a duplicate deleted,
+summaries, and in January the carry-over.  On five days (03-31, 06-30, 10-08, 12-31 and 01-10 of the
+next year) the clerk's outputs — status, overdue, review, report, notice — are compared with golden
+files (tests/golden/year/, GGK_UPDATE_GOLDEN=1 rewrites them).  Then the rest of the year, and later
+entries still, are recorded, and every output of those days, re-made with ``--as-of``, must be what it
+was on the day, byte for byte (the html and xlsx 台账 too).
+"""
+
+from __future__ import annotations
+
+import io
+import shlex
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ggk.cli.app import app
+from tests.test_review import assert_golden
+
+DATA = Path(__file__).parent / "data" / "year"
+
+#: (day, command): the year of the 示范县交通运输局, in the order things happen.
+SCRIPT: list[tuple[str, str]] = [
+    ("2025-02-20", "init demo --name 示范县交通运输局"),
+    ("2025-02-20", "import {data}/要点.txt --unit demo"),
+    ("2025-02-28", "issued demo/2025 2025年2月26日"),
+    ("2025-03-03", "assign demo/2025/2 --add-assist 局财务股"),
+    ("2025-03-03", "deadline demo/2025/8 2025年4月底前"),
+    ("2025-03-03", "contact demo/2025/1 --name 张明 --role 责任人 --phone 0871-6123456"),
+    ("2025-03-03", "contact --dept 局办公室 --name 李华 --role 联系人 --phone 0871-6123400"),
+    ("2025-03-20", "note demo/2025/2 公开第一季度在建项目进展（8个项目） --by 局规划股"),
+    ("2025-03-28", "note demo/2025/3 预算批复尚未下达，公开材料已备齐 --by 局财务股"),
+    ("2025-04-08", "note demo/2025/6 回应网民留言12条 --by 局办公室"),
+    ("2025-04-10", "done demo/2025/3 --by 局财务股 --evidence https://demo.example.gov.cn/czyjs/202504/ --note 公开部门预算和三公经费预算"),
+    ("2025-04-15", "note demo/2025/4 作出行政处罚决定1件，待公开 --event 2025/4/14 --by 县交通执法大队"),
+    ("2025-04-22", "note demo/2025/4 --event 2025-04-14 --done 2025-04-22 --by 县交通执法大队"),
+    ("2025-04-25", "note demo/2025/8 指南修订稿完成，待局务会审定 --by 局办公室"),
+    ("2025-04-28", "postpone demo/2025/8 --to 2025-05-31 --reason 机构职能调整待定 --by-person 王建国"),
+    ("2025-05-12", "note demo/2025/5 局长在县融媒体中心解读《农村公路管护办法》 --by 局法规股"),
+    ("2025-05-20", "done demo/2025/8 --by 局办公室 --evidence https://demo.example.gov.cn/zwgk/gkzn/"),
+    ("2025-06-18", "done demo/2025/1 --by 局规划股 --evidence https://demo.example.gov.cn/ghxx/202506/"),
+    ("2025-06-25", "note demo/2025/2 公开第二季度在建项目进展（9个项目） --by 局规划股"),
+    # ---- 06-30
+    ("2025-07-10", "note demo/2025/6 就国道施工绕行答复留言15条 --by 局办公室 --date 2025-07-01"),
+    ("2025-07-15", "correct demo/2025/6 2 --set-date 2025-07-08 --reason 记录日期写错 --by 局办公室"),
+    ("2025-08-05", "note demo/2025/7 受理依申请公开3件，均按期答复 --by 局办公室"),
+    ("2025-08-06", "note demo/2025/7 受理依申请公开3件，均按期答复 --by 局办公室"),
+    ("2025-08-07", "correct demo/2025/7 2 --delete --reason 重复录入 --by 局办公室"),
+    ("2025-09-10", "note demo/2025/4 作出行政处罚决定2件，待公开 --event 2025-09-08 --by 县交通执法大队"),
+    # ---- 10-08
+    ("2025-10-20", "note demo/2025/4 处罚决定2件已公开 --event 2025-09-08 --done 2025-10-20 --by 县交通执法大队"),
+    ("2025-10-28", "note demo/2025/2 补发第三季度在建项目进展 --by 局规划股"),
+    ("2025-11-05", "note demo/2025/5 分管局长解读《城乡客运一体化实施方案》 --by 局法规股"),
+    ("2025-12-10", "note demo/2025/2 公开第四季度在建项目进展（7个项目） --by 局规划股"),
+    ("2025-12-20", "summary demo/2025/1 6月18日在政府信息公开专栏集中公开全县交通运输规划体系。"),
+    ("2025-12-20", "summary demo/2025/3 4月10日公开部门预算和“三公”经费预算，较要求时限滞后10天。"),
+    # ---- 12-31
+    ("2026-01-05", "review 2025 --unit demo --carry-over --deadline 2026年3月底前"),
+    # ---- 01-10 (2026)
+    ("2026-01-20", "note demo/2025/9 一季度政务新媒体检查已部署 --by 局办公室"),
+    ("2026-02-10", "summary demo/2025/9 全年开展政务新媒体检查4次。"),
+    ("2026-03-02", "note demo/2026/2025-2 公开上年度第三季度补报情况说明 --by 局规划股"),
+]
+
+DAYS = ["2025-03-31", "2025-06-30", "2025-10-08", "2025-12-31", "2026-01-10"]
+
+#: (file name, command): what the clerk looks at on each of the days
+OUTPUTS: list[tuple[str, str]] = [
+    ("status.txt", "status"),
+    ("status_dept.txt", "status --by dept"),
+    ("overdue.txt", "overdue --within 15"),
+    ("list.txt", "list --year 2025"),
+    ("review.md", "review 2025 -f md"),
+    ("report.md", "report 2025 -f md"),
+    ("notice.md", "notice 局办公室 -f md"),
+]
+#: compared byte for byte between the day and later, without a golden file
+EXTRA: list[tuple[str, str]] = [
+    ("ledger.html", "report 2025 -f html"),
+    ("show2.txt", "show demo/2025/2"),
+    ("show4.json", "show demo/2025/4 -f json"),
+    ("calendar.ics", "calendar --unit demo --year 2025"),
+]
+
+
+def run(runner, root: Path, day: str, line: str) -> str:
+    args = shlex.split(line.format(data=DATA))
+    res = runner.invoke(app, ["--plans", str(root / "plans"), *args], env={"GGK_TODAY": day})
+    assert res.exit_code == 0, (day, line, res.output)
+    return res.stdout
+
+
+def outputs(runner, root: Path, day: str) -> dict[str, str]:
+    out = {name: run(runner, root, day, f"--as-of {day} {cmd}") for name, cmd in [*OUTPUTS, *EXTRA]}
+    out["ledger.xlsx"] = _xlsx_cells(runner, root, day)
+    return out
+
+
+def _xlsx_cells(runner, root: Path, day: str) -> str:
+    from openpyxl import load_workbook
+
+    target = root / f"台账-{day}.xlsx"
+    run(runner, root, day, f"--as-of {day} report 2025 -f xlsx -o {target}")
+    wb = load_workbook(io.BytesIO(target.read_bytes()))
+    target.unlink()
+    return "\n".join(f"{ws.title}!{c.coordinate}={c.value}" for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value)
+
+
+@pytest.fixture(scope="module")
+def year(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """The scripted year, run once: the outputs made on each day, and the ledger at the end."""
+    from typer.testing import CliRunner
+
+    runner = CliRunner()
+    root = tmp_path_factory.mktemp("year")
+    (root / "plans").mkdir()
+    made: dict[str, dict[str, str]] = {}
+    pending = list(DAYS)
+    for day, line in SCRIPT:
+        while pending and pending[0] < day:
+            made[pending[0]] = outputs(runner, root, pending[0])
+            pending.pop(0)
+        run(runner, root, day, line)
+    assert not pending
+    return {"runner": runner, "root": root, "made": made}
+
+
+@pytest.mark.parametrize("day", DAYS)
+def test_outputs_on_the_day_are_the_golden_ones(year, day):
+    made = year["made"][day]  # type: ignore[index]
+    for name, _cmd in OUTPUTS:
+        assert_golden(f"year/{day}/{name}", made[name])
+
+
+@pytest.mark.parametrize("day", DAYS)
+def test_re_made_later_they_are_byte_identical(year, day):
+    runner, root, made = year["runner"], year["root"], year["made"]
+    later = outputs(runner, root, day)
+    for name in made[day]:  # type: ignore[index]
+        assert later[name] == made[day][name], f"{name} as of {day} changed after later records"  # type: ignore[index]
+
+
+def test_a_correction_fixes_the_record_on_every_day(year, runner, tmp_path):
+    """A correction is not a later event: it fixes what was recorded, so a report for an earlier day
+    re-made after it shows the corrected text (README "报告日期")."""
+    root = tmp_path / "copy"
+    shutil.copytree(year["root"], root)
+    before = run(runner, root, "2026-03-05", "--as-of 2025-06-30 report 2025 -f md")
+    assert "公开第一季度在建项目进展（8个项目）" in before
+    run(
+        runner,
+        root,
+        "2026-03-05",
+        "correct demo/2025/2 1 --note 公开第一季度在建项目进展（8个项目，含乡镇项目2个） --reason 补充说明 --by 局规划股",
+    )
+    after = run(runner, root, "2026-03-05", "--as-of 2025-06-30 report 2025 -f md")
+    assert "公开第一季度在建项目进展（8个项目，含乡镇项目2个）" in after
+    assert "was: {note: 公开第一季度在建项目进展（8个项目）}" in (root / "plans/demo/2025.yaml").read_text(encoding="utf-8")
+
+
+def test_the_ledger_at_the_end_is_clean_and_holds_the_traces(year, runner):
+    root = year["root"]
+    res = runner.invoke(app, ["--as-of", "2026-03-05", "check", str(root / "plans")])
+    assert res.exit_code == 0, res.output
+    text = (root / "plans" / "demo" / "2025.yaml").read_text(encoding="utf-8")
+    assert "deleted: {date: 2025-08-07, reason: 重复录入, by: 局办公室}" in text
+    assert "was: {date: 2025-07-01}" in text
+    assert "issued: 2025-02-26" in text and "summary_date: 2025-12-20" in text
+    assert "contact: {name: 张明, role: 责任人, phone: 0871-6123456}" in text
+    unit = (root / "plans" / "demo" / "unit.yaml").read_text(encoding="utf-8")
+    assert "contact: {name: 李华, role: 联系人, phone: 0871-6123400}" in unit
+    # the carried item exists in the next year's plan from the day it was carried
+    assert "carried_from: demo/2025/" in (root / "plans" / "demo" / "2026.yaml").read_text(encoding="utf-8")
