@@ -11,6 +11,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -314,15 +316,41 @@ def test_check_without_scope_is_never_cached(mixed: Path, monkeypatch: pytest.Mo
     assert checks.SCOPES["GGK201"] is checks.Scope.FILE and checks.SCOPES["GGK207"] is checks.Scope.AS_OF
 
 
-def test_overdue_from_the_subset_equals_the_whole_plans(tmp_path: Path, mixed: Path) -> None:
+def _clock_at(monkeypatch: pytest.MonkeyPatch, day: str) -> None:
+    """The command line's clock reads ``day`` (a report for a day before the clock's is not served
+    from the subset of open items: an item done since was open then)."""
+    from ggk.cli import common
+
+    class Clock(dt.date):
+        @classmethod
+        def today(cls) -> dt.date:
+            return dt.date.fromisoformat(day)
+
+    monkeypatch.setattr(common, "dt", SimpleNamespace(**{**vars(dt), "date": Clock}))
+
+
+def test_overdue_from_the_subset_equals_the_whole_plans(tmp_path: Path, mixed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """``overdue`` reads only the open items with a time limit from the cache; on realistic generated
     plans (every kind of rule, progress logs, working-day events) and the bundled ones, its output in
-    every format, at many dates and windows, is the one the whole files give (``--no-cache``)."""
+    every format, at many dates and windows, is the one the whole files give (``--no-cache``).  The
+    dates are the clock's and come after every date in the files (an earlier one is not served from
+    the subset)."""
     from tests.bench.generate import generate
 
     generate(tmp_path / "gen", units=3, years=3, items=30, today=TODAY)
     runner = CliRunner()
-    dates = ["2024-03-31", "2024-04-01", "2025-10-09", "2025-12-31", "2026-01-01", "2026-11-21"]
+    import ggk.workspace.session as session
+
+    subsets: list[bool] = []  # only_open of each cached run
+    real = session.open_workspace
+
+    def spy(*args: Any, **kw: Any) -> Any:
+        if kw.get("use_cache", True):
+            subsets.append(kw.get("only_open", False))
+        return real(*args, **kw)
+
+    monkeypatch.setattr(session, "open_workspace", spy)
+    dates = ["2026-11-21", "2026-11-22", "2026-12-31", "2027-01-01", "2027-03-31", "2027-10-09"]  # the clock's day
     for plans in (tmp_path / "gen" / "plans", mixed):
         seen_rows = 0
         # a department of the registries
@@ -335,6 +363,7 @@ def test_overdue_from_the_subset_equals_the_whole_plans(tmp_path: Path, mixed: P
             if line.strip().startswith("- name:")
         )
         for i, day in enumerate(dates):
+            _clock_at(monkeypatch, day)
             for args in (
                 ["--all-years"],
                 ["--within", str(7 + 11 * i)],
@@ -349,6 +378,21 @@ def test_overdue_from_the_subset_equals_the_whole_plans(tmp_path: Path, mixed: P
                 assert cached.output == fresh.output, (plans, day, args)
                 seen_rows += fresh.output.count("逾期 ")
         assert seen_rows > 50  # the comparison covered real overdue rows
+    assert subsets and all(subsets)  # each cached run read the subset
+
+
+def test_overdue_for_a_past_day_sees_items_done_since(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A report for a day before the clock's reads the whole plans: an item done since was open then."""
+    from tests.bench.generate import generate
+
+    generate(tmp_path / "gen", units=2, years=3, items=30, today=TODAY)
+    _clock_at(monkeypatch, TODAY.isoformat())
+    runner = CliRunner()
+    for day in ("2024-03-31", "2025-10-09", "2026-01-01"):
+        base = ["--plans", str(tmp_path / "gen" / "plans"), "--as-of", day, "overdue", "--all-years"]
+        fresh = runner.invoke(app, ["--no-cache", *base])
+        assert fresh.exit_code == 0 and "逾期 " in fresh.output
+        assert runner.invoke(app, base).output == runner.invoke(app, base).output == fresh.output
 
 
 def test_other_as_of_dates_and_ignore(mixed: Path) -> None:

@@ -3,7 +3,7 @@
 With colour (the CLI says the output is a terminal) the tables are drawn by rich.  Without it (piped
 output, NO_COLOR) status, list and overdue are aligned plain lines with the same columns and labels,
 laid out here by East-Asian display width — no escape codes, pasteable into a message or a file, and
-without importing rich (a third of a status run's start-up).  ``show`` always uses rich.
+without importing rich (a large part of a short command's start-up).  ``show`` always uses rich.
 """
 
 from __future__ import annotations
@@ -101,11 +101,11 @@ def when_text(row: Row) -> Text:
     return Text(text, style=style)
 
 
-#: Above this many rows a list is printed as aligned plain lines: rich lays out 5,000 rows in seconds,
+#: Above this many rows a list is printed as aligned plain lines: rich lays out thousands of rows slowly,
 #: and nobody reads that many in boxes (see tests/bench/README.md).
 LEAN_ROWS = 300
 #: Runs of the characters a terminal gives two columns (East-Asian wide and fullwidth); one character
-#: matches too.  One pattern for every use: compiling a class this large takes milliseconds of start-up.
+#: matches too.  One pattern for every use: a character class this large is slow to compile.
 _WIDE = re.compile(
     "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]+"
 )
@@ -115,7 +115,7 @@ def _width(text: str) -> int:
     if text.isascii():
         return len(text)
     # The wide characters counted by runs: a Chinese text is a few runs, where a match for each
-    # character made a string for each (two to four times slower on a title or a progress note).
+    # character would make a string for each.
     return len(text) + sum(map(len, _WIDE.findall(text)))
 
 

@@ -46,7 +46,7 @@ from pydantic import BaseModel, ConfigDict
 from ggk import __version__
 from ggk.diagnostics import Diagnostic
 from ggk.model import FORMAT_VERSION, Plan, Status, Unit
-from ggk.workspace.load import FileResult, Found, PlanEntry, UnitEntry, Workspace, discover, folder_name, load, load_file
+from ggk.workspace.load import FileResult, Found, Outline, PlanEntry, UnitEntry, Workspace, discover, folder_name, load, load_file
 
 #: Bump when what an entry holds changes: entries of another ggk, file format or entry format are not used.
 CACHE_FORMAT = 11
@@ -123,6 +123,8 @@ class Header(BaseModel):
     #: the latest progress or completion date in a plan (only a plan with one after the as-of date has
     #: findings of the as-of-date check)
     latest: dt.date | None = None
+    #: a plan's outline (``ggk.workspace.load.Outline``), which a subset run hands on with the open items
+    outline: Outline | None = None
 
 
 def _digest(raw: bytes) -> str:
@@ -295,6 +297,7 @@ def make_entry(path: Path, kind: type[Plan] | type[Unit], source: Source, unit_o
         header.checks_key = _checks_key(unit, codes)
         header.checks = _file_checks(PlanEntry(folder_name(path), path, result.model, result.partial, result.locator), unit and unit[1])
         header.latest = _latest(result.model)
+        header.outline = Outline.of(result.model)
         subset = open_items(result.model)
     return Made(result, header, [header.model_dump_json(), _json(subset), _json(result.model)])
 
@@ -339,8 +342,10 @@ class Cache:
                 if isinstance(result.model, Plan):
                     # as from an entry: without the positions (a finding shown later finds its line),
                     # so that a run over many files does not keep every file's positions
-                    model = open_items(result.model) if self.subset else result.model
-                    result = FileResult(path, model, result.diagnostics, result.partial)
+                    if self.subset:
+                        result = FileResult(path, open_items(result.model), result.diagnostics, result.partial, None, made.header.outline)
+                    else:
+                        result = FileResult(path, result.model, result.diagnostics, result.partial)
         except OSError:
             return load_file(path, kind)  # the file cannot be read: says why, nothing to keep
         if kind is Unit:
@@ -359,7 +364,8 @@ class Cache:
         except ValueError:
             return None, source
         self.headers[str(path)] = header
-        return FileResult(path, model, list(header.diagnostics), header.partial), source
+        outline = header.outline if self.subset and kind is Plan else None
+        return FileResult(path, model, list(header.diagnostics), header.partial, None, outline), source
 
     def prefill(self, found: Found, jobs: int) -> None:
         """Read what the entries of the plan files hold; when those without one are many, have ``jobs``

@@ -51,6 +51,30 @@ YEAR_FILE = re.compile(r"^(\d{4})\.ya?ml$")
 SKIP_DIR = re.compile(r"^[._]")
 
 
+#: An item's carry-over marks: (data path, id, carried_to, carried_from).
+Carry = tuple[tuple[Any, ...], str, "str | None", "str | None"]
+
+
+@dataclass
+class Outline:
+    """What the checks across plans read of a plan: the ids of all its items, and the items with a
+    carry-over mark.  Kept aside when a workspace's plans hold only some of their items (the cache's
+    subset), so that those checks still see every item."""
+
+    ids: list[str]
+    carries: list[Carry]
+
+    @classmethod
+    def of(cls, plan: Plan) -> Outline:
+        ids: list[str] = []
+        carries: list[Carry] = []
+        for loc, _chain, item in plan.iter_items():
+            ids.append(item.id)
+            if item.carried_to or item.carried_from:
+                carries.append((loc, item.id, item.carried_to, item.carried_from))
+        return cls(ids, carries)
+
+
 @dataclass
 class FileResult:
     """One file read and validated.  ``model`` is None when nothing of it could be used."""
@@ -60,6 +84,8 @@ class FileResult:
     diagnostics: list[Diagnostic]
     partial: bool = False
     locator: Locator | None = None
+    #: the outline of the whole plan when ``model`` holds only some of its items
+    outline: Outline | None = None
 
 
 @dataclass
@@ -77,10 +103,16 @@ class PlanEntry:
     plan: Plan
     partial: bool = False
     locator: Locator | None = None
+    #: the outline of the whole plan when ``plan`` holds only some of its items
+    outline: Outline | None = None
 
     @property
     def unit_slug(self) -> str:
         return self.plan.unit
+
+    def items_outline(self) -> Outline:
+        """The ids and carry-over marks of all the plan's items (also of a subset's plan)."""
+        return self.outline if self.outline is not None else Outline.of(self.plan)
 
 
 @dataclass
@@ -527,6 +559,6 @@ def load(paths: Sequence[Path], *, loader: Any = None, found: Found | None = Non
             )
             continue
         seen[key] = ppath
-        ws.plans.append(PlanEntry(folder_name(ppath), ppath, res.model, res.partial, res.locator))
+        ws.plans.append(PlanEntry(folder_name(ppath), ppath, res.model, res.partial, res.locator, res.outline))
     ws.plans.sort(key=lambda p: (p.plan.unit, p.plan.year, str(p.path)))
     return ws

@@ -32,8 +32,8 @@ ALIAS_EXPANSION_ALLOWANCE = 10_000
 
 class Locator:
     """Source positions (1-based line and column) of the values and keys of one document, found in its
-    node tree when asked: most documents are never asked, and noting every position while reading would
-    be a quarter of the reading.  The tree is kept as long as the locator is."""
+    node tree when asked: most documents are never asked, and noting every position while reading
+    would slow every read.  The tree is kept as long as the locator is."""
 
     def __init__(self, root: yaml.Node | None = None) -> None:
         self.root = root
