@@ -323,8 +323,8 @@ def _clock_at(monkeypatch: pytest.MonkeyPatch, day: str) -> None:
 
     class Clock(dt.date):
         @classmethod
-        def today(cls) -> dt.date:
-            return dt.date.fromisoformat(day)
+        def today(cls) -> Clock:
+            return cls.fromisoformat(day)
 
     monkeypatch.setattr(common, "dt", SimpleNamespace(**{**vars(dt), "date": Clock}))
 
