@@ -17,7 +17,7 @@ from typing import Any
 from ggk import deadlines
 from ggk.diagnostics import GgkError
 from ggk.ledger.standing import Idle, StandingRule
-from ggk.model import Deadline, DeadlineKind, Item, LogEntry, Section, Status
+from ggk.model import DeadlineKind, Item, LogEntry, Section, Status
 from ggk.registry import Registry
 from ggk.workspace.load import PlanEntry, Workspace
 
@@ -117,59 +117,25 @@ class Row:
             "carried_to": item.carried_to,
         }
         last = self.last_log
-        out["last_progress"] = _log_json(last) if last else None
+        out["last_progress"] = last.model_dump(mode="json", exclude_defaults=True) if last else None
         if full:
             out["path"] = str(self.entry.path)
             out["reason"] = item.reason
             out["remark"] = item.remark
-            out["contact"] = _json_value(item.contact) if item.contact else None
+            out["contact"] = item.contact.model_dump(mode="json", exclude_none=True) if item.contact else None
             out["summary_date"] = item.summary_date.isoformat() if item.summary_date else None
-            out["log"] = [_log_json(e) for e in item.log]
+            out["log"] = [e.model_dump(mode="json", exclude_defaults=True) for e in item.log]
             out["history"] = [
                 {
                     "date": h.date.isoformat(),
-                    "old": [_deadline_json(d) for d in h.old],
-                    "new": [_deadline_json(d) for d in h.new],
+                    "old": [d.model_dump(mode="json", exclude_none=True) for d in h.old],
+                    "new": [d.model_dump(mode="json", exclude_none=True) for d in h.new],
                     "reason": h.reason,
                     "by": h.by,
                 }
                 for h in item.history
             ]
         return out
-
-
-def _json_value(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, (list, tuple)):
-        return [_json_value(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _json_value(v) for k, v in value.items()}
-    fields = getattr(type(value), "model_fields", None) or getattr(type(value), "__struct_fields__", None)
-    if fields is not None:  # a nested model (a correction, a contact) or its view
-        return {name: _json_value(v) for name in fields if (v := getattr(value, name)) is not None and v != {}}
-    return value
-
-
-def _deadline_json(d: Any) -> dict[str, Any]:
-    """``d.model_dump(mode="json", exclude_none=True)`` of a Deadline."""
-    return {name: _json_value(v) for name in Deadline.model_fields if (v := getattr(d, name)) is not None}
-
-
-#: LogEntry's fields with their defaults (a list field's default is the empty list)
-_LOG_DEFAULTS = {name: info.get_default(call_default_factory=True) for name, info in LogEntry.model_fields.items()}
-
-
-def _log_json(e: LogEntry) -> dict[str, Any]:
-    """``e.model_dump(mode="json", exclude_defaults=True)`` of a LogEntry, always with its date."""
-    out = {}
-    for name, default in _LOG_DEFAULTS.items():
-        value = getattr(e, name)
-        if name == "date" or (value != default and not (default == [] and not value)):
-            out[name] = _json_value(value)
-    return out
 
 
 def light_of(item: Item, timing: deadlines.Timing, soon: int, idle: Idle | None = None) -> Light:

@@ -540,7 +540,7 @@ def load(paths: Sequence[Path], *, loader: Any = None, found: Found | None = Non
     for ppath in found.plans:
         res = load_one(ppath, Plan)
         ws.diagnostics.extend(res.diagnostics)
-        if res.model is None or isinstance(res.model, Unit):  # a Plan, or the cache's read-only view of one
+        if res.model is None or isinstance(res.model, Unit):
             ws.skipped.append(ppath)
             continue
         key = (res.model.unit, res.model.year)

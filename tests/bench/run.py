@@ -4,8 +4,9 @@
     python tests/bench/run.py --sizes 1000 --runs 3
 
 Generates synthetic plans (tests/bench/generate.py) and the same items as a Taskwarrior data set,
-then times whole processes, interleaved, and prints medians, ratios and peak memory (ru_maxrss of
-each child, via os.wait4).  Taskwarrior: ``apt-get install -y taskwarrior`` (2.6); without ``task``
+then times whole processes, interleaved, and prints medians, ratios and peak memory (each command's
+own through GNU time, ``apt-get install -y time``; without it ru_maxrss via os.wait4, which on Linux
+also counts this script's own size at the fork).  Taskwarrior: ``apt-get install -y taskwarrior`` (2.6); without ``task``
 the comparison is skipped with a message.  Goals (README of this folder):
 
 1. ``ggk --help`` within 1.2x of a minimal one-command Typer app;
@@ -51,15 +52,24 @@ if __name__ == "__main__":
 """
 
 
+#: GNU time (Debian package ``time``) reports a command's own peak memory.  Without it the peak comes
+#: from ``os.wait4``, which on Linux also counts this process's memory at the fork (a floor of its size).
+GNU_TIME = "/usr/bin/time" if os.path.exists("/usr/bin/time") else None
+
+
 def run(cmd: list[str], env: dict[str, str], cwd: Path | None = None) -> tuple[float, float, int, int]:
     """Wall seconds, CPU seconds (user + system, its children's included), peak RSS (KB) and exit
     status of one whole process; output is discarded."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=cwd)
-    _pid, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as peak:
+        wrapped = [GNU_TIME, "-f", "%M", "-o", peak.name, *cmd] if GNU_TIME else cmd
+        start = time.perf_counter()
+        proc = subprocess.Popen(wrapped, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=cwd)
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        text = peak.read().strip()
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, proc.returncode
+    rss = int(text.splitlines()[-1]) if GNU_TIME and text else usage.ru_maxrss
+    return wall, usage.ru_utime + usage.ru_stime, rss, proc.returncode
 
 
 class Bench:
