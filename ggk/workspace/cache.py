@@ -18,9 +18,10 @@ is created 0700 and entries 0600 (a plan may be private): one file per plan or u
 hash of its absolute path, written whole (a temporary file renamed over it).
 
 An entry is three lines of JSON: the ``Header`` (the path as shown, the content hash, the file-level
-diagnostics, the per-file check findings, the latest date in the plan), the plan with only its open
-items that have a time limit (all that ``ggk overdue`` can show: a deadline report over a province's
-plans validates a tenth of the items), and the whole model.
+diagnostics, the per-file check findings, the latest date in the plan, the plan's outline of item ids
+and carry-over marks for the checks across plans), the plan with only its open items that have a time
+limit (all that ``ggk overdue`` can show: a deadline report over a province's plans validates a tenth of
+the items), and the whole model.
 
 A cold run over many files may hand the files without an entry to worker processes (``jobs``), which
 write their entries; the run then reads them as a warm run does.  Only the CLI asks for workers.
