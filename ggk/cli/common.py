@@ -85,6 +85,20 @@ def open_session(ctx: typer.Context, plans: Optional[list[Path]], as_of: Optiona
     return s, session
 
 
+def load_plans(s: Settings) -> Any:
+    """The whole plans (``ggk.workspace.load.Workspace``) of a command that edits them: through the parse
+    cache unless ``--no-cache`` (an entry gives what reading its file gives)."""
+    from ggk.workspace.load import load
+
+    if not s.use_cache:
+        return load(s.plans)
+    from ggk.workspace.cache import load_cached
+
+    ws, cache = load_cached(s.plans, jobs=jobs())
+    cache_note(cache.note)
+    return ws
+
+
 def jobs() -> int:
     """Worker processes a cold run may use to read plan files: ``GGK_JOBS``, else the CPUs this process may use."""
     env = os.environ.get("GGK_JOBS", "")

@@ -496,6 +496,22 @@ def _read_unit(slug: str, upath: str) -> tuple[str | None, UnitEntry]:
     return source.sha256, UnitEntry(slug, path, result.model if isinstance(result.model, Unit) else None, result.locator)
 
 
+def load_cached(paths: Sequence[Path], *, subset: bool = False, jobs: int = 1, folder: Path | None = None) -> tuple[Workspace, Cache]:
+    """``load(paths)`` through the cache in ``folder`` (default ``cache_dir()``); when the folder is not fit
+    for it (``usable_folder``), without the cache, and ``Cache.note`` says why.  ``subset`` and ``jobs``:
+    as for ``open_cached``."""
+    folder = folder or cache_dir()
+    cache = Cache(folder, subset=subset, note=usable_folder(folder))
+    if cache.note is not None:
+        return load(paths), cache
+    found = discover(paths)
+    if jobs > 1:
+        cache.prefill(found, jobs)
+    ws = load(paths, loader=cache.load_file, found=found)
+    ws.subset = subset
+    return ws, cache
+
+
 def open_cached(
     paths: Sequence[Path],
     today: dt.date,
@@ -506,25 +522,16 @@ def open_cached(
     jobs: int = 1,
     folder: Path | None = None,
 ) -> tuple[Workspace, list[Diagnostic], Cache]:
-    """``load(paths)`` and ``validate(ws, today, …)`` through the cache in ``folder`` (default
-    ``cache_dir()``); when the folder is not fit for it (``usable_folder``), without the cache, and
-    ``Cache.note`` says why.
+    """``load(paths)`` and ``validate(ws, today, …)`` through the cache (``load_cached``).
 
     ``subset=True`` gives plans that hold only their open items (未启动/进行中) that have a time limit,
     and the sections above them: enough for reports that can only show items overdue or due soon.
     Item positions (``Row.loc``) then refer to the subset: never edit through such a workspace.  The
     diagnostics are those of the whole files either way.  ``jobs`` > 1: files without an entry are read
     by that many worker processes when there are many of them (``PARALLEL_BYTES``)."""
-    folder = folder or cache_dir()
-    cache = Cache(folder, subset=subset, note=usable_folder(folder))
+    ws, cache = load_cached(paths, subset=subset, jobs=jobs, folder=folder)
     if cache.note is not None:
         from ggk.workspace.checks import validate
 
-        ws = load(paths)
         return ws, validate(ws, today, ignore=ignore, positions=positions), cache
-    found = discover(paths)
-    if jobs > 1:
-        cache.prefill(found, jobs)
-    ws = load(paths, loader=cache.load_file, found=found)
-    ws.subset = subset
     return ws, cache.validate(ws, today, ignore=ignore, positions=positions), cache

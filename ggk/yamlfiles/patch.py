@@ -246,11 +246,15 @@ def plain(value: Any) -> Any:
 
 
 def _plain_key(key: Any) -> Any:
-    if key is None or isinstance(key, bool) or (isinstance(key, str) and dialect.resolve(key) in (dialect.BOOL, dialect.NULL)):
+    # (the words true/false/null and ~ and the empty key start with one of "~tTfFnN" or are empty)
+    if key is None or isinstance(key, bool) or (isinstance(key, str) and key[:1] in "~tTfFnN" and dialect.resolve(key) in _WORDS):
         return ("word", {"none": "null", "~": "null", "": "null"}.get(str(key).lower(), str(key).lower()))
     if isinstance(key, (str, int, float)):
         return plain(key)
     return str(key)
+
+
+_WORDS = (dialect.BOOL, dialect.NULL)
 
 
 def same(a: Any, b: Any) -> bool:

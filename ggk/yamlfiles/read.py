@@ -31,12 +31,27 @@ ALIAS_EXPANSION_ALLOWANCE = 10_000
 
 
 class Locator:
-    """Source positions (1-based line and column) of the values and keys of one document, found in its
-    node tree when asked: most documents are never asked, and noting every position while reading
-    would slow every read.  The tree is kept as long as the locator is."""
+    """Source positions (1-based line and column) of the values and keys of one document, found when
+    asked: most documents are never asked, and noting every position while reading would slow every
+    read.  A locator keeps the document's text and parses it again at the first question (a workspace
+    of many files keeps their texts, not their node trees, which take twenty times the memory)."""
 
-    def __init__(self, root: yaml.Node | None = None) -> None:
-        self.root = root
+    def __init__(self, text: str | None = None) -> None:
+        self.text = text
+        self._root: yaml.Node | None = None
+
+    @property
+    def root(self) -> yaml.Node | None:
+        if self._root is None and self.text is not None:
+            loader = dialect.pyyaml_parser(self.text)
+            try:
+                self._root = loader.get_single_node()
+            except (yaml.YAMLError, RecursionError):  # (parse reported it when the text was read)
+                pass
+            finally:
+                loader.dispose()
+            self.text = None
+        return self._root
 
     def find(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
         """The position of ``path`` (of its key, with ``key``: the key of a mapping entry), or of its
@@ -220,7 +235,7 @@ def parse(text: str, path: str) -> Parsed:
             path, 1, 1, "GGK003", Severity.ERROR, "文件为空（没有任何内容）", "删除该文件，或用 ggk init / ggk new 生成模板", fatal=True
         )
         return Parsed(None, locator, [empty], text)
-    locator = Locator(root)
+    locator = Locator(text)
     builder = _Builder(path, diagnostics, aliases="*" in text)
     try:
         data = builder.node(root, ())
