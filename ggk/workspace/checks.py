@@ -46,8 +46,8 @@ class Scope(str, Enum):
 
     #: one plan file and its unit's registry (not the as-of date): cached per file
     FILE = "file"
-    #: plan headers (unit, year, path) and the unit files only: kept in the cache's workspace index,
-    #: which is only used while every one of those files is as it was
+    #: plan headers (unit, year, path), the plans' outlines (item ids and carry-over marks) and the unit
+    #: files only: cheap, run every time
     HEADERS = "headers"
     #: plan headers, the unit files and what else lies in the roots (holiday files): cheap, run every time
     WORKSPACE = "workspace"
@@ -292,7 +292,8 @@ def unresolved_rule(ctx: Context) -> Iterator[Diagnostic]:
                         (*loc, "deadline", k),
                         "GGK211",
                         f"条目 {item.id} 的时限「{d.phrase}」无法理解",
-                        "写成日期（2021-12-31），或写明规则：{phrase: …, due: 日期} / {every: quarter} / {count: 3, per: year} / {workdays: 7, after: 事件}",
+                        "写成日期（2021-12-31），或写明规则：{phrase: …, due: 日期} / {every: quarter} / "
+                        "{count: 3, per: year} / {workdays: 7, after: 事件}",
                     )
 
 
@@ -317,23 +318,26 @@ def phrase_without_rule(ctx: Context) -> Iterator[Diagnostic]:
                 )
 
 
-@check("GGK217")
+@check("GGK217", Scope.HEADERS)
 def dangling_carry(ctx: Context) -> Iterator[Diagnostic]:
     """A ``carried_to`` / ``carried_from`` naming an item that is not there.  A plan that is not part of
     this check (``ggk check`` of one file) is looked for on disk: it is reported missing only when its
-    file does not exist; one that exists but was not read cannot be checked here."""
-    items = {f"{e.plan.unit}/{e.plan.year}/{it.id}" for e in ctx.ws.plans for _l, _c, it in e.plan.iter_items()}
+    file does not exist; one that exists but was not read cannot be checked here.  Reads the plans'
+    outlines (item ids and carry-over marks), which a workspace holds in full even when its plans do not."""
+    outlines = {id(e): e.items_outline() for e in ctx.ws.plans}
+    items: set[str] = set()  # every item's unit/year/id, gathered at the first carry-over mark
     loaded = {(e.plan.unit, e.plan.year) for e in ctx.ws.plans}
     for entry in ctx.ws.plans:
-        for loc, _chain, item in entry.plan.iter_items():
-            for key, what in (("carried_to", "结转去向"), ("carried_from", "结转来源")):
-                ref = getattr(item, key)
+        for loc, item_id, carried_to, carried_from in outlines[id(entry)].carries:
+            if not items:
+                items = {f"{e.plan.unit}/{e.plan.year}/{i}" for e in ctx.ws.plans for i in outlines[id(e)].ids}
+            for key, what, ref in (("carried_to", "结转去向", carried_to), ("carried_from", "结转来源", carried_from)):
                 if not ref or ref in items:
                     continue
                 parts = ref.split("/")
                 if len(parts) != 3 or not parts[1].isdigit():
                     yield ctx.diag(
-                        entry.path, (*loc, key), "GGK217", f"条目 {item.id} 的{what}「{ref}」不是 单位/年度/编号", "写作 单位/年度/编号"
+                        entry.path, (*loc, key), "GGK217", f"条目 {item_id} 的{what}「{ref}」不是 单位/年度/编号", "写作 单位/年度/编号"
                     )
                     continue
                 unit, year = parts[0], int(parts[1])
@@ -344,7 +348,7 @@ def dangling_carry(ctx: Context) -> Iterator[Diagnostic]:
                     entry.path,
                     (*loc, key),
                     "GGK217",
-                    f"条目 {item.id} 的{what}「{ref}」不存在：{where}",
+                    f"条目 {item_id} 的{what}「{ref}」不存在：{where}",
                     "改正编号；如结转的条目被删除，请恢复它，或删去这一项",
                 )
 
