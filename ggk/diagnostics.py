@@ -1,9 +1,9 @@
 """Diagnostics: problems in the user's files, as values.
 
 Owns the ``Diagnostic`` record (file, line, column, stable code, severity, Chinese message, hint)
-and the table of codes.  A check's finding is made with its data path (``loc``) and no position yet:
-finding the line means parsing the file again with the positional parser, which only the places that
-show diagnostics pay for (``Workspace.resolve_positions``); counting problems never does.  Checks return diagnostics; they never raise.  Exceptions are kept for the
+and the table of codes.  A check's finding is made with its data path (``loc``); its line and column
+are found where diagnostics are shown (``Workspace.resolve_positions``), so counting problems never
+parses a file again.  Checks return diagnostics; they never raise.  Exceptions are kept for the
 program's own failures (``GgkError``), translated once at the CLI edge into exit code 2.
 """
 

@@ -44,7 +44,10 @@ _OBJECT_TEXT: dict[str, str] = {
     "Unit": "发文单位及其部门名册（plans/<单位>/unit.yaml）",
     "Section": "计划的一个部分（一、…；三级文件中其下的（一）…）",
     "Item": "一项工作任务（要点条目）",
-    "Deadline": "时限：写作日期（2021-12-31）、文件原文（2021年底前、每季度公开一次、常态化），或带规则的映射，如 {phrase: 每季度公开一次, every: quarter}",
+    "Deadline": (
+        "时限：写作日期（2021-12-31）、文件原文（2021年底前、每季度公开一次、常态化），"
+        "或带规则的映射，如 {phrase: 每季度公开一次, every: quarter}"
+    ),
     "DeadlineKind": "规则类型：once 一次性、recurring 周期性、count 计次、workdays 工作日时限、days 自然日时限、none 常态化",
     "LogEntry": "一条进展记录（报送进展）",
     "ReturnSource": "进展记录的来源报送表：报送表编号和报送期（ggk intake 写入）",

@@ -12,7 +12,18 @@ from typer.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent
 PLANS = ROOT / "plans"
-SEEDS = ROOT / "tests" / "data" / "seeds"  # copies of shared/seeds, so tests need nothing outside the repo
+SEEDS = ROOT / "tests" / "data" / "seeds"  # the real documents, in the repository: tests need nothing outside it
+#: the seed documents by number (000 甘肃2021要点 … 004 姚安2018实施方案)
+SEED_NUMBERS = ("000", "001", "002", "003", "004")
+
+
+def seed(prefix: str) -> Path:
+    """The seed document numbered ``prefix``; a test that needs it fails (never skips) when it is missing."""
+    found = sorted(SEEDS.glob(f"{prefix}_*.txt"))
+    if len(found) != 1:
+        raise AssertionError(f"seed document {prefix} missing from {SEEDS} (found {len(found)})")
+    return found[0]
+
 
 UNIT_YAML = """\
 format: 1

@@ -15,10 +15,10 @@ import pytest
 
 from ggk.model import Item, Plan, Status, Unit
 from ggk.workspace.load import load_file
+from tests.conftest import seed
 
 ROOT = Path(__file__).resolve().parent.parent
 PLANS = ROOT / "plans"
-SEED_DIRS = [ROOT / "tests" / "data" / "seeds"]
 
 PLAN_FILES = {
     "000": "gansu-jtt/2021.yaml",
@@ -53,11 +53,7 @@ def _by_id(plan: Plan) -> dict[str, Item]:
 
 
 def _seed(key: str) -> str:
-    for folder in SEED_DIRS:
-        found = sorted(folder.glob(f"{key}_*.txt")) if folder.is_dir() else []
-        if found:
-            return found[0].read_text(encoding="utf-8")
-    raise AssertionError(f"seed document {key} missing from tests/data/seeds")
+    return seed(key).read_text(encoding="utf-8")
 
 
 def _squash(text: str) -> str:

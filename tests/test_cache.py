@@ -1,5 +1,7 @@
 """The parse cache gives the answers of --no-cache: after edits (even same second, same size), with a
-corrupt or foreign cache, for the whole files and for the open-items subset, and with two processes."""
+corrupt or foreign cache, for the whole files and for the open-items subset, with two processes and
+with worker processes; and it belongs to its user (issue 17: folder 0700, entries 0600, a folder
+another user could write is not used, an unreadable one is only a miss)."""
 
 from __future__ import annotations
 
@@ -7,14 +9,16 @@ import datetime as dt
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
-from ggk import deadlines
 from ggk.cli.app import app
-from ggk.workspace import cache, views
+from ggk.workspace import cache
 from ggk.workspace.cache import open_cached
 from ggk.workspace.session import open_workspace
 from tests.conftest import make_unit
@@ -57,14 +61,7 @@ sections:
 
 
 def dump(obj: object) -> object:
-    """``model_dump()`` of a model, or of the cache's read-only view of one."""
-    if hasattr(obj, "model_dump"):
-        return obj.model_dump()
-    if hasattr(obj, "__struct_fields__"):
-        return {name: dump(getattr(obj, name)) for name in obj.__struct_fields__}
-    if isinstance(obj, (list, tuple)):  # a view's tuple is the model's list
-        return [dump(v) for v in obj]
-    return obj
+    return obj.model_dump()  # type: ignore[attr-defined]
 
 
 def snapshot(paths: list[Path], *, use_cache: bool, only_open: bool = False) -> dict:
@@ -87,7 +84,7 @@ def only_open(snap: dict) -> dict:
         for sec in sections:
             sec = {
                 **sec,
-                "items": [i for i in sec["items"] if i["status"] in views.OPEN and i["deadline"]],
+                "items": [i for i in sec["items"] if i["status"] in cache.OPEN and i["deadline"]],
                 "sections": prune(sec["sections"]),
             }
             if sec["items"] or sec["sections"]:
@@ -183,42 +180,73 @@ def test_unit_change_rechecks_plans(mixed: Path) -> None:
     assert not any("不存在的科" in d["message"] for d, _ in snap["diags"])
 
 
+MANGLED = [
+    lambda data: b"",
+    lambda data: data[: len(data) // 2],  # torn
+    lambda data: data[:-10] + b"\xff" * 10,  # flipped bytes in the whole model
+    lambda data: b"[1, 2]\n" + data.split(b"\n", 1)[1],  # a header of the wrong type
+    lambda data: data.replace(b'"partial":false', b'"partial":"no"', 1),  # a field of the wrong type
+    lambda data: data.replace(b'"diagnostics":[', b'"diagnostics":[{"path": 1},', 1),
+    lambda data: data.split(b"\n", 1)[0] + b"\n{}\n{}\n",  # models of the wrong shape
+    lambda data: data.split(b"\n", 1)[0] + b"\n",  # models missing
+    lambda data: data.replace(b'"checks":[', b'"checks":[7,', 1),
+    lambda data: data.replace(b'"latest":', b'"latest":[],"x":', 1),
+]
+
+
 def test_corrupt_cache_is_ignored(mixed: Path, cache_dir: Path) -> None:
+    """Entries mangled in every way — empty, torn, bytes flipped, fields of the wrong type or shape —
+    are misses: the answers are those of --no-cache, and the next run has entries again."""
     reference = snapshot([mixed], use_cache=False)
-    open_cached([mixed], TODAY)
-    entries = sorted(cache_dir.rglob("*.ggkc"))
-    assert entries
-    for i, e in enumerate(entries):
-        data = e.read_bytes()
-        if i % 3 == 0:
-            e.write_bytes(b"")
-        elif i % 3 == 1:
-            e.write_bytes(data[: len(data) // 2])  # torn
-        else:
-            e.write_bytes(data[:-10] + b"\xff" * 10)  # flipped bytes in a blob
-    assert snapshot([mixed], use_cache=True) == reference
-    assert snapshot([mixed], use_cache=True, only_open=True) == only_open(reference)
-    _ws, _d, c = open_cached([mixed], TODAY)
-    assert c.misses == 0  # re-made by the runs above
+    for mangle in MANGLED:
+        open_cached([mixed], TODAY)
+        entries = sorted(cache_dir.glob("*.json"))
+        assert entries
+        for e in entries:
+            e.write_bytes(mangle(e.read_bytes()))
+        assert snapshot([mixed], use_cache=True) == reference
+        _ws, _d, c = open_cached([mixed], TODAY)
+        assert c.misses == 0  # re-made by the run above
+        for e in entries:
+            e.write_bytes(mangle(e.read_bytes()))
+        assert snapshot([mixed], use_cache=True, only_open=True) == only_open(reference)
+
+
+def test_entries_hold_the_validated_models(mixed: Path) -> None:
+    """What an entry keeps of a model (JSON, defaults left out) validates back to the very model."""
+    from ggk.model import Plan, Unit
+    from ggk.workspace.load import load_file
+
+    files = sorted(mixed.glob("*/*.yaml"))
+    assert len(files) > 8
+    for path in files:
+        kind = Unit if path.name == "unit.yaml" else Plan
+        model = load_file(path, kind).model
+        if model is None:
+            continue
+        assert kind.model_validate_json(model.model_dump_json(exclude_defaults=True)) == model, path
+        if isinstance(model, Plan):
+            subset = cache.open_items(model)
+            assert Plan.model_validate_json(subset.model_dump_json(exclude_defaults=True)) == subset
 
 
 def test_other_version_is_not_trusted(mixed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     open_cached([mixed], TODAY)
-    monkeypatch.setattr(cache, "KEY", ["9.9.9", 1, cache.CACHE_FORMAT])
+    monkeypatch.setattr(cache, "KEY", f"9.9.9/1/{cache.CACHE_FORMAT}")
     _ws, _d, c = open_cached([mixed], TODAY)
     assert c.hits == 0
 
 
 def test_cli_no_cache_and_cache_agree(mixed: Path, cache_dir: Path) -> None:
     runner = CliRunner()
-    for args in (["overdue", "--all-years"], ["status", "--all-years"], ["list", "--all-years"]):
+    for args in (["overdue", "--all-years", "--partial"], ["status", "--all-years", "--partial"], ["list", "--all-years", "--partial"]):
         base = ["--plans", str(mixed), "--as-of", "2026-11-21"]
         fresh = runner.invoke(app, [*base, "--no-cache", *args])
         cold = runner.invoke(app, [*base, *args])
         warm = runner.invoke(app, [*base, *args])
         assert fresh.exit_code == cold.exit_code == warm.exit_code
         assert fresh.output == cold.output == warm.output
-    assert any(cache_dir.rglob("*.ggkc"))
+    assert any(cache_dir.glob("*.json"))
 
 
 def test_no_cache_writes_nothing(mixed: Path, cache_dir: Path) -> None:
@@ -229,7 +257,7 @@ def test_no_cache_writes_nothing(mixed: Path, cache_dir: Path) -> None:
 
 def test_two_processes(mixed: Path, cache_dir: Path) -> None:
     env = {**os.environ, "GGK_CACHE_DIR": str(cache_dir), "PYTHONPATH": str(ROOT)}
-    cmd = [sys.executable, "-m", "ggk", "--plans", str(mixed), "--as-of", "2026-11-21", "overdue", "--all-years"]
+    cmd = [sys.executable, "-m", "ggk", "--plans", str(mixed), "--as-of", "2026-11-21", "overdue", "--all-years", "--partial"]
     procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) for _ in range(2)]
     outs = [p.communicate(timeout=60) for p in procs]
     reference = subprocess.run([*cmd[:3], "--no-cache", *cmd[3:]], capture_output=True, env=env, timeout=60)
@@ -288,145 +316,44 @@ def test_check_without_scope_is_never_cached(mixed: Path, monkeypatch: pytest.Mo
     assert checks.SCOPES["GGK201"] is checks.Scope.FILE and checks.SCOPES["GGK207"] is checks.Scope.AS_OF
 
 
-# ---------------------------------------------------------------- the workspace index
+def _clock_at(monkeypatch: pytest.MonkeyPatch, day: str) -> None:
+    """The command line's clock reads ``day`` (a report for a day before the clock's is not served
+    from the subset of open items: an item done since was open then)."""
+    from ggk.cli import common
+
+    class Clock(dt.date):
+        @classmethod
+        def today(cls) -> Clock:
+            return cls.fromisoformat(day)
+
+    monkeypatch.setattr(common, "dt", SimpleNamespace(**{**vars(dt), "date": Clock}))
 
 
-def served_by_index(paths: list[Path], **kw: object) -> bool:
-    _ws, _d, c = open_cached(paths, TODAY, **kw)  # type: ignore[arg-type]
-    return bool(c.indexed)
-
-
-def test_index_serves_warm_runs_with_the_same_answers(mixed: Path) -> None:
-    reference = snapshot([mixed], use_cache=False)
-    assert not served_by_index([mixed])  # cold: entries made, index written
-    assert served_by_index([mixed]) and served_by_index([mixed], subset=True)
-    assert snapshot([mixed], use_cache=True) == reference
-    assert snapshot([mixed], use_cache=True, only_open=True) == only_open(reference)
-
-
-def test_index_is_not_trusted_after_changes(mixed: Path) -> None:
-    plan = mixed / "example" / "2026.yaml"
-    age(plan)
-    open_cached([mixed], TODAY)
-    assert served_by_index([mixed])
-    plan.write_text(plan.read_text(encoding="utf-8").replace("status: 进行中", "status: 未启动", 1), encoding="utf-8")
-    assert not served_by_index([mixed])  # edited: through the entries, then a new index
-    assert served_by_index([mixed])
-    assert snapshot([mixed], use_cache=True) == snapshot([mixed], use_cache=False)
-    (mixed / "example" / "2027.yaml").write_text(plan.read_text(encoding="utf-8").replace("year: 2026", "year: 2027"), encoding="utf-8")
-    assert not served_by_index([mixed])  # a new file
-    assert snapshot([mixed], use_cache=True) == snapshot([mixed], use_cache=False)
-    (mixed / "example" / "2027.yaml").unlink()
-    assert not served_by_index([mixed])  # a file gone
-    assert snapshot([mixed], use_cache=True) == snapshot([mixed], use_cache=False)
-
-
-def test_index_same_size_same_mtime_edit(mixed: Path) -> None:
-    plan = mixed / "t" / "2026.yaml"
-    open_cached([mixed], TODAY)  # fresh files: verified by content while racy
-    before = plan.stat()
-    text = plan.read_text(encoding="utf-8")
-    plan.write_text(text.replace("status: 已完成", "status: 进行中"), encoding="utf-8")
-    os.utime(plan, ns=(before.st_atime_ns, before.st_mtime_ns))
-    assert not served_by_index([mixed])
-    assert snapshot([mixed], use_cache=True) == snapshot([mixed], use_cache=False)
-
-
-def test_index_other_as_of_dates_and_ignore(mixed: Path) -> None:
-    for when in (dt.date(2026, 1, 1), dt.date(2027, 6, 30), TODAY):
-        fresh = open_workspace([mixed], when, use_cache=False).diagnostics
-        open_cached([mixed], when)
-        ws, diags, c = open_cached([mixed], when)
-        assert c.indexed and [d.to_json() for d in diags] == [d.to_json() for d in fresh]
-    _ws, diags, c = open_cached([mixed], TODAY, ignore=("GGK201", "GGK207", "GGK101"))
-    assert c.indexed and not {d.code for d in diags} & {"GGK201", "GGK207", "GGK101"}
-
-
-def test_corrupt_index_is_ignored(mixed: Path, cache_dir: Path) -> None:
-    reference = snapshot([mixed], use_cache=False)
-    open_cached([mixed], TODAY)
-    (index,) = cache_dir.rglob("*.ggki")
-    data = index.read_bytes()
-    index.write_bytes(data[:-100] + b"\x00" * 100)
-    assert snapshot([mixed], use_cache=True) == reference
-    index.write_bytes(data[: len(data) // 3])
-    assert snapshot([mixed], use_cache=True) == reference
-
-
-def test_positional_codec_gives_the_validated_models() -> None:
-    """Entries store models by position; decoding gives back exactly the validated model."""
-    from ggk.model import Plan, Unit
-    from tests.conftest import PLANS
-
-    paths = sorted(PLANS.glob("*/*.yaml"))
-    assert len(paths) >= 9
-    for path in paths:
-        kind = Unit if path.name == "unit.yaml" else Plan
-        model = load_file_model(path, kind)
-        data = model.model_dump(exclude_defaults=True)  # type: ignore[attr-defined]
-        encoded = cache.encode(model)
-        # None exactly where model_dump(exclude_defaults=True) leaves a field out
-        assert [name for name, v in zip(kind.model_fields, encoded, strict=True) if v is not None] == list(data)
-        built = cache.decode(kind, cache._unpack(cache._pack(encoded)))
-        assert built == model
-        assert built.model_dump() == kind.model_validate(data).model_dump()
-        assert built.model_dump_json() == model.model_dump_json()  # type: ignore[attr-defined]
-
-
-def test_none_can_stand_for_every_default() -> None:
-    """The codec writes None for a field at its default: sound only while no field whose default is
-    not None can hold None (refused, or read as the default).  A new field breaking that fails here,
-    not in a user's cache."""
-    from pydantic import ValidationError
-
-    from ggk.model import Deadline, DeadlineChange, Department, Item, LogEntry, Plan, Section, Unit
-
-    for cls in (Plan, Section, Item, LogEntry, Deadline, DeadlineChange, Unit, Department):
-        required = {n: ("x" if n != "date" else "2021-01-01") for n, f in cls.model_fields.items() if f.is_required()}
-        if cls is Plan:
-            required["year"] = 2021
-        for name, info in cls.model_fields.items():
-            if info.is_required() or (info.default is None and info.default_factory is None):
-                continue
-            try:
-                model = cls.model_validate({**required, name: None})
-            except ValidationError:
-                continue  # refused: a validated model never holds None there
-            default = info.default_factory() if info.default_factory is not None else info.default
-            assert getattr(model, name) == default, f"{cls.__name__}.{name} keeps None"  # or read as the default
-
-
-def load_file_model(path: Path, kind: type) -> object:
-    from ggk.workspace.load import load_file
-
-    res = load_file(path, kind)  # type: ignore[arg-type]
-    assert res.model is not None
-    return res.model
-
-
-def test_overdue_from_the_subset_equals_the_whole_plans(tmp_path: Path, mixed: Path) -> None:
+def test_overdue_from_the_subset_equals_the_whole_plans(tmp_path: Path, mixed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """``overdue`` reads only the open items with a time limit from the cache; on realistic generated
     plans (every kind of rule, progress logs, working-day events) and the bundled ones, its output in
-    every format, at many dates and windows, is the one the whole files give (``--no-cache``)."""
+    every format, at many dates and windows, is the one the whole files give (``--no-cache``).  The
+    dates are the clock's and come after every date in the files (an earlier one is not served from
+    the subset)."""
     from tests.bench.generate import generate
 
     generate(tmp_path / "gen", units=3, years=3, items=30, today=TODAY)
     runner = CliRunner()
-    dates = [
-        "2024-01-01",
-        "2024-03-31",
-        "2024-04-01",
-        "2024-07-01",
-        "2025-06-30",
-        "2025-10-09",
-        "2025-12-31",
-        "2026-01-01",
-        "2026-11-21",
-        "2027-03-01",
-    ]
+    import ggk.workspace.session as session
+
+    subsets: list[bool] = []  # only_open of each cached run
+    real = session.open_workspace
+
+    def spy(*args: Any, **kw: Any) -> Any:
+        if kw.get("use_cache", True):
+            subsets.append(kw.get("only_open", False))
+        return real(*args, **kw)
+
+    monkeypatch.setattr(session, "open_workspace", spy)
+    dates = ["2026-11-21", "2026-12-31", "2027-01-01", "2027-10-09"]  # the clock's day
     for plans in (tmp_path / "gen" / "plans", mixed):
         seen_rows = 0
-        # a department of the registries (the subset run reads the units as views too)
+        # a department of the registries
         dept = next(
             line.split(":", 1)[1].strip().strip('"')
             for line in (plans / "example" if (plans / "example").is_dir() else plans / "u001")
@@ -436,6 +363,7 @@ def test_overdue_from_the_subset_equals_the_whole_plans(tmp_path: Path, mixed: P
             if line.strip().startswith("- name:")
         )
         for i, day in enumerate(dates):
+            _clock_at(monkeypatch, day)
             for args in (
                 ["--all-years"],
                 ["--within", str(7 + 11 * i)],
@@ -450,148 +378,61 @@ def test_overdue_from_the_subset_equals_the_whole_plans(tmp_path: Path, mixed: P
                 assert cached.output == fresh.output, (plans, day, args)
                 seen_rows += fresh.output.count("逾期 ")
         assert seen_rows > 50  # the comparison covered real overdue rows
+    assert subsets and all(subsets)  # each cached run read the subset
 
 
-def test_views_hold_what_the_models_hold() -> None:
-    """The subset workspace is made of read-only views; every field, the methods reports call, and
-    the JSON of progress entries and deadlines are those of the models."""
-    from ggk.ledger.queries import _deadline_json, _log_json
-    from ggk.model import Deadline, LogEntry, Plan
-    from tests.conftest import PLANS
+def test_overdue_for_a_past_day_sees_items_done_since(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A report for a day before the clock's reads the whole plans: an item done since was open then."""
+    from tests.bench.generate import generate
 
-    def same(view: object, model: object) -> None:
-        assert type(view).__name__ == f"{type(model).__name__}View"
-        for name in type(model).model_fields:  # type: ignore[attr-defined]
-            a, b = getattr(view, name), getattr(model, name)
-            if isinstance(b, list):  # a view's tuple
-                assert type(a) is tuple and len(a) == len(b), (name, a, b)
-                for x, y in zip(a, b, strict=True):
-                    if hasattr(type(y), "model_fields"):
-                        same(x, y)
-                    else:
-                        assert x == y and type(x) is type(y), (name, x, y)
-            elif hasattr(type(b), "model_fields"):  # one nested model (a contact, a deletion)
-                same(a, b)
-            else:
-                assert a == b and type(a) is type(b), (name, a, b)
-
-    entries = deadlines_seen = 0
-    for path in sorted(PLANS.glob("*/2*.yaml")):
-        model = load_file_model(path, Plan)
-        view = views.unpack(views.pack(views.view_of(model)))
-        same(view, model)
-        assert [(loc, [s.title for s in chain], i.id) for loc, chain, i in view.iter_items()] == [
-            (loc, [s.title for s in chain], i.id)
-            for loc, chain, i in model.iter_items()  # type: ignore[attr-defined]
-        ]
-        for (_l, _c, vi), (_m, _d, mi) in zip(view.iter_items(), model.iter_items(), strict=True):  # type: ignore[attr-defined]
-            for ve, me in zip(vi.log, mi.log, strict=True):
-                assert _log_json(ve) == _log_json(me) == me.model_dump(mode="json", exclude_defaults=True) | {"date": me.date.isoformat()}
-                entries += 1
-            for vd, md in zip(vi.deadline, mi.deadline, strict=True):
-                assert vd.explicit_kind() == md.explicit_kind()
-                # a view is its own key in deadlines.resolve (hashable); a model is keyed by its fields
-                assert deadlines.resolve(vd, model.year) == deadlines.resolve(md, model.year)  # type: ignore[attr-defined]
-                assert _deadline_json(vd) == _deadline_json(md) == md.model_dump(mode="json", exclude_none=True)
-                deadlines_seen += 1
-    assert entries > 20 and deadlines_seen > 10
-    # every field of a progress entry, at a non-default value, comes out as model_dump writes it
-    full = LogEntry.model_validate(
-        {
-            "date": "2021-03-01",
-            "by": "办公室",
-            "note": "n",
-            "evidence": "e",
-            "status": "已完成",
-            "counts": False,
-            "event": "2021-02-26",
-            "done": "2021-03-01",
-            "source": {"form": "2021-Q1-0a1b2c3d", "period": "2021-Q1"},
-            "corrected": [{"date": "2021-03-02", "reason": "笔误", "was": {"note": "m"}}],
-            "deleted": {"date": "2021-03-03", "reason": "重复", "by": "办公室"},
-        }
-    )
-    assert _log_json(full) == full.model_dump(mode="json", exclude_defaults=True)
-    assert len(_log_json(full)) == len(LogEntry.model_fields)
-    both = Deadline.model_validate({"phrase": "每年不少于3次", "count": 3, "per": "year"})
-    assert _deadline_json(both) == both.model_dump(mode="json", exclude_none=True)
+    generate(tmp_path / "gen", units=2, years=3, items=30, today=TODAY)
+    _clock_at(monkeypatch, TODAY.isoformat())
+    runner = CliRunner()
+    for day in ("2024-03-31", "2025-10-09", "2026-01-01"):
+        base = ["--plans", str(tmp_path / "gen" / "plans"), "--as-of", day, "overdue", "--all-years"]
+        fresh = runner.invoke(app, ["--no-cache", *base])
+        assert fresh.exit_code == 0 and "逾期 " in fresh.output
+        assert runner.invoke(app, base).output == runner.invoke(app, base).output == fresh.output
 
 
-def test_views_mirror_the_models() -> None:
-    """Each view has its model's fields, in the model's order, with the model's types (nested models
-    read as their views, lists as tuples): a field added to a model and not to its view fails here."""
-    import typing
+def test_edit_commands_load_the_plans_through_the_cache(tmp_path: Path, plans_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An edit command reads the plans it does not edit from the cache, and writes what it writes with
+    ``--no-cache`` (a copy of the plans edited the same way ends byte for byte the same)."""
+    import shutil
 
-    def as_view(tp: object) -> object:
-        if isinstance(tp, type) and tp in views.VIEWS:
-            return views.VIEWS[tp]
-        args = typing.get_args(tp)
-        if not args:
-            return tp
-        origin = typing.get_origin(tp)
-        if origin is typing.Literal:
-            return tp
-        mapped = tuple(as_view(a) for a in args)
-        if origin is list:
-            return tuple[mapped[0], ...]  # type: ignore[valid-type]  # a view holds tuples
-        if origin is dict:
-            return tp
-        return typing.Union[mapped]  # X | None and Optional[X] alike
+    import ggk.yamlfiles.read as read
 
-    for model, view in views.VIEWS.items():
-        assert view.__name__ == f"{model.__name__}View"
-        assert view.__struct_fields__ == tuple(model.model_fields), model  # type: ignore[attr-defined]
-        hints = typing.get_type_hints(view)
-        for name, info in model.model_fields.items():  # type: ignore[attr-defined]
-            assert hints[name] == as_view(info.annotation), (model.__name__, name, hints[name], info.annotation)
+    other = tmp_path / "other"
+    shutil.copytree(plans_copy, other)
+    runner = CliRunner()
+    assert runner.invoke(app, ["--plans", str(plans_copy), "list", "--all-years"]).exit_code == 0  # the entries
+    parsed: list[str] = []
+    real = read.parse
+    monkeypatch.setattr(read, "parse", lambda text, path: parsed.append(path) or real(text, path))
+    edit = ["--as-of", "2026-11-21", "note", "gansu-jtt/2021/15", "召开专题会议"]
+    done = runner.invoke(app, ["--plans", str(plans_copy), *edit])
+    assert done.exit_code == 0, done.output
+    # the edited file, its read-back, and the unit file it is checked against
+    assert parsed and {Path(p).parent.name for p in parsed if p != "<edit>"} == {"gansu-jtt"}
+    assert runner.invoke(app, ["--no-cache", "--plans", str(other), *edit]).exit_code == 0
+    for plan in plans_copy.rglob("*.yaml"):
+        assert plan.read_bytes() == (other / plan.relative_to(plans_copy)).read_bytes(), plan
 
 
-def test_the_index_gives_what_the_deadline_phrases_state(mixed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A warm run takes what the plans' deadline phrases state from the index: the same rules as
-    parsing them, and no phrase is parsed (no regex compiled) in a fresh process."""
-    from ggk.deadlines import rules as deadlines
-
-    monkeypatch.setattr(deadlines, "_PHRASES", {})
-    open_cached([mixed], TODAY)  # cold: parses every phrase, writes the index
-    parsed = dict(deadlines._PHRASES)
-    assert ("2026年3月底前", 2026) in parsed and ("每逢佳节", 2026) in parsed
-    monkeypatch.setattr(deadlines, "_PHRASES", {})
-    open_cached([mixed], TODAY, subset=True)  # warm: served from the index
-    learned = dict(deadlines._PHRASES)
-    assert learned and all(parsed[key] == learned[key] for key in learned)
-    in_plans = {
-        (d.phrase.strip(), e.plan.year)
-        for e in open_workspace([mixed], TODAY).ws.plans
-        for _l, _c, i in e.plan.iter_items()
-        for d in i.deadline
-        if d.phrase
-    }
-    assert in_plans and in_plans <= set(learned)
-
-    probe = (
-        "import datetime as dt, sys\n"
-        "from pathlib import Path\n"
-        "from ggk.deadlines import phrases as deadlines\n"
-        "from ggk.ledger.queries import Filters, select\n"
-        "from ggk.workspace.session import open_workspace\n"
-        "s = open_workspace([Path(sys.argv[1])], dt.date(2026, 11, 21), only_open=True)\n"
-        "rows = select(s.ws, s.today, Filters(all_years=True, overdue=True), calendar=s.calendar)\n"
-        "print(len(rows), deadlines._compiled.cache_info().currsize)\n"
-    )
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    runs = [
-        subprocess.run([sys.executable, "-c", probe, str(mixed)], capture_output=True, text=True, env=env, check=True).stdout.split()
-        for _ in range(2)
-    ]
-    assert runs[0][0] == runs[1][0] and int(runs[0][0]) > 0
-    assert runs[1][1] == "0"  # the warm run compiled none of the phrase patterns
+def test_other_as_of_dates_and_ignore(mixed: Path) -> None:
+    """Findings that depend on the as-of date come and go with it; ignored codes stay out."""
+    for when in (dt.date(2026, 1, 1), dt.date(2027, 6, 30), TODAY):
+        fresh = open_workspace([mixed], when, use_cache=False).diagnostics
+        open_cached([mixed], when)
+        _ws, diags, c = open_cached([mixed], when)
+        assert c.misses == 0 and [d.to_json() for d in diags] == [d.to_json() for d in fresh]
+    _ws, diags, c = open_cached([mixed], TODAY, ignore=("GGK201", "GGK207", "GGK101"))
+    assert c.misses == 0 and diags and not {d.code for d in diags} & {"GGK201", "GGK207", "GGK101"}
 
 
-def test_the_index_keeps_the_findings_about_headers(plans_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Findings about plan headers and unit files (a plan filed under the wrong year, a name given to
-    two departments, a registry awaiting review) come from the index on a warm run — the same as the
-    files give, ignored codes left out — and again from the files once one of them changed."""
-    from ggk.workspace import checks
+def test_findings_about_headers_follow_the_unit_file(plans_copy: Path) -> None:
+    """Findings about plan headers and unit files (a plan filed under the wrong year, a name given to two
+    departments, a registry awaiting review) are those of the files, warm as cold, and change with them."""
     from tests.conftest import UNIT_YAML
 
     unit = UNIT_YAML.replace("    aliases: [政策法规股]", "    aliases: [政策法规股, 办公室]") + "review: true\n"
@@ -599,160 +440,138 @@ def test_the_index_keeps_the_findings_about_headers(plans_copy: Path, monkeypatc
     plan.rename(plan.with_name("2025.yaml"))  # year: 2026 in a file named 2025.yaml
     reference = [d.to_json() for d in open_workspace([plans_copy], TODAY, use_cache=False).diagnostics]
     assert {"GGK209", "GGK210", "GGK216"} <= {d["code"] for d in reference}
-    open_cached([plans_copy], TODAY)  # cold: entries and index written
-
-    def not_run(ctx: object) -> list[object]:
-        raise AssertionError("a check about headers ran on a warm run")
-
-    real = dict(checks.REGISTRY)
-    for code, scope in checks.SCOPES.items():
-        if scope is checks.Scope.HEADERS:
-            monkeypatch.setitem(checks.REGISTRY, code, not_run)
-    _ws, diags, c = open_cached([plans_copy], TODAY, positions=True)
-    assert c.indexed and [d.to_json() for d in diags] == reference
-    _ws, diags, c = open_cached([plans_copy], TODAY, ignore=("GGK210",))
-    assert c.indexed and "GGK210" not in {d.code for d in diags} and "GGK209" in {d.code for d in diags}
-    monkeypatch.setattr(checks, "REGISTRY", real)
-    unit_file = plans_copy / "t" / "unit.yaml"
-    unit_file.write_text(unit.replace(", 办公室]", "]"), encoding="utf-8")  # the duplicate name gone
-    _ws, diags, c = open_cached([plans_copy], TODAY)
+    for _run in ("cold", "warm"):
+        _ws, diags, _c = open_cached([plans_copy], TODAY)
+        assert [d.to_json() for d in diags] == reference
+    (plans_copy / "t" / "unit.yaml").write_text(unit.replace(", 办公室]", "]"), encoding="utf-8")  # the duplicate gone
+    _ws, diags, _c = open_cached([plans_copy], TODAY)
     assert "GGK210" not in {d.code for d in diags} and "GGK209" in {d.code for d in diags}
 
 
-def test_unchanged_folders_are_not_read_again(mixed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A warm run trusts the files the index lists without listing the folders again when none of
-    the folders changed since they were read (and none shortly before); a file added, removed or
-    renamed, a new unit folder, or a folder changed just before the cold run is noticed."""
-    from ggk.workspace import load as loader
-
-    def settle() -> None:  # every file and folder last changed an hour ago
-        for p in [*mixed.rglob("*"), mixed]:
-            age(p)
-
-    listings: list[int] = []
-    real = loader.discover
-
-    def counting(paths: object) -> object:
-        listings.append(1)
-        return real(paths)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(cache, "discover", counting)
-    settle()
-    open_cached([mixed], TODAY)  # cold: lists the folders, writes the index with their signatures
-    listings.clear()
-    assert served_by_index([mixed]) and not listings  # the folders were not listed again
-    assert snapshot([mixed], use_cache=True) == snapshot([mixed], use_cache=False)
-
-    def after(change: object) -> None:
-        listings.clear()
-        assert not served_by_index([mixed])  # the change is seen: through the entries, a new index
-        assert listings
-        assert snapshot([mixed], use_cache=True) == snapshot([mixed], use_cache=False)
-        settle()
-        open_cached([mixed], TODAY)
-        listings.clear()
-        assert served_by_index([mixed]) and not listings, change
-
-    plan = mixed / "example" / "2026.yaml"
-    (mixed / "example" / "2027.yaml").write_text(plan.read_text(encoding="utf-8").replace("year: 2026", "year: 2027"), encoding="utf-8")
-    after("a plan added")
-    (mixed / "example" / "2027.yaml").rename(mixed / "example" / "2028.yaml")
-    after("a plan renamed")
-    (mixed / "example" / "2028.yaml").unlink()
-    after("a plan removed")
-    make_unit(mixed, PROBLEMS, slug="u2", year=2026)
-    after("a unit added")
-
-    # a folder changed just before it was read: listed again on every run until that is long enough
-    # ago (a coarse clock would show a change made right after the reading at the same time)
-    settle()
-    os.utime(mixed / "example", None)
-    open_cached([mixed], TODAY)  # lists it (changed), keeps its signature: taken too soon after the change
-    listings.clear()
-    assert served_by_index([mixed]) and listings
-
-
-def test_folders_with_symlinks_are_always_listed(mixed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A symlink in a folder points elsewhere: what it finds can change without the folder changing."""
-    from ggk.workspace import load as loader
-
-    target = mixed.parent / "elsewhere.yaml"
-    plan = mixed / "example" / "2026.yaml"
-    target.write_text(plan.read_text(encoding="utf-8").replace("year: 2026", "year: 2029"), encoding="utf-8")
-    (mixed / "example" / "2029.yaml").symlink_to(target)
-    for p in [*mixed.rglob("*"), mixed, target]:
-        age(p)
-    listings: list[int] = []
-    real = loader.discover
-    monkeypatch.setattr(cache, "discover", lambda paths: listings.append(1) or real(paths))
-    open_cached([mixed], TODAY)
-    listings.clear()
-    assert served_by_index([mixed]) and listings
-    target.unlink()  # the link now leads nowhere: the folder did not change
-    assert not served_by_index([mixed])
-    assert snapshot([mixed], use_cache=True) == snapshot([mixed], use_cache=False)
-
-
-def test_index_with_a_malformed_header_is_ignored(mixed: Path, cache_dir: Path) -> None:
-    """An index whose header unpacks but holds something else than an index holds (a mangled
-    diagnostic, a wrong number of plans, a bad phrase) is not used — never an error — and a warm run
-    gives the answers of the files."""
+def test_worker_processes_give_the_same_answers(mixed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cold run with worker processes (as the CLI starts them for many files) writes the entries the
+    run then reads, and answers what --no-cache answers."""
+    monkeypatch.setattr(cache, "PARALLEL_BYTES", 0)
     reference = snapshot([mixed], use_cache=False)
+    _ws, _d, c = open_cached([mixed], TODAY, jobs=2)
+    # the plans' entries were written by the workers; the units are read by this process
+    assert (c.misses, c.hits) == (len(list(mixed.glob("*/unit.yaml"))), len(list(mixed.glob("*/2*.yaml"))))
+    assert snapshot([mixed], use_cache=True) == reference
+    assert snapshot([mixed], use_cache=True, only_open=True) == only_open(reference)
+    runner = CliRunner()
+    args = ["--plans", str(mixed), "--as-of", "2026-11-21", "check", "--format", "json"]
+    fresh = runner.invoke(app, ["--no-cache", *args])
+    monkeypatch.setenv("GGK_JOBS", "2")
+    for folder in ("a", "b"):
+        monkeypatch.setenv("GGK_CACHE_DIR", str(mixed.parent / folder))
+        assert runner.invoke(app, args).stdout == fresh.stdout
+
+
+# ---------------------------------------------------------------- the cache belongs to its user
+
+
+def test_folder_and_entries_are_private(mixed: Path, cache_dir: Path) -> None:
     open_cached([mixed], TODAY)
-    (path,) = cache_dir.rglob("*.ggki")
-    good = cache.read_entry(path)
-    assert good is not None
-    for spec in good.header["blobs"]:
-        good.blob(spec[0])
-    for field, value in (("diags", [["x"]]), ("plans", []), ("phrases", [["2026年3月底前", 2026, [1, 2]]]), ("units", [["t"]])):
-        entry = cache.read_entry(path)
-        assert entry is not None
-        for spec in entry.header["blobs"]:
-            entry.blob(spec[0])
-        entry.header[field] = value
-        cache.write_entry(entry)
-        assert not served_by_index([mixed]), field
-        assert snapshot([mixed], use_cache=True) == reference, field
-        cache.write_entry(good)  # the good index back for the next case
-    assert served_by_index([mixed])
+    assert cache_dir.stat().st_mode & 0o777 == 0o700
+    entries = list(cache_dir.iterdir())
+    assert entries and all(e.stat().st_mode & 0o777 == 0o600 for e in entries)
 
 
-def test_the_codec_knows_every_date_and_enum_field() -> None:
-    """Dates are stored as ordinals and enums as their values, field by field: a date or enum field
-    added to a model and not to the codec's tables fails here (and would not round-trip)."""
-    import enum as _enum
-    import typing
-
-    from ggk.model import Deadline, DeadlineChange, Department, Item, LogEntry, Plan, Section, Unit
-
-    def of(annotation: object) -> set[type]:
-        args = typing.get_args(annotation)
-        return {a for a in args if isinstance(a, type)} if args else ({annotation} if isinstance(annotation, type) else set())
-
-    for cls in (Plan, Section, Item, LogEntry, Deadline, DeadlineChange, Unit, Department):
-        fields = cls.model_fields
-        dates = {n for n, f in fields.items() if dt.date in of(f.annotation)}
-        enums = {n for n, f in fields.items() if any(issubclass(t, _enum.Enum) for t in of(f.annotation))}
-        assert dates == cache._DATES.get(cls, set()), cls.__name__
-        assert enums == set(cache._ENUMS.get(cls, {})), cls.__name__
+def forge(cache_dir: Path, plan: Path) -> None:
+    """Replace the entry of ``plan`` by one that says the plan has no problems at all."""
+    (entry,) = [e for e in cache_dir.glob("*.json") if f'"path":"{plan}"' in e.read_text(encoding="utf-8").split("\n")[0]]
+    head, subset, whole = entry.read_text(encoding="utf-8").split("\n")[:3]
+    header = cache.Header.model_validate_json(head)
+    header.diagnostics, header.checks = [], []
+    entry.write_text("\n".join([header.model_dump_json(), subset, whole]) + "\n", encoding="utf-8")
 
 
-def test_blobs_decoded_in_place_are_the_blobs(mixed: Path, cache_dir: Path) -> None:
-    """A blob decoded from the mapped file gives what decoding its bytes gives; a damaged or missing
-    blob is a ValueError (so the index is not used), never a crash."""
+def test_a_folder_others_can_write_is_not_used(mixed: Path, cache_dir: Path) -> None:
+    """Someone who could write the cache folder could make ``ggk check`` pass: such a folder is not used,
+    and ggk says so once."""
+    runner = CliRunner()
+    args = ["--plans", str(mixed), "--as-of", "2026-11-21", "check"]
+    reference = runner.invoke(app, ["--no-cache", *args])
+    assert reference.exit_code == 1
+    runner.invoke(app, args)
+    forge(cache_dir, mixed / "t" / "2026.yaml")
+    assert runner.invoke(app, args).stdout != reference.stdout  # the forgery works on the owner's own folder…
+    for mode in (0o770, 0o777, 0o702):
+        cache_dir.chmod(mode)
+        done = runner.invoke(app, args)
+        assert (done.exit_code, done.stdout) == (1, reference.stdout)  # …and is not believed in a shared one
+        assert done.stderr.count("本次不使用解析缓存") == 1 and "其他用户可写" in done.stderr
+    status = runner.invoke(app, ["--plans", str(mixed), "--as-of", "2026-11-21", "status", "--partial"])
+    assert status.exit_code == 0 and status.stderr.count("本次不使用解析缓存") == 1
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="giving a folder to another user needs root")
+def test_a_folder_of_another_user_is_not_used(mixed: Path, cache_dir: Path) -> None:
     open_cached([mixed], TODAY)
-    (path,) = cache_dir.rglob("*.ggki")
-    entry = cache.read_entry(path)
-    assert entry is not None
-    in_place = entry.decode_blob("open", views.unpack_all)
-    read = views.unpack_all(cache.read_entry(path).blob("open"))  # type: ignore[union-attr]
-    assert in_place == read and len(in_place) >= 5
-    with pytest.raises(ValueError):
-        entry.decode_blob("no such blob", views.unpack_all)
-    data = bytearray(path.read_bytes())
-    spec = next(b for b in entry.header["blobs"] if b[0] == "open")
-    data[spec[1] + spec[2] // 2] ^= 0xFF  # one byte inside the blob
-    path.write_bytes(bytes(data))
-    with pytest.raises(ValueError):
-        cache.read_entry(path).decode_blob("open", views.unpack_all)  # type: ignore[union-attr]
-    assert not served_by_index([mixed], subset=True)
+    forge(cache_dir, mixed / "t" / "2026.yaml")
+    os.chown(cache_dir, 65534, 65534)
+    ws, diags, c = open_cached([mixed], TODAY)
+    assert c.note is not None and "不属于当前用户" in c.note
+    assert [d.to_json() for d in diags] == [d.to_json() for d in open_workspace([mixed], TODAY, use_cache=False).diagnostics]
+
+
+def bound_by_permissions() -> list[str]:
+    """A prefix that runs a command bound by file permissions: nothing for a normal user; for root,
+    ``setpriv`` without capabilities (root reads any folder otherwise)."""
+    import shutil
+
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root without setpriv (util-linux): permissions cannot be tested")
+    return [setpriv, "--inh-caps=-all", "--bounding-set=-all", "--"]
+
+
+def test_an_unreadable_cache_is_only_a_miss(plans_copy: Path, cache_dir: Path) -> None:
+    """A cache folder its owner cannot read, and entries that cannot be read, are never an error."""
+    env = {**os.environ, "GGK_CACHE_DIR": str(cache_dir), "PYTHONPATH": str(ROOT)}
+    cmd = [*bound_by_permissions(), sys.executable, "-m", "ggk", "--plans", str(plans_copy), "--as-of", "2026-11-21"]
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*cmd, *args], capture_output=True, text=True, env=env, timeout=120)
+
+    reference = run("--no-cache", "overdue", "--all-years")
+    assert reference.returncode == 0 and "逾期条目" in reference.stdout
+    assert run("overdue", "--all-years").stdout == reference.stdout  # writes the entries
+    entries = list(cache_dir.glob("*.json"))
+    assert entries
+    for e in entries:
+        e.chmod(0)
+    again = run("overdue", "--all-years")
+    assert (again.returncode, again.stdout, again.stderr) == (0, reference.stdout, "")
+    cache_dir.chmod(0)
+    try:
+        blocked = run("overdue", "--all-years")
+        assert (blocked.returncode, blocked.stdout) == (0, reference.stdout)
+        assert blocked.stderr.count("本次不使用解析缓存") == 1 and "不可读写" in blocked.stderr and "Traceback" not in blocked.stderr
+    finally:
+        cache_dir.chmod(0o700)
+
+
+def test_the_library_leaves_the_garbage_collector_alone(mixed: Path) -> None:
+    import gc
+
+    frozen, enabled = gc.get_freeze_count(), gc.isenabled()
+    for use_cache, only_open in ((False, False), (True, False), (True, True), (True, True)):
+        open_workspace([mixed], TODAY, use_cache=use_cache, only_open=only_open)
+    assert (gc.get_freeze_count(), gc.isenabled()) == (frozen, enabled)
+
+
+def test_an_edit_within_a_coarse_clock_tick_is_seen(mixed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a file system whose timestamps tick once a second and that keeps no ctime, an edit at the same
+    size within the tick leaves the stat as it was: a file changed shortly before it was read is
+    therefore checked by its content on the next run."""
+    monkeypatch.setattr(cache, "_signature", lambda st: [st.st_size, st.st_mtime_ns // 10**9 * 10**9, 0, st.st_ino])
+    plan = mixed / "t" / "2026.yaml"
+    tick = (time.time_ns() // 10**9) * 10**9
+    os.utime(plan, ns=(tick, tick))
+    open_cached([mixed], TODAY)  # the entry is made within the file's tick
+    plan.write_text(plan.read_text(encoding="utf-8").replace("status: 已完成", "status: 进行中"), encoding="utf-8")
+    os.utime(plan, ns=(tick, tick))  # the same tick, the same size
+    assert snapshot([mixed], use_cache=True) == snapshot([mixed], use_cache=False)

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from ggk.deadlines import Rule, evaluate, extract, find_time_phrases, resolve
+from ggk.deadlines import Rule, RuleState, Timing, evaluate, extract, find_time_phrases, resolve
+from ggk.deadlines import timing as deadlines
 from ggk.deadlines.workdays import WorkCalendar
 from ggk.model import Deadline, DeadlineKind, Item
-from tests.conftest import SEEDS
+from tests.conftest import seed
 
 D = dt.date.fromisoformat
 
@@ -58,8 +60,7 @@ SEED_TABLE: dict[str, tuple[list[dict[str, Any]], list[str]]] = {
 
 
 def _seed(prefix: str) -> str:
-    (path,) = SEEDS.glob(f"{prefix}_*.txt")
-    return path.read_text(encoding="utf-8")
+    return seed(prefix).read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("prefix", sorted(SEED_TABLE))
@@ -451,6 +452,55 @@ def test_timing_primary_and_json() -> None:
     data = timing.primary.to_json()
     assert data["kind"] == "recurring" and data["missed"] == ["第2季度"] and data["overdue_days"] == 5
     assert data["detail"] == "每季度 1/2，第2季度未落实"
+
+
+def test_timing_sums_match_their_definitions() -> None:
+    rnd = random.Random(3)
+    day = dt.date(2026, 11, 21)
+    kinds = [DeadlineKind.ONCE, DeadlineKind.NONE, DeadlineKind.RECURRING]
+    for _ in range(3000):
+        states = []
+        for _ in range(rnd.randint(1, 4)):
+            overdue = rnd.choice([None, None, 0, 1, 5, 5, 30])
+            due_in = None if overdue else rnd.choice([None, 0, 3, 3, 40])
+            due = rnd.choice([None, day + dt.timedelta(days=rnd.randint(-40, 40))])
+            states.append(RuleState(Rule(rnd.choice(kinds)), due=due, overdue_days=overdue, due_in=due_in))
+        t = Timing(states)
+        late = [s for s in states if s.overdue_days is not None]
+        soon = [s for s in states if s.due_in is not None]
+        assert t.overdue_days == (max(s.overdue_days or 0 for s in late) if late else None)
+        assert t.due_in == (min(s.due_in or 0 for s in soon) if soon else None)
+        if late:
+            assert t.due is max(late, key=lambda s: s.overdue_days or 0).due
+        elif soon:
+            assert t.due is min(soon, key=lambda s: s.due_in or 0).due
+        else:
+            assert t.due == max((s.due for s in states if s.due is not None), default=None)
+        assert t.primary is max(states, key=lambda s: (s.overdue_days or -1, -(s.due_in if s.due_in is not None else 10**6)))
+        assert t.standing == all(s.rule.kind is DeadlineKind.NONE for s in states)
+
+
+def test_periodic_rows_match_their_definition() -> None:
+    """Entries are counted into the plan year's periods by their month; the definition: the entries
+    (that count, dated by the as-of date) between each period's first and last day."""
+    from ggk.model import Deadline, Item, LogEntry
+
+    rnd = random.Random(5)
+    for _ in range(3000):
+        year = rnd.choice([2020, 2021, 2024])
+        per = rnd.choice(["week", "month", "quarter", "half", "year"])
+        rule = deadlines.resolve(Deadline(every=per) if rnd.random() < 0.5 else Deadline(count=rnd.randint(1, 4), per=per), year)
+        assert rule is not None
+        log = [
+            LogEntry(date=dt.date(year + rnd.choice([-1, 0, 0, 0, 1]), rnd.randint(1, 12), rnd.randint(1, 28)), counts=rnd.random() < 0.85)
+            for _ in range(rnd.randint(0, 8))
+        ]
+        item = Item(id="1", title="t", log=log)
+        today = dt.date(year, 1, 1) + dt.timedelta(days=rnd.randint(-30, 400))
+        since = rnd.choice([None, dt.date(year, rnd.randint(1, 12), rnd.randint(1, 28))])
+        dates = [e.date for e in log if e.counts and e.date <= today]
+        expected = [(p, sum(p.start <= d <= p.end for d in dates)) for p in deadlines.periods(year, per) if since is None or p.end >= since]
+        assert deadlines._periodic_rows(rule, item, year, today, since) == expected
 
 
 def test_weekly_and_next_year_phrases() -> None:

@@ -19,13 +19,27 @@ from ggk.model import DeadlineKind, Item, LogEntry, Status
 from ggk.render import Options
 from ggk.render.safe import visible
 from ggk.render.table import TableRenderer, _fit, _width, deadline_text, when_plain
-from tests.test_hotpaths import fit_reference  # character by character, by definition
 
 # ----------------------------------------------------------------------------- the reference
 
 _WIDE = re.compile(
     "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]"
 )
+
+
+def fit_reference(text: str, width: int) -> str:
+    """Character by character: the longest prefix that fits with "…", else the text padded."""
+    w = sum(2 if _WIDE.match(ch) else 1 for ch in text)
+    if w <= width:
+        return text + " " * (width - w)
+    out, used = [], 0
+    for ch in text:
+        cw = 2 if _WIDE.match(ch) else 1
+        if used + cw > width - 1:
+            break
+        out.append(ch)
+        used += cw
+    return "".join(out) + "…" + " " * (width - 1 - used)
 
 
 def width_reference(text: str) -> int:

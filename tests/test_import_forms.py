@@ -173,7 +173,10 @@ def test_aliases_in_brackets_are_one_unit(note: str, lead: list[str], assist: li
 
 
 def test_alias_in_brackets_resolves_to_the_registry_name(tmp_path: Path) -> None:
-    text = "示例区2024年政务公开工作要点\n一、政策解读\n1.做好政策解读。及时发布解读材料。（区委宣传部（区政府新闻办）牵头，区政府办公室配合）\n"
+    text = (
+        "示例区2024年政务公开工作要点\n一、政策解读\n"
+        "1.做好政策解读。及时发布解读材料。（区委宣传部（区政府新闻办）牵头，区政府办公室配合）\n"
+    )
     registry = Unit.model_validate(
         {"format": 1, "name": "示例区人民政府", "departments": [{"name": "区委宣传部"}, {"name": "区政府办公室"}]}
     )
@@ -183,7 +186,10 @@ def test_alias_in_brackets_resolves_to_the_registry_name(tmp_path: Path) -> None
 
 
 def test_labelled_note_with_a_time_limit_inside(tmp_path: Path) -> None:
-    text = "示例局2022年政务公开工作要点\n一、主动公开\n1.公开部门预算。按规定公开部门预算。（2022年底前完成，牵头单位：财务股；配合单位：各股室）\n"
+    text = (
+        "示例局2022年政务公开工作要点\n一、主动公开\n"
+        "1.公开部门预算。按规定公开部门预算。（2022年底前完成，牵头单位：财务股；配合单位：各股室）\n"
+    )
     plan = import_document(_write(tmp_path, "timed.txt", text), unit="x").plan
     assert items(plan) == [("1", ["财务股"], ["各股室"])]
     assert _rules(plan) == {"1": [("once", D("2022-12-31"))]}

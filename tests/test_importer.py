@@ -26,19 +26,12 @@ from ggk.importer.units import parse_note, split_note
 from ggk.model import Plan, Unit
 from ggk.yamlfiles import emit
 from tests.builders import docx_document
-from tests.conftest import SEEDS
+from tests.conftest import seed
 
 ROOT = Path(__file__).resolve().parent.parent
 
 DATA = Path(__file__).resolve().parent / "data" / "import"
 PLANS = ROOT / "plans"
-
-
-def seed(prefix: str) -> Path:
-    found = sorted(SEEDS.glob(f"{prefix}_*.txt"))
-    if not found:
-        raise AssertionError(f"seed {prefix} missing from tests/data/seeds")
-    return found[0]
 
 
 def items(plan: Plan) -> list[tuple[str, list[str], list[str]]]:

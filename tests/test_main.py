@@ -1,6 +1,5 @@
-"""The ``ggk`` program as installed (``ggk.cli.app.main``): it ends the process itself once the
-command is done (no interpreter teardown), so exit codes, output and the cache's index writer are
-checked through real processes here."""
+"""The ``ggk`` program as installed (``ggk.cli.program.main``), through real processes: exit codes,
+output into a closed pipe or a full disk, and the one-command application it runs."""
 
 from __future__ import annotations
 
@@ -105,9 +104,12 @@ def test_the_one_command_application_behaves_as_the_whole(tmp_path: Path) -> Non
 
 
 def test_the_program_runs_without_the_cyclic_collector(tmp_path: Path) -> None:
-    """``ggk`` (console script and ``python -m ggk``) turns the cyclic garbage collector off before it
-    imports anything; the library, imported by another program, leaves it as it is."""
-    probe = "import gc, sys; import ggk.cli.app, ggk.ledger.queries; print(gc.isenabled()); sys.argv = ['ggk', '--version']\nfrom ggk.cli import program\nimport atexit; atexit.register(lambda: print(gc.isenabled()))\nprogram.main()"
+    """``ggk`` (console script and ``python -m ggk``) runs without the cyclic garbage collector; the
+    library, imported by another program, leaves it as it is (tests/test_cache.py)."""
+    probe = (
+        "import gc, sys; import ggk.cli.app, ggk.ledger.queries; print(gc.isenabled()); sys.argv = ['ggk', '--version']\n"
+        "from ggk.cli import program\nimport atexit; atexit.register(lambda: print(gc.isenabled()))\nprogram.main()"
+    )
     env = {**os.environ, "GGK_CACHE_DIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60)
     assert done.stdout.split() == ["True", "ggk", done.stdout.split()[2], "False"], done.stdout

@@ -4,13 +4,12 @@ the phrases found are exactly those of the full grammar run on every text."""
 from __future__ import annotations
 
 import random
-from pathlib import Path
 
 import pytest
 
 from ggk.deadlines import phrases as deadlines
+from tests.conftest import SEED_NUMBERS, seed
 
-SEEDS = Path("/work/shared/seeds")
 PIECES = [
     "每季度",
     "每月",
@@ -82,7 +81,7 @@ def _ungated(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _texts() -> list[str]:
-    texts = [line for p in sorted(SEEDS.glob("*.txt")) for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts = [line for n in SEED_NUMBERS for line in seed(n).read_text(encoding="utf-8").splitlines() if line.strip()]
     rng = random.Random(8)
     texts += ["".join(rng.choice(PIECES) for _ in range(rng.randint(1, 12))) for _ in range(3000)]
     return texts

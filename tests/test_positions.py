@@ -1,6 +1,6 @@
-"""Diagnostic positions are found only where diagnostics are shown: reports that count problems never
-parse a file again for line numbers, and ``ggk check`` shows the same lines, columns and order as before,
-with and without the cache."""
+"""Diagnostic positions: reports that count problems never parse a file again for line numbers, a warm
+``ggk check`` parses no file at all, and ``ggk check`` shows the same lines, columns and order with and
+without the cache, before and after files change."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from tests.conftest import make_unit
 
 TODAY = dt.date(2026, 11, 21)
 
-#: plain YAML the fast path reads, with warnings and errors that only the cross-file checks find
+#: a readable plan with warnings and errors that only the cross-file checks find
 WARNINGS = """\
 format: 1
 unit: t
@@ -47,9 +47,7 @@ sections:
 @pytest.fixture
 def plans(tmp_path: Path) -> Path:
     root = tmp_path / "plans"
-    plan = make_unit(root, WARNINGS, slug="t", year=2026)
-    if loader.fast_data(plan.read_bytes()) is None:
-        pytest.skip("the fast path (yaml_rs) is not available")
+    make_unit(root, WARNINGS, slug="t", year=2026)
     return root
 
 
@@ -61,21 +59,21 @@ def shown(diags: list[Any]) -> list[Any]:
 def test_counting_problems_parses_nothing_again(plans: Path, parses: list[str], use_cache: bool) -> None:
     reference = validate(loader.load([plans]), TODAY)
     assert {d.code for d in reference} >= {"GGK202", "GGK203", "GGK212"}
-    for _run in ("cold", "warm"):
+    files = sorted(str(p) for p in plans.glob("t/*.yaml"))
+    for run in ("cold", "warm"):
         parses.clear()
         session = open_workspace([plans], TODAY, use_cache=use_cache)
         assert session.problems == 1  # GGK202; the rest are warnings
-        assert parses == []
-        assert all(d.line is None for d in session.found)
+        read = sorted(parses)
+        assert read == ([] if use_cache and run == "warm" else files)  # each file once, to load it
         assert shown(session.diagnostics) == shown(reference)
-        assert parses == [str(plans / "t" / "2026.yaml")]  # once for all its findings
+        assert sorted(parses) == read  # showing the problems parsed nothing more
 
 
-def test_cache_keeps_findings_unlocated(plans: Path, parses: list[str]) -> None:
+def test_findings_located_later_are_where_check_puts_them(plans: Path) -> None:
     reference = shown(validate(loader.load([plans]), TODAY))
     for _run in ("cold", "warm"):
         ws, diags, _cache = open_cached([plans], TODAY, positions=False)
-        assert diags and not any(d.located for d in diags)
         assert shown(ws.resolve_positions(diags)) == reference
         assert shown(open_cached([plans], TODAY)[1]) == reference
 
@@ -95,8 +93,8 @@ def test_check_output_is_the_same_with_and_without_cache(plans: Path) -> None:
 
 
 # ------------------------------------------------------------------ positions kept with the cache
-# ``ggk check`` keeps the positions it found with the cache (they depend only on a file's bytes), so a
-# repeated check parses no file again for line numbers — and shows exactly what it showed before.
+# The cache keeps the positions of a file's findings with what it keeps of the file (they depend only
+# on its bytes), so a repeated check parses no file again — and shows exactly what it showed before.
 
 OTHER = WARNINGS.replace("year: 2026", "year: 2025").replace("2026年", "2025年")
 
@@ -112,18 +110,17 @@ def test_a_repeated_check_parses_nothing(two_years: Path, parses: list[str]) -> 
     plans = two_years
     reference = shown(validate(loader.load([plans]), TODAY))
     parses.clear()
-    assert shown(open_cached([plans], TODAY)[1]) == reference  # cold: each file with findings once
-    assert sorted(parses) == sorted(str(plans / "t" / f"{y}.yaml") for y in (2025, 2026))
-    for _run in ("index", "index again"):
+    assert shown(open_cached([plans], TODAY)[1]) == reference  # cold: each file once
+    assert sorted(parses) == sorted(str(p) for p in plans.glob("t/*.yaml"))
+    for _run in ("warm", "warm again"):
         parses.clear()
         assert shown(open_cached([plans], TODAY)[1]) == reference
         assert parses == []
 
 
-def test_positions_outlive_the_index_and_follow_the_content(two_years: Path, parses: list[str]) -> None:
+def test_positions_follow_the_content(two_years: Path, parses: list[str]) -> None:
     plans = two_years
     open_cached([plans], TODAY)
-    # Another file changes: the index is remade from the entries, which kept their positions.
     other = plans / "t" / "2025.yaml"
     other.write_text(OTHER.replace("预算公开", "决算公开"), encoding="utf-8")
     reference = shown(validate(loader.load([plans]), TODAY))

@@ -78,7 +78,8 @@ def test_entry_fails_on_a_broken_file(tmp_path: Path, monkeypatch: pytest.Monkey
     unit.mkdir(parents=True)
     (unit / "unit.yaml").write_text("name: 演示局\ndepartments: [办公室]\n", encoding="utf-8")
     (unit / "2021.yaml").write_text(
-        "unit: demo\nyear: 2021\ntitle: t\nsections:\n  - title: 一\n    items:\n      - id: 1\n        title: a\n        lead: [办公室]\n        staus: 进行中\n",
+        "unit: demo\nyear: 2021\ntitle: t\nsections:\n  - title: 一\n    items:\n"
+        "      - id: 1\n        title: a\n        lead: [办公室]\n        staus: 进行中\n",
         encoding="utf-8",
     )
     code, out = run_entry("plans/demo/2021.yaml", cwd=tmp_path, monkeypatch=monkeypatch)

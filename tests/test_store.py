@@ -184,10 +184,14 @@ def test_four_space_indent_and_indentless_lists_are_followed() -> None:
     )
     after = edit(text, lambda d: edits.note(d, "a", "好", date=D))
     assert after.endswith("    - date: 2026-01-02\n      note: x\n    - date: 2026-11-21\n      note: 好\n")
-    text4 = "format: 1\nunit: t\nyear: 2026\ntitle: t\nsections:\n    -   title: 一\n        items:\n            -   id: a\n                title: 甲\n                log:\n                    -   date: 2026-01-02\n"
+    text4 = (
+        "format: 1\nunit: t\nyear: 2026\ntitle: t\nsections:\n    -   title: 一\n        items:\n"
+        "            -   id: a\n                title: 甲\n                log:\n                    -   date: 2026-01-02\n"
+    )
     after4 = edit(text4, lambda d: edits.add_log(d, "a", date=D, note="好", by="甲"))
     assert after4.endswith(
-        "                    -   date: 2026-01-02\n                    -   date: 2026-11-21\n                        by: 甲\n                        note: 好\n"
+        "                    -   date: 2026-01-02\n                    -   date: 2026-11-21\n"
+        "                        by: 甲\n                        note: 好\n"
     )
 
 

@@ -264,7 +264,7 @@ def test_temporary_files_of_a_killed_write_are_removed_by_the_next_edit(plan: Pa
         "def slow(fd):\n"
         "    print('writing', flush=True); time.sleep(60)\n"
         "files.os.fsync = slow\n"
-        "from ggk.cli.app import main\n"
+        "from ggk.cli.program import main\n"
         f"sys.argv = ['ggk', '--plans', {str(plan.parent.parent)!r}, '--as-of', {TODAY!r}, 'note', 'example/2026/1', 'x']\n"
         "main()\n"
     )

@@ -5,11 +5,9 @@ so ``ggk --help`` does not pay for rich tables, YAML parsing or pydantic models.
 module of its own command only (``app_for``); ``app``, the application with every command (help,
 completion, tests), is made on first use."""
 
-import atexit
 import functools
 import importlib
 import os
-import sys
 from collections.abc import Callable
 from typing import Annotated, Any, Optional
 
@@ -199,9 +197,10 @@ def app_for(args: list[str]) -> typer.Typer:
     """The application to run ``args`` with: ``app``, or an application holding only the command they
     name, the same callback and settings — the same parsing, help, messages and exit codes for that
     command.  Typer builds the click command of every registered command on every run, and each
-    command's module is imported to register it; for the one that runs, that is a tenth of the cost
-    (14 ms → 2 ms of each run).  Anything else — no command, a mistyped one (its message lists the
-    others), the ``date`` group, shell completion — gets ``app``."""
+    command's module is imported to register it: building only the one that runs keeps a daily
+    command's start-up close to a one-command Typer program (tests/bench/README.md).  Anything else —
+    no command, a mistyped one (its message lists the others), the ``date`` group, shell completion —
+    gets ``app``."""
     name = command_named(args)
     found = [(spec, panel) for cmd, spec, panel in COMMANDS if cmd == name]
     if not found or os.environ.get("_GGK_COMPLETE"):
@@ -211,40 +210,3 @@ def app_for(args: list[str]) -> typer.Typer:
     one.callback()(main_callback)
     one.command(name, rich_help_panel=panel)(command_function(spec))
     return one
-
-
-def main() -> None:
-    """The ``ggk`` program (started by ``ggk.cli.program.main``): run the command, then end the process
-    without tearing the interpreter down.
-
-    A report over a province's plans ends with a hundred thousand objects alive; the interpreter would
-    free them one by one on the way out (a tenth of a warm run at 50,000 items) only for the operating
-    system to take the memory back anyway.  So once the command is done — its output flushed, the
-    ``atexit`` handlers run (the cache's index writer is waited for there) — the process exits at once
-    with the command's code.  An exception escaping the command takes the ordinary way out.  Tests
-    call ``app`` itself, never this."""
-    try:
-        app_for(sys.argv[1:])(prog_name="ggk")
-    except SystemExit as exc:
-        code = exc.code
-    else:
-        code = 0
-    if code is None:
-        code = 0
-    elif not isinstance(code, int):  # sys.exit("message"): shown, and status 1, as Python does
-        print(code, file=sys.stderr)
-        code = 1
-    try:
-        sys.stdout.flush()
-    except BrokenPipeError:  # the reader of a pipe went away: what it wanted, it had
-        pass
-    except (OSError, ValueError) as exc:  # e.g. a full disk under `ggk status > file`: never a silent 0
-        if not code:  # (a command that already failed to write has said so)
-            print(f"错误：输出未能写完：{exc}", file=sys.stderr)
-            code = 2
-    try:
-        sys.stderr.flush()
-    except (OSError, ValueError):
-        pass
-    atexit._run_exitfuncs()
-    os._exit(code)

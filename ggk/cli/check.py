@@ -7,7 +7,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from ggk.cli.common import AsOfOpt, PlansOpt, handle_errors, render, settings, write_output
+from ggk.cli.common import AsOfOpt, PlansOpt, cache_note, handle_errors, jobs, render, settings, write_output
 
 
 class CheckFormat(str, Enum):
@@ -28,7 +28,10 @@ def check(
         typer.Option(
             "--format",
             "-f",
-            help="输出格式：text、json、github（GitHub Actions 注释；设置了 GITHUB_ACTIONS 时默认）、csv、gitlab（GitLab 代码质量报告）、junit（JUnit XML）",
+            help=(
+                "输出格式：text、json、github（GitHub Actions 注释；设置了 GITHUB_ACTIONS 时默认）、csv、"
+                "gitlab（GitLab 代码质量报告）、junit（JUnit XML）"
+            ),
             show_default=False,
         ),
     ] = None,
@@ -57,7 +60,8 @@ def _load_and_check(paths: list[Path], today: Any, ignore: Any, use_cache: bool)
     if use_cache:  # the same answers as without the cache (tests/test_cache.py)
         from ggk.workspace.cache import open_cached
 
-        ws, diags, _cache = open_cached(paths, today, ignore=ignore)
+        ws, diags, cache = open_cached(paths, today, ignore=ignore, jobs=jobs())
+        cache_note(cache.note)
         return ws, diags
     from ggk.workspace.checks import validate
     from ggk.workspace.load import load

@@ -81,13 +81,6 @@ class Settings:
     past: bool = False
 
 
-#: The last session opened and report rendered, kept until the process ends: ``ggk.cli.app.main``
-#: then exits without freeing them — freeing a province's workspace object by object when the command
-#: returns would take a tenth of the run.  One of each, so a program or a test running many commands
-#: in one process holds only the last.
-_KEPT: dict[str, Any] = {}
-
-
 def open_session(
     ctx: typer.Context, plans: Optional[list[Path]], as_of: Optional[str], *, only_open: bool = False, partial: bool = False
 ) -> tuple[Settings, Any]:
@@ -101,7 +94,8 @@ def open_session(
 
     s = settings(ctx, plans, as_of)
     only_open = only_open and not s.past
-    session = _KEPT["session"] = open_workspace(s.plans, s.today, use_cache=s.use_cache, only_open=only_open)
+    session = open_workspace(s.plans, s.today, use_cache=s.use_cache, only_open=only_open, jobs=jobs())
+    cache_note(session.cache_note)
     left = session.ws.left_out()
     if left:
         problems = _left_out_lines(left)
@@ -130,6 +124,37 @@ def _left_out_lines(left: list[tuple[str, list[Any]]], per_file: int = 3) -> lis
         if len(diags) > per_file:
             lines.append(f"  {path}：另有 {len(diags) - per_file} 个问题（ggk check 列出全部）")
     return lines
+
+
+def load_plans(s: Settings) -> Any:
+    """The whole plans (``ggk.workspace.load.Workspace``) of a command that edits them: through the parse
+    cache unless ``--no-cache`` (an entry gives what reading its file gives)."""
+    from ggk.workspace.load import load
+
+    if not s.use_cache:
+        return load(s.plans)
+    from ggk.workspace.cache import load_cached
+
+    ws, cache = load_cached(s.plans, jobs=jobs())
+    cache_note(cache.note)
+    return ws
+
+
+def jobs() -> int:
+    """Worker processes a cold run may use to read plan files: ``GGK_JOBS``, else the CPUs this process may use."""
+    env = os.environ.get("GGK_JOBS", "")
+    if env.isdigit():
+        return max(int(env), 1)
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def cache_note(note: Optional[str]) -> None:
+    """Say (once per run: a run opens the plans once) why the parse cache was not used."""
+    if note:
+        typer.echo(f"注意：{note}，本次不使用解析缓存。", err=True)
 
 
 def parse_date(text: str, what: str = "--as-of") -> dt.date:
@@ -195,7 +220,6 @@ def render(report: Any, fmt: str) -> str | bytes:
     from ggk.diagnostics import GgkError
     from ggk.render import Format, Unsupported, renderer
 
-    _KEPT["report"] = report
     try:
         return renderer(Format(fmt), render_options()).render(report)
     except Unsupported:

@@ -1,10 +1,10 @@
 """Shell-completion callbacks (Typer ``autocompletion=``): item references, units and departments
 read from the plans folder.
 
-They run on every Tab press, so they are cheap and never raise: they read the YAML with the C
-loader when available, skip validation, cache nothing on disk, and return an empty list on any
-problem (a broken file must not break the shell).  Only the standard library and typer are
-imported at module level; PyYAML is imported inside.  The plans folder is the one the command
+They run on every Tab press, so they are cheap and never raise: they read the YAML as the loader
+does (``ggk.yamlfiles.read``, so ``id: 010`` completes as the 10 that the commands find), skip
+validation, cache nothing on disk, and return an empty list on any problem (a broken file must not
+break the shell).  Only the standard library and typer are imported at module level.  The plans folder is the one the command
 line already names (``--plans``, before or after the command), else ``GGK_PLANS``, else ./plans.
 """
 
@@ -51,11 +51,9 @@ def _unit_dirs(roots: list[Path]) -> Iterator[Path]:
 
 
 def _read(path: Path) -> Any:
-    import yaml
+    from ggk.yamlfiles.read import read_file
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    with open(path, encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=loader)  # noqa: S506 - a safe loader
+    return read_file(str(path)).data
 
 
 def _walk_items(sections: Any) -> Iterator[dict[str, Any]]:

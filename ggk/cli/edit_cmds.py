@@ -11,7 +11,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from ggk.cli.common import AsOfOpt, PlansOpt, echo, handle_errors, parse_date, settings
+from ggk.cli.common import AsOfOpt, PlansOpt, echo, handle_errors, load_plans, parse_date, settings
 
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", "-n", help="只显示将要做的修改（统一 diff 格式），不写文件")]
 DateOpt = Annotated[
@@ -86,7 +86,8 @@ def _run(ctx: typer.Context, plans: Any, as_of: Any, refs: list[str], make_op: A
     from ggk.ledger import edits
 
     s = settings(ctx, plans, as_of)
-    ws, targets = edits.open_targets(s.plans, refs, s.today)
+    ws = load_plans(s)
+    targets = edits.open_targets(ws, refs, s.today)
     op = make_op(ws, s.today)
     _report(edits.apply(targets, op, dry_run=dry_run, today=s.today), dry_run)
 
@@ -161,11 +162,10 @@ def assign(
 def _resolve_unit(ctx: typer.Context, plans: Any, as_of: Any, unit: str, dry_run: bool) -> None:
     from ggk.diagnostics import GgkError
     from ggk.ledger import edits
-    from ggk.workspace.load import load
     from ggk.workspace.transaction import edit_plan
 
     s = settings(ctx, plans, as_of)
-    ws = load(s.plans)
+    ws = load_plans(s)
     reg = _registry(ws, unit)
     if not reg:
         raise GgkError(f"找不到单位 {unit} 的单位文件（unit.yaml）", "用 ggk status --by unit 查看单位代号")
@@ -418,7 +418,7 @@ def issued(
 
     when = parse_date(day, "印发日期")
     s = settings(ctx, plans, as_of)
-    _ws, target = edits.open_plan(s.plans, plan, s.today)
+    target = edits.open_plan(load_plans(s), plan)
     _report(edits.apply([target], lambda doc, t: edits.set_issued(doc, when), dry_run=dry_run, today=s.today), dry_run)
 
 
@@ -503,11 +503,10 @@ def contact(
     if ref is not None:
         _run(ctx, plans, as_of, [ref], lambda ws, today: lambda doc, t: edits.set_item_contact(doc, t.item_id, value), dry_run)
         return
-    from ggk.workspace.load import load
     from ggk.workspace.transaction import edit_plan
 
     s = settings(ctx, plans, as_of)
-    ws = load(s.plans)
+    ws = load_plans(s)
     slugs = [unit] if unit else sorted(slug for slug, e in ws.units.items() if e.unit is not None)
     owners = [slug for slug in slugs if _registry(ws, slug).resolve(dept or "")]
     if unit and unit not in ws.units:

@@ -10,21 +10,17 @@ The names below are the package's public API; callers import them from ``ggk.dea
 """
 
 from ggk.deadlines.phrases import extract, find_time_phrases
-from ggk.deadlines.rules import HASHABLE, Rule, RuleState, learn_phrases, parsed_phrases, resolve
-from ggk.deadlines.timing import SharedTimings, Timing, evaluate, evaluate_rule, periods
+from ggk.deadlines.rules import Rule, RuleState, resolve
+from ggk.deadlines.timing import Timing, evaluate, evaluate_rule, periods
 
 __all__ = [
-    "HASHABLE",
     "Rule",
     "RuleState",
-    "SharedTimings",
     "Timing",
     "evaluate",
     "evaluate_rule",
     "extract",
     "find_time_phrases",
-    "learn_phrases",
-    "parsed_phrases",
     "periods",
     "resolve",
 ]

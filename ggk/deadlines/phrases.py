@@ -76,12 +76,11 @@ class _Hit:
         return text[self.start : self.end]
 
 
-#: (regex source, handler, needs); compiled on first use (``_compiled``): compiling them all costs a
-#: report run ~10 ms of start-up, and a warm run that finds every phrase in the cache never needs them.
+#: (regex source, handler, needs); compiled on first use (``_compiled``): a run that reads no phrase
+#: (``ggk --help``, a report without time limits) does not pay for compiling them.
 #: ``needs``: text every match contains one of (a literal the regex cannot match without), so a text
 #: with none of them is skipped with a substring test — most texts have no "工作日", and the
-#: working-day regex, which tries a lazy run of up to 12 characters at every position, cost half the
-#: GGK212 scan of a province's plans.
+#: working-day regex tries a lazy run of up to 12 characters at every position.
 _PATTERNS: list[tuple[str, _Handler, tuple[str, ...]]] = []
 
 
@@ -100,8 +99,7 @@ def _compiled() -> list[tuple[re.Pattern[str], _Handler, tuple[str, ...]]]:
 
 def _dl(**keys: Any) -> Deadline:
     # Built without validation: the handlers give typed, valid values (a date, a period name, a
-    # number they checked is ≥ 1), and validating would make the first phrase a report reads build
-    # the model's validator (~20 ms of a warm run; the models defer it until first use).
+    # number they checked is ≥ 1).
     return Deadline.model_construct(**keys)
 
 

@@ -61,7 +61,7 @@ def setting(plan: Plan | None, unit: Unit | None) -> Reporting:
     for source in (plan, unit):
         if source is not None and source.reporting is not None:
             return source.reporting
-    return Reporting.model_construct()  # the defaults (no validator is built for them: a report pays 40 ms for one)
+    return Reporting.model_construct()  # the defaults (made without validation: no validator is built for them)
 
 
 def due_after(end: dt.date, reporting: Reporting, calendar: WorkCalendar | None = None) -> dt.date:

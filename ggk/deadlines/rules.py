@@ -20,8 +20,8 @@ phrase with the grammar of ``ggk.deadlines.phrases``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -88,54 +88,15 @@ _STANDING = {"常态化", "长期", "持续", "none", "无", "长期坚持", "�
 _STANDING_RE = re.compile(r"常态化|长期|持续|日常|经常性")
 
 
-#: _parse_phrase by (phrase, year): plans repeat a few dozen phrases thousands of times; callers only
-#: read the result.  The parse cache saves what a workspace's phrases gave (``parsed_phrases``) and
-#: gives it back on a warm run (``learn_phrases``): a report that finds all its phrases here compiles
-#: no regex and scans no phrase (~10 ms of a warm run).
-_PHRASES: dict[tuple[str, int], Deadline | None] = {}
-
-
+@functools.lru_cache(maxsize=4096)
 def _parse_phrase(phrase: str, year: int) -> Deadline | None:
-    """The one rule a deadline phrase states (lenient: a bare date counts); None if 0 or 2+."""
-    key = (phrase, year)
-    try:
-        return _PHRASES[key]
-    except KeyError:
-        pass
+    """The one rule a deadline phrase states (lenient: a bare date counts); None if 0 or 2+.
+    Remembered: plans repeat a few dozen phrases thousands of times (callers only read the result)."""
     found = {_rule_key(h.deadline): h.deadline for h in _scan(phrase, year, strict=False) if h.deadline}
-    if len(_PHRASES) > 4096:
-        _PHRASES.clear()
-    parsed = _PHRASES[key] = next(iter(found.values())) if len(found) == 1 else None
-    return parsed
-
-
-def parsed_phrases(keys: Iterable[tuple[str, int]]) -> list[tuple[str, int, Deadline | None]]:
-    """What the deadline phrases ``keys`` (phrase as written, plan year) state, for the parse cache."""
-    out = []
-    for phrase, year in dict.fromkeys(keys):
-        stripped = phrase.strip()
-        if stripped:
-            out.append((stripped, year, _parse_phrase(stripped, year)))
-    return out
-
-
-def learn_phrases(parsed: Iterable[tuple[str, int, Deadline | None]]) -> None:
-    """Take what ``parsed_phrases`` gave (by this very version of ggk) as already parsed."""
-    for phrase, year, deadline in parsed:
-        _PHRASES.setdefault((phrase, year), deadline)
-
-
-def _kind_of(d: Deadline) -> DeadlineKind | None:
-    return d.explicit_kind()
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 _NO_RULE = Rule(DeadlineKind.NONE)
-#: resolve() by (the deadline's keys, year): rules are frozen, and a province's plans repeat a few
-#: hundred deadlines tens of thousands of times.
-_RESOLVED: dict[tuple[Any, ...], Rule | None] = {}
-#: deadline classes whose objects are immutable and hashable by value (``ggk.workspace.views.DeadlineView``
-#: adds itself): such a deadline is its own key, without reading its keys one by one
-HASHABLE: set[type] = set()
 
 
 def resolve(deadline: Deadline | None, year: int) -> Rule | None:
@@ -146,29 +107,16 @@ def resolve(deadline: Deadline | None, year: int) -> Rule | None:
     """
     if deadline is None:
         return _NO_RULE
-    if type(deadline) in HASHABLE:
-        key: tuple[Any, ...] = (deadline, year)
-    else:
-        key = (
-            deadline.phrase,
-            deadline.kind,
-            deadline.due,
-            deadline.every,
-            deadline.count,
-            deadline.per,
-            deadline.workdays,
-            deadline.days,
-            deadline.after,
-            year,
-        )
-    try:
-        return _RESOLVED[key]
-    except KeyError:
-        pass
-    if len(_RESOLVED) > 65536:
-        _RESOLVED.clear()
-    rule = _RESOLVED[key] = _resolve(deadline, year)
-    return rule
+    d = deadline
+    return _resolve_keys((d.phrase, d.kind, d.due, d.every, d.count, d.per, d.workdays, d.days, d.after), year)
+
+
+@functools.lru_cache(maxsize=65536)
+def _resolve_keys(keys: tuple[Any, ...], year: int) -> Rule | None:
+    """``_resolve`` remembered by the deadline's keys: a province's plans repeat a few hundred
+    deadlines tens of thousands of times (rules are frozen, so they can be shared)."""
+    names = ("phrase", "kind", "due", "every", "count", "per", "workdays", "days", "after")
+    return _resolve(Deadline.model_construct(**dict(zip(names, keys, strict=True))), year)
 
 
 def _resolve(deadline: Deadline, year: int) -> Rule | None:
@@ -177,7 +125,7 @@ def _resolve(deadline: Deadline, year: int) -> Rule | None:
     kind = deadline.explicit_kind()
     if kind is None:
         if parsed is not None:
-            kind = _kind_of(parsed)
+            kind = parsed.explicit_kind()
         elif not phrase or phrase in _STANDING or _STANDING_RE.search(phrase):
             return Rule(DeadlineKind.NONE, deadline.phrase)
         else:

@@ -7,6 +7,7 @@ is ``ggk.deadlines.workdays``.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 from dataclasses import dataclass, field
@@ -152,21 +153,17 @@ def _evaluate_once(state: RuleState, item: Item, today: dt.date) -> RuleState:
     return state
 
 
-#: months per period: a logged date's period is found by its month (the periods tile the year)
-_MONTHS = {"month": 1, "quarter": 3, "half": 6}
-
-
 def _periodic_rows(rule: Rule, item: Item, year: int, today: dt.date, since: dt.date | None) -> list[tuple[_Period, int]]:
     """The periods of the plan year that count (a suffix of them: those not over before ``since``),
     each with the entries logged in it by ``today``."""
     per = (rule.every if rule.kind is DeadlineKind.RECURRING else rule.per) or "year"
     periods = _periods(year, per)
+    starts = [p.start for p in periods]  # the periods tile the year: a date is in the last one started
     counts = [0] * len(periods)
-    months = _MONTHS.get(per, 12)
     for e in item.log:
         d = e.date
         if e.counts and d.year == year and d <= today:  # as of today, not after
-            counts[(d.month - 1) // months] += 1
+            counts[bisect.bisect_right(starts, d) - 1] += 1
     rows = list(zip(periods, counts, strict=True))
     if since is not None:
         rows = [(p, got) for p, got in rows if p.end >= since]  # periods before the plan took effect
@@ -337,59 +334,8 @@ def evaluate_rule(
     return state
 
 
-class SharedTimings(dict[tuple[Any, ...], Timing]):
-    """Timings at one date that items may share (``evaluate(memo=…)``): a province's plans hold
-    thousands of items whose one rule, status and logged periods are alike, and whose timings are
-    therefore equal.  Timings are never changed once made, so such items get the same object."""
-
-    def __init__(self, today: dt.date) -> None:
-        super().__init__()
-        self.today = today
-
-
-def _shared_key(item: Item, year: int, today: dt.date, since: dt.date | None) -> tuple[Any, ...] | None:
-    """What the timing of ``item`` depends on, when it has one rule whose evaluation reads nothing
-    else (a date, a period rule); None for the others (working days, several rules, not understood)."""
-    if len(item.deadline) != 1:
-        return None
-    rule = resolve(item.deadline[0], year)
-    if rule is None:
-        return None
-    kind = rule.kind
-    # the rule by identity: resolved rules are kept (``_RESOLVED``, and the timing in the memo)
-    if kind is DeadlineKind.ONCE and rule.due is not None:
-        return (id(rule), item.status, item.completed)
-    if kind is DeadlineKind.RECURRING or kind is DeadlineKind.COUNT:
-        rows = _periodic_rows(rule, item, year, today, since)
-        # the rows are a suffix of the year's periods: their number and counts say which and what
-        return (id(rule), item.status, year, len(rows), *[got for _p, got in rows])
-    return None
-
-
-def evaluate(
-    item: Item,
-    year: int,
-    today: dt.date,
-    calendar: Any = None,
-    *,
-    since: dt.date | None = None,
-    memo: SharedTimings | None = None,
-) -> Timing:
-    """Evaluate every deadline rule of ``item`` (of a plan of ``year``) as of ``today``.
-
-    ``memo`` (for ``today``): items whose timing is bound to be equal share one ``Timing``.
-    """
-    if memo is not None and memo.today == today:
-        key = _shared_key(item, year, today, since)
-        if key is not None:
-            timing = memo.get(key)
-            if timing is None:
-                timing = memo[key] = _evaluate(item, year, today, calendar, since)
-            return timing
-    return _evaluate(item, year, today, calendar, since)
-
-
-def _evaluate(item: Item, year: int, today: dt.date, calendar: Any, since: dt.date | None) -> Timing:
+def evaluate(item: Item, year: int, today: dt.date, calendar: Any = None, *, since: dt.date | None = None) -> Timing:
+    """Evaluate every deadline rule of ``item`` (of a plan of ``year``) as of ``today``."""
     if calendar is None and any(d.workdays or "工作日" in (d.phrase or "") for d in item.deadline):
         from ggk.deadlines.workdays import WorkCalendar
 

@@ -145,8 +145,9 @@ def parse_holiday_text(text: str, year: int | None = None) -> tuple[HolidayFile 
     with any problem is not used for counting working days (the caller warns): a half-read
     holiday list would give wrong deadlines that look right.
     """
-    from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    from ggk.yamlfiles.dialect import ruamel_round_trip
 
     problems: list[HolidayProblem] = []
 
@@ -155,7 +156,7 @@ def parse_holiday_text(text: str, year: int | None = None) -> tuple[HolidayFile 
         problems.append(HolidayProblem(line + 1, col + 1, message))
 
     try:
-        data = YAML(typ="rt").load(text)
+        data = ruamel_round_trip().load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         pos = (mark.line, mark.column) if mark else None

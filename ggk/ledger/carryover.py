@@ -227,7 +227,8 @@ def _target_for(
         if plan.example:
             data["example"] = True
         data["remark"] = (
-            f"由 ggk review {p.year} --carry-over 于 {today.isoformat()} 建立，只含上年度结转任务；{year}年工作要点印发后补录其余各部分和 doc_no、issued"
+            f"由 ggk review {p.year} --carry-over 于 {today.isoformat()} 建立，只含上年度结转任务；"
+            f"{year}年工作要点印发后补录其余各部分和 doc_no、issued"
         )
         data["sections"] = [{"title": CARRY_SECTION, "items": [c.item for c in target.carries if c.item is not None]}]
         target.data = data

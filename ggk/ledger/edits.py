@@ -22,10 +22,13 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ggk.diagnostics import GgkError
 from ggk.model import Deadline, DeadlineChange, DeadlineKind, Item, LogEntry, Section, Status, parse_status
+
+if TYPE_CHECKING:
+    from ggk.workspace.load import Workspace
 
 ITEM_KEYS: tuple[str, ...] = tuple(Item.model_fields)
 SECTION_KEYS: tuple[str, ...] = tuple(Section.model_fields)
@@ -947,12 +950,10 @@ class Target:
     year: int
 
 
-def open_targets(paths: Sequence[Path], refs: Sequence[str], today: dt.date) -> tuple[Any, list[Target]]:
-    """Load the plans and resolve each reference (``unit/year/id`` and its short forms)."""
+def open_targets(ws: Workspace, refs: Sequence[str], today: dt.date) -> list[Target]:
+    """Resolve each reference (``unit/year/id`` and its short forms) in the loaded plans."""
     from ggk.ledger.queries import resolve_ref
-    from ggk.workspace.load import load
 
-    ws = load(paths)
     out = []
     for ref in refs:
         row = resolve_ref(ws, ref, today)
@@ -965,15 +966,12 @@ def open_targets(paths: Sequence[Path], refs: Sequence[str], today: dt.date) -> 
                 row.entry.plan.year,
             )
         )
-    return ws, out
+    return out
 
 
-def open_plan(paths: Sequence[Path], ref: str, today: dt.date) -> tuple[Any, Target]:
-    """Load the plans and find the plan ``ref`` names: ``unit/year``, or ``year`` when one unit has a
-    plan of that year (the target's ``item_id`` is empty)."""
-    from ggk.workspace.load import load
-
-    ws = load(paths)
+def open_plan(ws: Workspace, ref: str) -> Target:
+    """The plan ``ref`` names in the loaded plans: ``unit/year``, or ``year`` when one unit has a plan of
+    that year (the target's ``item_id`` is empty)."""
     parts = [p for p in ref.strip().strip("/").split("/") if p]
     unit = parts[0] if len(parts) == 2 else None
     year_text = parts[-1] if parts else ""
@@ -986,7 +984,7 @@ def open_plan(paths: Sequence[Path], ref: str, today: dt.date) -> tuple[Any, Tar
     if len(found) > 1:
         raise GgkError(f"计划引用「{ref}」不唯一", f"请写完整：{'、'.join(f'{e.plan.unit}/{e.plan.year}' for e in found)}")
     e = found[0]
-    return ws, Target(e.path, "", f"{e.plan.unit}/{e.plan.year}", e.plan.unit, e.plan.year)
+    return Target(e.path, "", f"{e.plan.unit}/{e.plan.year}", e.plan.unit, e.plan.year)
 
 
 Op = Callable[[Any, Target], str]

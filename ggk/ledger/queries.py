@@ -17,7 +17,7 @@ from typing import Any
 from ggk import deadlines
 from ggk.diagnostics import GgkError
 from ggk.ledger.standing import Idle, StandingRule
-from ggk.model import Deadline, DeadlineKind, Item, LogEntry, Section, Status
+from ggk.model import DeadlineKind, Item, LogEntry, Section, Status
 from ggk.registry import Registry
 from ggk.workspace.load import PlanEntry, Workspace
 
@@ -117,63 +117,25 @@ class Row:
             "carried_to": item.carried_to,
         }
         last = self.last_log
-        out["last_progress"] = _log_json(last) if last else None
+        out["last_progress"] = last.model_dump(mode="json", exclude_defaults=True) if last else None
         if full:
             out["path"] = str(self.entry.path)
             out["reason"] = item.reason
             out["remark"] = item.remark
-            out["contact"] = _json_value(item.contact) if item.contact else None
+            out["contact"] = item.contact.model_dump(mode="json", exclude_none=True) if item.contact else None
             out["summary_date"] = item.summary_date.isoformat() if item.summary_date else None
-            out["log"] = [_log_json(e) for e in item.log]
+            out["log"] = [e.model_dump(mode="json", exclude_defaults=True) for e in item.log]
             out["history"] = [
                 {
                     "date": h.date.isoformat(),
-                    "old": [_deadline_json(d) for d in h.old],
-                    "new": [_deadline_json(d) for d in h.new],
+                    "old": [d.model_dump(mode="json", exclude_none=True) for d in h.old],
+                    "new": [d.model_dump(mode="json", exclude_none=True) for d in h.new],
                     "reason": h.reason,
                     "by": h.by,
                 }
                 for h in item.history
             ]
         return out
-
-
-# Written out rather than ``model_dump``: rows of a deadline report hold the cache's read-only views
-# of items (``ggk.workspace.views``), which have the fields and not pydantic's methods.
-
-
-def _json_value(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, (list, tuple)):
-        return [_json_value(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _json_value(v) for k, v in value.items()}
-    fields = getattr(type(value), "model_fields", None) or getattr(type(value), "__struct_fields__", None)
-    if fields is not None:  # a nested model (a correction, a contact) or its view
-        return {name: _json_value(v) for name in fields if (v := getattr(value, name)) is not None and v != {}}
-    return value
-
-
-def _deadline_json(d: Any) -> dict[str, Any]:
-    """``d.model_dump(mode="json", exclude_none=True)`` of a Deadline (or its view)."""
-    return {name: _json_value(v) for name in Deadline.model_fields if (v := getattr(d, name)) is not None}
-
-
-#: LogEntry's fields with their defaults (a list field's default is the empty list)
-_LOG_DEFAULTS = {name: info.get_default(call_default_factory=True) for name, info in LogEntry.model_fields.items()}
-
-
-def _log_json(e: LogEntry) -> dict[str, Any]:
-    """``e.model_dump(mode="json", exclude_defaults=True)`` of a LogEntry (or its view), always with its date."""
-    out = {}
-    for name, default in _LOG_DEFAULTS.items():
-        value = getattr(e, name)
-        if name == "date" or (value != default and not (default == [] and not value)):
-            out[name] = _json_value(value)
-    return out
 
 
 def light_of(item: Item, timing: deadlines.Timing, soon: int, idle: Idle | None = None) -> Light:
@@ -252,14 +214,11 @@ def select_plans(ws: Workspace, today: dt.date, f: Filters) -> list[PlanEntry]:
     return [e for e in plans if (not f.units or e.plan.unit in f.units) and (not f.years or e.plan.year in f.years)]
 
 
-def _evaluated(
-    entry: PlanEntry, today: dt.date, calendar: Any, memo: deadlines.SharedTimings | None = None
-) -> Iterator[tuple[tuple[Any, ...], list[Section], Item, deadlines.Timing]]:
-    """Every item of the plan with its timing at ``today``: (position, sections, item, timing).
-    Items whose timing is bound to be equal may share one (``memo``; timings are read-only)."""
+def _evaluated(entry: PlanEntry, today: dt.date, calendar: Any) -> Iterator[tuple[tuple[Any, ...], list[Section], Item, deadlines.Timing]]:
+    """Every item of the plan with its timing at ``today``: (position, sections, item, timing)."""
     plan = entry.plan
     for loc, chain, item in plan.iter_items():
-        yield loc, chain, item, deadlines.evaluate(item, plan.year, today, calendar, since=plan.issued, memo=memo)
+        yield loc, chain, item, deadlines.evaluate(item, plan.year, today, calendar, since=plan.issued)
 
 
 class _Rows:
@@ -313,14 +272,13 @@ def select(ws: Workspace, today: dt.date, f: Filters = Filters(), *, soon: int =
     statuses, overdue, within = f.statuses, f.overdue, f.due_within
     by_date = overdue or within is not None
     closed = (Status.DONE, Status.CANCELLED)
-    memo = deadlines.SharedTimings(today)
     make = _Rows(ws, today, soon, calendar)
     rows: list[Row] = []
     # A row is made only for an item that passes the filters: an overdue report over a province's
     # plans evaluates thousands of items and shows a fraction of them.
     for entry in select_plans(ws, today, f):
         unit_name = ws.unit_name(entry.plan.unit)
-        for loc, chain, item, timing in _evaluated(entry, today, calendar, memo):
+        for loc, chain, item, timing in _evaluated(entry, today, calendar):
             if statuses and item.status not in statuses:
                 continue
             if by_date:

@@ -102,7 +102,7 @@ def register_path(unit_dir: Path) -> Path:
 
 def read_register(path: Path, unit: str) -> Register:
     """The register at ``path`` (an empty one when the file does not exist yet)."""
-    if not path.exists():  # (made without validation: building the validator costs a report 20 ms)
+    if not path.exists():  # (made without validation: a report need not build the validator)
         return Register.model_construct(format=FORMAT_VERSION, unit=unit, notices=[], returns=[])
     from ggk.yamlfiles.read import read_file
 

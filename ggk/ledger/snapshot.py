@@ -19,8 +19,7 @@ and calendar all see the same state.  A report made on 06-30 and re-made in Dece
 - a summary (落实情况) shows from its ``summary_date``; one without a date (written by hand) shows when
   nothing of the item is dated after the day, or once the plan year has ended.
 
-Pure: items with nothing after the day are the same objects; the others are copies.  Works on models
-and on the cache's read-only views alike.
+Pure: items with nothing after the day are the same objects; the others are copies.
 """
 
 from __future__ import annotations
@@ -178,10 +177,5 @@ def _summary_shown(item: Any, day: dt.date, later: bool, year_over: bool) -> boo
 
 
 def _replace(obj: Any, **changes: Any) -> Any:
-    """A copy of a model (or of its read-only view) with ``changes``."""
-    copy = getattr(obj, "model_copy", None)
-    if copy is not None:
-        return copy(update=changes)
-    import msgspec
-
-    return msgspec.structs.replace(obj, **{k: tuple(v) if isinstance(v, list) else v for k, v in changes.items()})
+    """A copy of a model with ``changes``."""
+    return obj.model_copy(update=changes)

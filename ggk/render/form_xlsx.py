@@ -21,8 +21,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ggk.render.cells import FONT, LINE_HEIGHT, lines_needed
 from ggk.render.safe import sheet_cell, visible
-from ggk.render.xlsx import FONT, LINE_HEIGHT, lines_needed
 from ggk.returns.forms import (
     EVENT_COLUMNS,
     FILL_COLUMNS,

@@ -3,7 +3,7 @@
 With colour (the CLI says the output is a terminal) the tables are drawn by rich.  Without it (piped
 output, NO_COLOR) status, list and overdue are aligned plain lines with the same columns and labels,
 laid out here by East-Asian display width — no escape codes, pasteable into a message or a file, and
-without importing rich (a third of a status run's start-up).  ``show`` always uses rich.
+without importing rich (a large part of a short command's start-up).  ``show`` always uses rich.
 
 Plan text is printed literally: rich draws on a ``_LiteralConsole`` (no markup, control characters
 escaped in every string it is given), text built here as ``Text`` goes through
@@ -13,7 +13,6 @@ escaped, except the colour codes rich itself writes).
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import operator
 import re
@@ -140,11 +139,11 @@ def when_text(row: Row) -> Text:
     return Text(text, style=style)
 
 
-#: Above this many rows a list is printed as aligned plain lines: rich lays out 5,000 rows in seconds,
+#: Above this many rows a list is printed as aligned plain lines: rich lays out thousands of rows slowly,
 #: and nobody reads that many in boxes (see tests/bench/README.md).
 LEAN_ROWS = 300
 #: Runs of the characters a terminal gives two columns (East-Asian wide and fullwidth); one character
-#: matches too.  One pattern for every use: compiling a class this large takes milliseconds of start-up.
+#: matches too.  One pattern for every use: a character class this large is slow to compile.
 _WIDE = re.compile(
     "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]+"
 )
@@ -154,7 +153,7 @@ def _width(text: str) -> int:
     if text.isascii():
         return len(text)
     # The wide characters counted by runs: a Chinese text is a few runs, where a match for each
-    # character made a string for each (two to four times slower on a title or a progress note).
+    # character would make a string for each.
     return len(text) + sum(map(len, _WIDE.findall(text)))
 
 
@@ -199,34 +198,20 @@ _DATE_OF = operator.attrgetter("date")
 
 def _overdue_cells(rows: list[Row]) -> list[tuple[str, ...]]:
     """The texts of the rows of the lean overdue list, with 最近进展 cut in two: (条目, 标题, 时限, 情况,
-    date and space, the rest of 最近进展 — "无进展记录" without progress entries).
-
-    时限 and 情况 are worked out once per timing: rows of one report often share theirs
-    (``ggk.deadlines.SharedTimings``), and these texts depend on it, the status, the completion date and
-    the light only.  The date of the progress is ten columns: fitting "date note" to a width is the
-    date, a space and the note fitted to the width less eleven — so a column fits each note once."""
-    due_of: dict[int, str] = {}  # by the timing's id: the rows keep their timings alive meanwhile
-    when_of: dict[tuple[int, Status, dt.date | None, Light], str] = {}
+    date and space, the rest of 最近进展 — "无进展记录" without progress entries).  The date is ten
+    columns: fitting "date note" to a width is the date, a space and the note fitted to the width less
+    eleven — so a column fits each distinct note once."""
     out: list[tuple[str, ...]] = []
     for row in rows:
-        timing, item = row.timing, row.item
-        key = id(timing)
-        due = due_of.get(key)
-        if due is None:
-            due = due_of[key] = visible(deadline_text(row))
-        wkey = (key, item.status, item.completed, row.light)
-        when = when_of.get(wkey)
-        if when is None:
-            when = when_of[wkey] = when_plain(row)[0]
-        log = item.log
-        if log:
-            last = max(log, key=_DATE_OF)
+        item = row.item
+        if item.log:
+            last = max(item.log, key=_DATE_OF)
             note = (last.note or "").rstrip()  # ``.strip()`` of "date note": the date starts it
             date = str(last.date)
             pre, rest = (f"{date} ", note) if note else ("", date)
         else:
             pre, rest = "", "无进展记录"
-        out.append((visible(row.ref), visible(item.title), due, when, pre, visible(rest)))
+        out.append((visible(row.ref), visible(item.title), visible(deadline_text(row)), when_plain(row)[0], pre, visible(rest)))
     return out
 
 

@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import math
 import re
-import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -27,9 +25,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ggk.ledger.queries import Light
 from ggk.ledger.reports import LEDGER_COLUMNS, LedgerReport, LedgerRow, cn_date
 from ggk.render import Options, Unsupported
+from ggk.render.cells import FONT, LINE_HEIGHT, lines_needed, text_width
 from ggk.render.safe import sheet_cell, visible
 
-FONT = "宋体"
 #: Excel's built-in "good / neutral / bad" colours: what an office clerk already reads as green/yellow/red.
 LIGHT_FILL = {
     Light.RED: ("FFC7CE", "9C0006"),
@@ -49,19 +47,7 @@ MAX_WIDTH = {
     "完成状态": 18,
     "备注": 30,
 }
-LINE_HEIGHT = 15.0  # points per line of 11-point text
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
-
-
-def text_width(text: str) -> int:
-    """Display width of one line: East-Asian wide and full-width characters count 2."""
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
-
-
-def lines_needed(text: str, width: float) -> int:
-    """Lines ``text`` takes in a column ``width`` characters wide, wrapped."""
-    usable = max(width - 1, 1)
-    return sum(max(1, math.ceil(text_width(line) / usable)) for line in str(text).split("\n"))
 
 
 def sheet_name(name: str, taken: set[str]) -> str:

@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -49,113 +49,10 @@ from ggk.returns.forms import (
     departments_of,
     parse_key,
 )
-from ggk.workspace.load import PlanEntry, Workspace
-
-#: How far a status has come: a return may move it forward, never back.
-RANK = {Status.NOT_STARTED: 0, Status.IN_PROGRESS: 1, Status.DONE: 2}
-
-
-@dataclass
-class Problem:
-    """A problem with a returned file, a sheet or a row of it; the row is rejected (or the file)."""
-
-    file: str
-    sheet: str | None
-    row: int | None
-    message: str
-
-    def text(self) -> str:
-        where = self.file
-        if self.sheet:
-            where += f"：工作表「{self.sheet}」"
-        if self.row:
-            where += f"第{self.row}行"
-        return f"{where}：{self.message}"
-
-    def to_json(self) -> dict[str, Any]:
-        return dict(json_data(self))
-
-
-@dataclass
-class Change:
-    """What one accepted row makes of one item: the entries the form gives it (replacing what the same
-    form gave before), events of other entries it closes, and the item's status and completion date."""
-
-    sheet: str
-    row: int
-    ref: str
-    item_id: str
-    form: str
-    period: str
-    entries: list[dict[str, Any]]
-    close_events: list[tuple[dt.date, dt.date]] = field(default_factory=list)
-    status: Status | None = None  # the status the row claims (None: it claims none)
-    completed: dt.date | None = None  # the completion date it claims with 已完成
-    additive: bool = False  # the 工作台账: entries are added when missing, nothing is replaced
-    sent: Status | None = None  # the status the form was sent with: what a withdrawn claim falls back to
-
-
-@dataclass
-class Taken:
-    """One returned form (or one sheet of a 工作台账) as read and checked."""
-
-    path: Path
-    sheet: str
-    kind: str  # "form" / "ledger"
-    unit: str = ""
-    plan_path: Path | None = None
-    form: str = ""
-    period: ReportPeriod | None = None
-    dept: str = ""
-    reporter: str | None = None
-    phone: str | None = None
-    changes: list[Change] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    blank: int = 0
-    fatal: bool = False  # the whole file or sheet could not be taken in
-    #: per row: "applied" / "unchanged" / "rejected", filled in by ``apply``
-    outcome: dict[int, str] = field(default_factory=dict)
-
-    def count(self, what: str) -> int:
-        return sum(1 for v in self.outcome.values() if v == what)
-
-    def reject(self, row: int, message: str) -> None:
-        """Row ``row`` is not taken in, for this reason."""
-        self.problems.append(Problem(str(self.path), self.sheet, row, message))
-        self.outcome[row] = "rejected"
-
+from ggk.returns.taken import RANK, Book, Change, Context, Problem, Taken, _header_at, read_book
+from ggk.workspace.load import PlanEntry
 
 # =========================================================================== reading a form
-
-
-#: A workbook as read: each sheet's name and its rows of cell values (from A1), in the workbook's order.
-Book = dict[str, list[tuple[Any, ...]]]
-
-
-def read_book(path: Path) -> Book:
-    """Every sheet's values (python-calamine: the values a spreadsheet program saved, never formulas;
-    date cells as dates).  A returned file is untrusted: it is checked the way ``ggk import`` checks
-    a workbook (a regular file of bounded size, an archive that does not inflate beyond bounds)."""
-    from python_calamine import CalamineWorkbook
-
-    from ggk.importer.limits import MAX_ROWS, check_archive, check_input
-
-    check_input(path, "sheet")
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        check_archive(path, "报送表")
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-        out: Book = {}
-        for name in book.sheet_names:
-            sheet = book.get_sheet_by_name(name)
-            if sheet.height > MAX_ROWS:
-                raise GgkError(f"{path.name} 的工作表「{name}」有 {sheet.height} 行，超过上限 {MAX_ROWS} 行，不予读取")
-            out[name] = [tuple(r) for r in sheet.to_python(skip_empty_area=False)]
-    except GgkError:
-        raise
-    except Exception as exc:  # calamine raises its own error kinds for broken files
-        raise GgkError(f"{path} 不是能读取的表格文件（{exc}）", "报送表请保持 xlsx 格式交回") from None
-    return out
 
 
 def _meta(book: Book) -> tuple[str, dict[str, str]] | None:
@@ -166,15 +63,6 @@ def _meta(book: Book) -> tuple[str, dict[str, str]] | None:
     return None
 
 
-def _header_at(rows: list[tuple[Any, ...]], marker: str, limit: int = 30) -> tuple[int, dict[str, int]] | None:
-    """(row index, {column name: index}) of the header row that holds ``marker``."""
-    for i, r in enumerate(rows[:limit]):
-        names = [cells.text(v) for v in r]
-        if marker in names:
-            return i, {n: j for j, n in enumerate(names) if n}
-    return None
-
-
 def _label_value(rows: list[tuple[Any, ...]], label: str, upto: int) -> str | None:
     """The cell right of the cell ``label`` (填报人, 联系电话) above the header."""
     for r in rows[:upto]:
@@ -182,27 +70,6 @@ def _label_value(rows: list[tuple[Any, ...]], label: str, upto: int) -> str | No
             if cells.text(v).rstrip("：:") == label and j + 1 < len(r):
                 return cells.text(r[j + 1]) or None
     return None
-
-
-@dataclass
-class Context:
-    """What every row of every file is checked against."""
-
-    ws: Workspace
-    today: dt.date
-    period_text: str | None = None
-    units: Sequence[str] = ()
-    calendar: Any = None
-    _items: dict[int, dict[str, Item]] = field(default_factory=dict, repr=False)
-
-    def item(self, entry: PlanEntry, item_id: str) -> Item | None:
-        """The item of ``entry``'s plan with this id (the plan's items indexed once)."""
-        index = self._items.get(id(entry))
-        if index is None:
-            index = self._items[id(entry)] = {}
-            for _l, _c, it in entry.plan.iter_items():
-                index.setdefault(it.id, it)
-        return index.get(item_id)
 
 
 def read_return(path: Path, ctx: Context) -> list[Taken]:

@@ -20,7 +20,7 @@ from ggk.model import Status
 from ggk.registry import Registry
 from ggk.returns import cells
 from ggk.returns.forms import departments_of
-from ggk.returns.intake import RANK, Book, Change, Context, Problem, Taken, _header_at
+from ggk.returns.taken import RANK, Book, Change, Context, Problem, Taken, _header_at
 
 LEDGER = "工作台账"
 _TITLE = re.compile(r"^(?P<plan>.+?)工作台账(?:：(?P<dept>.+?))?（截至.*）$")

@@ -47,8 +47,8 @@ class Scope(str, Enum):
 
     #: one plan file and its unit's registry (not the as-of date): cached per file
     FILE = "file"
-    #: plan headers (unit, year, path) and the unit files only: kept in the cache's workspace index,
-    #: which is only used while every one of those files is as it was
+    #: plan headers (unit, year, path), the plans' outlines (item ids and carry-over marks) and the unit
+    #: files only: cheap, run every time
     HEADERS = "headers"
     #: plan headers, the unit files and what else lies in the roots (holiday files): cheap, run every time
     WORKSPACE = "workspace"
@@ -316,7 +316,8 @@ def unresolved_rule(ctx: Context) -> Iterator[Diagnostic]:
                         (*loc, "deadline", k),
                         "GGK211",
                         f"条目 {item.id} 的时限「{d.phrase}」无法理解",
-                        "写成日期（2021-12-31），或写明规则：{phrase: …, due: 日期} / {every: quarter} / {count: 3, per: year} / {workdays: 7, after: 事件}",
+                        "写成日期（2021-12-31），或写明规则：{phrase: …, due: 日期} / {every: quarter} / "
+                        "{count: 3, per: year} / {workdays: 7, after: 事件}",
                     )
 
 
@@ -341,50 +342,58 @@ def phrase_without_rule(ctx: Context) -> Iterator[Diagnostic]:
                 )
 
 
-@check("GGK230", Scope.ALL)
+@check("GGK230", Scope.HEADERS)
 def half_done_carry_over(ctx: Context) -> Iterator[Diagnostic]:
     """An item carried into a plan (``carried_from``) whose source item, in a plan that was read, does
     not say it went there: a carry-over interrupted between its two files.  (A ``carried_from`` that
-    points at no item at all is another finding.)"""
-    items = {}
+    points at no item at all is GGK217's.)  Reads the plans' outlines, like GGK217."""
+    outlines = {id(e): e.items_outline() for e in ctx.ws.plans}
+    if not any(o.carries for o in outlines.values()):
+        return
+    ids: set[str] = set()
+    marked: dict[str, str | None] = {}  # unit/year/id -> carried_to, of every item with a carry-over mark
+    for e in ctx.ws.plans:
+        base = f"{e.plan.unit}/{e.plan.year}/"
+        ids.update(base + i for i in outlines[id(e)].ids)
+        marked.update((base + item_id, carried_to) for _loc, item_id, carried_to, _from in outlines[id(e)].carries)
     for entry in ctx.ws.plans:
-        for _loc, _chain, item in entry.plan.iter_items():
-            items[f"{entry.plan.unit}/{entry.plan.year}/{item.id}"] = item
-    for entry in ctx.ws.plans:
-        for loc, _chain, item in entry.plan.iter_items():
-            source = items.get(item.carried_from) if item.carried_from else None
-            here = f"{entry.plan.unit}/{entry.plan.year}/{item.id}"
-            if source is None or source.carried_to == here:
+        for loc, item_id, _to, carried_from in outlines[id(entry)].carries:
+            here = f"{entry.plan.unit}/{entry.plan.year}/{item_id}"
+            if not carried_from or carried_from not in ids or marked.get(carried_from) == here:
                 continue
-            where = "没有标注去向（carried_to）" if not source.carried_to else f"标注的去向是 {source.carried_to}"
+            source_to = marked.get(carried_from)
+            where = "没有标注去向（carried_to）" if not source_to else f"标注的去向是 {source_to}"
             yield ctx.diag(
                 entry.path,
                 (*loc, "carried_from"),
                 "GGK230",
-                f"条目 {item.id} 由 {item.carried_from} 结转而来，但来源条目{where}：结转没有完成",
+                f"条目 {item_id} 由 {carried_from} 结转而来，但来源条目{where}：结转没有完成",
                 f"结转可能中途被打断：重新运行 ggk review {entry.plan.year - 1} --carry-over 即可补全"
-                if not source.carried_to
+                if not source_to
                 else f"改正来源条目的 carried_to 为 {here}，或改正本条的 carried_from",
             )
 
 
-@check("GGK217")
+@check("GGK217", Scope.HEADERS)
 def dangling_carry(ctx: Context) -> Iterator[Diagnostic]:
     """A ``carried_to`` / ``carried_from`` naming an item that is not there.  A plan that is not part of
     this check (``ggk check`` of one file) is looked for on disk: it is reported missing only when its
-    file does not exist; one that exists but was not read cannot be checked here."""
-    items = {f"{e.plan.unit}/{e.plan.year}/{it.id}" for e in ctx.ws.plans for _l, _c, it in e.plan.iter_items()}
+    file does not exist; one that exists but was not read cannot be checked here.  Reads the plans'
+    outlines (item ids and carry-over marks), which a workspace holds in full even when its plans do not."""
+    outlines = {id(e): e.items_outline() for e in ctx.ws.plans}
+    items: set[str] = set()  # every item's unit/year/id, gathered at the first carry-over mark
     loaded = {(e.plan.unit, e.plan.year) for e in ctx.ws.plans}
     for entry in ctx.ws.plans:
-        for loc, _chain, item in entry.plan.iter_items():
-            for key, what in (("carried_to", "结转去向"), ("carried_from", "结转来源")):
-                ref = getattr(item, key)
+        for loc, item_id, carried_to, carried_from in outlines[id(entry)].carries:
+            if not items:
+                items = {f"{e.plan.unit}/{e.plan.year}/{i}" for e in ctx.ws.plans for i in outlines[id(e)].ids}
+            for key, what, ref in (("carried_to", "结转去向", carried_to), ("carried_from", "结转来源", carried_from)):
                 if not ref or ref in items:
                     continue
                 parts = ref.split("/")
                 if len(parts) != 3 or not (parts[1].isascii() and parts[1].isdigit()):
                     yield ctx.diag(
-                        entry.path, (*loc, key), "GGK217", f"条目 {item.id} 的{what}「{ref}」不是 单位/年度/编号", "写作 单位/年度/编号"
+                        entry.path, (*loc, key), "GGK217", f"条目 {item_id} 的{what}「{ref}」不是 单位/年度/编号", "写作 单位/年度/编号"
                     )
                     continue
                 unit, year = parts[0], int(parts[1])
@@ -395,7 +404,7 @@ def dangling_carry(ctx: Context) -> Iterator[Diagnostic]:
                     entry.path,
                     (*loc, key),
                     "GGK217",
-                    f"条目 {item.id} 的{what}「{ref}」不存在：{where}",
+                    f"条目 {item_id} 的{what}「{ref}」不存在：{where}",
                     "改正编号；如结转的条目被删除，请恢复它，或删去这一项",
                 )
 

@@ -19,7 +19,6 @@ import functools
 import os
 import re
 import stat
-import time
 import typing
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -59,6 +58,30 @@ YEAR_FILE = re.compile(r"^(\d{4})\.ya?ml$")
 SKIP_DIR = re.compile(r"^[._]")
 
 
+#: An item's carry-over marks: (data path, id, carried_to, carried_from).
+Carry = tuple[tuple[Any, ...], str, "str | None", "str | None"]
+
+
+@dataclass
+class Outline:
+    """What the checks across plans read of a plan: the ids of all its items, and the items with a
+    carry-over mark.  Kept aside when a workspace's plans hold only some of their items (the cache's
+    subset), so that those checks still see every item."""
+
+    ids: list[str]
+    carries: list[Carry]
+
+    @classmethod
+    def of(cls, plan: Plan) -> Outline:
+        ids: list[str] = []
+        carries: list[Carry] = []
+        for loc, _chain, item in plan.iter_items():
+            ids.append(item.id)
+            if item.carried_to or item.carried_from:
+                carries.append((loc, item.id, item.carried_to, item.carried_from))
+        return cls(ids, carries)
+
+
 @dataclass
 class FileResult:
     """One file read and validated.  ``model`` is None when nothing of it could be used."""
@@ -68,6 +91,8 @@ class FileResult:
     diagnostics: list[Diagnostic]
     partial: bool = False
     locator: Locator | None = None
+    #: the outline of the whole plan when ``model`` holds only some of its items
+    outline: Outline | None = None
 
 
 @dataclass
@@ -85,10 +110,16 @@ class PlanEntry:
     plan: Plan
     partial: bool = False
     locator: Locator | None = None
+    #: the outline of the whole plan when ``plan`` holds only some of its items
+    outline: Outline | None = None
 
     @property
     def unit_slug(self) -> str:
         return self.plan.unit
+
+    def items_outline(self) -> Outline:
+        """The ids and carry-over marks of all the plan's items (also of a subset's plan)."""
+        return self.outline if self.outline is not None else Outline.of(self.plan)
 
 
 @dataclass
@@ -100,15 +131,12 @@ class Workspace:
     skipped: list[Path] = field(default_factory=list)
     files: int = 0
     #: True when the plans hold only their open items with a time limit (``ggk.workspace.cache.open_cached(subset=True)``,
-    #: used by reports that can only show overdue or due items); never edit through such a workspace.
+    #: for reports that can only show overdue or due items); never edit through such a workspace.
     subset: bool = False
     #: plans issued after the as-of date, not yet in force on it (``ggk.ledger.snapshot``): reports leave them out
     unissued: list[PlanEntry] = field(default_factory=list)
     #: the day the plans show (``ggk.ledger.snapshot``), or None: the files as they are
     as_of: dt.date | None = None
-    #: where positions found before are kept (``ggk.workspace.cache.Cache``: by file content), or None:
-    #: ``known(path) -> {(loc, key): (line, col)} | None`` and ``learn(path, table)``
-    positions: Any = field(default=None, repr=False, compare=False)
     #: locators of the files read with positions in this run (made on first use)
     _locator_cache: dict[str, Locator] | None = field(default=None, init=False, repr=False, compare=False)
 
@@ -130,42 +158,23 @@ class Workspace:
 
     def resolve_positions(self, diags: list[Diagnostic]) -> list[Diagnostic]:
         """Give every diagnostic of ``diags`` its line and column, then sort them for showing (in place;
-        returns the list).  A file without a locator at hand (read by the fast path or from the cache)
-        is parsed again once per call; its locator is not kept, so that showing the problems of many
-        files does not hold every file's positions at once."""
+        returns the list).  A file without a locator at hand (it came from the cache) is parsed again,
+        once per call; its locator is not kept, so that showing the problems of many files does not hold
+        every file's positions at once."""
         locators = self._locators()
-        store = self.positions
         pending: dict[str, list[Diagnostic]] = {}
         for d in diags:
             if d.line is None:
                 pending.setdefault(d.path, []).append(d)
         for path, found in pending.items():
-            # Positions depend only on the file's bytes: the store answers for a file it has seen
-            # with the same content, so a repeated ``ggk check`` parses nothing.
-            known = store.known(path) if store is not None else None
-            if known is not None:
-                rest = []
-                for d in found:
-                    hit = known.get((d.loc, d.key)) if d.loc is not None else None
-                    if hit is None:
-                        rest.append(d)
-                    else:
-                        d.line, d.col = hit
-                found = rest
-                if not found:
-                    continue
             locator = locators.get(path)
             if locator is None and any(d.loc is not None for d in found):
                 locator = read_file(path).locator
-            table: dict[tuple[Any, bool], tuple[int, int]] = {}
             for d in found:
                 if d.loc is None or locator is None:
                     d.line, d.col = 1, 1
                 else:
                     d.line, d.col = locator.find(d.loc, key=d.key)
-                    table[(d.loc, d.key)] = (d.line, d.col)
-            if store is not None and table:
-                store.learn(path, table)
         diags.sort(key=Diagnostic.sort_key)
         return diags
 
@@ -196,15 +205,8 @@ class Found:
     units: list[Path] = field(default_factory=list)
     plans: list[Path] = field(default_factory=list)
     strays: list[Path] = field(default_factory=list)
-    #: every folder whose entries decided what was found, with its ``os.stat`` taken before it was
-    #: read — or None when something else did too (a symlink, a file given as a root): then only
-    #: discovering again tells whether the same files would be found (see ``ggk.workspace.cache``)
-    folders: list[tuple[str, os.stat_result]] | None = field(default_factory=list, compare=False)
-    #: ``time.time_ns()`` when discovery began
-    started_ns: int = field(default=0, compare=False)
     #: paths that look like files ggk reads but cannot be read (a FIFO, a device, a folder or a
-    #: broken link with a .yaml name, an unreadable folder), with the reason; each is also a stray,
-    #: so that the cache's listing of strays notices when one changes
+    #: broken link with a .yaml name, an unreadable folder), with the reason; each is also a stray
     unreadable: dict[Path, str] = field(default_factory=dict, compare=False)
 
 
@@ -268,29 +270,20 @@ def discover(paths: Sequence[Path]) -> Found:
     name order within each folder.  One file reached twice (the same folder given twice, a symlinked
     unit folder next to the real one, a file given with its folder) is listed once, where first met:
     a file is known by its real folder's (device, inode) and its real name, which tells the same files
-    apart as ``Path.resolve()`` did (hard links stay two files) at one ``stat`` per folder instead of
+    apart as ``Path.resolve()`` would (hard links stay two files) at one ``stat`` per folder instead of
     one ``lstat`` per path component per file.  Folders are read with ``os.scandir``, whose entries
     know whether they are files or folders without a system call; symlinked entries are asked through
-    ``Path.is_file``/``is_dir`` as before.  Strays at the top level of a root are listed as met (not
-    deduplicated), as they always were."""
-    found = Found(started_ns=time.time_ns())
+    ``Path.is_file``/``is_dir``.  Strays at the top level of a root are listed as met (not deduplicated)."""
+    found = Found()
     seen: set[tuple[int, int, str]] = set()
 
     def listed(d: Path) -> tuple[os.stat_result, list[os.DirEntry[str]]]:
         """The folder's stat and entries; an unreadable folder is recorded and read as empty."""
         try:
-            st = os.stat(d)  # before reading it: a change made meanwhile shows in the next run's stat
+            return os.stat(d), _scan(d)
         except OSError as exc:
-            found.folders = None
             unreadable(d, f"无法读取目录：{os_reason(exc)}")
             return os.stat_result((0,) * 10), []
-        if found.folders is not None:
-            found.folders.append((str(d), st))
-        try:
-            return st, _scan(d)
-        except OSError as exc:
-            unreadable(d, f"无法读取目录：{os_reason(exc)}")
-            return st, []
 
     def unreadable(p: Path, reason: str) -> None:
         if p not in found.unreadable:
@@ -317,7 +310,6 @@ def discover(paths: Sequence[Path]) -> Found:
                 continue
             p = d / name
             if entry.is_symlink():  # the file it points to, wherever that is
-                found.folders = None
                 why = _not_regular(p)
                 if why is None:
                     add(p, _real_key(p))
@@ -331,12 +323,10 @@ def discover(paths: Sequence[Path]) -> Found:
     for root in paths:
         if not root.exists():
             raise GgkError(f"找不到计划目录或文件：{root}", "用 --plans 指定计划所在的目录（默认 ./plans，或环境变量 GGK_PLANS）")
-        if not root.is_dir() and _not_regular(root) is not None:  # a FIFO, a device, a broken link
-            found.folders = None
+        if not root.is_dir() and _not_regular(root) is not None:  # a FIFO, a device
             unreadable(root, _not_regular(root) or "这不是普通文件")
             continue
         if root.is_file():
-            found.folders = None
             add(root, _real_key(root))
             # A single plan file still needs its unit's registry.
             sibling = root.parent / UNIT_FILE
@@ -354,7 +344,6 @@ def discover(paths: Sequence[Path]) -> Found:
         for entry in entries:
             name = entry.name
             if entry.is_symlink():
-                found.folders = None
                 sub = root / name
                 if sub.is_dir() and not SKIP_DIR.match(name):
                     add_unit_dir(sub)
@@ -378,130 +367,12 @@ def discover(paths: Sequence[Path]) -> Found:
 # --------------------------------------------------------------------------- one file
 
 
-#: What the fast path leaves to the positional parser (any hit: the file takes the careful path):
-#: tags, anchors and aliases, merge keys, directives, a quoted date (yaml_rs reads it as a date), and
-#: where the YAML 1.2 parser is more lenient than libyaml (tabs, "?" keys, ":" or "|"/">" starting a
-#: scalar in odd places): such files are rare, and only the careful path words the problem.
-_FAST_DECLINE = ("!", "&", "*", "<<", "\n%", "\t", "?", " :", "[:", "{:", ",:", "\n:", ":]", ":}", ":,", "\\\n")
-#: "|"/">" other than a block scalar header ending its line, or with a flow collection open on its line
-#: (or any flow collection running over lines).  Every branch starts at one of "|>[{", so the regex
-#: starts with that set: the engine then skips to those characters (10x faster over a 40 KB file).
-_FAST_DECLINE_BYTES = tuple(s.encode("ascii") for s in _FAST_DECLINE)
-# ``_declined`` finds them in fewer passes: each two-byte needle is a pass over the file, and a
-# province's first run searched 44 MB sixteen times.  Single rare bytes are found by memchr; a
-# two-byte needle with a rare byte only when that byte occurs; the eight around a colon by two regexes
-# whose literal prefix is the colon (``X:`` searched as ``:X`` in the reversed bytes).
-_RARE = (b"!", b"&", b"*", b"\t", b"?")
-_AFTER_COLON = re.compile(rb":[\]},]")
-_BEFORE_COLON_REVERSED = re.compile(rb":[ \[{,\n]")
-_BLOCK = re.compile(r"[|>\[{](?:(?<=[|>])(?:(?<!: [|>])(?<!- [|>])|(?![-+1-9]{0,2} *\n))|(?<=[\[{])(?:[^\n]*[|>]|[^\]}\n]*\n))")
-_QUOTED_DATE = (re.compile(r'"[0-9]{4}-'), re.compile(r"'[0-9]{4}-"))  # one literal prefix each: fast
-#: Characters libyaml refuses or reads as line breaks (yaml_rs accepts them): the careful path reports them.
-_NOT_PRINTABLE = "[^\t\n\r -~\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"  # compiled on first use: 7 ms
-_fast_loads: Any = None
-
-
-def _fast_loads_fn() -> Any:
-    global _fast_loads
-    if _fast_loads is None:
-        try:
-            import yaml_rs
-        except ImportError:  # the fast path is optional: everything works through ggk.yamlfiles.read
-            _fast_loads = False
-        else:
-            _fast_loads = yaml_rs.loads
-    return _fast_loads
-
-
-def _plain(value: Any) -> bool:
-    """Data both readers agree on: str keys; str (not date-like), int, float, bool, None, date values.
-    A date-like text is where the readers differ (an invalid date is text to yaml_rs, a diagnostic to
-    ggk.yamlfiles.read; date-times are read differently).
-
-    Walked with a stack rather than by recursion: it visits every value of every plan file on a cold run."""
-    stack = [value]
-    pop, extend = stack.pop, stack.extend
-    while stack:
-        v = pop()
-        t = type(v)
-        if t is str:
-            if (len(v) > 7 and v[4:5] == "-" and v[:4].isdigit()) or v == "\n":
-                return False
-        elif t is dict:
-            for k in v:
-                if type(k) is not str or (len(k) > 7 and k[4:5] == "-" and k[:4].isdigit()) or k == "\n":
-                    return False
-            extend(v.values())
-        elif t is list:
-            extend(v)
-        elif not (t is int or t is float or t is bool or v is None or t is dt.date):
-            return False
-    return True
-
-
-def _declined(raw: bytes) -> bool:
-    """``any(needle in raw for needle in _FAST_DECLINE_BYTES)``, in fewer passes."""
-    if any(b in raw for b in _RARE):
-        return True
-    if (b"<" in raw and b"<<" in raw) or (b"%" in raw and b"\n%" in raw) or (b"\\" in raw and b"\\\n" in raw):
-        return True
-    return bool(_AFTER_COLON.search(raw) or _BEFORE_COLON_REVERSED.search(raw[::-1]))
-
-
-def fast_data(raw: bytes) -> dict[str, Any] | None:
-    """The data of a plain, well-formed file via ``yaml_rs`` (Rust, ~20x faster than libyaml plus the
-    positional builder), or None whenever the careful reader might see it differently or report a
-    problem: then ``ggk.yamlfiles.read`` reads it, with positions and diagnostics."""
-    loads = _fast_loads_fn()
-    if not loads:
-        return None
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    # ASCII needles: searched in the UTF-8 bytes (no ASCII byte occurs inside a multi-byte character,
-    # and bytes are searched several times faster than a string holding Chinese text)
-    if _declined(raw) or text.startswith("%") or any(q.search(text) for q in _QUOTED_DATE):
-        return None
-    if ("|" in text or ">" in text) and _BLOCK.search(text):
-        return None
-    if re.search(_NOT_PRINTABLE, text):
-        return None
-    try:
-        data = loads(text)
-    except Exception:  # any complaint: the careful reader words it
-        return None
-    if type(data) is not dict or data.get("format", FORMAT_VERSION) != FORMAT_VERSION or not _plain(data):
-        return None
-    return data
-
-
-def load_file(path: Path, kind: type[Plan] | type[Unit], raw: bytes | None = None, *, fast: bool | None = None) -> FileResult:
+def load_file(path: Path, kind: type[Plan] | type[Unit], raw: bytes | None = None) -> FileResult:
     """Read, parse and validate one file; keep what can be used of a file with problems.
 
-    ``raw`` validates content not (yet) on disk under ``path`` (``ggk.workspace.transaction`` checks an edit first).
-    ``fast`` (default: when ``raw`` is None, i.e. the file on disk is read) tries ``fast_data`` first;
-    a file it takes has no locator (``Workspace.locate`` reads the file again when a position is
-    needed), so it must be the file on disk.  Any file with a problem goes the careful way, so the
-    diagnostics are the same either way."""
+    ``raw``: the content to read as ``path`` instead of the file on disk (the cache has read it already;
+    ``ggk.workspace.transaction`` checks an edit before writing it)."""
     spath = str(path)
-    if fast is None:
-        fast = raw is None
-    if fast:
-        if raw is None:
-            try:
-                with open(path, "rb") as fh:
-                    raw = fh.read()
-            except OSError:
-                raw = None  # read_file reports it
-        data = fast_data(raw) if raw is not None else None
-        if data is not None:
-            try:
-                return FileResult(path, kind.model_validate(data), [])
-            except ValidationError:
-                pass
     parsed = read_file(spath, raw)
     result = _careful(path, kind, parsed, list(parsed.diagnostics))
     if parsed.text is not None and any(d.severity is Severity.ERROR for d in result.diagnostics):
@@ -513,7 +384,7 @@ def load_file(path: Path, kind: type[Plan] | type[Unit], raw: bytes | None = Non
 
 
 def _careful(path: Path, kind: type[Plan] | type[Unit], parsed: Any, diags: list[Diagnostic]) -> FileResult:
-    """``load_file`` of a file read with positions: the checks of the whole document, then ``validate``."""
+    """``load_file`` of a parsed file: the checks of the whole document, then ``validate``."""
     spath = str(path)
     if parsed.data is None:
         if not any(d.fatal for d in diags):  # a document of only null, ~ or ---: nothing in it
@@ -800,7 +671,7 @@ def load(paths: Sequence[Path], *, loader: Any = None, found: Found | None = Non
     for ppath in found.plans:
         res = load_one(ppath, Plan)
         ws.diagnostics.extend(res.diagnostics)
-        if res.model is None or isinstance(res.model, Unit):  # a Plan, or the cache's read-only view of one
+        if res.model is None or isinstance(res.model, Unit):
             ws.skipped.append(ppath)
             continue
         key = (res.model.unit, res.model.year)
@@ -819,6 +690,6 @@ def load(paths: Sequence[Path], *, loader: Any = None, found: Found | None = Non
             )
             continue
         seen[key] = ppath
-        ws.plans.append(PlanEntry(folder_name(ppath), ppath, res.model, res.partial, res.locator))
+        ws.plans.append(PlanEntry(folder_name(ppath), ppath, res.model, res.partial, res.locator, res.outline))
     ws.plans.sort(key=lambda p: (p.plan.unit, p.plan.year, str(p.path)))
     return ws

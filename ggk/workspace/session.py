@@ -25,6 +25,8 @@ class Session:
     calendar: Any = None
     #: the workspace as the files say it, before the snapshot of the as-of date (``ws``)
     filed: Workspace | None = None
+    #: why the parse cache was not used (its folder is another user's, …), or None
+    cache_note: str | None = None
     _located: bool = field(default=False, repr=False, compare=False)
 
     @property
@@ -60,27 +62,27 @@ class Session:
         return [str(p) for p in self.ws.skipped]
 
 
-def open_workspace(paths: Sequence[Path], today: dt.date, *, use_cache: bool = True, only_open: bool = False) -> Session:
+def open_workspace(paths: Sequence[Path], today: dt.date, *, use_cache: bool = True, only_open: bool = False, jobs: int = 1) -> Session:
     """Load ``paths`` (through the parse cache unless ``use_cache`` is false), check them, and take the
     snapshot of the as-of date (``ggk.ledger.snapshot``): the checks see the files, the reports the day.
 
     ``only_open``: the report shows only items that are overdue or due soon, so the cache may hand
     out plans that hold only the open items with a time limit (``Workspace.subset``); the
-    diagnostics are those of the whole files either way.  Ignored without the cache.
+    diagnostics are those of the whole files either way.  ``jobs``: worker processes a cold run may
+    use (``ggk.workspace.cache.open_cached``).
     """
+    note = None
     if use_cache:
         from ggk.workspace.cache import open_cached
 
-        ws, diags, _cache = open_cached(paths, today, subset=only_open, positions=False)
+        ws, diags, cache = open_cached(paths, today, subset=only_open, positions=False, jobs=jobs)
+        note = cache.note
     else:
-        from ggk.workspace.cache import gc_paused
-
-        with gc_paused():
-            ws = load(paths)
-            diags = validate(ws, today, positions=False)
+        ws = load(paths)
+        diags = validate(ws, today, positions=False)
     from ggk.deadlines.workdays import WorkCalendar
     from ggk.ledger.snapshot import snapshot
 
     filed, ws = ws, snapshot(ws, today)  # every report sees the plans as they stood on the as-of date
     holiday_dirs = [p / "_holidays" for p in paths if p.is_dir()]
-    return Session(ws, today, diags, WorkCalendar(holiday_dirs[0] if holiday_dirs else None), filed)
+    return Session(ws, today, diags, WorkCalendar(holiday_dirs[0] if holiday_dirs else None), filed, cache_note=note)

@@ -7,9 +7,9 @@ short name lists (``lead: [厅办公室, 厅综规处]``), flow mappings for dea
 read a different value (``id: "15"``, ``"no": 一``).
 
 It does not depend on ruamel's round-trip machinery: the text is produced directly, and
-``dump`` parses it back (PyYAML, as ``ggk.yamlfiles.read`` does) and refuses to return text that does
-not load to the very same data.  Editing existing files, keeping their comments, is not this
-module's job (see ``ggk.workspace.transaction``).
+``dump`` reads it back with the loader's reader (``ggk.yamlfiles.read``) and refuses to return text
+that does not load to the very same data.  Editing existing files, keeping their comments, is
+``ggk.yamlfiles.patch``.
 """
 
 from __future__ import annotations
@@ -226,23 +226,16 @@ def dump(
 
 
 def verify(text: str, data: Mapping[str, Any]) -> None:
-    """Raise ``EmitError`` unless ``text`` loads (YAML 1.1 and 1.2) to exactly ``data``."""
-    import yaml
+    """Raise ``EmitError`` unless ``text`` loads, as ggk reads it, to exactly ``data``."""
+    from ggk.yamlfiles.read import parse
 
     expected = _plain(data)
-    try:
-        loaded = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise EmitError(f"生成的 YAML 无法解析：{exc}") from exc
-    if loaded != expected:
-        raise EmitError("生成的 YAML 读回后与原数据不一致：" + _first_difference(loaded, expected))
-    try:
-        from ruamel.yaml import YAML
-    except ImportError:  # pragma: no cover - ruamel is a dependency, but the check is optional
-        return
-    loaded12 = YAML(typ="safe", pure=True).load(text)
-    if loaded12 != expected:
-        raise EmitError("生成的 YAML 按 YAML 1.2 读回后与原数据不一致：" + _first_difference(loaded12, expected))
+    parsed = parse(text, "<emit>")
+    if parsed.data is None or parsed.diagnostics:
+        problem = parsed.diagnostics[0].message if parsed.diagnostics else ""
+        raise EmitError(f"生成的 YAML 无法解析：{problem}")
+    if parsed.data != expected:
+        raise EmitError("生成的 YAML 读回后与原数据不一致：" + _first_difference(parsed.data, expected))
 
 
 def _first_difference(a: Any, b: Any, path: str = "") -> str:

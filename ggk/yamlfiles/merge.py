@@ -257,12 +257,13 @@ def mark(text: str, conflicts: list[Conflict]) -> str:
 
 
 def _read(text: str) -> Any:
-    import yaml
+    """The data of ``text`` as ggk reads it (``ggk.yamlfiles.read``)."""
+    from ggk.yamlfiles.read import parse
 
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise GgkError(str(exc)) from None
+    parsed = parse(text, "<merge>")
+    if parsed.data is None:
+        raise GgkError(parsed.diagnostics[0].message if parsed.diagnostics else "无法解析")
+    return parsed.data
 
 
 __all__ = ["Conflict", "MergeResult", "PreserveError", "mark", "merge_texts"]

@@ -5,8 +5,8 @@ function, turn the change of the *data* into the smallest change of the *text*, 
 and write it atomically under a lock.  Reading plans for reports is ``ggk.workspace.load``; the edit
 operations themselves (assign, log, status, postpone, …) are ``ggk.ledger.edits``.
 
-How the text is changed.  ruamel.yaml parses the file (round-trip mode, quotes preserved, YAML 1.1
-like the loader) and the edit function mutates that document.  ruamel's own dump is *not* used to
+How the text is changed.  ruamel.yaml parses the file (round-trip mode, quotes preserved, scalars read
+as the loader reads them: ``ggk.yamlfiles.dialect``) and the edit function mutates that document.  ruamel's own dump is *not* used to
 write the file: it re-indents everything to one global style and, when a key is appended at the end
 of a mapping, it leaves the comment that introduces the *next* item above the new key.  Instead the
 old document (with the source position of every node) and the edited one are compared, and each
@@ -17,7 +17,8 @@ the file, flow lists for department names, ``|-`` for multi-line text, the quoti
 replaces).  Then, before anything is written:
 
 - every line outside the spliced regions is checked to be byte-identical to the original;
-- the new text is parsed again and must hold exactly the edited data (no silent reformatting);
+- the new text is read again by the loader's reader and must hold exactly the edited data (no silent
+  reformatting, nothing read differently);
 - the plan is validated (``ggk.workspace.load.load_file`` + ``ggk.workspace.checks.validate`` with its unit); if the
   edit introduces new errors nothing is written and the diagnostics are returned.
 
@@ -38,6 +39,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ggk.diagnostics import GgkError
+from ggk.yamlfiles import dialect
 from ggk.yamlfiles.scalars import BREAKS as _BREAKS
 from ggk.yamlfiles.scalars import double_quoted, plain_ok, single_quoted
 
@@ -181,15 +183,6 @@ def unified_diff(before: Source, after: Source, path: str) -> str:
 # =========================================================================== parsing with ruamel
 
 
-def _yaml() -> Any:
-    from ruamel.yaml import YAML
-
-    y = YAML(typ="rt")
-    y.preserve_quotes = True
-    y.version = (1, 1)  # read scalars the way the loader (PyYAML, YAML 1.1) reads them
-    return y
-
-
 @dataclass
 class Parsed:
     """A file parsed for editing: the composed node tree (with positions) and two documents built
@@ -205,7 +198,7 @@ def parse(source: Source, path: str = "<text>") -> Parsed:
     """Parse the text with ruamel.yaml; a YAML error becomes ``GgkError`` with path:line:col."""
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-    y = _yaml()
+    y = dialect.ruamel_round_trip()
     text = source.lf_text
     try:
         constructor, parser = y.get_constructor_parser(text)
@@ -248,24 +241,38 @@ def _fix_columns(root: Any, text: str) -> None:
 
 
 def plain(value: Any) -> Any:
-    """A comparable form of a YAML value: key order counts, string subclasses and styles do not."""
+    """A comparable form of a YAML value: key order counts, string subclasses and styles do not.  Keys
+    compare as the loader makes them (``ggk.yamlfiles.read``: a ``true:`` or ``null:`` key is the word)."""
     if isinstance(value, Mapping):
-        return ("map", tuple((plain(k), plain(v)) for k, v in value.items()))
+        return ("map", tuple((_plain_key(k), plain(v)) for k, v in value.items()))
     if isinstance(value, (list, tuple)):
         return ("seq", tuple(plain(v) for v in value))
     if isinstance(value, bool):
         return ("bool", value)
     if isinstance(value, str):
         return str(value)
-    if isinstance(value, dt.datetime):
-        return ("datetime", value.replace(tzinfo=None).isoformat())
     if isinstance(value, dt.date):
+        value = dialect.timestamp(value)
+        if isinstance(value, dt.datetime):
+            return ("datetime", value.isoformat())
         return ("date", value.isoformat())
     if isinstance(value, int):
         return ("int", int(value))
     if isinstance(value, float):
         return ("float", float(value))
     return ("other", repr(value))
+
+
+def _plain_key(key: Any) -> Any:
+    # (the words true/false/null and ~ and the empty key start with one of "~tTfFnN" or are empty)
+    if key is None or isinstance(key, bool) or (isinstance(key, str) and key[:1] in "~tTfFnN" and dialect.resolve(key) in _WORDS):
+        return ("word", {"none": "null", "~": "null", "": "null"}.get(str(key).lower(), str(key).lower()))
+    if isinstance(key, (str, int, float)):
+        return plain(key)
+    return str(key)
+
+
+_WORDS = (dialect.BOOL, dialect.NULL)
 
 
 def same(a: Any, b: Any) -> bool:
@@ -833,23 +840,21 @@ def edit_text(text: str, fn: Callable[[Any], Any], *, path: str = "<text>") -> T
     if not verify_outside(source, after, patcher.patches):
         raise PreserveError("修改会波及无关的行，已拒绝写入，文件未改动", "请把问题报告给维护者")
     # The new text must hold exactly the edited data: nothing lost, nothing reinterpreted.  It is
-    # read back with PyYAML, the parser of the loader, so this also proves ggk will read it.
+    # read back by the loader's reader, so this also proves ggk will read it as meant.
     if not same(_read_back(after.lf_text), parsed.doc):
         raise PreserveError("修改后的文本与预期的数据不一致，已拒绝写入，文件未改动", "请把问题报告给维护者")
     return TextEdit(source, after, value, patcher.patches)
 
 
 def _read_back(text: str) -> Any:
-    import yaml
+    """The data of ``text`` as the loader reads it."""
+    from ggk.yamlfiles.read import parse
 
-    try:
-        loader_cls = yaml.CSafeLoader
-    except AttributeError:  # pragma: no cover - depends on the PyYAML build
-        loader_cls = yaml.SafeLoader  # type: ignore[misc]
-    try:
-        return yaml.load(text, Loader=loader_cls)  # noqa: S506 - a safe loader
-    except yaml.YAMLError as exc:
-        raise PreserveError(f"修改后的文本无法解析（{exc}），已拒绝写入，文件未改动", "请把问题报告给维护者") from None
+    parsed = parse(text, "<edit>")
+    if parsed.data is None:
+        problem = parsed.diagnostics[0].message if parsed.diagnostics else ""
+        raise PreserveError(f"修改后的文本无法解析（{problem}），已拒绝写入，文件未改动", "请把问题报告给维护者")
+    return parsed.data
 
 
 def iter_nodes(node: Any) -> Iterator[Any]:

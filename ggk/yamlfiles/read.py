@@ -1,93 +1,27 @@
 """Reading YAML text into plain Python data, with the source position of every key and value.
 
-Owns: bytes -> text (UTF-8, BOM accepted, GBK/GB18030 recognised and reported), YAML -> data via
-libyaml's C composer when available, duplicate-key detection, the alias-bomb guard, and the map from
-a data path such as ``("sections", 0, "items", 3, "lead")`` to ``(line, col)``.
-
-Plain scalars are read with the YAML 1.2 core schema (as editors and ``yaml_rs``, the loader's fast
-path, read them): only true/false (True, TRUE…) are booleans, so ``yes``/``no``/``on``/``off`` stay
-text; ``017`` is 17, not octal; ``1:30`` is text, not sexagesimal.  Integers and floats take the
-spellings ``yaml_rs`` accepts (``0x``/``0o``/``0b`` prefixes, ``_`` between digits) and dates stay
-dates, so both readers give the same data (tests/test_fastpath.py).  Problems are returned
-as ``Diagnostic`` values; nothing here raises on bad input.  Only the core schema's tags are read
+Owns: bytes -> text (UTF-8, BOM accepted, GBK/GB18030 recognised and reported), YAML -> data with
+libyaml's composer, duplicate-key detection, the alias-bomb guard, and the map from a data path such
+as ``("sections", 0, "items", 3, "lead")`` to ``(line, col)``.  Scalars mean what
+``ggk.yamlfiles.dialect`` says (the YAML 1.2 core schema, plus dates).  Problems are returned as
+``Diagnostic`` values; nothing here raises on bad input.  Only the core schema's tags are read
 (``!!str``, ``!!int``, ``!!float``, ``!!bool``, ``!!null``, ``!!timestamp``, ``!!map``, ``!!seq``):
-any other tag, on a value, a mapping or a list, is reported; nesting deeper than ``MAX_DEPTH``
-is refused.  Writing YAML is not done here: round-trip
-edits use ruamel.yaml in ``ggk.workspace.transaction``.
+any other tag, on a value, a mapping or a list, is reported; nesting deeper than ``MAX_DEPTH`` is
+refused.  Writing YAML is ``ggk.yamlfiles.emit`` (new files) and ``ggk.yamlfiles.patch`` (edits).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
 import yaml.constructor
-import yaml.resolver
 
 from ggk.diagnostics import Diagnostic, Severity
 from ggk.workspace.files import os_reason
-
-try:  # libyaml makes composing ~10x faster; pure Python is the fallback.
-    from yaml.cyaml import CParser as _Parser
-except ImportError:  # pragma: no cover - depends on the PyYAML build
-    from yaml.composer import Composer
-    from yaml.parser import Parser
-    from yaml.reader import Reader
-    from yaml.scanner import Scanner
-
-    class _Parser(Reader, Scanner, Parser, Composer):  # type: ignore[no-redef]
-        def __init__(self, stream: str) -> None:
-            Reader.__init__(self, stream)
-            Scanner.__init__(self)
-            Parser.__init__(self)
-            Composer.__init__(self)
-
-
-_DIGITS = r"_*[0-9][0-9_]*"
-#: YAML 1.2 core schema numbers, with the underscores and prefixes yaml_rs also accepts.
-INT_RE = re.compile(rf"^[-+]?(?:{_DIGITS}|0[xX]_*[0-9a-fA-F][0-9a-fA-F_]*|0[oO]_*[0-7][0-7_]*|0[bB]_*[01][01_]*)$")
-FLOAT_RE = re.compile(rf"^[-+]?(?:{_DIGITS}(?:\.[0-9_]*)?|_*\.{_DIGITS})(?:[eE][-+]?{_DIGITS})?$|^[-+]?\.(?i:inf)$|^\.(?i:nan)$")
-BOOL_RE = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
-NULL_RE = re.compile(r"^(?:~|null|Null|NULL|)$")
-
-
-class _CoreResolver(yaml.resolver.BaseResolver):
-    """The YAML 1.2 core schema, plus timestamps (dates are dates in ggk's files) and ``<<`` (reported)."""
-
-
-_CoreResolver.add_implicit_resolver("tag:yaml.org,2002:bool", BOOL_RE, list("tTfF"))
-_CoreResolver.add_implicit_resolver("tag:yaml.org,2002:int", INT_RE, list("-+0123456789_"))
-_CoreResolver.add_implicit_resolver("tag:yaml.org,2002:float", FLOAT_RE, list("-+0123456789_."))
-_CoreResolver.add_implicit_resolver("tag:yaml.org,2002:null", NULL_RE, ["~", "n", "N", ""])
-_CoreResolver.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"), ["<"])
-for _first, _resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.items():
-    for _tag, _regexp in _resolvers:
-        if _tag == "tag:yaml.org,2002:timestamp":
-            _CoreResolver.add_implicit_resolver(_tag, _regexp, [_first])
-
-
-class _Loader(_Parser, _CoreResolver):  # type: ignore[misc,valid-type]
-    """libyaml's composer with the core-schema resolver: nodes only; ``parse`` builds the data."""
-
-    def __init__(self, stream: str) -> None:
-        _Parser.__init__(self, stream)
-        _CoreResolver.__init__(self)
-
-
-class _CoreConstructor(yaml.constructor.SafeConstructor):
-    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:  # type: ignore[override]
-        value = str(self.construct_scalar(node)).replace("_", "")
-        sign = -1 if value[0] == "-" else 1
-        if value[0] in "+-":
-            value = value[1:]
-        base = {"x": 16, "o": 8, "b": 2}.get(value[1:2].lower(), 10) if value[:1] == "0" else 10
-        return sign * int(value[2:] if base != 10 else value, base)
-
-
-_CoreConstructor.add_constructor("tag:yaml.org,2002:int", _CoreConstructor.construct_yaml_int)
+from ggk.yamlfiles import dialect
 
 Path_ = tuple[Any, ...]
 
@@ -99,38 +33,67 @@ ALIAS_EXPANSION_ALLOWANCE = 10_000
 #: The deepest nesting of mappings and lists read.  A plan of three heading levels nests about a
 #: dozen deep; hundreds of levels only exhaust the stack of whatever walks the data afterwards.
 MAX_DEPTH = 50
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
 
 
-@dataclass
 class Locator:
-    """Source positions (1-based line and column) of the values and keys of one document."""
+    """Source positions (1-based line and column) of the values and keys of one document, found when
+    asked: most documents are never asked, and noting every position while reading would slow every
+    read.  A locator keeps the document's text and parses it again at the first question (a workspace
+    of many files keeps their texts, not their node trees, which take twenty times the memory)."""
 
-    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    def __init__(self, text: str | None = None) -> None:
+        self.text = text
+        self._root: yaml.Node | None = None
+
+    @property
+    def root(self) -> yaml.Node | None:
+        if self._root is None and self.text is not None:
+            loader = dialect.pyyaml_parser(self.text)
+            try:
+                self._root = loader.get_single_node()
+            except (yaml.YAMLError, RecursionError):  # (parse reported it when the text was read)
+                pass
+            finally:
+                loader.dispose()
+            self.text = None
+        return self._root
 
     def find(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
-        """The position of ``path``, or of its nearest ancestor that is in the file.
+        """The position of ``path`` (of its key, with ``key``: the key of a mapping entry), or of its
+        nearest ancestor that is in the file.
 
         Components the file does not have (e.g. the list index pydantic adds when a single
         deadline is written without a list) are skipped rather than ending the search.
         """
-        table = self.keys if key else self.values
-        if path in table:
-            return table[path]
-        best: Path_ = ()
-        current: Path_ = ()
+        node = self.root
+        if node is None:
+            return (1, 1)
+        key_node = None
+        exact = True
         for part in path:
-            candidate = (*current, part)
-            if candidate in self.values:
-                current = candidate
-                best = current
+            child, key_node = _child(node, part)
+            if child is not None:
+                node = child
             elif isinstance(part, int):
-                continue
+                exact, key_node = False, None
             else:
-                if key and candidate in self.keys:
-                    return self.keys[candidate]
+                exact, key_node = False, None
                 break
-        return self.values.get(best, (1, 1))
+        mark = key_node.start_mark if key and exact and key_node is not None else node.start_mark
+        return (mark.line + 1, mark.column + 1)
+
+
+def _child(node: yaml.Node, part: Any) -> tuple[yaml.Node | None, yaml.Node | None]:
+    """The node ``part`` names under ``node`` (a key of a mapping, an index of a list), and its key node."""
+    if type(node) is yaml.MappingNode:
+        for key_node, value_node in node.value:
+            if _key_of(key_node) == part:
+                return value_node, key_node
+    elif type(node) is yaml.SequenceNode and type(part) is int and 0 <= part < len(node.value):
+        return node.value[part], None
+    return None, None
 
 
 @dataclass
@@ -258,15 +221,8 @@ class _TooDeep(Exception):
     pass
 
 
-_constructor = _CoreConstructor()
-_MAP = "tag:yaml.org,2002:map"
-_SEQ = "tag:yaml.org,2002:seq"
-_STR = "tag:yaml.org,2002:str"
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
-_BOOL = "tag:yaml.org,2002:bool"
-_NULL = "tag:yaml.org,2002:null"
-#: The tags a scalar may carry (explicitly or resolved): the core schema's and timestamps.
-_SCALAR_TAGS = frozenset({_STR, _BOOL, _NULL, _TIMESTAMP, "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"})
+_constructor = yaml.constructor.SafeConstructor()
+_TEXT_KEYS = (dialect.BOOL, dialect.NULL)
 
 
 def parse(text: str, path: str) -> Parsed:
@@ -274,7 +230,7 @@ def parse(text: str, path: str) -> Parsed:
     locator = Locator()
     diagnostics: list[Diagnostic] = []
     try:
-        loader = _Loader(text)
+        loader = dialect.pyyaml_parser(text)
         try:
             root = loader.get_single_node()
         finally:
@@ -284,182 +240,191 @@ def parse(text: str, path: str) -> Parsed:
     except yaml.YAMLError as exc:  # e.g. "expected a single document"
         return Parsed(None, locator, [Diagnostic(path, 1, 1, "GGK001", Severity.ERROR, f"YAML 错误：{exc}", None, fatal=True)], text)
     except RecursionError:
-        return Parsed(None, locator, [Diagnostic(path, 1, 1, "GGK005", Severity.ERROR, "YAML 嵌套过深，拒绝读取", None, fatal=True)], text)
+        return Parsed(None, locator, [_too_deep(path)], text)
     if root is None:
-        return Parsed(
-            None,
-            locator,
-            [
-                Diagnostic(
-                    path,
-                    1,
-                    1,
-                    "GGK003",
-                    Severity.ERROR,
-                    "文件为空（没有任何内容）",
-                    "删除该文件，或用 ggk init / ggk new 生成模板",
-                    fatal=True,
-                )
-            ],
-            text,
+        empty = Diagnostic(
+            path, 1, 1, "GGK003", Severity.ERROR, "文件为空（没有任何内容）", "删除该文件，或用 ggk init / ggk new 生成模板", fatal=True
         )
-
-    seen: set[int] = set()
-    budget = [0]
-
-    def foreign_tag(node: yaml.Node) -> None:
-        line, col = node.start_mark.line + 1, node.start_mark.column + 1
-        diagnostics.append(
-            Diagnostic(
-                path, line, col, "GGK001", Severity.ERROR, f"不支持的 YAML 标签 {_tag_name(node.tag)}", "去掉 ! 开头的标签，直接写出内容"
-            )
-        )
-
-    def build(node: yaml.Node, here: Path_) -> Any:
-        ident = id(node)
-        budget[0] += 1
-        if ident not in seen:
-            seen.add(ident)
-        elif budget[0] > ALIAS_EXPANSION_FACTOR * len(seen) + ALIAS_EXPANSION_ALLOWANCE:
-            raise _AliasBomb(node)
-        if len(here) > MAX_DEPTH:
-            raise _TooDeep(node)
-        locator.values[here] = (node.start_mark.line + 1, node.start_mark.column + 1)
-        if isinstance(node, yaml.MappingNode):
-            if node.tag != _MAP:
-                foreign_tag(node)
-            out: dict[Any, Any] = {}
-            for key_node, value_node in node.value:
-                if key_node.tag == "tag:yaml.org,2002:merge":
-                    diagnostics.append(
-                        Diagnostic(
-                            path,
-                            key_node.start_mark.line + 1,
-                            key_node.start_mark.column + 1,
-                            "GGK001",
-                            Severity.ERROR,
-                            "不支持 YAML 合并键“<<”",
-                            "请把内容直接写出",
-                            fatal=False,
-                        )
-                    )
-                    continue
-                key = build_scalar_key(key_node)
-                kpos = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-                if key in out:
-                    first = locator.keys.get((*here, key), kpos)
-                    diagnostics.append(
-                        Diagnostic(
-                            path,
-                            kpos[0],
-                            kpos[1],
-                            "GGK004",
-                            Severity.ERROR,
-                            f"重复的键「{key}」（第 {first[0]} 行已有同名键，后者会覆盖前者）",
-                            "删除或合并其中一个",
-                        )
-                    )
-                    continue
-                locator.keys[(*here, key)] = kpos
-                out[key] = build(value_node, (*here, key))
-            return out
-        if isinstance(node, yaml.SequenceNode):
-            if node.tag != _SEQ:
-                foreign_tag(node)
-            return [build(child, (*here, i)) for i, child in enumerate(node.value)]
-        return build_scalar(node, here)
-
-    def build_scalar_key(node: yaml.Node) -> Any:
-        if isinstance(node, yaml.ScalarNode):
-            if node.tag in (_BOOL, _NULL):
-                # YAML 1.1 reads a bare `no:` key as False; ggk's keys are words, so keep the text.
-                return node.value
-            value = build_scalar(node, ())
-            return value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
-        line, col = node.start_mark.line + 1, node.start_mark.column + 1
-        diagnostics.append(Diagnostic(path, line, col, "GGK102", Severity.ERROR, "键必须是简单的文字，不能是列表或映射", None))
-        return f"<{node.id}@{line}:{col}>"
-
-    def build_scalar(node: yaml.Node, here: Path_) -> Any:
-        tag = node.tag
-        if tag == _STR:
-            return node.value
-        ctor = _constructor.yaml_constructors.get(tag) if tag in _SCALAR_TAGS else None
-        if ctor is None or not isinstance(node, yaml.ScalarNode):
-            foreign_tag(node)  # e.g. !!binary, !!python/…, !custom: read as the text it is
-            return node.value if isinstance(node.value, str) else str(node.value)
-        try:
-            value = ctor(_constructor, node)
-        except Exception as exc:  # noqa: BLE001 - any value a constructor cannot build is a finding, never a crash
-            line, col = node.start_mark.line + 1, node.start_mark.column + 1
-            if tag == _TIMESTAMP:
-                diagnostics.append(
-                    Diagnostic(
-                        path,
-                        line,
-                        col,
-                        "GGK104",
-                        Severity.ERROR,
-                        f"无效日期「{_short(node.value)}」：{_date_reason(exc)}",
-                        "日期写作 YYYY-MM-DD，如 2021-12-31",
-                        loc=here,
-                    )
-                )
-            else:
-                diagnostics.append(
-                    Diagnostic(path, line, col, "GGK102", Severity.ERROR, f"无法读取的值「{_short(node.value)}」", None, loc=here)
-                )
-            return node.value
-        if isinstance(value, dt.datetime):
-            return value.date() if (value.hour, value.minute, value.second) == (0, 0, 0) else value
-        return value
-
+        return Parsed(None, locator, [empty], text)
+    locator = Locator(text)
+    builder = _Builder(path, diagnostics, aliases="*" in text)
     try:
-        data = build(root, ())
+        data = builder.node(root, ())
     except _AliasBomb as exc:
         node = exc.args[0]
-        return Parsed(
-            None,
-            locator,
-            [
-                Diagnostic(
-                    path,
-                    node.start_mark.line + 1,
-                    node.start_mark.column + 1,
-                    "GGK005",
-                    Severity.ERROR,
-                    "YAML 锚点/引用（&/*）展开过多，疑似“引用炸弹”，拒绝读取",
-                    "计划文件不需要大量的锚点引用，请直接写出内容",
-                    fatal=True,
-                )
-            ],
-            text,
+        bomb = Diagnostic(
+            path,
+            node.start_mark.line + 1,
+            node.start_mark.column + 1,
+            "GGK005",
+            Severity.ERROR,
+            "YAML 锚点/引用（&/*）展开过多，疑似“引用炸弹”，拒绝读取",
+            "计划文件不需要大量的锚点引用，请直接写出内容",
+            fatal=True,
         )
+        return Parsed(None, locator, [bomb], text)
     except (RecursionError, _TooDeep) as exc:
-        node = exc.args[0] if isinstance(exc, _TooDeep) else None
-        line, col = (node.start_mark.line + 1, node.start_mark.column + 1) if node is not None else (1, 1)
-        return Parsed(
-            None,
-            locator,
-            [
-                Diagnostic(
-                    path,
-                    line,
-                    col,
-                    "GGK005",
-                    Severity.ERROR,
-                    f"YAML 嵌套过深（超过 {MAX_DEPTH} 层），拒绝读取",
-                    "计划文件的标题层级一般不超过三四级：检查缩进是否逐行加深了",
-                    fatal=True,
-                )
-            ],
-            text,
-        )
-    finally:
-        # The nested builders refer to each other through their closure: a cycle that would keep the
-        # node tree alive until the cyclic GC runs (and ggk.workspace.cache pauses it while loading).
-        build = build_scalar_key = build_scalar = foreign_tag = None  # type: ignore[assignment]
+        return Parsed(None, locator, [_too_deep(path, exc.args[0] if isinstance(exc, _TooDeep) else None)], text)
     return Parsed(data, locator, diagnostics, text)
+
+
+def _too_deep(path: str, node: yaml.Node | None = None) -> Diagnostic:
+    line, col = (node.start_mark.line + 1, node.start_mark.column + 1) if node is not None else (1, 1)
+    return Diagnostic(
+        path,
+        line,
+        col,
+        "GGK005",
+        Severity.ERROR,
+        f"YAML 嵌套过深（超过 {MAX_DEPTH} 层），拒绝读取",
+        "计划文件的标题层级一般不超过三四级：检查缩进是否逐行加深了",
+        fatal=True,
+    )
+
+
+class _Builder:
+    """Turns a composed node tree into plain data (the ``Locator`` finds positions in the tree later).
+
+    An alias is the very node it refers to, met again: expanding aliases may visit at most
+    ``ALIAS_EXPANSION_FACTOR`` times as many nodes as there are distinct ones (plus an allowance).
+    A text without "*" has no alias, and the visits need no counting."""
+
+    def __init__(self, path: str, diagnostics: list[Diagnostic], aliases: bool) -> None:
+        self.path = path
+        self.diagnostics = diagnostics
+        self.aliases = aliases
+        self.seen: set[int] = set()
+        self.visits = 0
+
+    def node(self, node: yaml.Node, here: Path_) -> Any:
+        if self.aliases:
+            self.visit(node)
+        kind = type(node)
+        if kind is yaml.ScalarNode:
+            return node.value if node.tag == dialect.STR else self.scalar(node, here)
+        if len(here) >= MAX_DEPTH:
+            raise _TooDeep(node)
+        if node.tag != (_SEQ if kind is yaml.SequenceNode else _MAP):  # !custom on a list or a mapping
+            self.problem(node, "GGK001", f"不支持的 YAML 标签 {_tag_name(node.tag)}", "去掉 ! 开头的标签，直接写出内容", None)
+        if kind is yaml.SequenceNode:
+            return [self.node(child, (*here, i)) for i, child in enumerate(node.value)]
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if type(key_node) is yaml.ScalarNode and key_node.tag == dialect.STR else self.key(key_node)
+            if key is _MERGE:
+                continue
+            if key in out:
+                mark = key_node.start_mark
+                first = next(k.start_mark.line + 1 for k, _v in node.value if _key_of(k) == key)
+                self.diagnostics.append(
+                    Diagnostic(
+                        self.path,
+                        mark.line + 1,
+                        mark.column + 1,
+                        "GGK004",
+                        Severity.ERROR,
+                        f"重复的键「{key}」（第 {first} 行已有同名键，后者会覆盖前者）",
+                        "删除或合并其中一个",
+                    )
+                )
+                continue
+            out[key] = self.node(value_node, (*here, key))
+        return out
+
+    def visit(self, node: yaml.Node) -> None:
+        self.visits += 1
+        ident = id(node)
+        if ident not in self.seen:
+            self.seen.add(ident)
+        elif self.visits > ALIAS_EXPANSION_FACTOR * len(self.seen) + ALIAS_EXPANSION_ALLOWANCE:
+            raise _AliasBomb(node)
+
+    def key(self, node: yaml.Node) -> Any:
+        """``_key_of(node)``, and what is wrong with such a key."""
+        key = _key_of(node)
+        mark = node.start_mark
+        if type(node) is not yaml.ScalarNode:
+            self.problem(node, "GGK102", "键必须是简单的文字，不能是列表或映射", None, None)
+        elif key is _MERGE:
+            self.diagnostics.append(
+                Diagnostic(
+                    self.path,
+                    mark.line + 1,
+                    mark.column + 1,
+                    "GGK001",
+                    Severity.ERROR,
+                    "不支持 YAML 合并键“<<”",
+                    "请把内容直接写出",
+                    fatal=False,
+                )
+            )
+        elif node.tag not in _TEXT_KEYS:
+            self.scalar(node, ())
+        return key
+
+    def scalar(self, node: yaml.Node, here: Path_) -> Any:
+        try:
+            return _value(node)
+        except _Unreadable as exc:
+            code, message, hint = exc.args
+            self.problem(node, code, message, hint, here if code != "GGK001" else None)
+            return node.value
+
+    def problem(self, node: yaml.Node, code: str, message: str, hint: str | None, here: Path_ | None) -> None:
+        mark = node.start_mark
+        self.diagnostics.append(Diagnostic(self.path, mark.line + 1, mark.column + 1, code, Severity.ERROR, message, hint, loc=here))
+
+
+class _Unreadable(Exception):
+    """A scalar that cannot be read as what its tag says: (code, message, hint)."""
+
+
+def _value(node: yaml.Node) -> Any:
+    """The value of a scalar node as ggk reads it (``ggk.yamlfiles.dialect``); raises ``_Unreadable``."""
+    tag = node.tag
+    text = node.value
+    if tag == dialect.STR:
+        return text
+    try:
+        if tag == dialect.INT:
+            return dialect.to_int(text)
+        if tag == dialect.FLOAT:
+            return dialect.to_float(text)
+        if tag == dialect.BOOL:
+            return dialect.to_bool(text)
+        if tag == dialect.NULL:
+            return None
+        if tag == dialect.TIMESTAMP:
+            if len(text) == 10:  # a date (YYYY-MM-DD), most of them: the C parser of dates
+                return dt.date.fromisoformat(text)
+            return dialect.timestamp(_constructor.construct_yaml_timestamp(node))
+    except Exception as exc:  # noqa: BLE001 - any value that cannot be built is a finding, never a crash
+        if tag == dialect.TIMESTAMP:
+            raise _Unreadable("GGK104", f"无效日期「{_short(text)}」：{_date_reason(exc)}", "日期写作 YYYY-MM-DD，如 2021-12-31") from None
+        raise _Unreadable("GGK102", f"无法读取的值「{_short(text)}」", None) from None
+    # !!binary, !!set, !!python/…, !custom: outside the core schema; read as the text it is, and said
+    raise _Unreadable("GGK001", f"不支持的 YAML 标签 {_tag_name(tag)}", "去掉 ! 开头的标签，直接写出内容")
+
+
+def _key_of(node: yaml.Node) -> Any:
+    """A mapping key as the reader makes it: text for words (a ``true:`` or ``null:`` key is the word),
+    numbers as numbers, a date as its text; ``_MERGE`` for ``<<``."""
+    if type(node) is not yaml.ScalarNode:
+        mark = node.start_mark
+        return f"<{node.id}@{mark.line + 1}:{mark.column + 1}>"
+    tag = node.tag
+    if tag == dialect.STR or tag in _TEXT_KEYS:
+        return node.value
+    if tag == dialect.MERGE:
+        return _MERGE
+    try:
+        value = _value(node)
+    except _Unreadable:
+        return node.value
+    return value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
+
+
+_MERGE = object()
 
 
 def _tag_name(tag: str) -> str:
