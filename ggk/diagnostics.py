@@ -88,6 +88,7 @@ CODES: dict[str, Code] = {
         Code("GGK004", Severity.ERROR, "重复的键"),
         Code("GGK005", Severity.ERROR, "引用炸弹或嵌套过深"),
         Code("GGK007", Severity.ERROR, "无法读取文件"),
+        Code("GGK008", Severity.ERROR, "输入法全角符号"),
         Code("GGK010", Severity.WARNING, "不认识的文件名"),
         Code("GGK101", Severity.ERROR, "未知的键"),
         Code("GGK102", Severity.ERROR, "类型或取值错误"),
@@ -112,5 +113,6 @@ CODES: dict[str, Code] = {
         Code("GGK215", Severity.ERROR, "同一单位或同一年度的计划出现在两处"),
         Code("GGK216", Severity.WARNING, "单位名册待核对"),
         Code("GGK217", Severity.ERROR, "结转去向或来源指向不存在的条目"),
+        Code("GGK230", Severity.ERROR, "结转未完成：来源条目没有标注 carried_to"),
     ]
 }

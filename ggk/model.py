@@ -19,6 +19,15 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 FORMAT_VERSION = 1
+#: The plan years ggk reads: a year outside them is a typo (``year: 20211``) that would otherwise
+#: reach date arithmetic (``year + 1`` past 9999).  Numbers are strict (``year: true`` is not 1).
+YEAR_MIN, YEAR_MAX = 2000, 2100
+#: Upper bounds of counts and days, for the same reason: ``count: 18446744073709551616`` is a typo, not a duty.
+COUNT_MAX = 1000
+WORKDAYS_MAX = 365
+DAYS_MAX = 730
+#: The longest unit code (a folder name under plans/).
+UNIT_MAX = 64
 
 
 class Status(str, Enum):
@@ -142,10 +151,10 @@ class Deadline(_Model):
     kind: DeadlineKind | None = Field(None, description="规则类型：once/recurring/count/workdays/none（通常可省略）")
     due: dt.date | None = Field(None, description="一次性任务的截止日期")
     every: Period | None = Field(None, description="周期性任务的周期：week/month/quarter/half/year")
-    count: int | None = Field(None, ge=1, description="计次任务：每个周期至少完成的次数")
+    count: int | None = Field(None, ge=1, le=COUNT_MAX, strict=True, description="计次任务：每个周期至少完成的次数")
     per: Period | None = Field(None, description="计次任务的周期（默认 year）")
-    workdays: int | None = Field(None, ge=1, description="工作日时限：事件发生后 N 个工作日内")
-    days: int | None = Field(None, ge=1, description="自然日时限：事件发生后 N 日内（按日历日计）")
+    workdays: int | None = Field(None, ge=1, le=WORKDAYS_MAX, strict=True, description="工作日时限：事件发生后 N 个工作日内")
+    days: int | None = Field(None, ge=1, le=DAYS_MAX, strict=True, description="自然日时限：事件发生后 N 日内（按日历日计）")
     after: str | None = Field(None, description="工作日或自然日时限的起算事件，如“行政决定”")
 
     @model_validator(mode="before")
@@ -182,6 +191,23 @@ def _to_str(value: Any) -> Any:
         return value
     if isinstance(value, (int, float)):
         return str(value)
+    return value
+
+
+def _id_given(value: str) -> str:
+    if not value.strip():
+        raise ValueError("条目编号（id）不能为空")
+    return value
+
+
+def _unit_code(value: str) -> str:
+    """A unit code names a folder under plans/: one plain path component."""
+    if not value.strip():
+        raise ValueError("单位代号不能为空")
+    if len(value) > UNIT_MAX:
+        raise ValueError(f"单位代号太长（{len(value)} 个字符，最多 {UNIT_MAX} 个）")
+    if value in (".", "..") or any(c in value for c in "/\\") or any(ord(c) < 0x20 or c == "\x7f" for c in value):
+        raise ValueError("单位代号是 plans/ 下的文件夹名，不能含 / \\ 或控制字符")
     return value
 
 
@@ -305,6 +331,7 @@ class Item(_Model):
     remark: str | None = Field(None, description="备注")
 
     _id = field_validator("id", mode="before")(_to_str)
+    _id_given = field_validator("id")(_id_given)
     _status = field_validator("status", mode="before")(_status_value)
 
     _deadlines = field_validator("deadline", mode="before")(_as_list)
@@ -335,9 +362,9 @@ class Section(_Model):
 class Plan(_Model):
     """One unit's plan for one year (plans/<unit>/<year>.yaml)."""
 
-    format: int = Field(FORMAT_VERSION, description="文件格式版本")
+    format: int = Field(FORMAT_VERSION, strict=True, description="文件格式版本")
     unit: str = Field(description="发文单位代号（plans/ 下的文件夹名）")
-    year: int = Field(description="年度")
+    year: int = Field(ge=YEAR_MIN, le=YEAR_MAX, strict=True, description="年度")
     title: str = Field(description="文件标题，如 甘肃省交通运输厅2021年政务公开工作要点")
     doc_no: str | None = Field(None, description="文号，如 甘交办〔2021〕48号")
     issued: dt.date | None = Field(None, description="印发日期")
@@ -349,6 +376,7 @@ class Plan(_Model):
     sections: list[Section] = Field(default_factory=list, description="各部分")
 
     _unit = field_validator("unit", mode="before")(_to_str)
+    _unit_ok = field_validator("unit")(_unit_code)
 
     def iter_items(self) -> Iterator[tuple[tuple[Any, ...], list[Section], Item]]:
         """Every item in document order: its data path in the file, its chain of sections, the item."""
@@ -383,7 +411,7 @@ class Department(_Model):
 class Unit(_Model):
     """An issuing unit (plans/<unit>/unit.yaml) and its department registry."""
 
-    format: int = Field(FORMAT_VERSION, description="文件格式版本")
+    format: int = Field(FORMAT_VERSION, strict=True, description="文件格式版本")
     name: str = Field(description="单位全称，如 甘肃省交通运输厅")
     short: str | None = Field(None, description="简称")
     level: str | None = Field(None, description="层级：省级/市级/县级")

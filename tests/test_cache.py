@@ -239,7 +239,7 @@ def test_other_version_is_not_trusted(mixed: Path, monkeypatch: pytest.MonkeyPat
 
 def test_cli_no_cache_and_cache_agree(mixed: Path, cache_dir: Path) -> None:
     runner = CliRunner()
-    for args in (["overdue", "--all-years"], ["status", "--all-years"], ["list", "--all-years"]):
+    for args in (["overdue", "--all-years", "--partial"], ["status", "--all-years", "--partial"], ["list", "--all-years", "--partial"]):
         base = ["--plans", str(mixed), "--as-of", "2026-11-21"]
         fresh = runner.invoke(app, [*base, "--no-cache", *args])
         cold = runner.invoke(app, [*base, *args])
@@ -250,14 +250,14 @@ def test_cli_no_cache_and_cache_agree(mixed: Path, cache_dir: Path) -> None:
 
 
 def test_no_cache_writes_nothing(mixed: Path, cache_dir: Path) -> None:
-    result = CliRunner().invoke(app, ["--no-cache", "--plans", str(mixed), "--as-of", "2026-11-21", "status"])
+    result = CliRunner().invoke(app, ["--no-cache", "--plans", str(mixed), "--as-of", "2026-11-21", "status", "--partial"])
     assert result.exit_code == 0
     assert not cache_dir.exists()
 
 
 def test_two_processes(mixed: Path, cache_dir: Path) -> None:
     env = {**os.environ, "GGK_CACHE_DIR": str(cache_dir), "PYTHONPATH": str(ROOT)}
-    cmd = [sys.executable, "-m", "ggk", "--plans", str(mixed), "--as-of", "2026-11-21", "overdue", "--all-years"]
+    cmd = [sys.executable, "-m", "ggk", "--plans", str(mixed), "--as-of", "2026-11-21", "overdue", "--all-years", "--partial"]
     procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) for _ in range(2)]
     outs = [p.communicate(timeout=60) for p in procs]
     reference = subprocess.run([*cmd[:3], "--no-cache", *cmd[3:]], capture_output=True, env=env, timeout=60)
@@ -371,7 +371,7 @@ def test_overdue_from_the_subset_equals_the_whole_plans(tmp_path: Path, mixed: P
                 ["--all-years", "--format", "csv"],
                 ["--all-years", "--dept", dept],
             ):
-                base = ["--plans", str(plans), "--as-of", day, "overdue", *args]
+                base = ["--plans", str(plans), "--as-of", day, "overdue", "--partial", *args]
                 fresh = runner.invoke(app, ["--no-cache", *base])
                 cached = runner.invoke(app, base)
                 assert fresh.exit_code == cached.exit_code == 0, fresh.output
@@ -501,7 +501,7 @@ def test_a_folder_others_can_write_is_not_used(mixed: Path, cache_dir: Path) -> 
         done = runner.invoke(app, args)
         assert (done.exit_code, done.stdout) == (1, reference.stdout)  # …and is not believed in a shared one
         assert done.stderr.count("本次不使用解析缓存") == 1 and "其他用户可写" in done.stderr
-    status = runner.invoke(app, ["--plans", str(mixed), "--as-of", "2026-11-21", "status"])
+    status = runner.invoke(app, ["--plans", str(mixed), "--as-of", "2026-11-21", "status", "--partial"])
     assert status.exit_code == 0 and status.stderr.count("本次不使用解析缓存") == 1
 
 

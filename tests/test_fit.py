@@ -17,6 +17,7 @@ from ggk.deadlines import Rule, RuleState, Timing
 from ggk.ledger.queries import ItemsReport, Light
 from ggk.model import DeadlineKind, Item, LogEntry, Status
 from ggk.render import Options
+from ggk.render.safe import visible
 from ggk.render.table import TableRenderer, _fit, _width, deadline_text, when_plain
 
 # ----------------------------------------------------------------------------- the reference
@@ -47,8 +48,9 @@ def width_reference(text: str) -> int:
 
 
 def lean_reference(report: ItemsReport, width: int) -> str:
-    """``TableRenderer.lean_items`` as it was first written (notes left out: the reports here have none)."""
-    ref_w = min(max(width_reference(r.ref) for r in report.rows), 28)
+    """``TableRenderer.lean_items`` as it was first written (notes left out: the reports here have none), with
+    control characters escaped in the cells before they are fitted."""
+    ref_w = min(max(width_reference(visible(r.ref)) for r in report.rows), 28)
     fixed = ref_w + 24 + 14 + 8
     title_w = max(16, (width - fixed) // 2) if report.grouped else max(16, (width - fixed - 20) // 2)
     rest_w = max(12, width - fixed - title_w)
@@ -78,7 +80,7 @@ def lean_reference(report: ItemsReport, width: int) -> str:
                     (when_plain(row)[0], 14),
                     (progress, rest_w),
                 ]
-                lines.append("  " + "  ".join(fit_reference(c, w) for c, w in cells).rstrip())
+                lines.append("  " + "  ".join(fit_reference(visible(c), w) for c, w in cells).rstrip())
     else:
         lines.append(f"{report.title}（截至 {report.as_of}，共 {len(report.rows)} 条）")
         lead_w = max(8, *(width_reference("、".join(r.item.lead) or "—") for r in report.rows))  # names never cut
@@ -92,7 +94,7 @@ def lean_reference(report: ItemsReport, width: int) -> str:
                 (row.item.status.value, 6),
                 (when_plain(row)[0], 18),
             ]
-            lines.append("  " + "  ".join(fit_reference(c, w) for c, w in cells).rstrip())
+            lines.append("  " + "  ".join(fit_reference(visible(c), w) for c, w in cells).rstrip())
     return "\n".join(lines) + "\n"
 
 

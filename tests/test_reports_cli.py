@@ -141,13 +141,19 @@ def test_overdue_fail_exit_code(runner):
 def test_reports_go_on_with_a_broken_file(runner, tmp_path):
     make_unit(tmp_path, BASE.format(extra='        stauts: 进行中\n      - id: "2"\n        title: 二\n        lead: [局办公室]\n'))
     make_unit(tmp_path, "a: [1\n", slug="u", unit="format: 1\nname: 另一个局\n")
-    result = runner.invoke(app, ["--plans", str(tmp_path), "--as-of", "2021-06-30", "status", "--format", "json"])
-    assert result.exit_code == 0
+    # by default a report that would leave something out is not made: exit 1, each file's problem by file:line
+    refused = runner.invoke(app, ["--plans", str(tmp_path), "--as-of", "2021-06-30", "status", "--format", "json"])
+    assert refused.exit_code == 1 and refused.stdout == ""
+    assert "2 个文件无法完整读取" in refused.stderr and "--partial" in refused.stderr
+    assert "t/2021.yaml:13:9: 错误[GGK101] 未知的键「stauts」" in refused.stderr and "u/2021.yaml:2:1: 错误[GGK001]" in refused.stderr
+    # --partial: what can be read, with what was left out named
+    result = runner.invoke(app, ["--plans", str(tmp_path), "--as-of", "2021-06-30", "status", "--format", "json", "--partial"])
+    assert result.exit_code == 0 and "2 个文件无法完整读取" in result.stderr
     data = json.loads(result.stdout)
     assert data["total"]["total"] == 1  # item 1 has an unknown key and is left out; item 2 is read
     assert data["problems"] >= 2
     assert any(s.endswith("u/2021.yaml") for s in data["skipped"])
-    table = runner.invoke(app, ["--plans", str(tmp_path), "--as-of", "2021-06-30", "status"])
+    table = runner.invoke(app, ["--plans", str(tmp_path), "--as-of", "2021-06-30", "status", "--partial"])
     assert "ggk check 在这些计划文件中发现" in table.stdout and "已跳过无法读取的文件" in table.stdout
 
 
@@ -186,6 +192,8 @@ def test_status_table_plain_when_piped(runner):
 def test_reference_into_an_unreadable_plan_names_the_problem(runner, tmp_path):
     make_unit(tmp_path, "format: 1\nunit: t\nyear: 2021\ntitle: x\nsections: [\n")
     result = runner.invoke(app, ["--plans", str(tmp_path), "--as-of", "2021-06-30", "show", "t/2021/1"])
+    assert result.exit_code == 1 and "2021.yaml:6:1:" in result.output and "YAML 语法错误" in result.output
+    result = runner.invoke(app, ["--plans", str(tmp_path), "--as-of", "2021-06-30", "show", "t/2021/1", "--partial"])
     assert result.exit_code == 2
     assert "计划文件无法读取" in result.output and "2021.yaml:6:1:" in result.output
     assert "YAML 语法错误" in result.output

@@ -190,7 +190,7 @@ def test_plan_text_never_becomes_a_formula(plans: Path, tmp_path: Path) -> None:
     wb = load_workbook(tmp_path / "f" / "局办公室-2026-Q3.xlsx")
     ws = wb["进展报送表"]
     cell = ws.cell(row=row_of(ws, "example/2026/8"), column=3)
-    assert cell.data_type == "s" and cell.value.startswith("'=")
+    assert cell.data_type == "s" and cell.quotePrefix and cell.value.startswith("=HYPERLINK")  # shown as typed, never run
     # and the row still comes back: its checksum is of what the cell holds
     fill(ws, "example/2026/8", 本期进展情况="回应关切")
     wb.save(tmp_path / "back.xlsx")

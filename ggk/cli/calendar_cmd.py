@@ -5,7 +5,19 @@ from typing import Annotated, Optional
 
 import typer
 
-from ggk.cli.common import AllYearsOpt, AsOfOpt, DeptOpt, PlansOpt, UnitOpt, YearOpt, handle_errors, open_session, write_output
+from ggk.cli.common import (
+    AllYearsOpt,
+    AsOfOpt,
+    DeptOpt,
+    PartialOpt,
+    PlansOpt,
+    UnitOpt,
+    YearOpt,
+    echo,
+    handle_errors,
+    open_session,
+    write_output,
+)
 
 
 @handle_errors
@@ -16,6 +28,7 @@ def calendar(
     year: YearOpt = None,
     dept: DeptOpt = None,
     all_years: AllYearsOpt = False,
+    partial: PartialOpt = False,
     plans: PlansOpt = None,
     as_of: AsOfOpt = None,
 ) -> None:
@@ -28,10 +41,10 @@ def calendar(
     from ggk.ledger.calendar import deadline_events, to_ics
     from ggk.ledger.queries import Filters, select
 
-    s, session = open_session(ctx, plans, as_of)
+    s, session = open_session(ctx, plans, as_of, partial=partial)
     rows = select(session.ws, s.today, Filters(unit or (), year or (), dept or (), (), all_years))
     events = deadline_events(rows)
     write_output(to_ics(events, s.today), out)
-    typer.echo(f"共 {len(events)} 个时限事件。", err=True)
+    echo(f"共 {len(events)} 个时限事件。", err=True)
     if session.problems:
-        typer.echo(f"注意：计划文件中有 {session.problems} 个错误，有错的条目可能未导出；运行 ggk check 查看。", err=True)
+        echo(f"注意：计划文件中有 {session.problems} 个错误，有错的条目可能未导出；运行 ggk check 查看。", err=True)

@@ -63,6 +63,13 @@ StatusOpt = Annotated[
 ]
 AllYearsOpt = Annotated[bool, typer.Option("--all-years", help="显示所有年度的计划（默认只看各单位当前年度）")]
 SoonOpt = Annotated[int, typer.Option("--soon", help="多少天内到期算“临期”（黄灯）", min=0)]
+PartialOpt = Annotated[
+    bool,
+    typer.Option(
+        "--partial",
+        help="有计划文件无法（完整）读取时，仍输出能读取部分的报告，并列出缺少的文件；默认不输出报告，退出码 1",
+    ),
+]
 
 
 @dataclass
@@ -74,15 +81,49 @@ class Settings:
     past: bool = False
 
 
-def open_session(ctx: typer.Context, plans: Optional[list[Path]], as_of: Optional[str], *, only_open: bool = False) -> tuple[Settings, Any]:
-    """The settings of a report command and its ``ggk.workspace.session.Session`` (plans loaded and checked)."""
+def open_session(
+    ctx: typer.Context, plans: Optional[list[Path]], as_of: Optional[str], *, only_open: bool = False, partial: bool = False
+) -> tuple[Settings, Any]:
+    """The settings of a report command and its ``ggk.workspace.session.Session`` (plans loaded and checked).
+
+    A plan file that cannot be read, or only in part, stops the report (``GgkError``, exit code 1)
+    with the problems found in it, file:line first: a report that quietly leaves it out would say
+    something untrue.  ``partial`` (``--partial``) reports what can be read instead, after naming
+    what is left out on stderr."""
     from ggk.workspace.session import open_workspace
 
     s = settings(ctx, plans, as_of)
     only_open = only_open and not s.past
     session = open_workspace(s.plans, s.today, use_cache=s.use_cache, only_open=only_open, jobs=jobs())
     cache_note(session.cache_note)
+    left = session.ws.left_out()
+    if left:
+        problems = _left_out_lines(left)
+        if not partial:
+            from ggk.diagnostics import GgkError
+
+            raise GgkError(
+                f"{len(left)} 个文件无法完整读取，报告会缺少其中的内容，因此没有输出：\n" + "\n".join(problems),
+                "先改正这些文件（ggk check 列出全部问题）；或加 --partial 只报告能读取的部分",
+                exit_code=1,
+            )
+        echo(f"注意：{len(left)} 个文件无法完整读取，以下报告缺少其中的内容（--partial）：", err=True)
+        for line in problems:
+            echo(line, err=True)
     return s, session
+
+
+def _left_out_lines(left: list[tuple[str, list[Any]]], per_file: int = 3) -> list[str]:
+    """The problems of the files left out of a report, ``path:line:col: 错误[code] message``, a few each."""
+    lines = []
+    for path, diags in left:
+        if not diags:
+            lines.append(f"  {path}：无法读取")
+        for d in diags[:per_file]:
+            lines.append(f"  {d.path}:{d.line or 1}:{d.col or 1}: {d.severity.label}[{d.code}] {d.message}")
+        if len(diags) > per_file:
+            lines.append(f"  {path}：另有 {len(diags) - per_file} 个问题（ggk check 列出全部）")
+    return lines
 
 
 def load_plans(s: Settings) -> Any:
@@ -219,10 +260,18 @@ def write_output(content: str | bytes, out: Optional[Path] = None) -> None:
         raise GgkError(f"无法写出结果：{os_reason(exc)}") from None
 
 
+def echo(message: str, *, err: bool = False, nl: bool = True) -> None:
+    """``typer.echo`` for text that may quote the plans (titles, notes, paths, diagnostics): control
+    characters are shown as escapes (``ggk.render.safe.visible``), never sent to the terminal raw."""
+    from ggk.render.safe import visible
+
+    typer.echo(visible(message), err=err, nl=nl)
+
+
 def fail(message: str, hint: Optional[str] = None, code: int = 2) -> None:
-    typer.echo(f"错误：{message}", err=True)
+    echo(f"错误：{message}", err=True)
     if hint:
-        typer.echo(f"提示：{hint}", err=True)
+        echo(f"提示：{hint}", err=True)
     raise typer.Exit(code)
 
 
@@ -244,6 +293,11 @@ def handle_errors(fn: F) -> F:
             raise typer.Exit(130) from None
         except (typer.Exit, typer.Abort, SystemExit):
             raise
+        except OSError as exc:  # a file or folder the command needed could not be read or written
+            from ggk.workspace.files import os_reason
+
+            where = f"{exc.filename}：" if getattr(exc, "filename", None) else ""
+            fail(f"读写文件失败：{where}{os_reason(exc)}", "检查路径、权限和磁盘空间后重试", 2)
         except Exception as exc:  # a bug in ggk: say so plainly; GGK_DEBUG=1 shows the traceback
             if os.environ.get("GGK_DEBUG"):
                 raise

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from ggk.cli.common import AsOfOpt, PlansOpt, handle_errors, load_plans, parse_date, settings
+from ggk.cli.common import AsOfOpt, PlansOpt, echo, handle_errors, load_plans, parse_date, settings
 
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", "-n", help="只显示将要做的修改（统一 diff 格式），不写文件")]
 DateOpt = Annotated[
@@ -56,26 +56,28 @@ def _report(results: list[Any], dry_run: bool) -> None:
     for r in results:
         if r.refused:
             refused = True
-            typer.echo(f"未修改 {r.path}：{'修改后文件将有以下问题' if r.before != r.after else '文件有以下问题，ggk 不改写它'}", err=True)
+            echo(f"未修改 {r.path}：{'修改后文件将有以下问题' if r.before != r.after else '文件有以下问题，ggk 不改写它'}", err=True)
             for d in r.errors:
-                typer.echo(f"{d.path}:{d.line}:{d.col}: {d.severity.label}[{d.code}] {d.message}", err=True)
+                echo(f"{d.path}:{d.line}:{d.col}: {d.severity.label}[{d.code}] {d.message}", err=True)
                 if d.hint:
-                    typer.echo(f"    提示：{d.hint}", err=True)
+                    echo(f"    提示：{d.hint}", err=True)
             continue
         if dry_run:
-            typer.echo(r.diff if r.diff else f"{r.path}：没有需要修改的内容", nl=not r.diff)
+            echo(r.diff if r.diff else f"{r.path}：没有需要修改的内容", nl=not r.diff)
             for line in r.value or []:
-                typer.echo(f"（预演）{line}", err=True)
+                echo(f"（预演）{line}", err=True)
         elif r.written:
-            typer.echo(f"已写入 {r.path}")
+            echo(f"已写入 {r.path}")
             for line in r.value or []:
-                typer.echo(f"  {line}")
+                echo(f"  {line}")
         else:
-            typer.echo(f"{r.path}：没有变化")
+            echo(f"{r.path}：没有变化")
             for line in r.value or []:
-                typer.echo(f"  {line}")
+                echo(f"  {line}")
+        for note in r.notes:  # what was cleaned in the given text, or left over from a killed write
+            echo(f"（预演）注意：{note}" if dry_run else f"  注意：{note}", err=dry_run)
         for d in r.diagnostics:
-            typer.echo(f"注意：{d.path}:{d.line}:{d.col}: {d.severity.label}[{d.code}] {d.message}", err=True)
+            echo(f"注意：{d.path}:{d.line}:{d.col}: {d.severity.label}[{d.code}] {d.message}", err=True)
     if refused:
         raise typer.Exit(1)
 
@@ -181,10 +183,10 @@ def _resolve_unit(ctx: typer.Context, plans: Any, as_of: Any, unit: str, dry_run
         results.append(r)
     _report(results, dry_run)
     if unresolved:
-        typer.echo(f"无法识别的部门名称 {len(unresolved)} 处（请在 unit.yaml 中登记，或改正计划中的写法）：", err=True)
+        echo(f"无法识别的部门名称 {len(unresolved)} 处（请在 unit.yaml 中登记，或改正计划中的写法）：", err=True)
         for plan, m in unresolved:
             hint = f"（是不是「{'」「'.join(m.suggestions)}」？）" if m.suggestions else ""
-            typer.echo(f"  {plan}/{m.item_id}：「{m.name}」{hint}", err=True)
+            echo(f"  {plan}/{m.item_id}：「{m.name}」{hint}", err=True)
         raise typer.Exit(1)
 
 

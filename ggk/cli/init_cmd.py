@@ -5,14 +5,14 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from ggk.cli.common import PlansOpt, handle_errors, settings
+from ggk.cli.common import PlansOpt, echo, handle_errors, settings
 
 
 def _done(written: Any, next_step: str) -> None:
     for extra in written.schema_files:
-        typer.echo(f"已写入 {extra}（供编辑器补全键名）", err=True)
-    typer.echo(f"已建立 {written.path}")
-    typer.echo(next_step, err=True)
+        echo(f"已写入 {extra}（供编辑器补全键名）", err=True)
+    echo(f"已建立 {written.path}")
+    echo(next_step, err=True)
 
 
 @handle_errors

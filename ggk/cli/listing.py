@@ -9,6 +9,7 @@ from ggk.cli.common import (
     AsOfOpt,
     DeptOpt,
     FormatOpt,
+    PartialOpt,
     PlansOpt,
     ReportFormat,
     SoonOpt,
@@ -37,13 +38,14 @@ def list_items(
     ] = None,
     soon: SoonOpt = 15,
     fmt: FormatOpt = ReportFormat.table,
+    partial: PartialOpt = False,
     plans: PlansOpt = None,
     as_of: AsOfOpt = None,
 ) -> None:
     """列出条目：编号、标题、牵头单位、时限、状态和逾期情况。"""
     from ggk.ledger.queries import Filters, ItemsReport, select
 
-    s, session = open_session(ctx, plans, as_of)
+    s, session = open_session(ctx, plans, as_of, partial=partial)
     filters = Filters(unit or (), year or (), dept or (), parse_statuses(status_), all_years, overdue, due_within)
     rows = select(session.ws, s.today, filters, soon=soon, calendar=session.calendar)
     report = ItemsReport(s.today, "条目", rows, problems=session.problems, skipped=session.skipped, warnings=session.warnings)

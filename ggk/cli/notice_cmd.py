@@ -9,6 +9,7 @@ import typer
 
 from ggk.cli.common import (
     AsOfOpt,
+    PartialOpt,
     PlansOpt,
     UnitOpt,
     default_document_format,
@@ -58,6 +59,7 @@ def notice(
     ] = None,
     out: Annotated[Optional[Path], typer.Option("--output", "-o", help="写入文件（docx 必须给出）", show_default=False)] = None,
     fail: Annotated[bool, typer.Option("--fail", help="有逾期条目（--list：有逾期未反馈的督办单）时退出码为 1")] = False,
+    partial: PartialOpt = False,
     plans: PlansOpt = None,
     as_of: AsOfOpt = None,
 ) -> None:
@@ -78,7 +80,7 @@ def notice(
     if fmt is NoticeFormat.docx and out is None:
         raise GgkError("docx 是二进制格式，不能输出到屏幕", f"用 -o 指定文件，如 -o 督办单-{dept or '登记'}.docx")
     reply = parse_date(reply_by, "--reply-by") if reply_by else None
-    s, session = open_session(ctx, plans, as_of)
+    s, session = open_session(ctx, plans, as_of, partial=partial)
     fmt_value = fmt.value if fmt else default_document_format(out)
     if list_:
         report = _register(session, s.today, unit or ())
@@ -98,7 +100,7 @@ def notice(
     report.contact, report.phone = contact, phone
     _number(report, session, s.today, issue, prefix)
     write_output(render(report, fmt_value), out)
-    if fail and report.overdue:
+    if fail and (report.overdue or session.ws.left_out()):  # (a plan left out with --partial: maybe overdue too)
         raise typer.Exit(1)
 
 

@@ -9,6 +9,7 @@ from ggk.cli.common import (
     AsOfOpt,
     DeptOpt,
     FormatOpt,
+    PartialOpt,
     PlansOpt,
     ReportFormat,
     UnitOpt,
@@ -24,20 +25,21 @@ from ggk.cli.common import (
 def overdue(
     ctx: typer.Context,
     within: Annotated[Optional[int], typer.Option("--within", "-w", help="同时列出 N 天内到期的条目", min=0, show_default=False)] = None,
-    fail: Annotated[bool, typer.Option("--fail", help="有逾期条目时退出码为 1（用于 CI 定时检查）")] = False,
+    fail: Annotated[bool, typer.Option("--fail", help="有逾期条目（或有计划文件无法完整读取）时退出码为 1（用于 CI 定时检查）")] = False,
     unit: UnitOpt = None,
     year: YearOpt = None,
     dept: DeptOpt = None,
     all_years: AllYearsOpt = False,
     reports: Annotated[bool, typer.Option("--reports", help="同时列出各部门迟报、漏报的报送期（要读取全部条目，大台账会慢一些）")] = False,
     fmt: FormatOpt = ReportFormat.table,
+    partial: PartialOpt = False,
     plans: PlansOpt = None,
     as_of: AsOfOpt = None,
 ) -> None:
     """逾期条目（截至 --as-of 日期），逾期天数多的在前，按牵头单位分组。"""
     from ggk.ledger.queries import Filters, ItemsReport, overdue_rows, select
 
-    s, session = open_session(ctx, plans, as_of, only_open=not reports)  # overdue shows open items only
+    s, session = open_session(ctx, plans, as_of, only_open=not reports, partial=partial)  # overdue shows open items only
     filters = Filters(unit or (), year or (), dept or (), (), all_years, overdue=True, due_within=within)
     rows = overdue_rows(select(session.ws, s.today, filters, soon=within or 0, calendar=session.calendar))
     report = ItemsReport(
@@ -56,5 +58,6 @@ def overdue(
 
         report.cadence = cadence(session.ws, select_plans(session.ws, s.today, filters), s.today, session.calendar, depts=dept or ())
     write_output(render(report, fmt.value))
-    if fail and any(r.overdue_days is not None for r in rows):
+    # --fail is for CI: a plan left out (with --partial) could hold the overdue items it looks for
+    if fail and (any(r.overdue_days is not None for r in rows) or session.ws.left_out()):
         raise typer.Exit(1)

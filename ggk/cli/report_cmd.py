@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ggk.cli.common import AsOfOpt, PlansOpt, UnitOpt, handle_errors, open_session, render, write_output
+from ggk.cli.common import AsOfOpt, PartialOpt, PlansOpt, UnitOpt, echo, handle_errors, open_session, render, write_output
 
 
 class ReportFormat(str, Enum):
@@ -34,6 +34,7 @@ def report(
     ] = None,
     number: Annotated[str, typer.Option("--number", "-n", help="该节在年度报告中的序号，如 六 →（六）；给空字符串则不编号")] = "六",
     soon: Annotated[int, typer.Option("--soon", help="台账中多少天内到期算“临期”（黄灯）", min=0)] = 15,
+    partial: PartialOpt = False,
     plans: PlansOpt = None,
     as_of: AsOfOpt = None,
 ) -> None:
@@ -44,7 +45,7 @@ def report(
         raise GgkError(f"{fmt.value} 是二进制格式，不能输出到屏幕", f"用 -o 指定文件，如 -o {year}年台账.{fmt.value}")
     from ggk.ledger.reports import annual_section, ledger, one_plan
 
-    s, session = open_session(ctx, plans, as_of)
+    s, session = open_session(ctx, plans, as_of, partial=partial)
     entry = one_plan(session.ws, year, unit or ())
     if fmt.value in ("md", "docx"):
         doc = annual_section(session.ws, entry, number.strip())
@@ -53,12 +54,12 @@ def report(
         doc.supervision = year_counts(session.ws, entry.plan.unit, entry.plan.year, s.today)
         for e in doc.missing:
             what = "只有进展记录，已据此汇总" if e.source == "log" else "也没有进展记录"
-            typer.echo(f"注意：{e.ref}「{e.title}」没有填写落实情况（summary），{what}", err=True)
+            echo(f"注意：{e.ref}「{e.title}」没有填写落实情况（summary），{what}", err=True)
         content = render(doc, fmt.value)
     else:
         content = render(ledger(session.ws, entry, s.today, session.calendar, soon), fmt.value)
     for w in session.calendar_warnings:
-        typer.echo(f"注意：{w}", err=True)
+        echo(f"注意：{w}", err=True)
     if session.problems:
-        typer.echo(f"注意：ggk check 在计划文件中发现 {session.problems} 个问题，报告只包含能读取的内容。", err=True)
+        echo(f"注意：ggk check 在计划文件中发现 {session.problems} 个问题，报告只包含能读取的内容。", err=True)
     write_output(content, out)

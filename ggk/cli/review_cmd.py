@@ -6,7 +6,18 @@ from typing import Annotated, Optional
 
 import typer
 
-from ggk.cli.common import AsOfOpt, PlansOpt, UnitOpt, default_document_format, handle_errors, open_session, render, write_output
+from ggk.cli.common import (
+    AsOfOpt,
+    PartialOpt,
+    PlansOpt,
+    UnitOpt,
+    default_document_format,
+    echo,
+    handle_errors,
+    open_session,
+    render,
+    write_output,
+)
 
 
 class ReviewFormat(str, Enum):
@@ -37,6 +48,7 @@ def review(
         ),
     ] = None,
     out: Annotated[Optional[Path], typer.Option("--output", "-o", help="写入文件（docx 必须给出）", show_default=False)] = None,
+    partial: PartialOpt = False,
     plans: PlansOpt = None,
     as_of: AsOfOpt = None,
 ) -> None:
@@ -50,7 +62,7 @@ def review(
         raise GgkError("--deadline 只用于 --carry-over")
     from ggk.ledger.review import review as build
 
-    s, session = open_session(ctx, plans, as_of)
+    s, session = open_session(ctx, plans, as_of, partial=partial)
     report = build(session.ws, year, s.today, unit or (), session.calendar)
     from ggk.ledger.register import year_counts
 
@@ -62,14 +74,16 @@ def review(
         from ggk.ledger.carryover import apply, plan_carry_over
 
         if s.today.year <= year:
-            typer.echo(f"注意：截至 {s.today} {year} 年度尚未结束，只结转已经逾期未完成的任务", err=True)
+            echo(f"注意：截至 {s.today} {year} 年度尚未结束，只结转已经逾期未完成的任务", err=True)
         plan = plan_carry_over(session.filed or session.ws, report, s.today, deadline)
         apply(plan, s.today)
         for t in plan.targets:
             verb = "追加到" if t.exists else "新建"
-            typer.echo(f"结转：{verb} {t.path}，{len(t.carries)} 条：{'、'.join(c.source for c in t.carries)}", err=True)
+            echo(f"结转：{verb} {t.path}，{len(t.carries)} 条：{'、'.join(c.source for c in t.carries)}", err=True)
+        for c in plan.repairs:
+            echo(f"补记：{c.source} 已结转至 {c.target}，上次结转未写完，现已在来源条目标注 carried_to", err=True)
         for skip in plan.skipped:
-            typer.echo(f"跳过 {skip.source}：{skip.reason}", err=True)
-        if not plan.carries and not plan.skipped:
-            typer.echo("没有需要结转的未完成任务。", err=True)
+            echo(f"跳过 {skip.source}：{skip.reason}", err=True)
+        if not plan.carries and not plan.skipped and not plan.repairs:
+            echo("没有需要结转的未完成任务。", err=True)
     write_output(content, out)

@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from ggk.cli.common import AsOfOpt, FormatOpt, PlansOpt, ReportFormat, handle_errors, open_session, render, write_output
+from ggk.cli.common import AsOfOpt, FormatOpt, PartialOpt, PlansOpt, ReportFormat, handle_errors, open_session, render, write_output
 from ggk.cli.completion import complete_ref
 
 
@@ -19,13 +19,14 @@ def show(
         ),
     ],
     fmt: FormatOpt = ReportFormat.table,
+    partial: PartialOpt = False,
     plans: PlansOpt = None,
     as_of: AsOfOpt = None,
 ) -> None:
     """显示一个条目的全部内容：原文、牵头和配合单位、时限、进展记录、落实情况。"""
     from ggk.ledger.queries import ItemDetail, in_force_note, log_numbers, resolve_ref
 
-    s, session = open_session(ctx, plans, as_of)
+    s, session = open_session(ctx, plans, as_of, partial=partial)
     row = resolve_ref(session.ws, ref, s.today, calendar=session.calendar)
     note = in_force_note(session.ws, row.entry)
     report = ItemDetail(s.today, row, session.problems, session.calendar_warnings, note, log_numbers(session.filed, row))

@@ -10,6 +10,7 @@ from ggk.cli.common import (
     AsOfOpt,
     DeptOpt,
     FormatOpt,
+    PartialOpt,
     PlansOpt,
     ReportFormat,
     SoonOpt,
@@ -43,13 +44,14 @@ def status(
     soon: SoonOpt = 15,
     reports: Annotated[bool, typer.Option("--reports/--no-reports", help="列出各部门迟报、漏报的报送期（默认列出）")] = True,
     fmt: FormatOpt = ReportFormat.table,
+    partial: PartialOpt = False,
     plans: PlansOpt = None,
     as_of: AsOfOpt = None,
 ) -> None:
     """各单位当前年度计划的落实情况：各状态条目数、完成率、逾期和临期数，红黄绿灯。"""
     from ggk.ledger.queries import Filters, select, status_report
 
-    s, session = open_session(ctx, plans, as_of)
+    s, session = open_session(ctx, plans, as_of, partial=partial)
     filters = Filters(unit or (), year or (), dept or (), parse_statuses(status_), all_years)
     rows = select(session.ws, s.today, filters, soon=soon, calendar=session.calendar)
     report = status_report(session.ws, rows, s.today, by.value, soon)

@@ -114,6 +114,8 @@ def to_ics(events: Iterable[DeadlineEvent], today: dt.date, name: str = "政务�
     """An iCalendar 2.0 file (CRLF line endings, folded lines) of all-day events."""
     from icalendar import Calendar, Event
 
+    from ggk.render.safe import visible  # the plans' text: control characters shown, never sent raw
+
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -127,10 +129,10 @@ def to_ics(events: Iterable[DeadlineEvent], today: dt.date, name: str = "政务�
         ev.add("dtstamp", stamp)
         ev.add("dtstart", e.date)
         ev.add("dtend", e.date + dt.timedelta(days=1))
-        ev.add("summary", e.summary)
-        ev.add("description", e.description)
+        ev.add("summary", visible(e.summary))
+        ev.add("description", visible(e.description))
         if e.categories:
-            ev.add("categories", list(e.categories))
+            ev.add("categories", [visible(c) for c in e.categories])
         ev.add("transp", "TRANSPARENT")  # a deadline does not make the day busy
         ev.add("status", "CANCELLED" if e.status is Status.CANCELLED else "CONFIRMED")
         cal.add_component(ev)

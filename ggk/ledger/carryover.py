@@ -8,6 +8,10 @@ Each carried item names its origin (``carried_from: unit/year/id``) and gets a n
 or: a duty that recurs keeps its rules, a dated task gets 次年6月底前); the source item gets
 ``carried_to`` and a log entry.  Running it twice adds nothing twice: an item whose origin is already
 in the target plan, or whose source already says where it went, is skipped.
+
+The change spans two files, each written atomically, the target first.  A run interrupted between
+them leaves carried items whose source lacks ``carried_to``: ``ggk check`` reports that (GGK230),
+and the next run completes it (``CarryPlan.repairs``: the source is marked, nothing is added twice).
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ class Carry:
     source_id: str
     target: str  # unit/year/new id
     target_path: Path
-    item: dict[str, Any]
+    item: dict[str, Any] | None  # None: the item is in the target already (a repair)
     source_log: dict[str, Any]
 
 
@@ -61,6 +65,8 @@ class TargetPlan:
 class CarryPlan:
     targets: list[TargetPlan]
     skipped: list[Skip]
+    #: items an interrupted run carried without marking their source: only the source is written
+    repairs: list[Carry] = field(default_factory=list)
 
     @property
     def carries(self) -> list[Carry]:
@@ -153,18 +159,21 @@ def plan_carry_over(ws: Workspace, report: ReviewReport, today: dt.date, deadlin
     looked up there."""
     targets: list[TargetPlan] = []
     skipped: list[Skip] = []
+    repairs: list[Carry] = []
     for p in report.plans:
-        t = _target_for(ws, p, today, deadline, skipped)
+        t = _target_for(ws, p, today, deadline, skipped, repairs)
         if t is not None and t.carries:
             targets.append(t)
-    return CarryPlan(targets, skipped)
+    return CarryPlan(targets, skipped, repairs)
 
 
 def _source_entry(ws: Workspace, p: PlanReview) -> PlanEntry:
     return next(e for e in ws.plans if e.plan.unit == p.unit and e.plan.year == p.year)
 
 
-def _target_for(ws: Workspace, p: PlanReview, today: dt.date, deadline: str | None, skipped: list[Skip]) -> TargetPlan | None:
+def _target_for(
+    ws: Workspace, p: PlanReview, today: dt.date, deadline: str | None, skipped: list[Skip], repairs: list[Carry]
+) -> TargetPlan | None:
     year = p.year + 1
     source = _source_entry(ws, p)
     existing = next((e for e in ws.plans if e.plan.unit == p.unit and e.plan.year == year), None)
@@ -186,10 +195,15 @@ def _target_for(ws: Workspace, p: PlanReview, today: dt.date, deadline: str | No
         if ri.outcome is not Outcome.UNFINISHED:
             continue
         ref = ri.row.ref
-        if ref in already:
-            skipped.append(Skip(ref, f"已结转至 {p.unit}/{year}/{already[ref]}"))
-            continue
         carried_to = marked.get(ri.item.id) or ri.item.carried_to
+        if ref in already:
+            target_ref = f"{p.unit}/{year}/{already[ref]}"
+            if not carried_to:  # carried, but the run stopped before marking the source
+                note = f"未完成，结转至{year}年计划（{target_ref}）（补记：上次结转未写完）"
+                repairs.append(Carry(ref, source.path, ri.item.id, target_ref, path, None, {"date": today, "note": note, "counts": False}))
+                continue
+            skipped.append(Skip(ref, f"已结转至 {target_ref}" + ("" if carried_to == target_ref else f"（来源标注的是 {carried_to}）")))
+            continue
         if carried_to:
             skipped.append(Skip(ref, f"已标注结转至 {carried_to}"))
             continue
@@ -216,7 +230,7 @@ def _target_for(ws: Workspace, p: PlanReview, today: dt.date, deadline: str | No
             f"由 ggk review {p.year} --carry-over 于 {today.isoformat()} 建立，只含上年度结转任务；"
             f"{year}年工作要点印发后补录其余各部分和 doc_no、issued"
         )
-        data["sections"] = [{"title": CARRY_SECTION, "items": [c.item for c in target.carries]}]
+        data["sections"] = [{"title": CARRY_SECTION, "items": [c.item for c in target.carries if c.item is not None]}]
         target.data = data
     return target
 
@@ -224,8 +238,8 @@ def _target_for(ws: Workspace, p: PlanReview, today: dt.date, deadline: str | No
 def apply(plan: CarryPlan, today: dt.date) -> list[Path]:
     """Write the carry-over: new plan files whole, then the edits to existing files.  Returns the
     files written.  Each file is written atomically; the targets are written before the sources, so
-    an interruption leaves at worst a carried item whose source lacks its note (the next run
-    sees ``carried_from`` in the target and only skips it)."""
+    an interruption leaves at worst carried items whose source lacks ``carried_to`` (the next run
+    finds them through ``carried_from`` in the target and marks the source: ``CarryPlan.repairs``)."""
     from ggk.yamlfiles import emit
 
     written: list[Path] = []
@@ -237,10 +251,10 @@ def apply(plan: CarryPlan, today: dt.date) -> list[Path]:
                 raise GgkError(f"{t.path} 已存在，未覆盖", "重新运行 ggk review --carry-over")
             emit.write_atomic(t.path, text)
         else:
-            _append_items(t.path, [c.item for c in t.carries], today)
+            _append_items(t.path, [c.item for c in t.carries if c.item is not None], today)
         written.append(t.path)
     by_source: dict[Path, list[Carry]] = {}
-    for c in plan.carries:
+    for c in [*plan.carries, *plan.repairs]:
         by_source.setdefault(c.source_path, []).append(c)
     for path, carries in by_source.items():
         _annotate_sources(path, carries, today)

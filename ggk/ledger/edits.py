@@ -82,7 +82,7 @@ def text_value(text: str, literal: bool = False) -> Any:
 
     from ggk.yamlfiles.patch import literal_ok
 
-    text = text.replace("\r\n", "\n")
+    # carriage returns are left to the edit transaction, which replaces them and says so
     if ("\n" in text or literal) and literal_ok(text):
         return LiteralScalarString(text)
     return text
@@ -505,7 +505,7 @@ def set_summary(doc: Any, item_id: str, text: str, *, date: dt.date | None = Non
     from ruamel.yaml.scalarstring import LiteralScalarString
 
     item = find_item(doc, item_id)
-    text = text.replace("\r\n", "\n").strip("\n")
+    text = text.strip("\r\n")
     if not text.strip():
         raise GgkError("落实情况不能为空")
     cur = item.get("summary")

@@ -17,6 +17,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from pathlib import Path
 from typing import Any
 
 from ggk.deadlines import RuleState
@@ -389,6 +390,11 @@ def plans_of_year(ws: Workspace, year: int, units: Sequence[str] = ()) -> list[P
 
         raise GgkError(f"{in_force_note(ws, pending[0])}，没有可核查或报告的内容", "用 --as-of 指定印发之后的日期")
     if not found:
+        unreadable = [(p, ds) for p, ds in ws.left_out() if Path(p).stem == str(year) and (not units or Path(p).parent.name in units)]
+        if unreadable:  # the plan is there: saying it is not would send the clerk looking for it
+            path, diags = unreadable[0]
+            first = f"{diags[0].path}:{diags[0].line or 1}:{diags[0].col or 1}: {diags[0].message}" if diags else "无法读取"
+            raise GgkError(f"{year} 年度的计划 {path} 存在，但无法读取：{first}", "先改正该文件（ggk check 列出全部问题）", exit_code=1)
         have = sorted({f"{e.plan.unit}/{e.plan.year}" for e in ws.plans if not units or e.plan.unit in units})
         raise GgkError(
             f"没有 {year} 年度的计划" + (f"（单位 {'、'.join(units)}）" if units else ""), f"已有的计划：{'、'.join(have) or '（无）'}"

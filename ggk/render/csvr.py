@@ -1,4 +1,7 @@
-"""CSV output (UTF-8 with BOM so that Excel and WPS open Chinese text correctly)."""
+"""CSV output (UTF-8 with BOM so that Excel and WPS open Chinese text correctly).
+
+Every text cell goes through ``ggk.render.safe.sheet_text``: a cell never starts a formula and
+never carries a raw control character (the OWASP CSV-injection rule)."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from typing import Any
 from ggk.ledger.queries import ItemDetail, ItemsReport, Row, StatusReport
 from ggk.model import Status
 from ggk.render import Options, Unsupported
+from ggk.render.safe import sheet_text
 from ggk.workspace.checks import CheckReport
 
 ITEM_HEADER = [
@@ -60,7 +64,7 @@ class CsvRenderer:
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
         for row in self.rows(report):
-            writer.writerow(row)
+            writer.writerow([sheet_text(v) if isinstance(v, str) else v for v in row])
         return "\ufeff" + buf.getvalue()
 
     @singledispatchmethod

@@ -4,7 +4,8 @@ Laid out as Chinese official documents are (GB/T 9704 in spirit, without exotic 
 Word and WPS open it alike): A4, title in 小标宋 二号, body in 仿宋_GB2312 三号 with a two-character
 first-line indent, level-1 headings in 黑体, level-2 in 楷体_GB2312, tables in 五号 with a repeated
 header row.  The East-Asian font is set on every run (``w:eastAsia``), or Word falls back to a Latin font.
-Returns bytes; never opens a file.
+Every run's text goes through ``ggk.render.safe.visible``: control characters, which Word's XML cannot
+hold, are shown as escapes instead of failing the document.  Returns bytes; never opens a file.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from ggk.ledger.reports import AnnualSection, NoticeReport, cn_date
 from ggk.ledger.review import OUTCOMES, PlanReview, ReviewReport
 from ggk.render import Options, Unsupported
 from ggk.render.md import CN_NUM, group_rows, last_progress, outcome_note, summary_sentences
+from ggk.render.safe import visible
 from ggk.returns.cadence import RemindReport
 from ggk.returns.forms import FILL_COLUMNS, SENT_COLUMNS, FormReport
 
@@ -110,7 +112,7 @@ class _Writer:
         normal = self.doc.styles["Normal"]
         _font(normal, BODY_FONT, BODY_SIZE)
         props = self.doc.core_properties
-        props.title = title
+        props.title = visible(title)
         props.author = "ggk"
         if created is not None:  # the report's date, never the clock
             stamp = dt.datetime(created.year, created.month, created.day)
@@ -136,7 +138,7 @@ class _Writer:
         if align is not None:
             p.alignment = align
         if text:
-            _font(p.add_run(text), font, size, bold)
+            _font(p.add_run(visible(text)), font, size, bold)
         return p
 
     def title(self, text: str) -> Paragraph:
@@ -183,7 +185,7 @@ class _Writer:
                 p = cell.add_paragraph()
             if center:
                 p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            _font(p.add_run(line), BODY_FONT if not bold else H1_FONT, TABLE_SIZE, False)
+            _font(p.add_run(visible(line)), BODY_FONT if not bold else H1_FONT, TABLE_SIZE, False)
 
     def bytes(self) -> bytes:
         buf = io.BytesIO()

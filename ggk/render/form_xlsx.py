@@ -6,8 +6,8 @@ columns (sent by the office) and white fill-in columns, a drop-down list (data v
 完成状态, explicit column widths and row heights, landscape printing fitted to the page width.  The
 sheet is protected without a password: a department cannot change a sent cell by accident, and
 nobody needs a password to read or print it.  Each row's key sits in a hidden column and the form's
-own key in a hidden sheet (``ggk.returns.forms``).  Every cell made from plan text goes through
-``ggk.render.safe.sheet_text`` (never a formula).  Returns bytes; never opens a file.
+own key in a hidden sheet (``ggk.returns.forms``).  Every cell made from plan text is written by
+``ggk.render.safe.sheet_cell`` (a string, never a formula).  Returns bytes; never opens a file.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ggk.render.cells import FONT, LINE_HEIGHT, lines_needed
-from ggk.render.safe import sheet_text
+from ggk.render.safe import sheet_cell, visible
 from ggk.returns.forms import (
     EVENT_COLUMNS,
     FILL_COLUMNS,
@@ -65,7 +65,7 @@ def render_form(report: FormReport) -> bytes:
     wb = Workbook()
     stamp = dt.datetime(report.issued.year, report.issued.month, report.issued.day)
     wb.properties.created = wb.properties.modified = stamp  # the form's date, never the clock
-    wb.properties.title = report.title
+    wb.properties.title = visible(report.title)
     wb.properties.creator = "ggk"
     ws = wb.active
     assert ws is not None
@@ -74,8 +74,7 @@ def render_form(report: FormReport) -> bytes:
     meta = wb.create_sheet(META_SHEET)
     for r, (key, value) in enumerate(report.meta(), start=1):
         for c, text in enumerate((key, value), start=1):
-            cell = meta.cell(row=r, column=c, value=text)
-            cell.data_type = "s"  # a string cell, whatever it starts with: never a formula
+            sheet_cell(meta.cell(row=r, column=c), text)  # a string cell, whatever it starts with: never a formula
     meta.sheet_state = "hidden"
     meta.protection.sheet = True
     buf = io.BytesIO()
@@ -91,12 +90,12 @@ def _form_sheet(ws: Worksheet, report: FormReport) -> None:
     title, info = report.header_lines
 
     ws.merge_cells(f"A1:{last}1")
-    ws["A1"] = sheet_text(title)
+    sheet_cell(ws["A1"], title)
     ws["A1"].font = Font(name=FONT, size=14, bold=True)
     ws["A1"].alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     ws.row_dimensions[1].height = 30
     ws.merge_cells(f"A2:{last}2")
-    ws["A2"] = sheet_text(info)
+    sheet_cell(ws["A2"], info)
     ws["A2"].font = Font(name=FONT, size=11)
     ws["A2"].alignment = Alignment(vertical="center", wrap_text=True)
     ws.row_dimensions[2].height = 22
@@ -122,9 +121,10 @@ def _form_sheet(ws: Worksheet, report: FormReport) -> None:
 
     first = HEADER_ROW + 1
     for i, row in enumerate(report.rows, start=first):
-        values = [row.no, *(sheet_text(v) for v in row.sent())]
+        values = [row.no, *row.sent()]
         for c, value in enumerate(values, start=1):
-            cell = ws.cell(row=i, column=c, value=value)
+            cell = ws.cell(row=i, column=c)
+            sheet_cell(cell, value)
             cell.font = Font(name=FONT, size=11)
             cell.alignment = center if SENT_COLUMNS[c - 1] in ("序号", "职责") else wrap
             cell.fill = LOCKED_FILL
@@ -165,7 +165,8 @@ def _form_sheet(ws: Worksheet, report: FormReport) -> None:
     for k, line in enumerate(report.notes):
         r = notes_at + k
         ws.merge_cells(f"A{r}:{last}{r}")
-        cell = ws.cell(row=r, column=1, value=sheet_text(line))
+        cell = ws.cell(row=r, column=1)
+        sheet_cell(cell, line)
         cell.font = Font(name=FONT, size=10, bold=k == 0)
         cell.alignment = Alignment(vertical="center", wrap_text=True)
         ws.cell(row=r, column=len(COLUMNS), value=NOT_A_ROW)

@@ -1,16 +1,20 @@
-"""GitHub Actions workflow commands: one ``::error``/``::warning`` annotation per diagnostic."""
+"""GitHub Actions workflow commands: one ``::error``/``::warning`` annotation per diagnostic.
+
+Line breaks in a message are encoded (``%0A``), so a file's text can never start a workflow command of
+its own; control characters are shown as escapes (``ggk.render.safe.visible``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from ggk.render import Options, Unsupported
+from ggk.render.safe import visible
 from ggk.render.text import summary_line
 from ggk.workspace.checks import CheckReport
 
 
 def _data(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return visible(value).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _prop(value: str) -> str:

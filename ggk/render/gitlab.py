@@ -13,6 +13,7 @@ from typing import Any
 
 from ggk.diagnostics import Diagnostic
 from ggk.render import Options, Unsupported
+from ggk.render.safe import json_text
 from ggk.workspace.checks import CheckReport
 
 
@@ -50,4 +51,4 @@ class GitlabRenderer:
                     "location": {"path": d.path.replace("\\", "/"), "lines": {"begin": max(d.line or 1, 1)}},
                 }
             )
-        return json.dumps(issues, ensure_ascii=False, indent=2) + "\n"
+        return json_text(json.dumps(issues, ensure_ascii=False, indent=2)) + "\n"

@@ -2,17 +2,19 @@
 
 One file, no external resources (no fonts, scripts, images or style sheets to fetch) and no
 JavaScript: inline CSS only, so it can be put on a 政府网站 as it is, mailed, or printed.  Every
-piece of text from the plans is escaped.  Returns str; never opens a file.
+piece of text from the plans is escaped (``escape``: HTML-escaped, control characters shown as
+escapes by ``ggk.render.safe.visible``).  Returns str; never opens a file.
 """
 
 from __future__ import annotations
 
-from html import escape
+from html import escape as _html_escape
 from typing import Any
 
 from ggk.ledger.reports import LEDGER_COLUMNS, LedgerReport, LedgerRow, cn_date
 from ggk.model import Status
 from ggk.render import Options, Unsupported
+from ggk.render.safe import visible
 
 CSS = """
 body{font-family:"Microsoft YaHei","PingFang SC","Noto Sans CJK SC","SimSun",sans-serif;margin:24px;color:#222;line-height:1.6}
@@ -35,8 +37,13 @@ nav a{margin-right:12px}
 """.strip()
 
 
+def escape(value: Any) -> str:
+    """Text for HTML: control characters shown as escapes, then HTML-escaped (quotes too)."""
+    return _html_escape(visible("" if value is None else str(value)))
+
+
 def _text(value: Any) -> str:
-    return escape("" if value is None else str(value)).replace("\n", "<br>")
+    return escape(value).replace("\n", "<br>")
 
 
 def _row(r: LedgerRow) -> str:

@@ -1,4 +1,7 @@
-"""JSON output of every report.  Field names are documented in the README ("JSON 输出")."""
+"""JSON output of every report.  Field names are documented in the README ("JSON 输出").
+
+Control characters in the plans' text are written as ``\\uXXXX`` escapes (``ggk.render.safe.json_text``):
+the same strings to a program, inert in a terminal."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from typing import Any
 
 from ggk.ledger.queries import ItemDetail, ItemsReport, StatusReport
 from ggk.render import Options, Unsupported
+from ggk.render.safe import json_text
 from ggk.workspace.checks import CheckReport
 
 
@@ -16,7 +20,7 @@ class JsonRenderer:
         self.options = options
 
     def render(self, report: Any) -> str:
-        return json.dumps(self.data(report), ensure_ascii=False, indent=2) + "\n"
+        return json_text(json.dumps(self.data(report), ensure_ascii=False, indent=2)) + "\n"
 
     @singledispatchmethod
     def data(self, report: Any) -> Any:

@@ -3,25 +3,23 @@
 One ``testsuite`` per checked file with problems, one ``testcase`` per diagnostic.  Errors are
 ``failure`` elements; warnings become failures only under ``--strict`` (as with the exit code),
 otherwise they pass with the message in ``system-out``.  A clean check is one passing testcase,
-so the CI shows "1 passed" rather than an empty report.  Text is escaped by ElementTree; characters
-XML 1.0 cannot carry at all are dropped."""
+so the CI shows "1 passed" rather than an empty report.  Text is escaped by ElementTree; control
+characters (which XML 1.0 cannot carry at all) are shown as escapes (``ggk.render.safe.visible``)."""
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
 from ggk.diagnostics import Diagnostic
 from ggk.render import Options, Unsupported
+from ggk.render.safe import visible
 from ggk.render.text import summary_line
 from ggk.workspace.checks import CheckReport
 
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
 
 def _clean(text: str) -> str:
-    return _NOT_XML.sub("", text)
+    return visible(text)
 
 
 def _detail(d: Diagnostic) -> str:

@@ -4,6 +4,10 @@ Markdown is what the clerk pastes into a message, a wiki or a Word document, so 
 section is written as the published reports write it (one paragraph per line, no Markdown marks
 that would show up after pasting); the review and the notice use headings and pipe tables.
 Deterministic: the same report gives the same bytes (the golden tests rely on it).
+
+Every piece of text from the plans goes through ``ggk.render.safe.md_text`` (``cell`` does it for
+table cells): ``< > [ ]`` become ``＜ ＞ ［ ］`` and control characters are shown as escapes, so the
+text never becomes HTML, a link or an image wherever the Markdown is rendered or pasted.
 """
 
 from __future__ import annotations
@@ -16,13 +20,14 @@ from ggk.ledger.register import RegisterReport
 from ggk.ledger.reports import AnnualSection, NoticeReport, cn_date
 from ggk.ledger.review import OUTCOMES, Group, Outcome, PlanReview, ReviewItem, ReviewReport
 from ggk.render import Options, Unsupported
+from ggk.render.safe import md_text, visible
 from ggk.returns.cadence import RemindReport
 
 CN_NUM = "一二三四五六七八九十"
 
 
 def cell(value: Any) -> str:
-    text = "" if value is None else str(value)
+    text = md_text("" if value is None else str(value))
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", "").replace("\n", "<br>").strip() or " "
 
 
@@ -90,7 +95,8 @@ class MarkdownRenderer:
         self.options = options
 
     def render(self, report: Any) -> str:
-        return "\n".join(self.lines(report)).rstrip("\n") + "\n"
+        # ``visible`` once more over the whole: a line added without ``md_text`` still shows no control character
+        return visible("\n".join(self.lines(report)).rstrip("\n") + "\n")
 
     @singledispatchmethod
     def lines(self, report: Any) -> list[str]:
@@ -104,7 +110,7 @@ class MarkdownRenderer:
         for p in report.plans:
             out += self.plan_review(p, report)
         for w in report.warnings:
-            out += [f"> 注意：{w}", ""]
+            out += [f"> 注意：{md_text(w)}", ""]
         if report.problems:
             out += [f"> 注意：ggk check 在计划文件中发现 {report.problems} 个问题，报告只包含能读取的内容。", ""]
         return out
@@ -114,13 +120,13 @@ class MarkdownRenderer:
         align = ["l"] + ["r"] * (len(OUTCOMES) + 2)
         n = iter(CN_NUM)
         out = [
-            f"# {p.title}落实情况“回头看”",
+            f"# {md_text(p.title)}落实情况“回头看”",
             "",
-            f"{p.unit_name} · 核查截至 {cn_date(report.as_of)}",
+            f"{md_text(p.unit_name)} · 核查截至 {cn_date(report.as_of)}",
             "",
             f"## {next(n)}、总体情况",
             "",
-            *(line + "\n" for line in summary_sentences(p)),
+            *(md_text(line) + "\n" for line in summary_sentences(p)),
         ]
         fix = p.rectification
         out += [f"## {next(n)}、整改清单", ""]
@@ -170,35 +176,54 @@ class MarkdownRenderer:
             for ri in p.items
         ]
         out += table(["条目", "重点", "工作任务", "牵头单位", "时限", "状态", "核查结果", "说明"], rows)
-        out += ["", p.unit_name, "", cn_date(report.as_of), ""]
+        out += ["", md_text(p.unit_name), "", cn_date(report.as_of), ""]
         return out
 
     # ----------------------------------------------------------------- annual report
 
     @lines.register
     def _(self, report: AnnualSection) -> list[str]:
-        out = [report.heading, ""]
+        out = [md_text(report.heading), ""]
         for e in report.entries:
-            out += [e.heading, ""]
-            out += [para.strip() for para in e.text.splitlines() if para.strip()]
+            out += [md_text(e.heading), ""]
+            out += [md_text(para.strip()) for para in e.text.splitlines() if para.strip()]
             out.append("")
         if report.supervision_text:
-            out += [report.supervision_text, ""]
+            out += [md_text(report.supervision_text), ""]
         return out
 
     # ----------------------------------------------------------------- 督办单
 
     @lines.register
     def _(self, report: NoticeReport) -> list[str]:
-        out = [f"# {report.title}", "", report.number_line, "", f"致：{report.dept}", "", report.intro, ""]
+        out = [
+            f"# {md_text(report.title)}",
+            "",
+            md_text(report.number_line),
+            "",
+            f"致：{md_text(report.dept)}",
+            "",
+            md_text(report.intro),
+            "",
+        ]
         if report.rows:
             rows = [
                 [r.no, r.ref, r.title, r.role, r.deadline, r.due.isoformat() if r.due else "—", r.situation, r.status, r.last_progress]
                 for r in report.rows
             ]
             out += table(["序号", "条目", "工作任务", "职责", "完成时限", "截止日期", "逾期情况", "目前状态", "最近进展"], rows)
-            out += ["", report.request, ""]
-        out += [report.issuer, "", cn_date(report.as_of), "", report.contact_line, "", "---", "", report.receipt_line]
+            out += ["", md_text(report.request), ""]
+        out += [
+            md_text(report.issuer),
+            "",
+            cn_date(report.as_of),
+            "",
+            md_text(report.contact_line),
+            "",
+            "---",
+            "",
+            md_text(report.receipt_line),
+        ]
         return out
 
     # ----------------------------------------------------------------- 督办登记、催报
@@ -206,7 +231,7 @@ class MarkdownRenderer:
     @lines.register
     def _(self, report: RegisterReport) -> list[str]:
         c = report.counts
-        out = [f"# {report.title}", "", f"截至{cn_date(report.as_of)}：{c.sentence}", ""]
+        out = [f"# {md_text(report.title)}", "", f"截至{cn_date(report.as_of)}：{md_text(c.sentence)}", ""]
         if report.rows:
             rows = [
                 [s.record.no, s.record.date.isoformat(), s.record.dept, "、".join(s.record.items), s.record.reply_by.isoformat(), s.state]
@@ -218,11 +243,11 @@ class MarkdownRenderer:
 
     @lines.register
     def _(self, report: RemindReport) -> list[str]:
-        out = [f"# {report.title}", "", report.intro, ""]
+        out = [f"# {md_text(report.title)}", "", md_text(report.intro), ""]
         if report.rows:
             out += table(
                 ["序号", "部门", "牵头条目", "配合条目"], [[r.no, r.dept, r.lead, r.assist] for r in report.rows], ["r", "l", "r", "r"]
             )
-            out += ["", report.request, ""]
-        out += [report.issuer, "", cn_date(report.as_of)]
+            out += ["", md_text(report.request), ""]
+        out += [md_text(report.issuer), "", cn_date(report.as_of)]
         return out

@@ -4,6 +4,11 @@ With colour (the CLI says the output is a terminal) the tables are drawn by rich
 output, NO_COLOR) status, list and overdue are aligned plain lines with the same columns and labels,
 laid out here by East-Asian display width — no escape codes, pasteable into a message or a file, and
 without importing rich (a large part of a short command's start-up).  ``show`` always uses rich.
+
+Plan text is printed literally: rich draws on a ``_LiteralConsole`` (no markup, control characters
+escaped in every string it is given), text built here as ``Text`` goes through
+``ggk.render.safe.rich_text``, and the finished output passes ``terminal_safe`` (control characters
+escaped, except the colour codes rich itself writes).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from typing import Any
 from ggk.ledger.queries import ItemDetail, ItemsReport, Light, Row, StatusReport, Tally
 from ggk.model import Status
 from ggk.render import Options
+from ggk.render.safe import rich_text, visible
 from ggk.render.text import TextRenderer
 from ggk.workspace.checks import CheckReport
 
@@ -27,11 +33,43 @@ DOCUMENTS = frozenset({"ReviewReport", "AnnualSection", "NoticeReport", "Registe
 
 if typing.TYPE_CHECKING:
     from rich import box
+    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
 LIGHT_STYLE = {Light.RED: "bold red", Light.YELLOW: "bold yellow", Light.GREEN: "green", Light.GREY: "dim"}
 STATUS_STYLE = {Status.NOT_STARTED: "", Status.IN_PROGRESS: "cyan", Status.DONE: "green", Status.CANCELLED: "dim"}
+
+
+#: The colour codes (SGR) rich writes; any other escape in an output came from the plans.
+_SGR = re.compile(r"(\x1b\[[0-9;]*m)")
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with every control character escaped except rich's colour codes (``ESC[…m``)."""
+    if "\x1b" not in text:
+        return visible(text)
+    parts = _SGR.split(text)
+    return "".join(part if i % 2 else visible(part) for i, part in enumerate(parts))
+
+
+_console_class: Any = None
+
+
+def literal_console(**options: Any) -> Console:
+    """A rich ``Console`` that prints strings literally: markup off, control characters escaped."""
+    global _console_class
+    if _console_class is None:
+        from rich.console import Console
+
+        class _LiteralConsole(Console):
+            def render_str(self, text: str, **kw: Any) -> Text:
+                kw["markup"] = False
+                return super().render_str(visible(text), **kw)
+
+        _console_class = _LiteralConsole
+    console: Console = _console_class(markup=False, **options)
+    return console
 
 
 def light_label(light: Light) -> str:
@@ -173,14 +211,22 @@ def _overdue_cells(rows: list[Row]) -> list[tuple[str, ...]]:
             pre, rest = (f"{date} ", note) if note else ("", date)
         else:
             pre, rest = "", "无进展记录"
-        out.append((row.ref, item.title, deadline_text(row), when_plain(row)[0], pre, rest))
+        out.append((visible(row.ref), visible(item.title), visible(deadline_text(row)), when_plain(row)[0], pre, visible(rest)))
     return out
 
 
 def _list_cells(row: Row) -> tuple[str, str, str, str, str, str]:
-    """The texts of a row of the lean list: 条目, 标题, 牵头单位, 时限, 状态, 情况."""
+    """The texts of a row of the lean list: 条目, 标题, 牵头单位, 时限, 状态, 情况 (control characters
+    escaped before they are fitted, so that the columns stay aligned)."""
     item = row.item
-    return row.ref, item.title, "、".join(item.lead) or "—", deadline_text(row), item.status.value, when_plain(row)[0]
+    return (
+        visible(row.ref),
+        visible(item.title),
+        visible("、".join(item.lead)) or "—",
+        visible(deadline_text(row)),
+        item.status.value,
+        when_plain(row)[0],
+    )
 
 
 def _deadline_lines(row: Row) -> list[str]:
@@ -228,10 +274,8 @@ class TableRenderer:
             return self.plain_status(report)
         if not self.options.color and isinstance(report, CheckReport):
             return TextRenderer(self.options).render(report)
-        from rich.console import Console
-
         buf = io.StringIO()
-        console = Console(
+        console = literal_console(
             file=buf,
             width=self.options.width,
             force_terminal=self.options.color,
@@ -243,7 +287,7 @@ class TableRenderer:
         )
         for part in self.parts(report):
             console.print(part)
-        return buf.getvalue()
+        return terminal_safe(buf.getvalue())
 
     def document(self, report: Any) -> str:
         """The documents (回头看, 年度报告一节, 督办单) are written as Markdown; in a terminal rich draws
@@ -252,15 +296,14 @@ class TableRenderer:
 
         text = MarkdownRenderer(self.options).render(report)
         if not self.options.color:
-            return text
-        from rich.console import Console
+            return visible(text)
         from rich.markdown import Markdown
 
         buf = io.StringIO()
-        Console(file=buf, width=self.options.width, force_terminal=True, color_system="standard", highlight=False, emoji=False).print(
-            Markdown(text)
-        )
-        return buf.getvalue()
+        literal_console(
+            file=buf, width=self.options.width, force_terminal=True, color_system="standard", highlight=False, emoji=False
+        ).print(Markdown(text))
+        return terminal_safe(buf.getvalue())
 
     @property
     def box(self) -> box.Box:
@@ -282,9 +325,8 @@ class TableRenderer:
         return notes
 
     def footer(self, report: Any) -> list[Any]:
-        from rich.text import Text
 
-        return [Text(n, style="yellow") for n in self.notes(report)]
+        return [rich_text(n, style="yellow") for n in self.notes(report)]
 
     def plain_status(self, report: StatusReport) -> str:
         """The status table as aligned plain lines: same columns, labels and footer as the rich one."""
@@ -320,7 +362,7 @@ class TableRenderer:
         if notes:
             lines.append("")
             lines.extend(notes)
-        return "\n".join(lines) + "\n"
+        return visible("\n".join(lines) + "\n")
 
     @singledispatchmethod
     def parts(self, report: Any) -> list[Any]:
@@ -328,9 +370,8 @@ class TableRenderer:
 
     @parts.register
     def _(self, report: CheckReport) -> list[Any]:
-        from rich.text import Text
 
-        return [Text(TextRenderer(self.options).render(report).rstrip("\n"))]
+        return [rich_text(TextRenderer(self.options).render(report).rstrip("\n"))]
 
     @parts.register
     def _(self, report: StatusReport) -> list[Any]:
@@ -438,7 +479,7 @@ class TableRenderer:
         column cuts or pads a repeated text once."""
         if not report.rows:
             empty = f"截至 {report.as_of}，没有逾期条目。" if report.grouped else "没有符合条件的条目。"
-            return "\n".join([empty, *self.notes(report)]) + "\n"
+            return visible("\n".join([empty, *self.notes(report)]) + "\n")
         grouped = report.grouped
         cells: list[tuple[str, ...]]
         if grouped:
@@ -490,7 +531,7 @@ class TableRenderer:
             lines.append("")
             lines.extend(notes)
         lines.append("")  # the final newline, without copying megabytes of text once more to add it
-        return "\n".join(lines)
+        return visible("\n".join(lines))
 
     @parts.register
     def _(self, report: ItemDetail) -> list[Any]:
@@ -516,7 +557,7 @@ class TableRenderer:
             grid.add_row("取消原因", item.reason)
         if item.contact:
             grid.add_row("联系人", item.contact.text)
-        grid.add_row("时限", Text("\n".join(_deadline_lines(row)) or "常态化"))
+        grid.add_row("时限", rich_text("\n".join(_deadline_lines(row)) or "常态化"))
         for h in item.history:
             grid.add_row(_change_label(h), _change_text(h))
         grid.add_row("情况", when_text(row))
@@ -526,7 +567,7 @@ class TableRenderer:
             grid.add_row("已结转到", item.carried_to)
         if item.remark:
             grid.add_row("备注", item.remark)
-        parts: list[Any] = [*banner, grid, Text(""), Text("原文", style="bold"), Text(item.text or "（无）")]
+        parts: list[Any] = [*banner, grid, Text(""), Text("原文", style="bold"), rich_text(item.text or "（无）")]
         parts.append(Text(""))
         if item.log:
             log = Table(title="进展记录", box=self.box, title_justify="left")
@@ -549,5 +590,5 @@ class TableRenderer:
         else:
             parts.append(Text("进展记录：无"))
         parts.append(Text(""))
-        parts.append(Group(Text("落实情况", style="bold"), Text(item.summary or "（尚未填写）")))
+        parts.append(Group(Text("落实情况", style="bold"), rich_text(item.summary or "（尚未填写）")))
         return parts + self.footer(report)

@@ -1,11 +1,13 @@
 """Plain-text diagnostics, one per line, in the form editors and CI logs make clickable:
-``plans/x/2021.yaml:42:5: 错误[GGK202] message`` followed by an indented hint."""
+``plans/x/2021.yaml:42:5: 错误[GGK202] message`` followed by an indented hint.  Messages quote the
+files' text (and paths are the user's): control characters are shown as escapes (``ggk.render.safe``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from ggk.render import Options, Unsupported
+from ggk.render.safe import visible
 from ggk.workspace.checks import CheckReport
 
 
@@ -28,4 +30,4 @@ class TextRenderer:
             if d.hint:
                 lines.append(f"    提示：{d.hint}")
         lines.append(summary_line(report))
-        return "\n".join(lines) + "\n"
+        return visible("\n".join(lines) + "\n")

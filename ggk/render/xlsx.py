@@ -5,6 +5,7 @@ with an auto-filter, wrapped text, explicit column widths and row heights (WPS a
 not grow a row to fit wrapped text on their own), fills for the red/yellow/green lights, landscape
 printing fitted to the page width with the header repeated.  Column widths count East-Asian wide
 characters as two.  Sheet names are cut to 31 characters without []:*?/\\ (Excel's rules).
+Every cell holding text is written by ``ggk.render.safe.sheet_cell``: a string, never a formula.
 Returns bytes; never opens a file.
 """
 
@@ -25,6 +26,7 @@ from ggk.ledger.queries import Light
 from ggk.ledger.reports import LEDGER_COLUMNS, LedgerReport, LedgerRow, cn_date
 from ggk.render import Options, Unsupported
 from ggk.render.cells import FONT, LINE_HEIGHT, lines_needed, text_width
+from ggk.render.safe import sheet_cell, visible
 
 #: Excel's built-in "good / neutral / bad" colours: what an office clerk already reads as green/yellow/red.
 LIGHT_FILL = {
@@ -49,7 +51,7 @@ _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
 
 
 def sheet_name(name: str, taken: set[str]) -> str:
-    base = _BAD_SHEET.sub("_", name).strip("'") or "Sheet"
+    base = _BAD_SHEET.sub("_", visible(name)).strip("'") or "Sheet"
     base = base[:31]
     out, k = base, 2
     while out.lower() in taken or out.lower() == "history":
@@ -76,7 +78,7 @@ class XlsxRenderer:
         wb = Workbook()
         stamp = dt.datetime(report.as_of.year, report.as_of.month, report.as_of.day)
         wb.properties.created = wb.properties.modified = stamp  # the report's date, never the clock
-        wb.properties.title = report.title
+        wb.properties.title = visible(report.title)
         wb.properties.creator = "ggk"
         taken: set[str] = set()
         main = wb.active
@@ -99,14 +101,15 @@ class XlsxRenderer:
         center = Alignment(wrap_text=True, vertical="center", horizontal="center")
 
         ws.merge_cells(f"A1:{last_col}1")
-        ws["A1"] = title
+        sheet_cell(ws["A1"], title)
         ws["A1"].font = Font(name=FONT, size=14, bold=True)
         ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
         ws.row_dimensions[1].height = 28
 
         head_fill = PatternFill("solid", fgColor="D9E1F2")
         for c, name in enumerate(LEDGER_COLUMNS, start=1):
-            cell = ws.cell(row=2, column=c, value=name)
+            cell = ws.cell(row=2, column=c)
+            sheet_cell(cell, name)
             cell.font = Font(name=FONT, size=11, bold=True)
             cell.alignment = center
             cell.fill = head_fill
@@ -124,7 +127,8 @@ class XlsxRenderer:
         for i, r in enumerate(rows, start=3):
             values = r.cells()
             for c, value in enumerate(values, start=1):
-                cell = ws.cell(row=i, column=c, value=value if value != "" else None)
+                cell = ws.cell(row=i, column=c)
+                sheet_cell(cell, value if value != "" else None)
                 cell.font = Font(name=FONT, size=11)
                 cell.alignment = center if c == 1 else wrap
                 cell.border = border

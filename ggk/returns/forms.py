@@ -23,7 +23,7 @@ from ggk.deadlines.reporting import ReportPeriod
 from ggk.diagnostics import GgkError
 from ggk.model import DeadlineKind, Status
 from ggk.registry import Registry
-from ggk.render.safe import sheet_text
+from ggk.render.safe import visible
 from ggk.returns import json_data
 from ggk.workspace.load import PlanEntry, Workspace
 
@@ -59,7 +59,8 @@ def norm(value: Any) -> str:
 
 
 def checksum(form: str, ref: str, cells: Sequence[Any]) -> str:
-    """A digest of the cells as written (after ``sheet_text``) and read back (``norm``)."""
+    """A digest of the cells as written (``sheet_cell``: the text with control characters escaped) and
+    read back (``norm``)."""
     data = "\x1f".join([form, ref, *(norm(c) for c in cells)])
     return hashlib.sha256(data.encode()).hexdigest()[:12]
 
@@ -136,7 +137,7 @@ class FormReport:
 
     @property
     def header_sum(self) -> str:
-        return checksum(self.form, "header", [sheet_text(line) for line in self.header_lines])
+        return checksum(self.form, "header", [visible(line) for line in self.header_lines])
 
     @property
     def notes(self) -> list[str]:
@@ -277,7 +278,7 @@ def build_form(ws: Workspace, entry: PlanEntry, dept: str, period: ReportPeriod,
     rows = lead_rows + assist_rows
     for i, r in enumerate(rows, start=1):
         r.no = i
-        r.key = row_key(form, r.ref, [sheet_text(v) for v in r.sent()])  # what the cells will hold
+        r.key = row_key(form, r.ref, [visible(v) for v in r.sent()])  # what the cells will hold (sheet_cell)
     unit_name = ws.unit_name(plan.unit)
     return FormReport(form, plan.unit, unit_name, f"{plan.unit}/{plan.year}", plan.title, dept, period, today, rows, f"{unit_name}办公室")
 

@@ -11,6 +11,7 @@ reports that only count problems, which then never parse a file again for a line
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
@@ -161,8 +162,11 @@ def duplicate_ids(ctx: Context) -> Iterator[Diagnostic]:
                 first[item.id] = loc
 
 
-@check("GGK202", Scope.FILE)
-def unknown_departments(ctx: Context) -> Iterator[Diagnostic]:
+def _unregistered(ctx: Context) -> Iterator[tuple[PlanEntry, Item, tuple[Any, ...], str, str, list[str] | None]]:
+    """Every department name of the plans that their unit's registry does not know: (plan, item, data
+    path, role, name, the names meant when it is a list typed with an IME, e.g. ［甲，乙］ or 甲、乙)."""
+    from ggk.yamlfiles.ime import name_list
+
     for entry in ctx.ws.plans:
         reg = _registry(ctx, entry)
         if not reg:
@@ -171,10 +175,30 @@ def unknown_departments(ctx: Context) -> Iterator[Diagnostic]:
             for role in ("lead", "assist"):
                 for k, name in enumerate(getattr(item, role)):
                     if reg.resolve(name) is None:
-                        near = reg.suggest(name)
-                        hint = f"是不是「{'」「'.join(near)}」？" if near else None
-                        hint = (hint + "；" if hint else "") + f"或在 {entry.path.parent / 'unit.yaml'} 的 departments 中登记"
-                        yield ctx.diag(entry.path, (*loc, role, k), "GGK202", f"部门「{name}」未在单位名册中登记（条目 {item.id}）", hint)
+                        yield entry, item, (*loc, role, k), role, name, name_list(name)
+
+
+@check("GGK008", Scope.FILE)
+def ime_name_lists(ctx: Context) -> Iterator[Diagnostic]:
+    for entry, item, loc, role, name, names in _unregistered(ctx):
+        if names is not None:
+            yield ctx.diag(
+                entry.path,
+                loc,
+                "GGK008",
+                f"部门名「{name}」用了全角方括号或逗号、顿号，YAML 把它读成了一个名称（条目 {item.id}）",
+                f"改为（半角符号）：{role}: [{', '.join(names)}]",
+            )
+
+
+@check("GGK202", Scope.FILE)
+def unknown_departments(ctx: Context) -> Iterator[Diagnostic]:
+    for entry, item, loc, _role, name, names in _unregistered(ctx):
+        if names is None:  # (an IME slip is GGK008's)
+            near = _registry(ctx, entry).suggest(name)
+            hint = f"是不是「{'」「'.join(near)}」？" if near else None
+            hint = (hint + "；" if hint else "") + f"或在 {entry.path.parent / 'unit.yaml'} 的 departments 中登记"
+            yield ctx.diag(entry.path, loc, "GGK202", f"部门「{name}」未在单位名册中登记（条目 {item.id}）", hint)
 
 
 @check("GGK203", Scope.FILE)
@@ -318,6 +342,38 @@ def phrase_without_rule(ctx: Context) -> Iterator[Diagnostic]:
                 )
 
 
+@check("GGK230", Scope.HEADERS)
+def half_done_carry_over(ctx: Context) -> Iterator[Diagnostic]:
+    """An item carried into a plan (``carried_from``) whose source item, in a plan that was read, does
+    not say it went there: a carry-over interrupted between its two files.  (A ``carried_from`` that
+    points at no item at all is GGK217's.)  Reads the plans' outlines, like GGK217."""
+    outlines = {id(e): e.items_outline() for e in ctx.ws.plans}
+    if not any(o.carries for o in outlines.values()):
+        return
+    ids: set[str] = set()
+    marked: dict[str, str | None] = {}  # unit/year/id -> carried_to, of every item with a carry-over mark
+    for e in ctx.ws.plans:
+        base = f"{e.plan.unit}/{e.plan.year}/"
+        ids.update(base + i for i in outlines[id(e)].ids)
+        marked.update((base + item_id, carried_to) for _loc, item_id, carried_to, _from in outlines[id(e)].carries)
+    for entry in ctx.ws.plans:
+        for loc, item_id, _to, carried_from in outlines[id(entry)].carries:
+            here = f"{entry.plan.unit}/{entry.plan.year}/{item_id}"
+            if not carried_from or carried_from not in ids or marked.get(carried_from) == here:
+                continue
+            source_to = marked.get(carried_from)
+            where = "没有标注去向（carried_to）" if not source_to else f"标注的去向是 {source_to}"
+            yield ctx.diag(
+                entry.path,
+                (*loc, "carried_from"),
+                "GGK230",
+                f"条目 {item_id} 由 {carried_from} 结转而来，但来源条目{where}：结转没有完成",
+                f"结转可能中途被打断：重新运行 ggk review {entry.plan.year - 1} --carry-over 即可补全"
+                if not source_to
+                else f"改正来源条目的 carried_to 为 {here}，或改正本条的 carried_from",
+            )
+
+
 @check("GGK217", Scope.HEADERS)
 def dangling_carry(ctx: Context) -> Iterator[Diagnostic]:
     """A ``carried_to`` / ``carried_from`` naming an item that is not there.  A plan that is not part of
@@ -335,13 +391,13 @@ def dangling_carry(ctx: Context) -> Iterator[Diagnostic]:
                 if not ref or ref in items:
                     continue
                 parts = ref.split("/")
-                if len(parts) != 3 or not parts[1].isdigit():
+                if len(parts) != 3 or not (parts[1].isascii() and parts[1].isdigit()):
                     yield ctx.diag(
                         entry.path, (*loc, key), "GGK217", f"条目 {item_id} 的{what}「{ref}」不是 单位/年度/编号", "写作 单位/年度/编号"
                     )
                     continue
                 unit, year = parts[0], int(parts[1])
-                if (unit, year) not in loaded and _plan_file(entry, unit, year).is_file():
+                if (unit, year) not in loaded and os.path.isfile(_plan_file(entry, unit, year)):  # (False for any OS error)
                     continue  # there, but not read in this check
                 where = f"{unit}/{year} 中没有编号为 {parts[2]} 的条目" if (unit, year) in loaded else f"没有计划 {unit}/{year}"
                 yield ctx.diag(

@@ -3,6 +3,9 @@
 Owns: finding unit and plan files under one or more roots, turning one file into a validated model
 (``load_file``: the unit of caching), recovering what can be read from a file with problems, and
 mapping pydantic errors to diagnostics with line and column.  Loading never writes to ``plans/``.
+One bad file never stops the rest: a path that cannot be read as a file (a FIFO, a device, a folder
+or a broken link named like a plan, an unreadable folder) is a diagnostic and is never opened, and
+``Workspace.left_out`` names the files whose content is missing so that reports can say so.
 Cross-file checks (departments, ids, dates) live in ``ggk.workspace.checks``; editing lives in ``ggk.workspace.transaction``.
 """
 
@@ -11,8 +14,11 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import difflib
+import errno
+import functools
 import os
 import re
+import stat
 import typing
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -22,7 +28,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ggk.diagnostics import Diagnostic, GgkError, Severity
-from ggk.model import FORMAT_VERSION, Plan, Unit
+from ggk.model import COUNT_MAX, DAYS_MAX, FORMAT_VERSION, WORKDAYS_MAX, YEAR_MAX, YEAR_MIN, Plan, Unit
+from ggk.workspace.files import os_reason
 
 if typing.TYPE_CHECKING:
     from ggk.yamlfiles.read import Locator
@@ -171,6 +178,18 @@ class Workspace:
         diags.sort(key=Diagnostic.sort_key)
         return diags
 
+    def left_out(self) -> list[tuple[str, list[Diagnostic]]]:
+        """The files whose content is missing from the workspace, wholly (``skipped``: unreadable, not
+        valid YAML, not a plan at all) or in part (a plan read without the items that have errors),
+        each with the errors found in it.  Reports say these loudly (``ggk.cli.common.open_session``):
+        a report that quietly leaves a plan out tells the office something untrue."""
+        paths = [str(p) for p in self.skipped] + [str(e.path) for e in [*self.plans, *self.unissued] if e.partial]
+        errors: dict[str, list[Diagnostic]] = {p: [] for p in dict.fromkeys(paths)}
+        for d in self.diagnostics:
+            if d.path in errors and d.severity is Severity.ERROR:
+                errors[d.path].append(d)
+        return [(p, sorted(ds, key=Diagnostic.sort_key)) for p, ds in errors.items()]
+
     def _locators(self) -> dict[str, Locator]:
         if self._locator_cache is None:
             entries: list[UnitEntry | PlanEntry] = [*self.units.values(), *self.plans]
@@ -186,6 +205,9 @@ class Found:
     units: list[Path] = field(default_factory=list)
     plans: list[Path] = field(default_factory=list)
     strays: list[Path] = field(default_factory=list)
+    #: paths that look like files ggk reads but cannot be read (a FIFO, a device, a folder or a
+    #: broken link with a .yaml name, an unreadable folder), with the reason; each is also a stray
+    unreadable: dict[Path, str] = field(default_factory=dict, compare=False)
 
 
 def _yaml_suffix(name: str) -> bool:
@@ -218,6 +240,29 @@ def _real_key(p: Path) -> tuple[int, int, str]:
     return (st.st_dev, st.st_ino, name)
 
 
+def _not_regular(p: Path) -> str | None:
+    """Why ``p`` (met in a folder, or given) cannot be read as a file, or None when it is a regular
+    file.  Reading a FIFO would wait forever, a device never end: they are never opened."""
+    try:
+        st = os.stat(p)
+    except OSError as exc:
+        if exc.errno == errno.ENOENT and os.path.islink(p):
+            return "链接指向的文件不存在"
+        if exc.errno == errno.ELOOP:
+            return "链接形成了循环"
+        return os_reason(exc)
+    mode = st.st_mode
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "这是一个目录，不是文件"
+    if stat.S_ISFIFO(mode):
+        return "这是一个命名管道（FIFO），不是普通文件"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "这是一个设备文件，不是普通文件"
+    return "这不是普通文件"
+
+
 def discover(paths: Sequence[Path]) -> Found:
     """Unit and plan files under ``paths`` (folders of units, one unit folder, or single files).
 
@@ -233,7 +278,17 @@ def discover(paths: Sequence[Path]) -> Found:
     seen: set[tuple[int, int, str]] = set()
 
     def listed(d: Path) -> tuple[os.stat_result, list[os.DirEntry[str]]]:
-        return os.stat(d), _scan(d)
+        """The folder's stat and entries; an unreadable folder is recorded and read as empty."""
+        try:
+            return os.stat(d), _scan(d)
+        except OSError as exc:
+            unreadable(d, f"无法读取目录：{os_reason(exc)}")
+            return os.stat_result((0,) * 10), []
+
+    def unreadable(p: Path, reason: str) -> None:
+        if p not in found.unreadable:
+            found.unreadable[p] = reason
+            found.strays.append(p)
 
     def add(p: Path, key: tuple[int, int, str]) -> None:
         if key in seen:
@@ -251,17 +306,26 @@ def discover(paths: Sequence[Path]) -> Found:
         st, entries = listing or listed(d)
         for entry in entries:
             name = entry.name
+            if not _yaml_suffix(name):
+                continue
+            p = d / name
             if entry.is_symlink():  # the file it points to, wherever that is
-                p = d / name
-                if p.is_file() and _yaml_suffix(name):
+                why = _not_regular(p)
+                if why is None:
                     add(p, _real_key(p))
-            elif _yaml_suffix(name) and entry.is_file(follow_symlinks=False):
-                p = d / name
+                else:
+                    unreadable(p, why)
+            elif entry.is_file(follow_symlinks=False):
                 add(p, (st.st_dev, st.st_ino, name))
+            else:  # a folder, a FIFO or a device named like a plan: said, never opened
+                unreadable(p, _not_regular(p) or "这不是普通文件")
 
     for root in paths:
         if not root.exists():
             raise GgkError(f"找不到计划目录或文件：{root}", "用 --plans 指定计划所在的目录（默认 ./plans，或环境变量 GGK_PLANS）")
+        if not root.is_dir() and _not_regular(root) is not None:  # a FIFO, a device
+            unreadable(root, _not_regular(root) or "这不是普通文件")
+            continue
         if root.is_file():
             add(root, _real_key(root))
             # A single plan file still needs its unit's registry.
@@ -283,13 +347,20 @@ def discover(paths: Sequence[Path]) -> Found:
                 sub = root / name
                 if sub.is_dir() and not SKIP_DIR.match(name):
                     add_unit_dir(sub)
-                elif sub.is_file() and _yaml_suffix(name):
-                    found.strays.append(sub)
+                elif _yaml_suffix(name):
+                    why = _not_regular(sub)
+                    if why is None:
+                        found.strays.append(sub)
+                    else:
+                        unreadable(sub, why)
             elif entry.is_dir(follow_symlinks=False):
                 if not SKIP_DIR.match(name):
                     add_unit_dir(root / name)
-            elif _yaml_suffix(name) and entry.is_file(follow_symlinks=False):
-                found.strays.append(root / name)
+            elif _yaml_suffix(name):
+                if entry.is_file(follow_symlinks=False):
+                    found.strays.append(root / name)
+                else:
+                    unreadable(root / name, _not_regular(root / name) or "这不是普通文件")
     return found
 
 
@@ -303,8 +374,32 @@ def load_file(path: Path, kind: type[Plan] | type[Unit], raw: bytes | None = Non
     ``ggk.workspace.transaction`` checks an edit before writing it)."""
     spath = str(path)
     parsed = read_file(spath, raw)
-    diags = list(parsed.diagnostics)
+    result = _careful(path, kind, parsed, list(parsed.diagnostics))
+    if parsed.text is not None and any(d.severity is Severity.ERROR for d in result.diagnostics):
+        # a file with errors: say which of them are slips of a Chinese input method, and what to type
+        from ggk.yamlfiles.ime import slips
+
+        result.diagnostics.extend(slips(parsed.text, spath, file_keys()))
+    return result
+
+
+def _careful(path: Path, kind: type[Plan] | type[Unit], parsed: Any, diags: list[Diagnostic]) -> FileResult:
+    """``load_file`` of a parsed file: the checks of the whole document, then ``validate``."""
+    spath = str(path)
     if parsed.data is None:
+        if not any(d.fatal for d in diags):  # a document of only null, ~ or ---: nothing in it
+            diags.append(
+                Diagnostic(
+                    spath,
+                    1,
+                    1,
+                    "GGK003",
+                    Severity.ERROR,
+                    "文件没有内容（只有 null、~ 或 ---）",
+                    "删除该文件，或用 ggk init / ggk new 生成模板",
+                    fatal=True,
+                )
+            )
         return FileResult(path, None, diags, locator=parsed.locator)
     data = parsed.data
     if not isinstance(data, dict):
@@ -322,7 +417,7 @@ def load_file(path: Path, kind: type[Plan] | type[Unit], raw: bytes | None = Non
         )
         return FileResult(path, None, diags, locator=parsed.locator)
     version = data.get("format", FORMAT_VERSION)
-    if version != FORMAT_VERSION:
+    if type(version) is not int or version != FORMAT_VERSION:  # ``format: true`` is not 1
         line, col = parsed.locator.find(("format",))
         diags.append(
             Diagnostic(
@@ -331,7 +426,7 @@ def load_file(path: Path, kind: type[Plan] | type[Unit], raw: bytes | None = Non
                 col,
                 "GGK106",
                 Severity.ERROR,
-                f"不支持的格式版本 {version!r}（本版 ggk 读取 format: {FORMAT_VERSION}）",
+                f"不支持的格式版本「{_yaml_word(version)}」（本版 ggk 读取 format: {FORMAT_VERSION}）",
                 "升级 ggk，或把 format 改为 1",
                 fatal=True,
             )
@@ -341,6 +436,21 @@ def load_file(path: Path, kind: type[Plan] | type[Unit], raw: bytes | None = Non
     model, vdiags, partial = validate(kind, data, spath, parsed.locator, reported)
     diags.extend(vdiags)
     return FileResult(path, model, diags, partial, parsed.locator)
+
+
+def _yaml_word(value: Any) -> str:
+    """A value as it is written in YAML (``true`` rather than Python's ``True``), cut short."""
+    text = ("true" if value else "false") if isinstance(value, bool) else "null" if value is None else str(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+@functools.cache
+def file_keys() -> frozenset[str]:
+    """Every key of ggk's files (the fields of every model), for recognising IME slips around them."""
+    from ggk import model
+
+    classes = [c for c in vars(model).values() if isinstance(c, type) and issubclass(c, BaseModel)]
+    return frozenset(name for c in classes for name in c.model_fields)
 
 
 def validate(
@@ -416,6 +526,7 @@ _TYPE_WORDS = {
     "model_type": "应为映射（键: 值）",
     "model_attributes_type": "应为映射（键: 值）",
     "greater_than_equal": "数值太小",
+    "less_than_equal": "数值太大",
 }
 
 _DATE_TYPES = {"date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact", "datetime_type"}
@@ -460,7 +571,13 @@ def error_to_diagnostic(kind: type[BaseModel], err: Any, path: str, locator: Loc
     if typ == "missing":
         return Diagnostic(path, line, col, "GGK103", Severity.ERROR, f"缺少必填键「{loc[-1]}」{where}", None, loc=loc)
     value = err.get("input")
-    shown = f"「{value}」" if isinstance(value, (str, int, float)) and not isinstance(value, bool) else ""
+    if isinstance(value, bool):
+        shown = f"「{'true' if value else 'false'}」"
+    elif isinstance(value, (str, int, float)):
+        text = str(value)
+        shown = f"「{text if len(text) <= 40 else text[:39] + '…'}」"
+    else:
+        shown = ""
     if typ in _DATE_TYPES:
         return Diagnostic(
             path, line, col, "GGK104", Severity.ERROR, f"无效日期{shown}{where}", "日期写作 YYYY-MM-DD，如 2021-12-31", loc=loc
@@ -473,6 +590,12 @@ def error_to_diagnostic(kind: type[BaseModel], err: Any, path: str, locator: Loc
         expected = err.get("ctx", {}).get("expected", "")
         expected = expected.replace("'", "").replace(" or ", "、")
         return Diagnostic(path, line, col, "GGK102", Severity.ERROR, f"取值{shown}不对{where}", f"可用的值：{expected}", loc=loc)
+    bounds = {"year": (YEAR_MIN, YEAR_MAX), "count": (1, COUNT_MAX), "workdays": (1, WORKDAYS_MAX), "days": (1, DAYS_MAX)}
+    if typ in ("greater_than_equal", "less_than_equal") and field_name in bounds:
+        low, high = bounds[field_name]
+        return Diagnostic(
+            path, line, col, "GGK102", Severity.ERROR, f"「{field_name}」应在 {low}–{high} 之间，实际是{shown}{where}", None, loc=loc
+        )
     word = _TYPE_WORDS.get(typ)
     if word is None:
         word = str(err.get("msg", typ))
@@ -493,6 +616,9 @@ def _describe(loc: tuple[Any, ...]) -> str:
 # --------------------------------------------------------------------------- the workspace
 
 
+_UNREADABLE_HINT = "计划文件和 unit.yaml 必须是普通文件；删除或改名该路径，或改正其权限"
+
+
 def load(paths: Sequence[Path], *, loader: Any = None, found: Found | None = None) -> Workspace:
     """Load every unit and plan under ``paths``.  ``loader`` replaces ``load_file`` (the cache);
     ``found``: what ``discover(paths)`` gave, when the caller has it already."""
@@ -501,6 +627,11 @@ def load(paths: Sequence[Path], *, loader: Any = None, found: Found | None = Non
         found = discover(paths)
     ws = Workspace(list(paths), files=len(found.units) + len(found.plans) + len(found.strays))
     for stray in found.strays:
+        why = found.unreadable.get(stray)
+        if why is not None:
+            ws.diagnostics.append(Diagnostic(str(stray), 1, 1, "GGK007", Severity.ERROR, f"无法读取：{why}", _UNREADABLE_HINT, fatal=True))
+            ws.skipped.append(stray)
+            continue
         ws.diagnostics.append(
             Diagnostic(
                 str(stray),

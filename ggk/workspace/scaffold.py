@@ -109,10 +109,12 @@ class Written:
 
 
 def _check_slug(slug: str) -> None:
-    if not SLUG.match(slug):
+    from ggk.model import UNIT_MAX
+
+    if not SLUG.match(slug) or len(slug) > UNIT_MAX:
         raise GgkError(
-            f"单位代号「{slug}」不合适",
-            "代号用作 plans/ 下的文件夹名：只用英文字母、数字、- 和 _，且以字母或数字开头，如 gansu-jtt",
+            f"单位代号「{slug if len(slug) <= UNIT_MAX else slug[:UNIT_MAX] + '…'}」不合适",
+            f"代号用作 plans/ 下的文件夹名：只用英文字母、数字、- 和 _，以字母或数字开头，不超过 {UNIT_MAX} 个字符，如 gansu-jtt",
         )
 
 
@@ -155,12 +157,12 @@ def init_unit(plans_root: Path, slug: str, name: str | None = None) -> Written:
 
 def new_plan(plans_root: Path, unit: str, year: int, title: str | None = None) -> Written:
     """Create ``plans/<unit>/<year>.yaml`` with an empty plan; refuse when it exists."""
-    from ggk.model import Unit
+    from ggk.model import YEAR_MAX, YEAR_MIN, Unit
     from ggk.workspace.load import load_file
 
     _check_slug(unit)
-    if not 1949 <= year <= 2200:
-        raise GgkError(f"年度 {year} 不对", "写四位数的年度，如 2027")
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise GgkError(f"年度 {year} 不对", f"写 {YEAR_MIN}–{YEAR_MAX} 之间的四位数年度，如 2027")
     unit_file = plans_root / unit / UNIT_FILE
     if not unit_file.is_file():
         known = sorted(p.parent.name for p in plans_root.glob(f"*/{UNIT_FILE}")) if plans_root.is_dir() else []

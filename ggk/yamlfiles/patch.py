@@ -206,6 +206,8 @@ def parse(source: Source, path: str = "<text>") -> Parsed:
             node = constructor.composer.get_single_node()
             if node is None:
                 raise GgkError(f"{path} 是空文件，无法编辑")
+            if "\ufeff" in text:
+                _fix_columns(node, text)
             doc = constructor.construct_document(node)
             pristine = constructor.construct_document(node)
         finally:
@@ -216,7 +218,23 @@ def parse(source: Source, path: str = "<text>") -> Parsed:
         raise GgkError(f"{where}: 无法解析，文件未改动：{exc.problem or exc}") from None
     except YAMLError as exc:
         raise GgkError(f"{path}: 无法解析，文件未改动：{exc}") from None
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:  # a value ruamel cannot build
+        raise GgkError(f"{path}: 无法解析，文件未改动：{exc}") from None
     return Parsed(source, node, doc, pristine)
+
+
+def _fix_columns(root: Any, text: str) -> None:
+    """ruamel.yaml does not count a U+FEFF inside the text as a column (its reader skips it as a
+    byte-order mark), so on a line holding one the columns of the marks after it are one short.  The
+    marks' character index is right: the columns are worked out from it."""
+    starts = [0]
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            starts.append(i + 1)
+    for node in iter_nodes(root):
+        for mark in (node.start_mark, node.end_mark):
+            if mark is not None and 0 <= mark.line < len(starts):
+                mark.column = mark.index - starts[mark.line]
 
 
 # =========================================================================== plain comparison
