@@ -8,6 +8,7 @@ LibreOffice itself."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -93,6 +94,18 @@ def resort(ws: Any) -> None:
 # =========================================================================== forms out
 
 
+def test_form_says_what_the_ledger_says_of_standing_work(plans: Path, tmp_path: Path) -> None:
+    """After the quarter's report was due, a form for it shows the 台账's 本季度无进展, from the same rule."""
+    out = tmp_path / "late"
+    ggk(plans, "form", "局办公室", "-u", "example", "--period", "2026-Q3", "-o", str(out), as_of="2026-10-20")
+    ws = load_workbook(out / "局办公室-2026-Q3.xlsx")["进展报送表"]
+    stands = {ws.cell(row=r, column=2).value: ws.cell(row=r, column=6).value for r in data_rows(ws)}
+    listed = json.loads(ggk(plans, "list", "-u", "example", "--format", "json", as_of="2026-10-20").output)
+    idle = {row["ref"]: row["idle"]["text"] for row in listed["items"] if row.get("idle")}
+    assert idle["example/2026/15"] == "本季度无进展"
+    assert stands["example/2026/15"] == f"进行中（{idle['example/2026/15']}）"
+
+
 def test_form_layout(forms: Path) -> None:
     names = sorted(p.name for p in forms.iterdir())
     assert "局办公室-2026-Q3.xlsx" in names and "局财务股-2026-Q3.xlsx" in names
@@ -128,7 +141,8 @@ def test_form_layout(forms: Path) -> None:
     stands = {ws.cell(row=r, column=2).value: ws.cell(row=r, column=6).value for r in data_rows(ws)}
     assert stands["example/2026/11"] == "未启动（逾期192天）"
     assert stands["example/2026/17"] == "进行中；1/2 次"
-    assert stands["example/2026/15"] == "进行中；本季度无进展"
+    # standing work: the third quarter's report is not due yet, so the form says what the ledger says
+    assert stands["example/2026/15"] == "进行中"
     last = {ws.cell(row=r, column=2).value: ws.cell(row=r, column=7).value for r in data_rows(ws)}
     assert last["example/2026/12"] == "2026-08-26 办公室：完成栏目映射方案，存量信息4,812条导出"  # nothing after the form's day
     r9 = row_of(ws, "example/2026/9")
