@@ -467,9 +467,12 @@ def test_dates_typed_the_chinese_way(typed: Any, expected: dt.date | None) -> No
     assert cells.to_date(typed, 2026) == expected
 
 
-@pytest.mark.parametrize("typed", ["9月31日", "明天", "2026-13-01", 45000])
-def test_unreadable_dates(typed: Any) -> None:
-    with pytest.raises(ValueError, match="看不懂日期"):
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [("9月31日", "看不懂日期「9月31日」"), ("明天", "看不懂日期「明天」"), ("2026-13-01", "月份 13 不对"), (45000, "看不懂日期")],
+)
+def test_unreadable_dates(typed: Any, says: str) -> None:
+    with pytest.raises(ValueError, match=says):
         cells.to_date(typed, 2026)
 
 

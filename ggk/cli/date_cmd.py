@@ -37,10 +37,10 @@ def _calendar(holidays: Optional[Path]) -> Any:
 
 
 def _day(text: str) -> Any:
-    from ggk.deadlines.workdays import parse_day
+    from ggk.dates import parse_date
 
     try:
-        return parse_day(text)
+        return parse_date(text)
     except ValueError as exc:
         _fail(str(exc))
 
