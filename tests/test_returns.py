@@ -526,3 +526,18 @@ def test_returns_about_one_item_end_the_same_in_any_order(plans: Path, forms: Pa
         ("局政策法规股", Status.IN_PROGRESS),  # progress on an item not started: it has started
         ("局财务股", Status.DONE),
     ]
+
+
+def test_a_return_closes_the_live_open_event_not_a_deleted_one() -> None:
+    """The office deleted a wrongly logged event (``ggk correct --delete``) and logged it again: a return
+    giving its 公开日期 closes the live entry, as ``ggk note --event --done`` would."""
+    from ggk.returns.intake import decide
+    from ggk.returns.taken import Change
+
+    ev = dt.date(2026, 7, 1)
+    log = [
+        {"date": ev, "note": "误登", "event": ev, "deleted": {"date": dt.date(2026, 7, 2), "reason": "重复"}},
+        {"date": ev, "note": "收到申请", "event": ev},
+    ]
+    ch = Change("进展报送表", 5, "example/2026/9", "9", "f1", "2026-Q3", [], close_events=[(ev, dt.date(2026, 7, 8))])
+    assert decide(log, Status.IN_PROGRESS, None, ch).close == [(1, dt.date(2026, 7, 8))]
