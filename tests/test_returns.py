@@ -22,6 +22,7 @@ from ggk.cli.app import app
 from ggk.model import Plan, Status
 from ggk.returns import cells
 from ggk.workspace.load import load_file
+from tests.builders import office_program
 
 FORM_DAY = "2026-10-09"  # the third quarter's report is due on 2026-10-13
 KEY_COL = 14  # the hidden ggk-key column (N)
@@ -383,8 +384,8 @@ def test_forms_of_another_period_or_unit(plans: Path, forms: Path, tmp_path: Pat
     assert "局财务股  2026-Q3  录入 0 行，未变 1 行" in res.stdout.replace("　", "")
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 def test_a_form_saved_by_libreoffice_is_read(plans: Path, forms: Path, tmp_path: Path) -> None:
+    office_program("soffice")
     wb = load_workbook(forms / "局运输管理股-2026-Q3.xlsx")
     ws = wb.active
     fill(ws, "example/2026/5", 本期进展情况="发布城乡公交线路调整公告3则", 佐证材料_链接="https://www.example.gov.cn/zwgk/bmxx/3")
