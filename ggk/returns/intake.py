@@ -354,13 +354,18 @@ def _events(
 # =========================================================================== applying
 
 
+#: When an entry was entered (``recorded``, ``done_recorded``) is not what it says: a return taken in again
+#: on a later day says the same as before.
+_ENTERED = ("recorded", "done_recorded")
+
+
 def _plain_entry(e: Any) -> dict[str, Any]:
     from ggk.ledger.edits import to_plain
 
     data = to_plain(e) if not isinstance(e, dict) else dict(e)
     out = {}
     for k, v in data.items():
-        if v is None or (k == "counts" and v is True):
+        if v is None or (k == "counts" and v is True) or k in _ENTERED:
             continue
         if isinstance(v, Status):
             v = v.value
@@ -411,9 +416,11 @@ def decide(log: list[dict[str, Any]], status_now: Status, completed_now: dt.date
     return Decision(mine, want, close, target, completed)
 
 
-def apply_change(doc: Any, ch: Change, index: dict[str, Any] | None = None) -> bool:
+def apply_change(doc: Any, ch: Change, index: dict[str, Any] | None = None, recorded: dt.date | None = None) -> bool:
     """Apply one change to the plan document; False when the item already says all of it.  ``index``:
-    the document's items by id (found once for many changes)."""
+    the document's items by id (found once for many changes); ``recorded``: the day of the intake, kept
+    on entries and 公开日期 dated before it (``ggk.ledger.edits.add_log``), so that reports of earlier
+    days are made without them."""
     from ggk.ledger import edits
 
     item = index.get(ch.item_id) if index is not None else None
@@ -426,7 +433,7 @@ def apply_change(doc: Any, ch: Change, index: dict[str, Any] | None = None) -> b
     if not d.changed:
         return False
     for i, done in d.close:
-        edits.set_key(log[i], "done", done, edits.LOG_KEYS)
+        edits.close_event(log[i], done, recorded)
     for i in sorted(d.remove, reverse=True):
         del log[i]
     for w in d.add:
@@ -443,6 +450,7 @@ def apply_change(doc: Any, ch: Change, index: dict[str, Any] | None = None) -> b
             counts=w.get("counts"),
             source=w.get("source"),
             item=item,
+            recorded=recorded,
         )
     if d.status is not None:
         edits.set_key(item, "status", d.status.value)
@@ -524,7 +532,7 @@ def apply(taken: Sequence[Taken], ctx: Context, *, dry_run: bool) -> list[Any]:
             index: dict[str, Any] = {}
             for _loc, it in iter_items(doc):
                 index.setdefault(str(it.get("id")), it)
-            return [apply_change(doc, ch, index) for _t, ch in pairs]
+            return [apply_change(doc, ch, index, recorded=ctx.today) for _t, ch in pairs]
 
         try:
             r = edit_plan(path, fn, dry_run=dry_run, today=ctx.today)

@@ -50,7 +50,7 @@ from ggk.model import FORMAT_VERSION, Plan, Status, Unit
 from ggk.workspace.load import FileResult, Found, Outline, PlanEntry, UnitEntry, Workspace, discover, folder_name, load, load_file
 
 #: Bump when what an entry holds changes: entries of another ggk, file format or entry format are not used.
-CACHE_FORMAT = 11
+CACHE_FORMAT = 12
 KEY = f"{__version__}/{FORMAT_VERSION}/{CACHE_FORMAT}"
 #: Items a deadline report can show: neither done nor cancelled (and with a time limit).
 OPEN = (Status.NOT_STARTED, Status.IN_PROGRESS)
