@@ -542,3 +542,30 @@ def test_a_return_closes_the_live_open_event_not_a_deleted_one() -> None:
     ]
     ch = Change("进展报送表", 5, "example/2026/9", "9", "f1", "2026-Q3", [], close_events=[(ev, dt.date(2026, 7, 8))])
     assert decide(log, Status.IN_PROGRESS, None, ch).close == [(1, dt.date(2026, 7, 8))]
+
+
+def test_returns_taken_in_later_leave_earlier_reports_as_they_were(plans: Path, forms: Path, tmp_path: Path) -> None:
+    """The QA trial's finding: an intake on 10-12 writes entries dated 09-30 (the forms' period) and a
+    公开日期 of 10-08, and `--as-of 2026-10-08` reports changed after it (完成率 13.3% → 26.7%).  They are
+    entered on 10-12 (``recorded``, ``done_recorded``): the 10-08 reports stay what they were, byte for
+    byte, and the records count from 10-12."""
+    office = returned(
+        forms,
+        tmp_path,
+        "局办公室",
+        example_2026_8={"本期进展情况": "在政务微信回应网民关切12条"},
+        example_2026_9={"本期进展情况": "21件复文全部公开", "完成状态": "已完成", "完成日期": "2026年9月30日"},
+    )
+    files = [office, law_return(forms, tmp_path)]
+    lines = ["status -u example", "list -u example", "show example/2026/9", "show example/2026/4 -f json", "overdue -u example"]
+    before = {line: ggk(plans, *line.split(), as_of="2026-10-08").stdout for line in lines}
+    ggk(plans, "intake", *map(str, files), as_of="2026-10-12")
+    for line in lines:
+        assert ggk(plans, *line.split(), as_of="2026-10-08").stdout == before[line], line
+    text = (plans / "example" / "2026.yaml").read_text(encoding="utf-8")
+    assert "recorded: 2026-10-12" in text and "done_recorded: 2026-10-12" in text
+    after = plan_of(plans)
+    assert item(after, "9").status is Status.DONE and item(after, "9").completed == dt.date(2026, 9, 30)
+    shown = ggk(plans, "show", "example/2026/9", "-f", "json", as_of="2026-10-12").stdout
+    assert '"status": "已完成"' in shown and '"completed": "2026-09-30"' in shown
+    assert '"status": "已完成"' not in ggk(plans, "show", "example/2026/9", "-f", "json", as_of="2026-10-11").stdout

@@ -395,9 +395,11 @@ def _elsewhere(ws: Workspace, unit: str | None, forms: list[str]) -> list[str]:
     return [f"{y}/{i}" if len(units) == 1 and unit is None else f"{u}/{y}/{i}" for u, y, i in sorted(found, key=lambda f: -f[1])]
 
 
-def log_numbers(filed: Workspace | None, row: Row) -> list[int]:
-    """The number in the file (1 = first) of each progress entry of ``row`` (a snapshot's row, whose
-    log leaves out entries deleted or dated after the day): ``ggk correct`` names entries by it."""
+def log_numbers(filed: Workspace | None, row: Row, day: dt.date | None = None) -> list[int]:
+    """The number in the file (1 = first) of each progress entry of ``row`` (a snapshot's row of ``day``,
+    whose log leaves out entries deleted, dated or entered after the day): ``ggk correct`` names entries by it."""
+    from ggk.ledger.snapshot import entry_on
+
     item = row.item
     source = None
     if filed is not None:
@@ -406,6 +408,10 @@ def log_numbers(filed: Workspace | None, row: Row) -> list[int]:
             source = next((it for _l, _c, it in entry.plan.iter_items() if it.id == item.id), None)
     if source is None:
         return list(range(1, len(item.log) + 1))
+    if day is not None:  # the snapshot keeps the file's order: the entries there on the day, numbered
+        there = [i for i, f in enumerate(source.log, start=1) if entry_on(f, day) is not None]
+        if len(there) == len(item.log):
+            return there
     out = []
     taken: set[int] = set()
     for e in item.log:
