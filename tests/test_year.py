@@ -75,6 +75,8 @@ SCRIPT: list[tuple[str, str]] = [
     ("2026-03-04", "done demo/2025/6 --date 2025-12-30 --by 局办公室"),
     ("2026-03-05", "postpone demo/2026/2025-2 --to 2026-04-30 --reason 补记的延期 --by-person 王建国 --date 2026-01-08"),
     ("2026-03-05", "note demo/2025/4 作出行政处罚决定1件 --event 2025-06-16 --done 2025-06-20 --date 2025-06-16 --by 县交通执法大队"),
+    # the 2026 要点's 印发日期, known only now: the carried task was in force from its carry-over
+    ("2026-03-06", "issued demo/2026 2026年2月20日"),
 ]
 
 DAYS = ["2025-03-31", "2025-06-30", "2025-10-08", "2025-12-31", "2026-01-10"]
@@ -191,3 +193,24 @@ def test_the_ledger_at_the_end_is_clean_and_holds_the_traces(year, runner):
     assert "contact: {name: 李华, role: 联系人, phone: 0871-6123400}" in unit
     # the carried item exists in the next year's plan from the day it was carried
     assert "carried_from: demo/2025/" in (root / "plans" / "demo" / "2026.yaml").read_text(encoding="utf-8")
+
+
+def test_next_years_plan_imported_later_does_not_rewrite_january(year, runner, tmp_path):
+    """The QA trial's item 3b: the 2026 要点 arrives in March with its 印发日期 (02-20; the script filled it in
+    on 03-06, the import writes it again).  The task carried into 2026 on 01-05 was in force from then, so
+    every output of 01-10 re-made after both is the one made on 01-10 (the 2026 plan with its carried task,
+    not the 2025 plan and a 尚未施行 note); the document's own tasks are 尚未施行 before 02-20, there from it."""
+    root = tmp_path / "copy"
+    shutil.copytree(year["root"], root)
+    source = tmp_path / "要点2026.txt"
+    source.write_text((DATA / "要点.txt").read_text(encoding="utf-8").replace("2025", "2026"), encoding="utf-8")
+    on_the_day = year["made"]["2026-01-10"]  # type: ignore[index]
+    assert "示范县交通运输局 2026年" in on_the_day["status.txt"] and "尚未施行" not in on_the_day["status.txt"]
+    run(runner, root, "2026-03-07", f"import {source} --unit demo --issued 2026-02-20")
+    assert "issued: 2026-02-20" in (root / "plans/demo/2026.yaml").read_text(encoding="utf-8")
+    later = outputs(runner, root, "2026-01-10")
+    assert {name: text.replace(str(root), str(year["root"])) for name, text in later.items()} == on_the_day  # show's path
+    assert "demo/2026/1 " not in run(runner, root, "2026-03-07", "--as-of 2026-01-10 list --year 2026")
+    assert "尚未施行" in run(runner, root, "2026-03-07", "--as-of 2026-01-10 show demo/2026/1")
+    on_issue = run(runner, root, "2026-03-07", "--as-of 2026-02-20 list --year 2026")
+    assert "demo/2026/1 " in on_issue and "demo/2026/2025-2" in on_issue

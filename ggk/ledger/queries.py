@@ -391,6 +391,7 @@ def _elsewhere(ws: Workspace, unit: str | None, forms: list[str]) -> list[str]:
         for _loc, _chain, item in e.plan.iter_items()
         if item.id in forms
     ]
+    found = list(dict.fromkeys(found))  # a carried task of a plan not yet issued is in both lists
     units = {u for u, _y, _i in found}
     return [f"{y}/{i}" if len(units) == 1 and unit is None else f"{u}/{y}/{i}" for u, y, i in sorted(found, key=lambda f: -f[1])]
 
@@ -432,11 +433,15 @@ def in_force_note(ws: Workspace, entry: PlanEntry) -> str | None:
 
 
 def unissued_notes(ws: Workspace) -> list[str]:
-    """A note for each plan that would be a current plan but is not in force yet on the as-of date."""
+    """A note for each plan that would be a current plan but is not in force yet on the as-of date (one
+    listed with the tasks carried into it, ``ggk.ledger.snapshot.carried_part``, needs none)."""
     if ws.as_of is None:
         return []
+    listed = {e.path for e in ws.plans}
     return [
-        f"{note}，未列入（ggk show 仍可查看其条目）" for e in ws.unissued if e.plan.year <= ws.as_of.year and (note := in_force_note(ws, e))
+        f"{note}，未列入（ggk show 仍可查看其条目）"
+        for e in ws.unissued
+        if e.plan.year <= ws.as_of.year and e.path not in listed and (note := in_force_note(ws, e))
     ]
 
 

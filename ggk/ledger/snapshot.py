@@ -10,7 +10,10 @@ out, whatever day it is dated.  The rules (README "报告日期"):
   entered later than its date (补记: ``ggk intake`` of a return, ``ggk note --date``) carries the day it
   was entered (``recorded``), and is there from that day; so are a 公开日期 entered late
   (``done_recorded``) and a postponement entered late (``recorded`` in ``history``);
-- a plan whose ``issued`` date is after the day is not yet in force: it moves to ``ws.unissued``;
+- a plan whose ``issued`` date is after the day is not yet in force: it moves to ``ws.unissued``; the
+  tasks carried into it from the year before (``carried_from``) are in force from their carry-over,
+  so until the 印发日期 the plan stays in the report with them alone, as it was before the document
+  came (the 印发日期 was not known then: the copy has none);
 - progress entries dated or entered after the day are not there yet; a correction (``corrected``) and a
   deletion (``deleted``) count from their own date: before it the entry is there with the values it had
   then (each correction's ``was``);
@@ -49,6 +52,9 @@ def snapshot(ws: Workspace, day: dt.date) -> Workspace:
         plan = entry.plan
         if plan.issued is not None and plan.issued > day:
             unissued.append(entry)
+            carried = carried_part(plan, day)
+            if carried is not None:
+                plans.append(dataclasses.replace(entry, plan=carried))
             continue
         new = plan_on(plan, day)
         plans.append(entry if new is plan else dataclasses.replace(entry, plan=new))
@@ -60,6 +66,25 @@ def plan_on(plan: Any, day: dt.date) -> Any:
     year_over = day > dt.date(plan.year, 12, 31)
     sections = _sections_on(plan.sections, day, year_over)
     return plan if sections is plan.sections else _replace(plan, sections=sections)
+
+
+def carried_part(plan: Any, day: dt.date) -> Any:
+    """A plan not yet issued on ``day`` as it stood then: the tasks carried into it by ``day`` alone,
+    without the 印发日期 (nobody knew it yet); None when nothing had been carried into it."""
+    year_over = day > dt.date(plan.year, 12, 31)
+
+    def keep(sections: Any) -> list[Any]:
+        out = []
+        for sec in sections:
+            items = [it for it in sec.items if it.carried_from]
+            items = [new for it in items if (new := item_on(it, day, year_over)) is not None]
+            subs = keep(sec.sections)
+            if items or subs:
+                out.append(_replace(sec, items=items, sections=subs))
+        return out
+
+    sections = keep(plan.sections)
+    return _replace(plan, sections=sections, issued=None) if sections else None
 
 
 def _sections_on(sections: Any, day: dt.date, year_over: bool) -> Any:
