@@ -115,6 +115,7 @@ def test_records_entered_later_than_their_date_count_from_that_day(runner, tmp_p
     on = items(runner, plans, "2026-10-12", "--unit", "example")
     assert on["14"]["status"] == "已完成" and on["14"]["completed"] == "2026-09-29"
     assert on["9"]["deadline"] == "2026-12-20"
+    assert "已公开复文5件（2026-10-12 补记）" in run(runner, plans, "2026-10-12", "show", "example/2026/15")
     log = json.loads(run(runner, plans, "2026-10-12", "show", "example/2026/15", "-f", "json"))["log"]
     assert {"date": "2026-09-30", "recorded": "2026-10-12"}.items() <= next(e for e in log if e["note"] == "已公开复文5件").items()
 
