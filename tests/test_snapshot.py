@@ -239,3 +239,30 @@ def test_carry_over_run_for_an_earlier_day_does_not_carry_twice(runner, root):
     assert res.exit_code == 0, res.output
     assert "跳过 t/2021/1：已结转至 t/2022/2021-1" in res.stderr
     assert (root / "t" / "2022.yaml").read_bytes() == before
+
+
+def test_the_status_on_a_day_is_the_last_one_entered_by_then(runner, tmp_path):
+    """A completion dated 05-10 but entered on 06-01, after a change dated 05-20: on 06-05 the ledger's last
+    word was the completion (entered last), not the 05-20 change; before 06-01 it was the 05-20 change."""
+    plan = plan_yaml(
+        """\
+        - id: "1"
+          title: 一项反复的任务
+          lead: [局办公室]
+          status: 进行中
+          log:
+            - {date: 2021-05-01, note: 开始, status: 进行中}
+            - {date: 2021-05-20, note: 暂缓, status: 未启动}
+            - {date: 2021-05-10, recorded: 2021-06-01, note: 补记：已完成, status: 已完成}
+            - {date: 2021-06-20, note: 重新打开, status: 进行中}
+        """
+    )
+    make_unit(tmp_path, plan)
+
+    def state(day: str) -> tuple[str, str | None]:
+        data = json.loads(run(runner, tmp_path, day, "show", "t/2021/1", "-f", "json"))
+        return data["status"], data["completed"]
+
+    assert state("2021-05-31") == ("未启动", None)
+    assert state("2021-06-05") == ("已完成", "2021-05-10")
+    assert state("2021-06-20") == ("进行中", None)

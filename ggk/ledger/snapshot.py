@@ -20,8 +20,8 @@ out, whatever day it is dated.  The rules (README "报告日期"):
 - an event of a working-day duty closed (``done``) after the day, or entered as closed after it, is
   still open on it;
 - the status is the one in force on the day: the file's, unless a later log entry changed it or the
-  item was completed (or its completion entered) later — then the status set by the last change there
-  on the day (no change yet: 进行中 if there is progress by then, else 未启动); ``completed`` and
+  item was completed (or its completion entered) later — then the status set by the last change entered
+  by the day (no change yet: 进行中 if there is progress by then, else 未启动); ``completed`` and
   ``reason`` follow the status;
 - postponements (``history``) decided or entered after the day have not happened: the deadline in
   force is the one the first later change replaced;
@@ -216,7 +216,7 @@ def _status_on(item: Any, log: list[Any], day: dt.date) -> tuple[Status, dt.date
     changed_later = any(e.status is not None and e.deleted is None and entry_on(e, day) is None for e in item.log)
     if not done_later and not changed_later:
         return item.status, item.completed, item.reason
-    before = sorted((e for e in log if e.status is not None), key=_by_date)
+    before = sorted((e for e in log if e.status is not None), key=_entered)  # in the order they were entered
     if done_later:  # the completion date is what says when it was done
         before = [e for e in before if e.status is not Status.DONE]
     if before:
@@ -244,11 +244,6 @@ def _entered(record: Any) -> dt.date:
     date: dt.date = record.date
     recorded = record.recorded
     return recorded if recorded is not None and recorded > date else date
-
-
-def _by_date(e: Any) -> dt.date:
-    date: dt.date = e.date
-    return date
 
 
 def _carried_on(log: Any, ref: str, *, into: bool) -> dt.date:
