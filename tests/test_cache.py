@@ -408,7 +408,7 @@ def test_edit_commands_load_the_plans_through_the_cache(tmp_path: Path, plans_co
     assert runner.invoke(app, ["--plans", str(plans_copy), "list", "--all-years"]).exit_code == 0  # the entries
     parsed: list[str] = []
     real = read.parse
-    monkeypatch.setattr(read, "parse", lambda text, path: parsed.append(path) or real(text, path))
+    monkeypatch.setattr(read, "parse", lambda text, path, **kw: parsed.append(path) or real(text, path, **kw))
     edit = ["--as-of", "2026-11-21", "note", "gansu-jtt/2021/15", "召开专题会议"]
     done = runner.invoke(app, ["--plans", str(plans_copy), *edit])
     assert done.exit_code == 0, done.output

@@ -280,8 +280,9 @@ class Made:
 
 def make_entry(path: Path, kind: type[Plan] | type[Unit], source: Source, unit_of: UnitOf, codes: str) -> Made:
     """Load ``path`` from its content (``source``) and make its entry; for a plan, run the per-file
-    checks with the unit its ``unit`` key names (``unit_of``)."""
-    result = load_file(path, kind, source.raw)
+    checks with the unit its ``unit`` key names (``unit_of``).  The checks locate their findings in the
+    node tree just parsed (a plan's result is then kept without it, see ``Cache.load_file``)."""
+    result = load_file(path, kind, source.raw, keep_tree=True)
     header = Header(
         key=KEY,
         path=str(path),

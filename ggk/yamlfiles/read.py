@@ -41,11 +41,13 @@ class Locator:
     """Source positions (1-based line and column) of the values and keys of one document, found when
     asked: most documents are never asked, and noting every position while reading would slow every
     read.  A locator keeps the document's text and parses it again at the first question (a workspace
-    of many files keeps their texts, not their node trees, which take twenty times the memory)."""
+    of many files keeps their texts, not their node trees, which take twenty times the memory).  A
+    reader that asks at once, while the tree is still there (the cache running a new file's checks),
+    is given the tree instead and never parses the text again."""
 
-    def __init__(self, text: str | None = None) -> None:
-        self.text = text
-        self._root: yaml.Node | None = None
+    def __init__(self, text: str | None = None, root: yaml.Node | None = None) -> None:
+        self.text = None if root is not None else text
+        self._root = root
 
     @property
     def root(self) -> yaml.Node | None:
@@ -225,8 +227,9 @@ _constructor = yaml.constructor.SafeConstructor()
 _TEXT_KEYS = (dialect.BOOL, dialect.NULL)
 
 
-def parse(text: str, path: str) -> Parsed:
-    """Parse one YAML document, recording positions; problems become diagnostics."""
+def parse(text: str, path: str, *, keep_tree: bool = False) -> Parsed:
+    """Parse one YAML document, recording positions; problems become diagnostics.  ``keep_tree``: the
+    locator keeps the node tree rather than the text (for a reader that drops it soon, see ``Locator``)."""
     locator = Locator()
     diagnostics: list[Diagnostic] = []
     try:
@@ -246,7 +249,7 @@ def parse(text: str, path: str) -> Parsed:
             path, 1, 1, "GGK003", Severity.ERROR, "文件为空（没有任何内容）", "删除该文件，或用 ggk init / ggk new 生成模板", fatal=True
         )
         return Parsed(None, locator, [empty], text)
-    locator = Locator(text)
+    locator = Locator(text, root if keep_tree else None)
     builder = _Builder(path, diagnostics, aliases="*" in text)
     try:
         data = builder.node(root, ())
@@ -448,8 +451,8 @@ def _date_reason(exc: Exception) -> str:
     return "不是 YYYY-MM-DD 形式的日期"
 
 
-def read_file(path: str, raw: bytes | None = None) -> Parsed:
-    """Read and parse one file.  I/O errors become a GGK007 diagnostic."""
+def read_file(path: str, raw: bytes | None = None, *, keep_tree: bool = False) -> Parsed:
+    """Read and parse one file (``keep_tree``: as for ``parse``).  I/O errors become a GGK007 diagnostic."""
     if raw is None:
         try:
             with open(path, "rb") as fh:
@@ -461,6 +464,6 @@ def read_file(path: str, raw: bytes | None = None) -> Parsed:
     text, diags = decode(raw, path)
     if text is None:
         return Parsed(None, Locator(), diags)
-    parsed = parse(text, path)
+    parsed = parse(text, path, keep_tree=keep_tree)
     parsed.diagnostics[:0] = diags
     return parsed
