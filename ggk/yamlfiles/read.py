@@ -309,8 +309,13 @@ class _Builder:
             raise _TooDeep(node)
         if node.tag != (_SEQ if kind is yaml.SequenceNode else _MAP):  # !custom on a list or a mapping
             self.problem(node, "GGK001", f"不支持的 YAML 标签 {_tag_name(node.tag)}", "去掉 ! 开头的标签，直接写出内容", None)
+        # a plain text value, most of a plan, is taken as it is (unless aliases are being counted)
+        text = not self.aliases
         if kind is yaml.SequenceNode:
-            return [self.node(child, (*here, i)) for i, child in enumerate(node.value)]
+            return [
+                child.value if text and type(child) is yaml.ScalarNode and child.tag == dialect.STR else self.node(child, (*here, i))
+                for i, child in enumerate(node.value)
+            ]
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             key = key_node.value if type(key_node) is yaml.ScalarNode and key_node.tag == dialect.STR else self.key(key_node)
@@ -331,7 +336,10 @@ class _Builder:
                     )
                 )
                 continue
-            out[key] = self.node(value_node, (*here, key))
+            if text and type(value_node) is yaml.ScalarNode and value_node.tag == dialect.STR:
+                out[key] = value_node.value
+            else:
+                out[key] = self.node(value_node, (*here, key))
         return out
 
     def visit(self, node: yaml.Node) -> None:
