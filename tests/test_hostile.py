@@ -23,6 +23,7 @@ from typer.testing import CliRunner
 
 from ggk.cli.app import app
 from ggk.render.safe import CONTROL, formula_like, md_text, sheet_text, visible
+from tests.builders import office_program
 from tests.conftest import PLANS, ROOT
 
 HOSTILE = ROOT / "tests" / "data" / "hostile"
@@ -174,9 +175,9 @@ def test_xlsx_cells_are_strings_never_formulas(evil: Path, tmp_path: Path) -> No
     assert seen >= 10  # titles, departments, phrases: every sheet has some
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 def test_libreoffice_shows_the_formula_text_not_its_result(evil: Path, tmp_path: Path) -> None:
     """What a spreadsheet program makes of the file: the cell shows =HYPERLINK(…) as typed."""
+    office_program("soffice")
     out = tmp_path / "ledger.xlsx"
     assert run(CliRunner(), evil, "report", "2026", "-f", "xlsx", "-o", str(out)).exit_code == 0
     env = {**os.environ, "HOME": str(tmp_path)}  # a profile of its own

@@ -8,6 +8,7 @@ LibreOffice itself."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -21,6 +22,7 @@ from ggk.cli.app import app
 from ggk.model import Plan, Status
 from ggk.returns import cells
 from ggk.workspace.load import load_file
+from tests.builders import office_program
 
 FORM_DAY = "2026-10-09"  # the third quarter's report is due on 2026-10-13
 KEY_COL = 14  # the hidden ggk-key column (N)
@@ -93,6 +95,18 @@ def resort(ws: Any) -> None:
 # =========================================================================== forms out
 
 
+def test_form_says_what_the_ledger_says_of_standing_work(plans: Path, tmp_path: Path) -> None:
+    """After the quarter's report was due, a form for it shows the 台账's 本季度无进展, from the same rule."""
+    out = tmp_path / "late"
+    ggk(plans, "form", "局办公室", "-u", "example", "--period", "2026-Q3", "-o", str(out), as_of="2026-10-20")
+    ws = load_workbook(out / "局办公室-2026-Q3.xlsx")["进展报送表"]
+    stands = {ws.cell(row=r, column=2).value: ws.cell(row=r, column=6).value for r in data_rows(ws)}
+    listed = json.loads(ggk(plans, "list", "-u", "example", "--format", "json", as_of="2026-10-20").output)
+    idle = {row["ref"]: row["idle"]["text"] for row in listed["items"] if row.get("idle")}
+    assert idle["example/2026/15"] == "本季度无进展"
+    assert stands["example/2026/15"] == f"进行中（{idle['example/2026/15']}）"
+
+
 def test_form_layout(forms: Path) -> None:
     names = sorted(p.name for p in forms.iterdir())
     assert "局办公室-2026-Q3.xlsx" in names and "局财务股-2026-Q3.xlsx" in names
@@ -128,7 +142,8 @@ def test_form_layout(forms: Path) -> None:
     stands = {ws.cell(row=r, column=2).value: ws.cell(row=r, column=6).value for r in data_rows(ws)}
     assert stands["example/2026/11"] == "未启动（逾期192天）"
     assert stands["example/2026/17"] == "进行中；1/2 次"
-    assert stands["example/2026/15"] == "进行中；本季度无进展"
+    # standing work: the third quarter's report is not due yet, so the form says what the ledger says
+    assert stands["example/2026/15"] == "进行中"
     last = {ws.cell(row=r, column=2).value: ws.cell(row=r, column=7).value for r in data_rows(ws)}
     assert last["example/2026/12"] == "2026-08-26 办公室：完成栏目映射方案，存量信息4,812条导出"  # nothing after the form's day
     r9 = row_of(ws, "example/2026/9")
@@ -369,8 +384,8 @@ def test_forms_of_another_period_or_unit(plans: Path, forms: Path, tmp_path: Pat
     assert "局财务股  2026-Q3  录入 0 行，未变 1 行" in res.stdout.replace("　", "")
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 def test_a_form_saved_by_libreoffice_is_read(plans: Path, forms: Path, tmp_path: Path) -> None:
+    office_program("soffice")
     wb = load_workbook(forms / "局运输管理股-2026-Q3.xlsx")
     ws = wb.active
     fill(ws, "example/2026/5", 本期进展情况="发布城乡公交线路调整公告3则", 佐证材料_链接="https://www.example.gov.cn/zwgk/bmxx/3")
@@ -453,9 +468,12 @@ def test_dates_typed_the_chinese_way(typed: Any, expected: dt.date | None) -> No
     assert cells.to_date(typed, 2026) == expected
 
 
-@pytest.mark.parametrize("typed", ["9月31日", "明天", "2026-13-01", 45000])
-def test_unreadable_dates(typed: Any) -> None:
-    with pytest.raises(ValueError, match="看不懂日期"):
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [("9月31日", "看不懂日期「9月31日」"), ("明天", "看不懂日期「明天」"), ("2026-13-01", "月份 13 不对"), (45000, "看不懂日期")],
+)
+def test_unreadable_dates(typed: Any, says: str) -> None:
+    with pytest.raises(ValueError, match=says):
         cells.to_date(typed, 2026)
 
 
@@ -509,3 +527,18 @@ def test_returns_about_one_item_end_the_same_in_any_order(plans: Path, forms: Pa
         ("局政策法规股", Status.IN_PROGRESS),  # progress on an item not started: it has started
         ("局财务股", Status.DONE),
     ]
+
+
+def test_a_return_closes_the_live_open_event_not_a_deleted_one() -> None:
+    """The office deleted a wrongly logged event (``ggk correct --delete``) and logged it again: a return
+    giving its 公开日期 closes the live entry, as ``ggk note --event --done`` would."""
+    from ggk.returns.intake import decide
+    from ggk.returns.taken import Change
+
+    ev = dt.date(2026, 7, 1)
+    log = [
+        {"date": ev, "note": "误登", "event": ev, "deleted": {"date": dt.date(2026, 7, 2), "reason": "重复"}},
+        {"date": ev, "note": "收到申请", "event": ev},
+    ]
+    ch = Change("进展报送表", 5, "example/2026/9", "9", "f1", "2026-Q3", [], close_events=[(ev, dt.date(2026, 7, 8))])
+    assert decide(log, Status.IN_PROGRESS, None, ch).close == [(1, dt.date(2026, 7, 8))]

@@ -9,10 +9,10 @@ from pathlib import Path
 import chinese_calendar
 import pytest
 
+from ggk.dates import parse_date
 from ggk.deadlines.workdays import (
     Offset,
     WorkCalendar,
-    parse_day,
     parse_holiday_text,
     parse_number,
     parse_offset,
@@ -231,12 +231,12 @@ def test_parse_offset_rejects(text: str) -> None:
         parse_offset(text)
 
 
-def test_parse_day() -> None:
-    assert parse_day("2021-09-29") == parse_day("2021/9/29") == parse_day("2021年9月29日") == D("2021-09-29")
+def test_parse_date() -> None:
+    assert parse_date("2021-09-29") == parse_date("2021/9/29") == parse_date("2021年9月29日") == D("2021-09-29")
     with pytest.raises(ValueError, match="2021年2月没有30日"):
-        parse_day("2021-02-30")
+        parse_date("2021-02-30")
     with pytest.raises(ValueError, match="看不懂日期"):
-        parse_day("9月29日")
+        parse_date("9月29日")
 
 
 def test_works_is_what_is_workday_says(tmp_path: Path) -> None:

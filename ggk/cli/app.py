@@ -14,6 +14,7 @@ from typing import Annotated, Any, Optional
 import typer
 from typer.core import TyperGroup
 
+from ggk.cli import zh
 from ggk.cli.common import GlobalAsOfOpt, GlobalPlansOpt
 
 GLOBAL_PANEL = "全局选项（也可写在命令名之前）"
@@ -54,7 +55,7 @@ def _global_params() -> dict[str, Any]:
     ) -> None:
         """Never run: its options are lent to the commands."""
 
-    holder = typer.Typer()
+    holder = typer.Typer(add_completion=False)
     holder.command()(carrier)
     return {p.opts[0]: p for p in typer.main.get_command(holder).params}
 
@@ -73,7 +74,7 @@ def accept_globals(cmd: Any) -> None:
             cmd.params.append(param)
 
 
-class GgkGroup(TyperGroup):
+class GgkGroup(zh.ChineseGroup):
     """The ``ggk`` group: every command it hands out also accepts the global options (``accept_globals``)."""
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
@@ -81,6 +82,9 @@ class GgkGroup(TyperGroup):
         if cmd is not None:
             accept_globals(cmd)
         return cmd
+
+
+GgkCommand = zh.ChineseCommand
 
 
 _SETTINGS: dict[str, Any] = dict(
@@ -162,7 +166,7 @@ def whole_app() -> typer.Typer:
     whole = typer.Typer(**_SETTINGS)
     whole.callback()(main_callback)
     for name, spec, panel in COMMANDS:
-        whole.command(name, rich_help_panel=panel)(command_function(spec))
+        whole.command(name, cls=GgkCommand, rich_help_panel=panel)(command_function(spec))
     whole.add_typer(date_cmd.app, name="date", rich_help_panel=TOOLS)
     return whole
 
@@ -208,5 +212,5 @@ def app_for(args: list[str]) -> typer.Typer:
     spec, panel = found[0]
     one = typer.Typer(**_SETTINGS)
     one.callback()(main_callback)
-    one.command(name, rich_help_panel=panel)(command_function(spec))
+    one.command(name, cls=GgkCommand, rich_help_panel=panel)(command_function(spec))
     return one

@@ -12,7 +12,10 @@ from typing import Any, NoReturn, Optional
 
 import typer
 
+from ggk.cli.zh import ChineseCommand, ChineseGroup
+
 app = typer.Typer(
+    cls=ChineseGroup,
     help="日期计算：按国务院办公厅节假日安排（含调休）数工作日。",
     no_args_is_help=True,
 )
@@ -37,10 +40,10 @@ def _calendar(holidays: Optional[Path]) -> Any:
 
 
 def _day(text: str) -> Any:
-    from ggk.deadlines.workdays import parse_day
+    from ggk.dates import parse_date
 
     try:
-        return parse_day(text)
+        return parse_date(text)
     except ValueError as exc:
         _fail(str(exc))
 
@@ -59,7 +62,7 @@ def _warn(cal: Any) -> None:
         typer.echo(f"警告：{warning}", err=True)
 
 
-@app.command("add")
+@app.command("add", cls=ChineseCommand)
 def add(
     start: str = typer.Argument(..., help="起算日期（事件发生之日），如 2021-09-29"),
     amount: str = typer.Argument(..., help="时长：7工作日、7个工作日、十个工作日，或 3天"),
@@ -93,7 +96,7 @@ def add(
     _warn(cal)
 
 
-@app.command("workday")
+@app.command("workday", cls=ChineseCommand)
 def workday(
     day: str = typer.Argument(..., help="日期，如 2021-10-09"),
     holidays: Optional[Path] = typer.Option(None, "--holidays", help=_HOLIDAYS_HELP),

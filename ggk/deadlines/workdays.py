@@ -608,14 +608,6 @@ def _off_reason(name: str) -> str:
     return name if name.endswith("放假") else f"{name}放假"
 
 
-def parse_day(text: str) -> dt.date:
-    """``2021-09-29`` / ``2021/9/29`` / ``2021年9月29日`` -> date; ValueError with a Chinese message
-    (``ggk.dates.parse_date``, the one date parser of the command line)."""
-    from ggk.dates import parse_date
-
-    return parse_date(text)
-
-
 def runs(days: list[tuple[dt.date, str]]) -> list[tuple[dt.date, dt.date, str]]:
     """Consecutive days with the same reason merged: [(first, last, reason)]."""
     out: list[tuple[dt.date, dt.date, str]] = []

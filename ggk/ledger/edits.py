@@ -360,7 +360,8 @@ def note(
       is logged as a progress entry of its own."""
     item = find_item(doc, item_id)
     if event is not None and done is not None:
-        open_events = [e for e in _live_log(item) if _same_day(e.get("event"), event) and e.get("done") is None]
+        log = item.get("log") if isinstance(item.get("log"), list) else []
+        open_events = [log[i] for i in open_events_of(log, event)]
         if len(open_events) > 1:
             raise GgkError(f"条目 {item_id} 有 {len(open_events)} 个 {event} 的未办结事件，不知道办结哪一个", "用 ggk correct 逐条改正")
         if open_events:
@@ -410,6 +411,16 @@ def _logged(
     )
     said = f"记录进展（{date}）：{_short(text or f'事件 {event}')}"
     return said + ("；状态 未启动 → 进行中" if start else "")
+
+
+def open_events_of(log: Sequence[Any], event: dt.date) -> list[int]:
+    """Where in ``log`` the open events of day ``event`` are: live entries (not deleted) that log an event
+    of that day without its ``done`` (公开日期).  ``ggk note --event --done`` and ``ggk intake`` close them."""
+    return [
+        i
+        for i, e in enumerate(log)
+        if isinstance(e, Mapping) and e.get("deleted") is None and e.get("done") is None and _same_day(e.get("event"), event)
+    ]
 
 
 def _live_log(item: Any) -> list[Any]:

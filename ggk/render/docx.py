@@ -29,6 +29,7 @@ from docx.text.paragraph import Paragraph
 from ggk.ledger.reports import AnnualSection, NoticeReport, cn_date
 from ggk.ledger.review import OUTCOMES, PlanReview, ReviewReport
 from ggk.render import Options, Unsupported
+from ggk.render.cells import fit_widths
 from ggk.render.md import CN_NUM, group_rows, last_progress, outcome_note, summary_sentences
 from ggk.render.safe import visible
 from ggk.returns.cadence import RemindReport
@@ -41,44 +42,6 @@ H2_FONT = "楷体_GB2312"
 LATIN_FONT = "Times New Roman"
 BODY_SIZE = Pt(16)  # 三号
 TABLE_SIZE = Pt(10.5)  # 五号
-#: one half-width character of 五号 text, and a cell's left and right padding, in centimetres
-_HALF_CHAR_CM = 10.5 / 72 * 2.54 / 2
-_PAD_CM = 0.4
-#: a column never grows wider than this many half-width characters of text; longer text wraps
-_MAX_CHARS = 60
-
-
-def _text_width(text: str) -> int:
-    """Display width in half-width characters of the longest line (East-Asian wide characters count 2)."""
-    import unicodedata
-
-    return max((sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line) for line in text.split("\n")), default=0)
-
-
-def fit_widths(head: Sequence[str], rows: Sequence[Sequence[Any]], total_cm: float) -> list[float]:
-    """Column widths (cm) that fit the content within ``total_cm``: a column of numbers (序号) stays as
-    narrow as its header, a column of long text (工作任务, 最近进展) gets the room; the header never wraps
-    inside a word, and what does not fit wraps in the widest columns first."""
-    natural = []
-    floor = []
-    for i, name in enumerate(head):
-        cells = ["" if r[i] is None else str(r[i]) for r in rows]
-        longest = max([_text_width(name), *(_text_width(c) for c in cells)])
-        natural.append(min(longest, _MAX_CHARS) * _HALF_CHAR_CM + _PAD_CM)
-        floor.append(min(longest, max(_text_width(name), 4)) * _HALF_CHAR_CM + _PAD_CM)
-    want = sum(natural)
-    if want <= total_cm:
-        # room to spare goes to the columns whose text wraps even at the widest (long text)
-        wrapping = [i for i, w in enumerate(natural) if w >= _MAX_CHARS * _HALF_CHAR_CM + _PAD_CM]
-        spare = total_cm - want
-        for i in wrapping:
-            natural[i] += spare / len(wrapping)
-        return natural if wrapping else [w * total_cm / want for w in natural]
-    give = sum(n - f for n, f in zip(natural, floor, strict=True))
-    excess = want - total_cm
-    if give <= 0 or excess >= give:
-        return [f * total_cm / sum(floor) for f in floor]
-    return [n - (n - f) * excess / give for n, f in zip(natural, floor, strict=True)]
 
 
 def _font(run: Any, name: str, size: Pt, bold: bool = False) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 from ggk.ledger.reports import LEDGER_COLUMNS, LedgerReport, LedgerRow, cn_date
 from ggk.model import Status
 from ggk.render import Options, Unsupported
+from ggk.render.cells import fit_widths
 from ggk.render.safe import visible
 
 CSS = """
@@ -33,7 +34,8 @@ td.status{white-space:nowrap}
 h2{font-size:18px;margin:28px 0 8px}
 nav{margin:0 0 16px}
 nav a{margin-right:12px}
-@media print{body{margin:0}th{position:static}h2{page-break-before:always}}
+@page{size:A4 landscape;margin:10mm}
+@media print{body{margin:0;font-size:12px}table{font-size:12px;table-layout:fixed}th{position:static}h2{break-before:page}}
 """.strip()
 
 
@@ -58,8 +60,25 @@ def _row(r: LedgerRow) -> str:
     return "<tr>" + "".join(cells) + "</tr>"
 
 
+#: the text width of an A4 page in landscape with 10 mm margins (``@page``), in centimetres
+_PAGE_CM = 27.7
+
+
+def _colgroup(rows: list[LedgerRow]) -> str:
+    """Column widths that fit the content (序号 narrow, 具体内容 wide), as shares of the page's width, so
+    a printed or PDF copy keeps every column on the page as the Word tables do."""
+    widths = fit_widths(LEDGER_COLUMNS, [r.cells() for r in rows], _PAGE_CM)
+    total = sum(widths)
+    return "<colgroup>" + "".join(f'<col style="width:{w / total * 100:.1f}%">' for w in widths) + "</colgroup>"
+
+
 def _table(rows: list[LedgerRow]) -> list[str]:
-    out = ["<table>", "<thead><tr>" + "".join(f"<th>{escape(c)}</th>" for c in LEDGER_COLUMNS) + "</tr></thead>", "<tbody>"]
+    out = [
+        "<table>",
+        _colgroup(rows),
+        "<thead><tr>" + "".join(f"<th>{escape(c)}</th>" for c in LEDGER_COLUMNS) + "</tr></thead>",
+        "<tbody>",
+    ]
     out += [_row(r) for r in rows]
     out += ["</tbody>", "</table>"]
     return out

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from ggk.deadlines.workdays import parse_day
+from ggk.dates import parse_date
 from ggk.model import Status, parse_status
 from ggk.returns.forms import norm
 
@@ -53,21 +53,19 @@ def to_date(value: Any, year: int | None = None) -> dt.date | None:
 
 
 def _from_text(t: str, year: int | None) -> dt.date | None:
+    """Text the way people type a date (``ggk.dates.parse_date``), or a month and day in ``year``."""
     if not t:
         return None
-    if re.fullmatch(r"\d{8}", t):
-        t = f"{t[:4]}-{t[4:6]}-{t[6:]}"
     try:
-        return parse_day(t.replace("．", ".").replace("／", "/").replace("－", "-"))
-    except ValueError:
-        pass
-    m = _MONTH_DAY.match(t)
-    if m and year is not None:
+        return parse_date(t)
+    except ValueError as exc:
+        m = _MONTH_DAY.match(t)
+        if m is None or year is None:
+            raise
         try:
             return dt.date(year, int(m.group(1)), int(m.group(2)))
         except ValueError:
-            pass
-    raise ValueError(f"看不懂日期「{t}」，应写作 2026-09-30 或 2026年9月30日")
+            raise exc from None
 
 
 def dates(value: Any, year: int | None = None) -> list[dt.date | None]:

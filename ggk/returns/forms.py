@@ -247,7 +247,6 @@ def resolve_period(text: str | None, entry_or_unit: tuple[Any, Any], today: dt.d
 def build_form(ws: Workspace, entry: PlanEntry, dept: str, period: ReportPeriod, today: dt.date, calendar: Any = None) -> FormReport:
     """The form of ``dept`` (a registered name) for ``period``: the items it leads, then those it
     supports, each in plan order."""
-    from ggk.deadlines.reporting import ended_by, setting
     from ggk.ledger.queries import evaluate_entry
     from ggk.ledger.review import deadline_text
     from ggk.returns.progress import where_it_stands
@@ -255,7 +254,6 @@ def build_form(ws: Workspace, entry: PlanEntry, dept: str, period: ReportPeriod,
     plan = entry.plan
     reg = Registry(ws.unit(plan.unit))
     form = form_id(plan.unit, dept, period)
-    ended = ended_by(plan.year, today, setting(plan, ws.unit(plan.unit)), calendar, since=plan.issued)
     lead_rows: list[FormRow] = []
     assist_rows: list[FormRow] = []
     for row in evaluate_entry(ws, entry, today, calendar=calendar):
@@ -270,11 +268,7 @@ def build_form(ws: Workspace, entry: PlanEntry, dept: str, period: ReportPeriod,
             continue
         # events of a working-day duty are the lead's to register (a supporting department would register them twice)
         events = role == "牵头" and any(s.rule.kind is DeadlineKind.WORKDAYS for s in row.timing.states)
-        bucket.append(
-            FormRow(
-                0, row.ref, item.title, role, deadline_text(row), where_it_stands(row, ended, today), last_progress(item, today), events
-            )
-        )
+        bucket.append(FormRow(0, row.ref, item.title, role, deadline_text(row), where_it_stands(row), last_progress(item, today), events))
     rows = lead_rows + assist_rows
     for i, r in enumerate(rows, start=1):
         r.no = i

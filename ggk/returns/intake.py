@@ -387,6 +387,8 @@ class Decision:
 
 def decide(log: list[dict[str, Any]], status_now: Status, completed_now: dt.date | None, ch: Change) -> Decision:
     """The decision for ``ch`` on an item whose log (as plain entries) and status are given."""
+    from ggk.ledger.edits import open_events_of
+
     want = [_plain_entry(e) for e in ch.entries]
     if ch.additive:
         have = {_said(e) for e in log}
@@ -396,9 +398,9 @@ def decide(log: list[dict[str, Any]], status_now: Status, completed_now: dt.date
         mine = [i for i, e in enumerate(log) if isinstance(e.get("source"), dict) and str(e["source"].get("form")) == ch.form]
     close = []
     for ev, done in ch.close_events:
-        i = next((i for i, e in enumerate(log) if _as_date(e.get("event")) == ev and e.get("done") is None), None)
-        if i is not None:
-            close.append((i, done))
+        open_events = open_events_of(log, ev)
+        if open_events:
+            close.append((open_events[0], done))
     target, completed = _target(log, mine, ch, status_now, completed_now)
     # a row that says nothing new (only the status it was sent with) leaves what the form said before
     same_entries = not want or (not ch.additive and [log[i] for i in mine] == want)
