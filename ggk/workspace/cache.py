@@ -555,7 +555,7 @@ def open_cached(
     and the sections above them: enough for reports that can only show items overdue or due soon.
     Item positions (``Row.loc``) then refer to the subset: never edit through such a workspace.  The
     diagnostics are those of the whole files either way.  ``jobs`` > 1: files without an entry are read
-    by that many worker processes when there are many of them (``PARALLEL_BYTES``)."""
+    by this process and ``jobs - 1`` workers when there are many of them (``PARALLEL_BYTES``, ``Cache.workers``)."""
     ws, cache = load_cached(paths, subset=subset, jobs=jobs, folder=folder)
     if cache.note is not None:
         from ggk.workspace.checks import validate
