@@ -478,6 +478,21 @@ def test_worker_processes_give_the_same_answers(mixed: Path, monkeypatch: pytest
         assert runner.invoke(app, args).stdout == fresh.stdout
 
 
+def test_a_worker_that_cannot_start_leaves_the_files_to_the_run(mixed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No worker process can be started (a process limit, no spawn): the run reads every file itself."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    def refuse(*args: Any, **kw: Any) -> Any:
+        raise OSError("cannot start a process")
+
+    monkeypatch.setattr(cache, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", refuse)
+    reference = snapshot([mixed], use_cache=False)
+    _ws, _d, c = open_cached([mixed], TODAY, jobs=2)
+    assert (c.misses, c.hits) == (len(list(mixed.glob("*/*.yaml"))), 0)
+    assert snapshot([mixed], use_cache=True) == reference
+
+
 # ---------------------------------------------------------------- the cache belongs to its user
 
 

@@ -417,10 +417,13 @@ class Cache:
             units.setdefault(folder_name(u), str(u))
         pool = ProcessPoolExecutor(jobs - 1, mp_context=multiprocessing.get_context("spawn"), initializer=gc.disable)
         try:
-            for end in range(len(missing), 0, -8):  # small tasks: the processes finish together
-                chunk = missing[max(end - 8, 0) : end]
-                task = pool.submit(_make_and_write, chunk, folder=str(self.folder), units=units, codes=self.file_codes)
-                self.handed.update(dict.fromkeys(chunk, task))
+            try:
+                for end in range(len(missing), 0, -8):  # small tasks: the processes finish together
+                    chunk = missing[max(end - 8, 0) : end]
+                    task = pool.submit(_make_and_write, chunk, folder=str(self.folder), units=units, codes=self.file_codes)
+                    self.handed.update(dict.fromkeys(chunk, task))
+            except Exception:  # noqa: BLE001 - no worker could start: the files not handed are read by this process
+                pass
             yield
         finally:
             self.handed.clear()
