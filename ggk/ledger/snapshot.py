@@ -19,8 +19,9 @@ out, whatever day it is dated.  The rules (README "报告日期"):
   then (each correction's ``was``);
 - an event of a working-day duty closed (``done``) after the day, or entered as closed after it, is
   still open on it;
-- the status is the one in force on the day: the file's, unless a later log entry changed it or the
-  item was completed (or its completion entered) later — then the status set by the last change entered
+- the status is the one in force on the day: the file's, unless a later log entry changed it, an entry
+  that changed it by the day has been deleted since (a return corrected later), or the item was
+  completed (or its completion entered) later — then the status set by the last change entered
   by the day (no change yet: 进行中 if there is progress by then, else 未启动); ``completed`` and
   ``reason`` follow the status;
 - postponements (``history``) decided or entered after the day have not happened: the deadline in
@@ -213,7 +214,8 @@ def _before_corrections(e: Any, day: dt.date) -> Any:
 def _status_on(item: Any, log: list[Any], day: dt.date) -> tuple[Status, dt.date | None, str | None]:
     """(status, completed, reason) in force on ``day``; ``log``: the entries there on the day."""
     done_later = item.status is Status.DONE and item.completed is not None and _completion_entered(item) > day
-    changed_later = any(e.status is not None and e.deleted is None and entry_on(e, day) is None for e in item.log)
+    # a status change entered after the day, or one there on the day but deleted since (a corrected return)
+    changed_later = any(e.status is not None and (e.deleted is None) is not (entry_on(e, day) is not None) for e in item.log)
     if not done_later and not changed_later:
         return item.status, item.completed, item.reason
     before = sorted((e for e in log if e.status is not None), key=_entered)  # in the order they were entered

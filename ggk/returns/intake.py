@@ -396,11 +396,15 @@ def decide(log: list[dict[str, Any]], status_now: Status, completed_now: dt.date
 
     want = [_plain_entry(e) for e in ch.entries]
     if ch.additive:
-        have = {_said(e) for e in log}
+        have = {_said(e) for e in log if e.get("deleted") is None}
         want = [w for w in want if _said(w) not in have]
         mine: list[int] = []
     else:
-        mine = [i for i, e in enumerate(log) if isinstance(e.get("source"), dict) and str(e["source"].get("form")) == ch.form]
+        mine = [
+            i
+            for i, e in enumerate(log)
+            if e.get("deleted") is None and isinstance(e.get("source"), dict) and str(e["source"].get("form")) == ch.form
+        ]
     close = []
     for ev, done in ch.close_events:
         open_events = open_events_of(log, ev)
@@ -420,7 +424,8 @@ def apply_change(doc: Any, ch: Change, index: dict[str, Any] | None = None, reco
     """Apply one change to the plan document; False when the item already says all of it.  ``index``:
     the document's items by id (found once for many changes); ``recorded``: the day of the intake, kept
     on entries and 公开日期 dated before it (``ggk.ledger.edits.add_log``), so that reports of earlier
-    days are made without them."""
+    days are made without them; what a corrected return replaces is marked deleted on that day (without
+    ``recorded``: removed)."""
     from ggk.ledger import edits
 
     item = index.get(ch.item_id) if index is not None else None
@@ -435,7 +440,11 @@ def apply_change(doc: Any, ch: Change, index: dict[str, Any] | None = None, reco
     for i, done in d.close:
         edits.close_event(log[i], done, recorded)
     for i in sorted(d.remove, reverse=True):
-        del log[i]
+        if recorded is None:
+            del log[i]
+        else:  # kept, as a deletion of that day: the reports of the days before stay what they were
+            trace = {"date": recorded, "reason": f"报送表 {ch.form} 更正后重新录入"}
+            edits.set_key(log[i], "deleted", edits.flow_map(trace), edits.LOG_KEYS)
     for w in d.add:
         edits.add_log(
             doc,
@@ -475,7 +484,7 @@ def _target(log: list[dict[str, Any]], mine: list[int], ch: Change, status_now: 
     longer makes (a corrected return) falls back to the status it was sent with, unless another
     report makes the same claim."""
     own = [log[i] for i in mine if log[i].get("status") is not None]
-    others = [e for i, e in enumerate(log) if i not in mine and e.get("status") is not None]
+    others = [e for i, e in enumerate(log) if i not in mine and e.get("status") is not None and e.get("deleted") is None]
     if ch.status is None:
         if not own or ch.sent is None or ch.additive:
             return None, completed_now
