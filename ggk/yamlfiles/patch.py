@@ -596,7 +596,9 @@ class Patcher:
             if isinstance(node, SequenceNode) and _is_block(node) and isinstance(new, list) and new:
                 self.block_seq(node, old, new, slot.col)
                 return
-            if isinstance(node, SequenceNode) and node.flow_style and isinstance(new, list) and self.source_text(node) is not None:
+            # A list the edit asks for in block style (``departments: []`` filled) is not kept on one line.
+            flow_ok = self.emit.is_flow(new) or bool(node.value)
+            if isinstance(node, SequenceNode) and node.flow_style and isinstance(new, list) and flow_ok and self.source_text(node) is not None:
                 text = self.flow_seq(node, old, new)
                 if text is not None:
                     self.replace_inline(node, text)
