@@ -326,7 +326,7 @@ def merge(source: str, into: str) -> Op:
         if src.contact is not None:
             if dst.contact is None:
                 set_key(target, "contact", source_dep["contact"], DEPARTMENT_KEYS)
-                lines.append(f"联系人 {_contact_words(src)} 转到「{dst.name}」")
+                lines.append(f"联系人 {_contact_words(src)}转到「{dst.name}」")
             else:
                 lines.append(f"「{src.name}」的联系人 {_contact_words(src)} 未保留（「{dst.name}」已有联系人 {_contact_words(dst)}）")
         if src.remark:
