@@ -73,6 +73,17 @@ class CarryPlan:
         return [c for t in self.targets for c in t.carries]
 
 
+def carried_on(item: Any) -> dt.date | None:
+    """The day ``item`` was carried over: the date of the log entry the carry-over wrote on it saying where
+    it went (``_target_for``: "…（unit/year/id）…"); None when it was not carried, or when its ``carried_to``
+    was written by hand without such an entry.  What was owed before that day stays owed."""
+    if not item.carried_to:
+        return None
+    mark = f"（{item.carried_to}）"
+    found = [e.date for e in item.log if e.note and mark in e.note]
+    return min(found) if found else None
+
+
 def cn_date(d: dt.date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
