@@ -6,8 +6,10 @@ transaction of the plans, so it is changed line by line, atomically, under the s
 numbering of 督办单 (督〔2026〕3号: one sequence per unit and calendar year, a re-issue on the same day
 to the same department keeps its number), and what became of each notice as of a date: answered on
 time, answered late, unanswered.  A notice is answered by the department's first reply on or after
-its date: a returned form from that department, or a progress entry on one of its items recorded by
-that department (or by nobody named).
+its date: a returned form from that department, or a progress entry on one of its items that is the
+department's own word (``reporter``: recorded ``by`` it, or taken in from its form).  What ggk writes
+itself (the carry-over's entries) and what the office records without naming a department answers
+nothing.
 
 As of a date, the register holds only what had been issued and received by then, so a report for a
 past date is what it was on that date.  Nothing here reads the clock.
@@ -375,6 +377,21 @@ class RegisterReport:
         return head | {"counts": self.counts.to_json(), "notices": [r.to_json() for r in self.rows]}
 
 
+def reporter(entry: Any, registry: Any) -> str | None:
+    """The department whose own word a log entry is: its ``by`` resolved through the unit's registry
+    (``ggk.registry.Registry``) to the registered name; a name not in the registry stays as written (it
+    is the report of a department of exactly that name, or of nobody: a person's name).  None for an
+    entry that names nobody — ggk's own entries (the carry-over's), an office decision or a note
+    recorded without ``--by`` — or names a group (a group's word is no one department's).  The one
+    rule for the 督办 register and for 迟报/漏报 (``ggk.returns.cadence``)."""
+    if not entry.by:
+        return None
+    dep = registry.resolve(entry.by)
+    if dep is None:
+        return str(entry.by)
+    return None if dep.group else str(dep.name)
+
+
 def notice_states(reg: Register, ws: Any, today: dt.date, years: Sequence[int] = ()) -> list[NoticeState]:
     """Each notice issued by ``today`` (of ``years`` if given) with what became of it by ``today``."""
     from ggk.registry import Registry
@@ -390,7 +407,7 @@ def notice_states(reg: Register, ws: Any, today: dt.date, years: Sequence[int] =
         for ref in n.items:
             item = items.get(ref)
             for e in item.log if item is not None else ():
-                if n.date <= e.date <= today and (e.by is None or (registry.canonical(e.by) or e.by) == n.dept):
+                if n.date <= e.date <= today and reporter(e, registry) == n.dept:
                     replies.append((e.date, "进展记录"))
         if replies:
             when, via = min(replies)
