@@ -179,7 +179,7 @@ def test_duties_periods_and_counts(fixture_root):
     assert (duties["7"][0].met, duties["7"][0].required, duties["7"][0].missed) == (4, 4, [])
     assert (duties["8"][0].met, duties["8"][0].required, duties["8"][0].missed) == (3, 4, ["第2季度"])
     assert (duties["9"][0].met, duties["9"][0].required, duties["9"][0].missed) == (2, 3, ["2021年"])
-    assert p.duty_totals() == (11, 9, 2)
+    assert p.duty_totals() == (11, 9, 2, 0)
 
 
 def test_per_department_and_section(fixture_root):
@@ -436,3 +436,19 @@ def test_carry_over_rejects_a_deadline_it_cannot_read(runner, plans_copy):
     assert not (plans_copy / "example" / "2027.yaml").exists()
     res = runner.invoke(app, ["--plans", str(plans_copy), "--as-of", "2027-01-15", "review", "2026", "--deadline", "2027-06-30"])
     assert res.exit_code == 2 and "--carry-over" in res.output
+
+
+def test_duty_totals_add_up_with_what_is_due_today(example_unit, runner):
+    """QA finding 10: every obligation of the duties is in exactly one bucket — met, missed or late, or not
+    yet due — including a count due on the review day itself (年内至少… reviewed on 12-31: not late yet)."""
+    res = runner.invoke(app, ["--plans", str(example_unit), "--as-of", "2026-12-31", "review", "2026", "-f", "json"])
+    assert res.exit_code == 0, res.output
+    plan = json.loads(res.stdout)["plans"][0]
+    totals = plan["duties"]
+    assert totals == {"required": 18, "met": 10, "missed": 5, "pending": 3}
+    for ri in plan["items"]:
+        for d in ri["duties"]:
+            assert d["required"] == min(d["met"], d["required"]) + d["missed_count"] + d["pending"], (ri["ref"], d)
+    md = runner.invoke(app, ["--plans", str(example_unit), "--as-of", "2026-12-31", "review", "2026", "-f", "md"]).stdout
+    assert "应落实 18 期（次、件），按时落实 10，未落实或逾期 5，未到期（含今日到期）3。" in md
+    assert "| example/2026/17 | 开展政务公开专题培训 | 年内至少组织2次专题培训 | 1/2 | 尚差1次，今日到期 |" in md
