@@ -452,3 +452,53 @@ def test_duty_totals_add_up_with_what_is_due_today(example_unit, runner):
     md = runner.invoke(app, ["--plans", str(example_unit), "--as-of", "2026-12-31", "review", "2026", "-f", "md"]).stdout
     assert "应落实 18 期（次、件），按时落实 10，未落实或逾期 5，未到期（含今日到期）3。" in md
     assert "| example/2026/17 | 开展政务公开专题培训 | 年内至少组织2次专题培训 | 1/2 | 尚差1次，今日到期 |" in md
+
+
+def _added(diff: str, name: str) -> list[str]:
+    """The lines the diff of file ``name`` adds (in a diff of several files)."""
+    out, inside = [], False
+    for line in diff.splitlines():
+        if line.startswith("+++ "):
+            inside = line.endswith(name)
+        elif inside and line.startswith("+"):
+            out.append(line[1:])
+    return out
+
+
+def test_carry_over_dry_run_shows_both_files_and_writes_nothing(runner, plans_copy):
+    """QA finding 8: ``review --carry-over --dry-run`` shows the diff of the new plan and of the source,
+    like the other edit commands' --dry-run, and writes nothing; the real run then writes just that."""
+    source, target = plans_copy / "example" / "2026.yaml", plans_copy / "example" / "2027.yaml"
+    original = source.read_bytes()
+    res = _carry(runner, plans_copy, "--dry-run")
+    assert source.read_bytes() == original and not target.exists()
+    assert "（预演）结转：将新建" in res.stderr and "10 条" in res.stderr
+    assert res.stdout.startswith("--- ") and "## 一、总体情况" not in res.stdout  # the diffs instead of the review
+    new_lines, source_lines = _added(res.stdout, "example/2027.yaml"), _added(res.stdout, "example/2026.yaml")
+    assert sum(line.strip() == "carried_to: example/2027/2026-11" for line in source_lines) == 1
+    _carry(runner, plans_copy)
+    assert target.read_text(encoding="utf-8").splitlines() == new_lines
+    written = source.read_text(encoding="utf-8").splitlines()
+    assert len(written) - len(original.decode("utf-8").splitlines()) == len(source_lines)
+    assert all(line in written for line in source_lines)
+    # an existing target: its diff too; and a second dry run has nothing to show
+    again = _carry(runner, plans_copy, "--dry-run")
+    assert again.stdout == "" and again.stderr.count("（预演）跳过") == 10
+
+
+def test_carry_over_dry_run_appending_and_its_options(runner, tmp_path):
+    make_unit(tmp_path, PLAN)
+    target = tmp_path / "t" / "2022.yaml"
+    target.write_text(
+        "format: 1\nunit: t\nyear: 2022\ntitle: 测试县交通运输局2022年政务公开工作要点\nsections:\n"
+        '  - title: 重点领域信息公开\n    items:\n      - id: "1"\n        title: 新的任务\n',
+        encoding="utf-8",
+    )
+    before = {p: p.read_bytes() for p in (target, tmp_path / "t" / "2021.yaml")}
+    res = _carry(runner, tmp_path, "-n", as_of="2022-01-15", year="2021", unit="t")
+    assert "（预演）结转：将追加到" in res.stderr
+    assert '+      - id: "2021-3"' in res.stdout and "+++ b/" in res.stdout and "t/2021.yaml" in res.stdout
+    assert {p: p.read_bytes() for p in before} == before
+    for args, said in (([], "--dry-run 只用于 --carry-over"), (["--carry-over", "-o", str(tmp_path / "r.md")], "不能同时使用")):
+        bad = runner.invoke(app, ["--plans", str(tmp_path), "--as-of", "2022-01-15", "review", "2021", "--dry-run", *args])
+        assert bad.exit_code == 2 and said in bad.output
