@@ -199,3 +199,23 @@ def test_only_a_departments_own_word_counts(plans: Path) -> None:
     assert [(n["dept"], n["state"], n["replied"]) for n in listed["notices"]] == [("局规划建设股", "逾期未反馈", None)]
     review_md = ggk(plans, "review", "2026", "-u", "example", "-f", "md", as_of="2026-12-31").stdout
     assert "督办：2026年签发督办单1份，逾期未反馈1份。" in review_md
+
+
+def test_issue_dry_run_shows_the_register_diff_and_writes_nothing(plans: Path) -> None:
+    """``notice --issue --dry-run``: the diff of register.yaml (a new file: every line), nothing written;
+    the same for the next notice once the register exists; usage errors without --issue or with -o."""
+    register = plans / "example" / "register.yaml"
+    res = ggk(plans, "notice", "局办公室", "-u", "example", "--issue", "--dry-run", as_of="2026-11-21")
+    assert not register.exists()
+    assert "（预演）将登记 督〔2026〕1号" in res.stderr
+    assert '+  - "no": 督〔2026〕1号' in res.stdout and "+    dept: 局办公室" in res.stdout and "督办通知单" not in res.stdout
+    ggk(plans, "notice", "局办公室", "-u", "example", "--issue", as_of="2026-11-21")
+    assert "    dept: 局办公室\n" in register.read_text(encoding="utf-8")
+    before = register.read_bytes()
+    same = ggk(plans, "notice", "局办公室", "-u", "example", "--issue", "-n", as_of="2026-11-21")
+    assert same.stdout == "" and "督〔2026〕1号 已登记，登记簿不变" in same.stderr
+    other = ggk(plans, "notice", "局财务股", "-u", "example", "--within", "30", "--issue", "-n", as_of="2026-11-21")
+    assert '+  - "no": 督〔2026〕2号' in other.stdout and "--- a/" in other.stdout
+    assert register.read_bytes() == before
+    assert "--dry-run 只用于 --issue" in ggk(plans, "notice", "局办公室", "--dry-run", code=2).stderr
+    assert "不能同时使用" in ggk(plans, "notice", "局办公室", "--issue", "-n", "-o", str(plans / "x.md"), code=2).stderr
