@@ -502,3 +502,19 @@ def test_carry_over_dry_run_appending_and_its_options(runner, tmp_path):
     for args, said in (([], "--dry-run 只用于 --carry-over"), (["--carry-over", "-o", str(tmp_path / "r.md")], "不能同时使用")):
         bad = runner.invoke(app, ["--plans", str(tmp_path), "--as-of", "2022-01-15", "review", "2021", "--dry-run", *args])
         assert bad.exit_code == 2 and said in bad.output
+
+
+def test_carry_over_into_a_plan_made_by_ggk_new_writes_blocks(runner, plans_copy):
+    """``ggk new`` writes ``sections: []``; the carried items go in as block mappings in house style
+    (the dry run showed them as one flow line of several thousand characters), comments kept."""
+    new = runner.invoke(app, ["--plans", str(plans_copy), "--as-of", "2027-01-05", "new", "2027", "--unit", "example"])
+    assert new.exit_code == 0, new.output
+    target = plans_copy / "example" / "2027.yaml"
+    comments = [line for line in target.read_text(encoding="utf-8").splitlines() if line.startswith("#")]
+    _carry(runner, plans_copy)
+    text = target.read_text(encoding="utf-8")
+    assert 'sections:\n  - title: 上年度结转任务\n    items:\n      - id: "2026-2"\n' in text
+    assert max(len(line) for line in text.splitlines()) < 400
+    assert [line for line in text.splitlines() if line.startswith("#")] == comments
+    assert runner.invoke(app, ["--as-of", "2027-01-15", "check", str(plans_copy)]).exit_code == 0
+    assert runner.invoke(app, ["--plans", str(plans_copy), "--as-of", "2027-01-15", "show", "example/2027/2026-2"]).exit_code == 0

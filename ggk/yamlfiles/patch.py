@@ -596,7 +596,14 @@ class Patcher:
             if isinstance(node, SequenceNode) and _is_block(node) and isinstance(new, list) and new:
                 self.block_seq(node, old, new, slot.col)
                 return
-            if isinstance(node, SequenceNode) and node.flow_style and isinstance(new, list) and self.source_text(node) is not None:
+            # (an empty ``[]`` takes the style the new value asks for: sections added to ``sections: []`` are blocks)
+            if (
+                isinstance(node, SequenceNode)
+                and node.flow_style
+                and isinstance(new, list)
+                and (node.value or self.emit.is_flow(new))
+                and self.source_text(node) is not None
+            ):
                 text = self.flow_seq(node, old, new)
                 if text is not None:
                     self.replace_inline(node, text)
