@@ -99,9 +99,9 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     real = loader.read_file
 
-    def counting(path: str, raw: bytes | None = None) -> Any:
+    def counting(path: str, raw: bytes | None = None, **kw: Any) -> Any:
         seen.append(path)
-        return real(path, raw)
+        return real(path, raw, **kw)
 
     monkeypatch.setattr(loader, "read_file", counting)
     return seen

@@ -408,7 +408,7 @@ def test_edit_commands_load_the_plans_through_the_cache(tmp_path: Path, plans_co
     assert runner.invoke(app, ["--plans", str(plans_copy), "list", "--all-years"]).exit_code == 0  # the entries
     parsed: list[str] = []
     real = read.parse
-    monkeypatch.setattr(read, "parse", lambda text, path: parsed.append(path) or real(text, path))
+    monkeypatch.setattr(read, "parse", lambda text, path, **kw: parsed.append(path) or real(text, path, **kw))
     edit = ["--as-of", "2026-11-21", "note", "gansu-jtt/2021/15", "召开专题会议"]
     done = runner.invoke(app, ["--plans", str(plans_copy), *edit])
     assert done.exit_code == 0, done.output
@@ -449,13 +449,24 @@ def test_findings_about_headers_follow_the_unit_file(plans_copy: Path) -> None:
 
 
 def test_worker_processes_give_the_same_answers(mixed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A cold run with worker processes (as the CLI starts them for many files) writes the entries the
-    run then reads, and answers what --no-cache answers."""
+    """A cold run with worker processes (as the CLI starts them for many files) reads the new files
+    itself while the workers write the entries of others, which the run then reads; it answers what
+    --no-cache answers however the files divide."""
+    from concurrent.futures import Future
+
     monkeypatch.setattr(cache, "PARALLEL_BYTES", 0)
     reference = snapshot([mixed], use_cache=False)
-    _ws, _d, c = open_cached([mixed], TODAY, jobs=2)
-    # the plans' entries were written by the workers; the units are read by this process
-    assert (c.misses, c.hits) == (len(list(mixed.glob("*/unit.yaml"))), len(list(mixed.glob("*/2*.yaml"))))
+    units, plans = len(list(mixed.glob("*/unit.yaml"))), len(list(mixed.glob("*/2*.yaml")))
+    with monkeypatch.context() as m:
+        m.setattr(Future, "cancel", lambda self: False)  # the run never takes a file back: the worker makes every plan's entry
+        _ws, _d, c = open_cached([mixed], TODAY, jobs=2)
+    assert (c.misses, c.hits) == (units, plans)  # the units are read by this process
+    assert snapshot([mixed], use_cache=True) == reference
+    for folder in ("c", "d"):  # divided as it happens
+        monkeypatch.setenv("GGK_CACHE_DIR", str(mixed.parent / folder))
+        _ws, _d, c = open_cached([mixed], TODAY, jobs=2)
+        assert c.misses + c.hits == units + plans
+        assert snapshot([mixed], use_cache=True) == reference
     assert snapshot([mixed], use_cache=True) == reference
     assert snapshot([mixed], use_cache=True, only_open=True) == only_open(reference)
     runner = CliRunner()
@@ -465,6 +476,21 @@ def test_worker_processes_give_the_same_answers(mixed: Path, monkeypatch: pytest
     for folder in ("a", "b"):
         monkeypatch.setenv("GGK_CACHE_DIR", str(mixed.parent / folder))
         assert runner.invoke(app, args).stdout == fresh.stdout
+
+
+def test_a_worker_that_cannot_start_leaves_the_files_to_the_run(mixed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No worker process can be started (a process limit, no spawn): the run reads every file itself."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    def refuse(*args: Any, **kw: Any) -> Any:
+        raise OSError("cannot start a process")
+
+    monkeypatch.setattr(cache, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", refuse)
+    reference = snapshot([mixed], use_cache=False)
+    _ws, _d, c = open_cached([mixed], TODAY, jobs=2)
+    assert (c.misses, c.hits) == (len(list(mixed.glob("*/*.yaml"))), 0)
+    assert snapshot([mixed], use_cache=True) == reference
 
 
 # ---------------------------------------------------------------- the cache belongs to its user

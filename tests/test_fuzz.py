@@ -11,7 +11,6 @@ to run it.
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import re
@@ -228,20 +227,14 @@ def fuzz_one(case: tuple[Path, bytes, bool], pick: list[int] | None, no_cache: b
         runner = CliRunner()
         base = ["--no-cache"] if no_cache else []
         base += ["--plans", str(plans), "--as-of", TODAY]
-        try:
-            before = errors(runner, base)
-            todo = commands(seed, raw)
-            for i in range(len(todo)) if pick is None else pick:
-                args = todo[i % len(todo)]
-                result = runner.invoke(app, [*base, *args])
-                assert_clean(result, args)
-                if args[0] in ("note", "summary", "done", "postpone") and result.exit_code == 0 and "已写入" in result.stdout:
-                    assert errors(runner, base) <= before, (args, "an edit added an error")
-        finally:
-            # the loader freezes what the collector would have to walk (gc.freeze): thousands of runs in one
-            # process would keep every run's garbage, so it is unfrozen and collected after each example
-            gc.unfreeze()
-            gc.collect()
+        before = errors(runner, base)
+        todo = commands(seed, raw)
+        for i in range(len(todo)) if pick is None else pick:
+            args = todo[i % len(todo)]
+            result = runner.invoke(app, [*base, *args])
+            assert_clean(result, args)
+            if args[0] in ("note", "summary", "done", "postpone") and result.exit_code == 0 and "已写入" in result.stdout:
+                assert errors(runner, base) <= before, (args, "an edit added an error")
 
 
 def examples(default: int) -> int:

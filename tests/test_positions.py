@@ -70,6 +70,19 @@ def test_counting_problems_parses_nothing_again(plans: Path, parses: list[str], 
         assert sorted(parses) == read  # showing the problems parsed nothing more
 
 
+def test_a_file_read_afresh_is_parsed_once(plans: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Making a file's cache entry locates its per-file findings in the tree just parsed: the plan with
+    warnings is parsed once, not again for their line numbers."""
+    from ggk.yamlfiles import dialect
+
+    texts: list[str] = []
+    real = dialect.pyyaml_parser
+    monkeypatch.setattr(dialect, "pyyaml_parser", lambda text: texts.append(text) or real(text))
+    session = open_workspace([plans], TODAY)
+    assert {d.code for d in session.diagnostics} >= {"GGK202", "GGK203", "GGK212"}
+    assert len(texts) == len(list(plans.glob("t/*.yaml"))) == 2  # the plan and the unit file, once each
+
+
 def test_findings_located_later_are_where_check_puts_them(plans: Path) -> None:
     reference = shown(validate(loader.load([plans]), TODAY))
     for _run in ("cold", "warm"):

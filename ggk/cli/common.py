@@ -141,7 +141,7 @@ def load_plans(s: Settings) -> Any:
 
 
 def jobs() -> int:
-    """Worker processes a cold run may use to read plan files: ``GGK_JOBS``, else the CPUs this process may use."""
+    """Processes a cold run may use to read plan files (itself and jobs - 1 workers): ``GGK_JOBS``, else the CPUs this process may use."""
     env = os.environ.get("GGK_JOBS", "")
     if env.isdigit():
         return max(int(env), 1)

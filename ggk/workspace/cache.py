@@ -23,12 +23,14 @@ and carry-over marks for the checks across plans), the plan with only its open i
 limit (all that ``ggk overdue`` can show: a deadline report over a province's plans validates a tenth of
 the items), and the whole model.
 
-A cold run over many files may hand the files without an entry to worker processes (``jobs``), which
-write their entries; the run then reads them as a warm run does.  Only the CLI asks for workers.
+A cold run over many files may hand part of the files without an entry to worker processes (``jobs``),
+which write their entries while the run reads the rest itself; the run then reads those entries as a
+warm run does.  Only the CLI asks for workers.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import functools
@@ -37,10 +39,10 @@ import hashlib
 import os
 import stat
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -48,6 +50,9 @@ from ggk import __version__
 from ggk.diagnostics import Diagnostic
 from ggk.model import FORMAT_VERSION, Plan, Status, Unit
 from ggk.workspace.load import FileResult, Found, Outline, PlanEntry, UnitEntry, Workspace, discover, folder_name, load, load_file
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 #: Bump when what an entry holds changes: entries of another ggk, file format or entry format are not used.
 CACHE_FORMAT = 11
@@ -280,8 +285,9 @@ class Made:
 
 def make_entry(path: Path, kind: type[Plan] | type[Unit], source: Source, unit_of: UnitOf, codes: str) -> Made:
     """Load ``path`` from its content (``source``) and make its entry; for a plan, run the per-file
-    checks with the unit its ``unit`` key names (``unit_of``)."""
-    result = load_file(path, kind, source.raw)
+    checks with the unit its ``unit`` key names (``unit_of``).  The checks locate their findings in the
+    node tree just parsed (a plan's result is then kept without it, see ``Cache.load_file``)."""
+    result = load_file(path, kind, source.raw, keep_tree=True)
     header = Header(
         key=KEY,
         path=str(path),
@@ -321,8 +327,9 @@ class Cache:
     headers: dict[str, Header] = field(default_factory=dict)
     #: the units of this run by folder name, with their file's content hash
     units: dict[str, tuple[str | None, UnitEntry]] = field(default_factory=dict)
-    #: what ``prefill`` found in the entries, by path as shown
+    #: what ``workers`` found in the entries, and the files it handed to a worker, by path as shown
     found: dict[str, FileResult] = field(default_factory=dict)
+    handed: dict[str, Future[None]] = field(default_factory=dict)
     #: the per-file checks' codes (``_checks_key``)
     file_codes: str = field(default_factory=lambda: _file_codes())
 
@@ -331,6 +338,11 @@ class Cache:
         try:
             result, source = self.found.pop(shown, None), None
             if result is None:
+                task = self.handed.pop(shown, None)
+                if task is not None and not task.cancel():  # a worker has it: wait for the entry (or read it here)
+                    from concurrent.futures import wait
+
+                    wait([task])
                 result, source = self._from_entry(path, kind)
             if result is not None:
                 self.hits += 1
@@ -368,13 +380,24 @@ class Cache:
         outline = header.outline if self.subset and kind is Plan else None
         return FileResult(path, model, list(header.diagnostics), header.partial, None, outline), source
 
-    def prefill(self, found: Found, jobs: int) -> None:
-        """Read what the entries of the plan files hold; when those without one are many, have ``jobs``
-        worker processes make them (each writes the entries of the files it is given) and wait."""
+    @contextlib.contextmanager
+    def workers(self, found: Found, jobs: int) -> Iterator[None]:
+        """While the run loads ``found`` (inside this context): read what the entries of the plan files
+        hold, and when those without one are many, start ``jobs - 1`` worker processes that make and
+        write their entries from the last file backwards, while the run reads them from the first one
+        on: ``load_file`` takes back a file no worker has started (``Future.cancel``) and reads it
+        itself, or waits for its worker and reads the entry.  They meet wherever the work divides."""
+        if jobs < 2:
+            yield
+            return
         missing: list[str] = []
         size = 0
         for p in found.plans:
             try:
+                if not os.path.exists(entry_path(self.folder, p)):  # nothing to compare: not read here
+                    missing.append(str(p))
+                    size += os.stat(p).st_size
+                    continue
                 result, source = self._from_entry(p, Plan)
             except OSError:
                 continue
@@ -384,6 +407,7 @@ class Cache:
                 missing.append(str(p))
                 size += len(source.raw)
         if size < PARALLEL_BYTES:
+            yield
             return
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
@@ -391,13 +415,19 @@ class Cache:
         units: dict[str, str] = {}
         for u in found.units:
             units.setdefault(folder_name(u), str(u))
-        work = functools.partial(_make_and_write, folder=str(self.folder), units=units, codes=self.file_codes)
+        pool = ProcessPoolExecutor(jobs - 1, mp_context=multiprocessing.get_context("spawn"), initializer=gc.disable)
         try:
-            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"), initializer=gc.disable) as pool:
-                for _ in pool.map(work, missing, chunksize=8):  # small tasks: the workers finish together
-                    pass
-        except Exception:  # noqa: BLE001 - files a worker did not get to are read by this process
-            pass
+            try:
+                for end in range(len(missing), 0, -8):  # small tasks: the processes finish together
+                    chunk = missing[max(end - 8, 0) : end]
+                    task = pool.submit(_make_and_write, chunk, folder=str(self.folder), units=units, codes=self.file_codes)
+                    self.handed.update(dict.fromkeys(chunk, task))
+            except Exception:  # noqa: BLE001 - no worker could start: the files not handed are read by this process
+                pass
+            yield
+        finally:
+            self.handed.clear()
+            pool.shutdown(cancel_futures=True)
 
     def full_plan(self, entry: PlanEntry) -> Plan:
         """The whole plan of ``entry`` (in a subset run its plan holds only the open items)."""
@@ -468,16 +498,17 @@ class Cache:
             _write(epath, [header.model_dump_json(), lines[1].decode().rstrip("\n"), lines[2].decode().rstrip("\n")])
 
 
-def _make_and_write(path: str, *, folder: str, units: dict[str, str], codes: str) -> None:
-    """In a worker process: make and write the entry of the plan file ``path``.  ``units``: the unit file
-    of each unit folder of the run (each read once per worker, when a plan names it)."""
-    p = Path(path)
-    try:
-        source = read_source(p)
-    except OSError:
-        return
-    made = make_entry(p, Plan, source, functools.partial(_worker_unit, units), codes)
-    _write(entry_path(folder, p), made.lines)
+def _make_and_write(paths: list[str], *, folder: str, units: dict[str, str], codes: str) -> None:
+    """In a worker process: make and write the entries of the plan files ``paths``.  ``units``: the unit
+    file of each unit folder of the run (each read once per worker, when a plan names it)."""
+    for path in paths:
+        p = Path(path)
+        try:
+            source = read_source(p)
+        except OSError:
+            continue
+        made = make_entry(p, Plan, source, functools.partial(_worker_unit, units), codes)
+        _write(entry_path(folder, p), made.lines)
 
 
 def _worker_unit(units: dict[str, str], slug: str) -> tuple[str | None, UnitEntry] | None:
@@ -505,9 +536,8 @@ def load_cached(paths: Sequence[Path], *, subset: bool = False, jobs: int = 1, f
     if cache.note is not None:
         return load(paths), cache
     found = discover(paths)
-    if jobs > 1:
-        cache.prefill(found, jobs)
-    ws = load(paths, loader=cache.load_file, found=found)
+    with cache.workers(found, jobs):
+        ws = load(paths, loader=cache.load_file, found=found)
     ws.subset = subset
     return ws, cache
 
@@ -528,7 +558,7 @@ def open_cached(
     and the sections above them: enough for reports that can only show items overdue or due soon.
     Item positions (``Row.loc``) then refer to the subset: never edit through such a workspace.  The
     diagnostics are those of the whole files either way.  ``jobs`` > 1: files without an entry are read
-    by that many worker processes when there are many of them (``PARALLEL_BYTES``)."""
+    by this process and ``jobs - 1`` workers when there are many of them (``PARALLEL_BYTES``, ``Cache.workers``)."""
     ws, cache = load_cached(paths, subset=subset, jobs=jobs, folder=folder)
     if cache.note is not None:
         from ggk.workspace.checks import validate

@@ -16,7 +16,6 @@ never a torn one.  Used for every file ggk writes (plans, reports).
 
 from __future__ import annotations
 
-import ctypes
 import errno
 import hashlib
 import os
@@ -166,6 +165,8 @@ def _renameat2_fn() -> object:
     if _renameat2 is None:
         _renameat2 = False
         if platform.system() == "Linux":
+            import ctypes  # (here: only an edit needs it, and a report's start-up would pay for it)
+
             try:
                 libc = ctypes.CDLL(None, use_errno=True)
             except OSError:
@@ -194,6 +195,8 @@ def _exchange(a: Path, b: Path) -> bool:
     result = fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)  # type: ignore[operator]
     if result == 0:
         return True
+    import ctypes
+
     err = ctypes.get_errno()
     if err in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.ENOTSUP):
         return False

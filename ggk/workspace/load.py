@@ -35,11 +35,11 @@ if typing.TYPE_CHECKING:
     from ggk.yamlfiles.read import Locator
 
 
-def read_file(path: str, raw: bytes | None = None) -> Any:
+def read_file(path: str, raw: bytes | None = None, *, keep_tree: bool = False) -> Any:
     # yaml is imported on first parse only: a run served from the cache never needs it.
     from ggk.yamlfiles.read import read_file as read
 
-    return read(path, raw)
+    return read(path, raw, keep_tree=keep_tree)
 
 
 UNIT_FILE = "unit.yaml"
@@ -367,13 +367,14 @@ def discover(paths: Sequence[Path]) -> Found:
 # --------------------------------------------------------------------------- one file
 
 
-def load_file(path: Path, kind: type[Plan] | type[Unit], raw: bytes | None = None) -> FileResult:
+def load_file(path: Path, kind: type[Plan] | type[Unit], raw: bytes | None = None, *, keep_tree: bool = False) -> FileResult:
     """Read, parse and validate one file; keep what can be used of a file with problems.
 
     ``raw``: the content to read as ``path`` instead of the file on disk (the cache has read it already;
-    ``ggk.workspace.transaction`` checks an edit before writing it)."""
+    ``ggk.workspace.transaction`` checks an edit before writing it).  ``keep_tree``: the result's locator
+    keeps the node tree, for a caller that locates findings at once and then drops the result."""
     spath = str(path)
-    parsed = read_file(spath, raw)
+    parsed = read_file(spath, raw, keep_tree=keep_tree)
     result = _careful(path, kind, parsed, list(parsed.diagnostics))
     if parsed.text is not None and any(d.severity is Severity.ERROR for d in result.diagnostics):
         # a file with errors: say which of them are slips of a Chinese input method, and what to type

@@ -68,8 +68,8 @@ def open_workspace(paths: Sequence[Path], today: dt.date, *, use_cache: bool = T
 
     ``only_open``: the report shows only items that are overdue or due soon, so the cache may hand
     out plans that hold only the open items with a time limit (``Workspace.subset``); the
-    diagnostics are those of the whole files either way.  ``jobs``: worker processes a cold run may
-    use (``ggk.workspace.cache.open_cached``).
+    diagnostics are those of the whole files either way.  ``jobs``: processes a cold run may use,
+    itself and ``jobs - 1`` workers (``ggk.workspace.cache.open_cached``).
     """
     note = None
     if use_cache:

@@ -41,11 +41,13 @@ class Locator:
     """Source positions (1-based line and column) of the values and keys of one document, found when
     asked: most documents are never asked, and noting every position while reading would slow every
     read.  A locator keeps the document's text and parses it again at the first question (a workspace
-    of many files keeps their texts, not their node trees, which take twenty times the memory)."""
+    of many files keeps their texts, not their node trees, which take twenty times the memory).  A
+    reader that asks at once, while the tree is still there (the cache running a new file's checks),
+    is given the tree instead and never parses the text again."""
 
-    def __init__(self, text: str | None = None) -> None:
-        self.text = text
-        self._root: yaml.Node | None = None
+    def __init__(self, text: str | None = None, root: yaml.Node | None = None) -> None:
+        self.text = None if root is not None else text
+        self._root = root
 
     @property
     def root(self) -> yaml.Node | None:
@@ -225,8 +227,9 @@ _constructor = yaml.constructor.SafeConstructor()
 _TEXT_KEYS = (dialect.BOOL, dialect.NULL)
 
 
-def parse(text: str, path: str) -> Parsed:
-    """Parse one YAML document, recording positions; problems become diagnostics."""
+def parse(text: str, path: str, *, keep_tree: bool = False) -> Parsed:
+    """Parse one YAML document, recording positions; problems become diagnostics.  ``keep_tree``: the
+    locator keeps the node tree rather than the text (for a reader that drops it soon, see ``Locator``)."""
     locator = Locator()
     diagnostics: list[Diagnostic] = []
     try:
@@ -246,7 +249,7 @@ def parse(text: str, path: str) -> Parsed:
             path, 1, 1, "GGK003", Severity.ERROR, "文件为空（没有任何内容）", "删除该文件，或用 ggk init / ggk new 生成模板", fatal=True
         )
         return Parsed(None, locator, [empty], text)
-    locator = Locator(text)
+    locator = Locator(text, root if keep_tree else None)
     builder = _Builder(path, diagnostics, aliases="*" in text)
     try:
         data = builder.node(root, ())
@@ -306,8 +309,13 @@ class _Builder:
             raise _TooDeep(node)
         if node.tag != (_SEQ if kind is yaml.SequenceNode else _MAP):  # !custom on a list or a mapping
             self.problem(node, "GGK001", f"不支持的 YAML 标签 {_tag_name(node.tag)}", "去掉 ! 开头的标签，直接写出内容", None)
+        # a plain text value, most of a plan, is taken as it is (unless aliases are being counted)
+        text = not self.aliases
         if kind is yaml.SequenceNode:
-            return [self.node(child, (*here, i)) for i, child in enumerate(node.value)]
+            return [
+                child.value if text and type(child) is yaml.ScalarNode and child.tag == dialect.STR else self.node(child, (*here, i))
+                for i, child in enumerate(node.value)
+            ]
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             key = key_node.value if type(key_node) is yaml.ScalarNode and key_node.tag == dialect.STR else self.key(key_node)
@@ -328,7 +336,10 @@ class _Builder:
                     )
                 )
                 continue
-            out[key] = self.node(value_node, (*here, key))
+            if text and type(value_node) is yaml.ScalarNode and value_node.tag == dialect.STR:
+                out[key] = value_node.value
+            else:
+                out[key] = self.node(value_node, (*here, key))
         return out
 
     def visit(self, node: yaml.Node) -> None:
@@ -448,8 +459,8 @@ def _date_reason(exc: Exception) -> str:
     return "不是 YYYY-MM-DD 形式的日期"
 
 
-def read_file(path: str, raw: bytes | None = None) -> Parsed:
-    """Read and parse one file.  I/O errors become a GGK007 diagnostic."""
+def read_file(path: str, raw: bytes | None = None, *, keep_tree: bool = False) -> Parsed:
+    """Read and parse one file (``keep_tree``: as for ``parse``).  I/O errors become a GGK007 diagnostic."""
     if raw is None:
         try:
             with open(path, "rb") as fh:
@@ -461,6 +472,6 @@ def read_file(path: str, raw: bytes | None = None) -> Parsed:
     text, diags = decode(raw, path)
     if text is None:
         return Parsed(None, Locator(), diags)
-    parsed = parse(text, path)
+    parsed = parse(text, path, keep_tree=keep_tree)
     parsed.diagnostics[:0] = diags
     return parsed

@@ -14,8 +14,10 @@ table gives wall and CPU medians and the difference.  The pieces:
 - ``remembered rules``: the ``lru_cache`` of what a deadline phrase and a deadline's keys state;
 - ``lean table``: the plain-text layout of long lists that fits each distinct text once, timed in this
   process against the same layout written straightforwardly (``tests/test_fit.py``'s reference);
-- ``workers``: worker processes for a cold run (``GGK_JOBS=1`` is without);
-- ``remembered scalar tags``: the ``lru_cache`` of ``ggk.yamlfiles.dialect.resolve`` (a serial cold run).
+- ``workers``: a worker process beside the run on a cold run (``GGK_JOBS=1`` is without);
+- ``remembered scalar tags``: the ``lru_cache`` of ``ggk.yamlfiles.dialect.resolve`` (a serial cold run);
+- ``findings located in the parsed tree``: a new entry's per-file findings located in the node tree just
+  parsed (``keep_tree``) rather than by parsing the file again (a serial cold run).
 """
 
 from __future__ import annotations
@@ -45,7 +47,12 @@ OFF = {
     ),
 }
 #: switched off in a serial cold run (worker processes would not see the patch)
-COLD_OFF = {"remembered scalar tags": "import ggk.yamlfiles.dialect as d; d.resolve = d.resolve.__wrapped__"}
+COLD_OFF = {
+    "remembered scalar tags": "import ggk.yamlfiles.dialect as d; d.resolve = d.resolve.__wrapped__",
+    "findings located in the parsed tree": (
+        "import ggk.workspace.cache as c; _l = c.load_file; c.load_file = lambda path, kind, raw=None, keep_tree=False: _l(path, kind, raw)"
+    ),
+}
 
 
 def launcher(off: str, args: list[str]) -> list[str]:
