@@ -415,6 +415,7 @@ class Department(_Model):
     group: bool = Field(False, description="是否集合名称（厅属各单位、各相关部门等）")
     members: list[str] = Field(default_factory=list, description="集合名称包含的单位（可选）")
     contact: Contact | None = Field(None, description="联系人及电话")
+    review: bool = Field(False, description="待核对（核对后用 ggk dept reviewed 去掉）")
     remark: str | None = Field(None, description="备注")
 
     _from_scalar = model_validator(mode="before")(classmethod(_name_only))  # type: ignore[arg-type]

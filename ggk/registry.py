@@ -1,7 +1,16 @@
 """The department registry of a unit: resolving names and aliases, suggesting near names.
 
-Owns name lookup only (canonical name, alias, group membership) and the "did you mean" suggestions
-used by ``ggk check`` and the editing commands.  The registry data itself is ``ggk.model.Unit``.
+Owns name lookup only (canonical name, alias, short name, group membership) and the "did you mean"
+suggestions used by ``ggk check`` and the editing commands.  The registry data itself is
+``ggk.model.Unit``; changing it is ``ggk.ledger.departments``.
+
+Short names.  Offices write 运输处 for 厅运输处 and 法规处 for 厅法规处 (an alias of 厅政策法规处):
+the unit prefix (厅、局、市、县、省 …, ``bare_name``) is dropped.  The resolver accepts such a short
+name when it is not itself registered and exactly one department has a name or alias that gives it
+when the prefix is dropped; a short name two departments would give (厅办公室 and 局办公室 both give
+办公室) resolves to nothing, and ``ggk check`` suggests both.  This is the one place short names are
+accepted: the registry file is not filled with prefix-less aliases, so a rename or a merge carries
+them along.
 """
 
 from __future__ import annotations
@@ -26,13 +35,22 @@ class Registry:
     def __init__(self, unit: Unit | None):
         self.unit = unit
         self._names: dict[str, Department] = unit.names() if unit else {}
+        self._short: dict[str, Department | None] = {}  # short name -> its department (None: ambiguous)
+        for other, dep in self._names.items():
+            short = bare_name(other)
+            if short == other or short in self._names:
+                continue
+            known = self._short.get(short, dep)
+            self._short[short] = dep if known is not None and known.name == dep.name else None
 
     def __bool__(self) -> bool:
         return self.unit is not None
 
     def resolve(self, name: str) -> Department | None:
-        """The department a name (canonical or alias) stands for, or None."""
-        return self._names.get(name.strip())
+        """The department a name (canonical, alias, or an unambiguous short name) stands for, or None."""
+        name = name.strip()
+        found = self._names.get(name)
+        return found if found is not None else self._short.get(name)
 
     def canonical(self, name: str) -> str | None:
         dep = self.resolve(name)

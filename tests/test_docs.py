@@ -58,3 +58,28 @@ def test_every_format_has_a_renderer():
     assert set(RENDERERS) == set(Format)
     for fmt in Format:
         assert hasattr(renderer(fmt), "render")
+
+
+#: What each command does to the ledger's files (``plans/``): "edit" commands change files that exist
+#: (or, like ``intake``, ``import`` and ``review --carry-over``, also write new ones beside them) and
+#: must have --dry-run, as the README says; the others only read the ledger, write outputs the user
+#: names (-o), or create a new file and refuse to overwrite one. A new command must be put here.
+LEDGER_WRITES = {
+    **dict.fromkeys(["assign", "update", "done", "note", "postpone", "summary", "deadline", "correct", "contact", "issued"], "edit"),
+    **dict.fromkeys(["intake", "import", "review", "notice"], "edit"),  # review --carry-over, notice --issue
+    **dict.fromkeys(["status", "overdue", "list", "show", "report", "check", "schema", "calendar", "form"], "reads"),
+    **dict.fromkeys(["date add", "date workday", "dept list"], "reads"),
+    **dict.fromkeys(["dept add", "dept alias", "dept rename", "dept merge", "dept reviewed", "dept remove"], "edit"),  # unit.yaml
+    **dict.fromkeys(["init", "new"], "creates"),  # a new file only: 已存在，不会覆盖
+    "merge": "git",  # the merge driver writes the file git hands it, as git asks
+}
+
+
+def test_every_edit_command_has_a_dry_run():
+    """README: 每个修改台账文件的命令都有 --dry-run."""
+    names = dict(_commands())
+    assert set(names) == set(LEDGER_WRITES), "put each command in LEDGER_WRITES"
+    for name, kind in LEDGER_WRITES.items():
+        opts = {o for p in names[name].params for o in getattr(p, "opts", ())}
+        assert ("--dry-run" in opts) == (kind == "edit"), name
+    assert "每个修改台账文件的命令都有 `--dry-run`" in README

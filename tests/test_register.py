@@ -170,3 +170,52 @@ def test_a_broken_register(plans: Path, tmp_path: Path) -> None:
     res = ggk(plans, "intake", str(back), as_of="2026-10-12", code=2)
     assert "登记簿无法读取" in res.stderr
     assert (plans / "example" / "2026.yaml").read_bytes() == before
+
+
+def test_only_a_departments_own_word_counts(plans: Path) -> None:
+    """QA finding 2: what ggk writes itself (the carry-over's log entries) and what the office records or
+    decides without naming a department (``update --status 已取消 --reason`` or ``note`` without
+    ``--by``) is nobody's report and nobody's reply to a 督办单; an entry ``--by`` the department is."""
+
+    def q3(dept: str, day: str) -> str:
+        data = json.loads(ggk(plans, "status", "-u", "example", "-f", "json", as_of=day).stdout)
+        by = {d["dept"]: d for d in data["reporting"]["departments"]}
+        return next(p["state"] for p in by[dept]["periods"] if p["period"] == "2026-Q3")
+
+    # neither 局政务公开领导小组 (item 16) nor 局运输管理股 (items 4, 5) has reported the third quarter (due 10-13)
+    ggk(plans, "update", "example/2026/16", "--status", "已取消", "--reason", "并入第7项办理", as_of="2026-10-09")
+    assert q3("局政务公开领导小组", "2026-10-20") == "漏报"
+    ggk(plans, "note", "example/2026/4", "办公室电话询问，尚无新的行政决定", as_of="2026-10-10")
+    assert q3("局运输管理股", "2026-10-11") == "待报"
+    ggk(plans, "note", "example/2026/4", "本季度无新的行政决定", "--by", "运管股", as_of="2026-10-12")
+    assert q3("局运输管理股", "2026-10-20") == "按时"
+
+    # a 督办单 to 局规划建设股, never answered; then the carry-over writes on its items
+    issued = ggk(plans, "notice", "规划股", "-u", "example", "--issue", as_of="2026-11-22").stdout
+    assert "编号：督〔2026〕1号" in issued
+    ggk(plans, "review", "2026", "-u", "example", "--carry-over", as_of="2026-12-31")
+    assert "结转至2027年计划" in (plans / "example" / "2026.yaml").read_text(encoding="utf-8")
+    listed = json.loads(ggk(plans, "notice", "--list", "-u", "example", "-f", "json", as_of="2026-12-31").stdout)
+    assert [(n["dept"], n["state"], n["replied"]) for n in listed["notices"]] == [("局规划建设股", "逾期未反馈", None)]
+    review_md = ggk(plans, "review", "2026", "-u", "example", "-f", "md", as_of="2026-12-31").stdout
+    assert "督办：2026年签发督办单1份，逾期未反馈1份。" in review_md
+
+
+def test_issue_dry_run_shows_the_register_diff_and_writes_nothing(plans: Path) -> None:
+    """``notice --issue --dry-run``: the diff of register.yaml (a new file: every line), nothing written;
+    the same for the next notice once the register exists; usage errors without --issue or with -o."""
+    register = plans / "example" / "register.yaml"
+    res = ggk(plans, "notice", "局办公室", "-u", "example", "--issue", "--dry-run", as_of="2026-11-21")
+    assert not register.exists()
+    assert "（预演）将登记 督〔2026〕1号" in res.stderr
+    assert '+  - "no": 督〔2026〕1号' in res.stdout and "+    dept: 局办公室" in res.stdout and "督办通知单" not in res.stdout
+    ggk(plans, "notice", "局办公室", "-u", "example", "--issue", as_of="2026-11-21")
+    assert "    dept: 局办公室\n" in register.read_text(encoding="utf-8")
+    before = register.read_bytes()
+    same = ggk(plans, "notice", "局办公室", "-u", "example", "--issue", "-n", as_of="2026-11-21")
+    assert same.stdout == "" and "督〔2026〕1号 已登记，登记簿不变" in same.stderr
+    other = ggk(plans, "notice", "局财务股", "-u", "example", "--within", "30", "--issue", "-n", as_of="2026-11-21")
+    assert '+  - "no": 督〔2026〕2号' in other.stdout and "--- a/" in other.stdout
+    assert register.read_bytes() == before
+    assert "--dry-run 只用于 --issue" in ggk(plans, "notice", "局办公室", "--dry-run", code=2).stderr
+    assert "不能同时使用" in ggk(plans, "notice", "局办公室", "--issue", "-n", "-o", str(plans / "x.md"), code=2).stderr

@@ -179,7 +179,7 @@ def test_duties_periods_and_counts(fixture_root):
     assert (duties["7"][0].met, duties["7"][0].required, duties["7"][0].missed) == (4, 4, [])
     assert (duties["8"][0].met, duties["8"][0].required, duties["8"][0].missed) == (3, 4, ["第2季度"])
     assert (duties["9"][0].met, duties["9"][0].required, duties["9"][0].missed) == (2, 3, ["2021年"])
-    assert p.duty_totals() == (11, 9, 2)
+    assert p.duty_totals() == (11, 9, 2, 0)
 
 
 def test_per_department_and_section(fixture_root):
@@ -436,3 +436,85 @@ def test_carry_over_rejects_a_deadline_it_cannot_read(runner, plans_copy):
     assert not (plans_copy / "example" / "2027.yaml").exists()
     res = runner.invoke(app, ["--plans", str(plans_copy), "--as-of", "2027-01-15", "review", "2026", "--deadline", "2027-06-30"])
     assert res.exit_code == 2 and "--carry-over" in res.output
+
+
+def test_duty_totals_add_up_with_what_is_due_today(example_unit, runner):
+    """QA finding 10: every obligation of the duties is in exactly one bucket — met, missed or late, or not
+    yet due — including a count due on the review day itself (年内至少… reviewed on 12-31: not late yet)."""
+    res = runner.invoke(app, ["--plans", str(example_unit), "--as-of", "2026-12-31", "review", "2026", "-f", "json"])
+    assert res.exit_code == 0, res.output
+    plan = json.loads(res.stdout)["plans"][0]
+    totals = plan["duties"]
+    assert totals == {"required": 18, "met": 10, "missed": 5, "pending": 3}
+    for ri in plan["items"]:
+        for d in ri["duties"]:
+            assert d["required"] == min(d["met"], d["required"]) + d["missed_count"] + d["pending"], (ri["ref"], d)
+    md = runner.invoke(app, ["--plans", str(example_unit), "--as-of", "2026-12-31", "review", "2026", "-f", "md"]).stdout
+    assert "应落实 18 期（次、件），按时落实 10，未落实或逾期 5，未到期（含今日到期）3。" in md
+    assert "| example/2026/17 | 开展政务公开专题培训 | 年内至少组织2次专题培训 | 1/2 | 尚差1次，今日到期 |" in md
+
+
+def _added(diff: str, name: str) -> list[str]:
+    """The lines the diff of file ``name`` adds (in a diff of several files)."""
+    out, inside = [], False
+    for line in diff.splitlines():
+        if line.startswith("+++ "):
+            inside = line.endswith(name)
+        elif inside and line.startswith("+"):
+            out.append(line[1:])
+    return out
+
+
+def test_carry_over_dry_run_shows_both_files_and_writes_nothing(runner, plans_copy):
+    """QA finding 8: ``review --carry-over --dry-run`` shows the diff of the new plan and of the source,
+    like the other edit commands' --dry-run, and writes nothing; the real run then writes just that."""
+    source, target = plans_copy / "example" / "2026.yaml", plans_copy / "example" / "2027.yaml"
+    original = source.read_bytes()
+    res = _carry(runner, plans_copy, "--dry-run")
+    assert source.read_bytes() == original and not target.exists()
+    assert "（预演）结转：将新建" in res.stderr and "10 条" in res.stderr
+    assert res.stdout.startswith("--- ") and "## 一、总体情况" not in res.stdout  # the diffs instead of the review
+    new_lines, source_lines = _added(res.stdout, "example/2027.yaml"), _added(res.stdout, "example/2026.yaml")
+    assert sum(line.strip() == "carried_to: example/2027/2026-11" for line in source_lines) == 1
+    _carry(runner, plans_copy)
+    assert target.read_text(encoding="utf-8").splitlines() == new_lines
+    written = source.read_text(encoding="utf-8").splitlines()
+    assert len(written) - len(original.decode("utf-8").splitlines()) == len(source_lines)
+    assert all(line in written for line in source_lines)
+    # an existing target: its diff too; and a second dry run has nothing to show
+    again = _carry(runner, plans_copy, "--dry-run")
+    assert again.stdout == "" and again.stderr.count("（预演）跳过") == 10
+
+
+def test_carry_over_dry_run_appending_and_its_options(runner, tmp_path):
+    make_unit(tmp_path, PLAN)
+    target = tmp_path / "t" / "2022.yaml"
+    target.write_text(
+        "format: 1\nunit: t\nyear: 2022\ntitle: 测试县交通运输局2022年政务公开工作要点\nsections:\n"
+        '  - title: 重点领域信息公开\n    items:\n      - id: "1"\n        title: 新的任务\n',
+        encoding="utf-8",
+    )
+    before = {p: p.read_bytes() for p in (target, tmp_path / "t" / "2021.yaml")}
+    res = _carry(runner, tmp_path, "-n", as_of="2022-01-15", year="2021", unit="t")
+    assert "（预演）结转：将追加到" in res.stderr
+    assert '+      - id: "2021-3"' in res.stdout and "+++ b/" in res.stdout and "t/2021.yaml" in res.stdout
+    assert {p: p.read_bytes() for p in before} == before
+    for args, said in (([], "--dry-run 只用于 --carry-over"), (["--carry-over", "-o", str(tmp_path / "r.md")], "不能同时使用")):
+        bad = runner.invoke(app, ["--plans", str(tmp_path), "--as-of", "2022-01-15", "review", "2021", "--dry-run", *args])
+        assert bad.exit_code == 2 and said in bad.output
+
+
+def test_carry_over_into_a_plan_made_by_ggk_new_writes_blocks(runner, plans_copy):
+    """``ggk new`` writes ``sections: []``; the carried items go in as block mappings in house style
+    (the dry run showed them as one flow line of several thousand characters), comments kept."""
+    new = runner.invoke(app, ["--plans", str(plans_copy), "--as-of", "2027-01-05", "new", "2027", "--unit", "example"])
+    assert new.exit_code == 0, new.output
+    target = plans_copy / "example" / "2027.yaml"
+    comments = [line for line in target.read_text(encoding="utf-8").splitlines() if line.startswith("#")]
+    _carry(runner, plans_copy)
+    text = target.read_text(encoding="utf-8")
+    assert 'sections:\n  - title: 上年度结转任务\n    items:\n      - id: "2026-2"\n' in text
+    assert max(len(line) for line in text.splitlines()) < 400
+    assert [line for line in text.splitlines() if line.startswith("#")] == comments
+    assert runner.invoke(app, ["--as-of", "2027-01-15", "check", str(plans_copy)]).exit_code == 0
+    assert runner.invoke(app, ["--plans", str(plans_copy), "--as-of", "2027-01-15", "show", "example/2027/2026-2"]).exit_code == 0

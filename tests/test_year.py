@@ -214,3 +214,22 @@ def test_next_years_plan_imported_later_does_not_rewrite_january(year, runner, t
     assert "尚未施行" in run(runner, root, "2026-03-07", "--as-of 2026-01-10 show demo/2026/1")
     on_issue = run(runner, root, "2026-03-07", "--as-of 2026-02-20 list --year 2026")
     assert "demo/2026/1 " in on_issue and "demo/2026/2025-2" in on_issue
+
+
+def _missed(runner, root: Path, day: str) -> set[tuple[str, str]]:
+    """(department, period) of every 漏报 of the 2025 plan as of ``day``."""
+    import json
+
+    data = json.loads(run(runner, root, "2026-03-05", f"--as-of {day} status --year 2025 -f json"))
+    return {(d["dept"], p["period"]) for d in data["reporting"]["departments"] for p in d["periods"] if p["state"] == "漏报"}
+
+
+def test_periods_missed_stay_missed_after_the_carry_over(year, runner):
+    """A carry-over (2026-01-05) does not erase the periods the departments of a carried item missed
+    before it: 局规划股 and 局财务股 (lead and support of item 2) missed 2025's third quarter, and
+    still did on every later day; later days only add periods."""
+    root = year["root"]
+    before = _missed(runner, root, "2026-01-04")
+    assert {("局规划股", "2025-Q3"), ("局财务股", "2025-Q3")} <= before
+    for day in ("2026-01-05", "2026-01-10", "2026-03-05"):
+        assert before <= _missed(runner, root, day), day

@@ -160,13 +160,14 @@ def command_function(spec: str) -> Callable[..., Any]:
 
 @functools.cache
 def whole_app() -> typer.Typer:
-    """The application with every command (and the ``date`` group)."""
-    from ggk.cli import date_cmd
+    """The application with every command (and the ``date`` and ``dept`` groups)."""
+    from ggk.cli import date_cmd, dept_cmd
 
     whole = typer.Typer(**_SETTINGS)
     whole.callback()(main_callback)
     for name, spec, panel in COMMANDS:
         whole.command(name, cls=GgkCommand, rich_help_panel=panel)(command_function(spec))
+    whole.add_typer(dept_cmd.app, name="dept", rich_help_panel=SETUP)
     whole.add_typer(date_cmd.app, name="date", rich_help_panel=TOOLS)
     return whole
 
@@ -203,7 +204,7 @@ def app_for(args: list[str]) -> typer.Typer:
     command.  Typer builds the click command of every registered command on every run, and each
     command's module is imported to register it: building only the one that runs keeps a daily
     command's start-up close to a one-command Typer program (tests/bench/README.md).  Anything else —
-    no command, a mistyped one (its message lists the others), the ``date`` group, shell completion —
+    no command, a mistyped one (its message lists the others), the ``date`` and ``dept`` groups, shell completion —
     gets ``app``."""
     name = command_named(args)
     found = [(spec, panel) for cmd, spec, panel in COMMANDS if cmd == name]

@@ -11,6 +11,8 @@ from ggk.cli.common import PlansOpt, echo, handle_errors, settings
 def _done(written: Any, next_step: str) -> None:
     for extra in written.schema_files:
         echo(f"已写入 {extra}（供编辑器补全键名）", err=True)
+    if written.ignore_file is not None:
+        echo(f"已写入 {written.ignore_file}（git 不收 ggk 的锁文件和临时文件）", err=True)
     echo(f"已建立 {written.path}")
     echo(next_step, err=True)
 
@@ -27,7 +29,10 @@ def init(
 
     s = settings(ctx, plans, None)
     written = init_unit(s.plans[0], unit, name)
-    hint = f"下一步：在 {written.path} 中登记部门，然后 ggk new <年度> --unit {unit} 开始录入计划"
+    hint = (
+        f"下一步：ggk import 印发文件 --unit {unit}（名册自动登记文件中的部门），"
+        f"或用 ggk dept add 部门名称 --unit {unit} 登记部门、ggk new <年度> --unit {unit} 开始录入计划"
+    )
     if not name:
         hint = f"提示：单位全称暂写作「{unit}」，请在 {written.path} 中改为全称（name）。\n" + hint
     _done(written, hint)

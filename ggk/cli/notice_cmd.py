@@ -43,6 +43,9 @@ def notice(
     issue: Annotated[
         bool, typer.Option("--issue", help="签发：编号（如 督〔2026〕3号）并记入单位的登记簿 register.yaml；同一天重复签发不另编号")
     ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", "-n", help="与 --issue 一起用：只显示登记簿将要做的修改（统一 diff 格式），不写文件")
+    ] = False,
     prefix: Annotated[str, typer.Option("--prefix", help="督办单编号的字头，如 督 → 督〔2026〕3号")] = "督",
     contact: Annotated[Optional[str], typer.Option("--contact", help="督办单上的联系人", show_default=False)] = None,
     phone: Annotated[Optional[str], typer.Option("--phone", help="督办单上的联系电话", show_default=False)] = None,
@@ -77,6 +80,10 @@ def notice(
         raise GgkError("请给出部门名称，如 ggk notice 局办公室；或用 --list、--remind")
     if period and not remind:
         raise GgkError("--period 只用于 --remind")
+    if dry_run and not issue:
+        raise GgkError("--dry-run 只用于 --issue", "不加 --issue 的 ggk notice 本来就不写文件")
+    if dry_run and out is not None:
+        raise GgkError("--output 和 --dry-run 不能同时使用", "--dry-run 只在屏幕上显示登记簿的修改")
     if fmt is NoticeFormat.docx and out is None:
         raise GgkError("docx 是二进制格式，不能输出到屏幕", f"用 -o 指定文件，如 -o 督办单-{dept or '登记'}.docx")
     reply = parse_date(reply_by, "--reply-by") if reply_by else None
@@ -98,7 +105,11 @@ def notice(
 
     report = build(session.ws, dept, s.today, units=unit or (), within=within, calendar=session.calendar, reply_by=reply, issuer=issuer)
     report.contact, report.phone = contact, phone
-    _number(report, session, s.today, issue, prefix)
+    diffs = _number(report, session, s.today, issue, prefix, dry_run)
+    if dry_run:  # the register's diff instead of the notice: nothing is written
+        for diff in diffs:
+            typer.echo(diff, nl=False)
+        return
     write_output(render(report, fmt_value), out)
     if fail and (report.overdue or session.ws.left_out()):  # (a plan left out with --partial: maybe overdue too)
         raise typer.Exit(1)
@@ -116,25 +127,39 @@ def _unit_of(ws: Any, units: Any) -> str:
     return str(chosen[0])
 
 
-def _number(report: Any, session: Any, today: Any, issue: bool, prefix: str) -> None:
-    """The notice's number: recorded now (``--issue``), or the one it was given when issued today."""
+def _number(report: Any, session: Any, today: Any, issue: bool, prefix: str, dry_run: bool = False) -> list[str]:
+    """The notice's number: recorded now (``--issue``; with ``dry_run`` only the diff the record would
+    make, returned), or the one it was given when issued today."""
     from ggk.ledger import register
 
     slug = report.unit
     folder = register.unit_dir_of(session.ws, slug)
     path = register.register_path(folder)
+    diffs: list[str] = []
     if issue:
         if not report.rows:
             typer.echo("没有逾期或临期的任务，督办单未签发、未登记。", err=True)
-            return
+            return diffs
         rec = register.record_notice(
-            path, slug, dept=report.dept, day=today, items=[r.ref for r in report.rows], reply_by=report.reply_by, prefix=prefix
+            path,
+            slug,
+            dept=report.dept,
+            day=today,
+            items=[r.ref for r in report.rows],
+            reply_by=report.reply_by,
+            prefix=prefix,
+            dry_run=dry_run,
+            diffs=diffs,
         )
         report.no = rec.no
-        typer.echo(f"已登记 {rec.no}（{path}）", err=True)
-        return
+        if dry_run:
+            typer.echo(f"（预演）将登记 {rec.no}（{path}）" if diffs else f"（预演）{rec.no} 已登记，登记簿不变", err=True)
+        else:
+            typer.echo(f"已登记 {rec.no}（{path}）", err=True)
+        return diffs
     old = register.issued_on(register.read_register(path, slug), report.dept, today)
     report.no = old.no if old is not None else None
+    return diffs
 
 
 def _register(session: Any, today: Any, units: Any) -> Any:

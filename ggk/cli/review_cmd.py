@@ -41,6 +41,9 @@ def review(
             show_default=False,
         ),
     ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", "-n", help="与 --carry-over 一起用：只显示结转将对两个文件做的修改（统一 diff 格式），不写文件")
+    ] = False,
     fmt: Annotated[
         Optional[ReviewFormat],
         typer.Option(
@@ -53,13 +56,17 @@ def review(
     as_of: AsOfOpt = None,
 ) -> None:
     """年度“回头看”：逐项核查该年度计划的落实情况（按期完成、逾期完成、未完成、未到期、已取消、常态化），
-    按部门、按部分汇总，列出整改清单；--carry-over 把未完成任务结转到下一年度。"""
+    按部门、按部分汇总，列出整改清单；--carry-over 把未完成任务结转到下一年度（加 --dry-run 只显示修改）。"""
     from ggk.diagnostics import GgkError
 
     if fmt is ReviewFormat.docx and out is None:
         raise GgkError("docx 是二进制格式，不能输出到屏幕", f"用 -o 指定文件，如 -o {year}年回头看.docx")
     if deadline and not carry_over:
         raise GgkError("--deadline 只用于 --carry-over")
+    if dry_run and not carry_over:
+        raise GgkError("--dry-run 只用于 --carry-over", "预览结转：ggk review YEAR --carry-over --dry-run")
+    if dry_run and out is not None:
+        raise GgkError("--output 和 --dry-run 不能同时使用", "--dry-run 只在屏幕上显示结转的修改")
     from ggk.ledger.review import review as build
 
     s, session = open_session(ctx, plans, as_of, partial=partial)
@@ -76,14 +83,20 @@ def review(
         if s.today.year <= year:
             echo(f"注意：截至 {s.today} {year} 年度尚未结束，只结转已经逾期未完成的任务", err=True)
         plan = plan_carry_over(session.filed or session.ws, report, s.today, deadline)
-        apply(plan, s.today)
+        changes = apply(plan, s.today, dry_run=dry_run)
+        said = "（预演）" if dry_run else ""
         for t in plan.targets:
-            verb = "追加到" if t.exists else "新建"
-            echo(f"结转：{verb} {t.path}，{len(t.carries)} 条：{'、'.join(c.source for c in t.carries)}", err=True)
+            verb = ("将追加到" if dry_run else "追加到") if t.exists else ("将新建" if dry_run else "新建")
+            echo(f"{said}结转：{verb} {t.path}，{len(t.carries)} 条：{'、'.join(c.source for c in t.carries)}", err=True)
         for c in plan.repairs:
-            echo(f"补记：{c.source} 已结转至 {c.target}，上次结转未写完，现已在来源条目标注 carried_to", err=True)
+            done = "将在来源条目标注" if dry_run else "现已在来源条目标注"
+            echo(f"{said}补记：{c.source} 已结转至 {c.target}，上次结转未写完，{done} carried_to", err=True)
         for skip in plan.skipped:
-            echo(f"跳过 {skip.source}：{skip.reason}", err=True)
+            echo(f"{said}跳过 {skip.source}：{skip.reason}", err=True)
         if not plan.carries and not plan.skipped and not plan.repairs:
-            echo("没有需要结转的未完成任务。", err=True)
+            echo(f"{said}没有需要结转的未完成任务。", err=True)
+        if dry_run:  # the diffs instead of the review: nothing is written
+            for change in changes:
+                echo(change.diff, nl=False)
+            return
     write_output(content, out)

@@ -60,6 +60,7 @@ class ImportJob:
 
     def write(self) -> list[tuple[Path, str]]:
         """Write the files (registry first, so a plan never lacks one); atomic, merges locked."""
+        from ggk.workspace.scaffold import ensure_ignore_file
         from ggk.yamlfiles.emit import write_atomic
 
         written: list[tuple[Path, str]] = []
@@ -67,6 +68,7 @@ class ImportJob:
         if self.unit_text is not None and not self.unit_path.exists():
             write_atomic(self.unit_path, self.unit_text)
             written.append((self.unit_path, "新建单位名册，review: true，请核对"))
+            ensure_ignore_file(self.unit_path.parent.parent)
         elif self.fill_registry:
             _fill_registry(self.unit_path, self.result)
             written.append((self.unit_path, f"名册登记 {len(self.result.departments)} 个部门，review: true，请核对"))
@@ -350,6 +352,7 @@ def _merge_section(target: Any, styled: Any) -> None:
 def _fill_registry(path: Path, result: ImportResult) -> None:
     """An empty registry (written by ``ggk init``) gets the document's departments, as a new unit would."""
     from ggk.ledger.edits import block_list, block_map, flow_list, set_key
+    from ggk.workspace.scaffold import drop_registry_hint
     from ggk.workspace.transaction import edit_plan
 
     unit_keys = tuple(Unit.model_fields)
@@ -364,6 +367,6 @@ def _fill_registry(path: Path, result: ImportResult) -> None:
         set_key(doc, "review", True, unit_keys)
         set_key(doc, "departments", block_list(entries), unit_keys)
 
-    edited = edit_plan(path, fn)
+    edited = edit_plan(path, fn, tidy=drop_registry_hint)  # block style, one department a line; the template's hint goes
     if edited.refused:
         raise GgkError(f"名册 {path} 未写入：{edited.errors[0].message}", "先运行 ggk check 修正名册")

@@ -73,6 +73,17 @@ class CarryPlan:
         return [c for t in self.targets for c in t.carries]
 
 
+def carried_on(item: Any) -> dt.date | None:
+    """The day ``item`` was carried over: the date of the log entry the carry-over wrote on it saying where
+    it went (``_target_for``: "…（unit/year/id）…"); None when it was not carried, or when its ``carried_to``
+    was written by hand without such an entry.  What was owed before that day stays owed."""
+    if not item.carried_to:
+        return None
+    mark = f"（{item.carried_to}）"
+    found = [e.date for e in item.log if e.note and mark in e.note]
+    return min(found) if found else None
+
+
 def cn_date(d: dt.date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
@@ -235,49 +246,67 @@ def _target_for(
     return target
 
 
-def apply(plan: CarryPlan, today: dt.date) -> list[Path]:
-    """Write the carry-over: new plan files whole, then the edits to existing files.  Returns the
-    files written.  Each file is written atomically; the targets are written before the sources, so
-    an interruption leaves at worst carried items whose source lacks ``carried_to`` (the next run
-    finds them through ``carried_from`` in the target and marks the source: ``CarryPlan.repairs``)."""
-    from ggk.yamlfiles import emit
+@dataclass
+class Change:
+    """One file the carry-over writes (or, in a dry run, would write), and the unified diff of it."""
 
-    written: list[Path] = []
+    path: Path
+    diff: str
+
+
+def apply(plan: CarryPlan, today: dt.date, *, dry_run: bool = False) -> list[Change]:
+    """Write the carry-over: new plan files whole, then the edits to existing files.  Returns each file
+    written with its diff; with ``dry_run`` nothing is written and the diffs say what would be.  Each
+    file is written atomically; the targets are written before the sources, so an interruption leaves
+    at worst carried items whose source lacks ``carried_to`` (the next run finds them through
+    ``carried_from`` in the target and marks the source: ``CarryPlan.repairs``)."""
+    from ggk.yamlfiles import emit
+    from ggk.yamlfiles.patch import Source, unified_diff
+
+    changes: list[Change] = []
     for t in plan.targets:
         if not t.exists:
             assert t.data is not None
             text = emit.dump_plan(t.data, source=f"ggk review {t.carries[0].source.split('/')[1]} --carry-over（{today.isoformat()}）")
             if t.path.exists():
                 raise GgkError(f"{t.path} 已存在，未覆盖", "重新运行 ggk review --carry-over")
-            emit.write_atomic(t.path, text)
+            if not dry_run:
+                emit.write_atomic(t.path, text)
+            diff = unified_diff(Source([], []), Source.from_text(text), str(t.path))
         else:
-            _append_items(t.path, [c.item for c in t.carries if c.item is not None], today)
-        written.append(t.path)
+            diff = _append_items(t.path, [c.item for c in t.carries if c.item is not None], today, dry_run)
+        changes.append(Change(t.path, diff))
     by_source: dict[Path, list[Carry]] = {}
     for c in [*plan.carries, *plan.repairs]:
         by_source.setdefault(c.source_path, []).append(c)
+    # a dry run writes no new plan: the sources' carried_to then names items not there yet (GGK217), as expected
+    unwritten = {c.target for t in plan.targets if dry_run and not t.exists for c in t.carries}
     for path, carries in by_source.items():
-        _annotate_sources(path, carries, today)
-        written.append(path)
-    return written
+        changes.append(Change(path, _annotate_sources(path, carries, today, dry_run, unwritten)))
+    return changes
 
 
 # --------------------------------------------------------------------------- edits through ggk.workspace.transaction
 
 
-def _edit(path: Path, fn: Any, today: dt.date) -> None:
+def _edit(path: Path, fn: Any, today: dt.date, dry_run: bool, unwritten: set[str] | frozenset[str] = frozenset()) -> str:
+    """Edit ``path`` with ``fn`` (or only say how, with ``dry_run``): the unified diff.  A reference to an
+    item of ``unwritten`` (carried into a new plan a dry run does not write) is not a problem."""
     from ggk.workspace.transaction import edit_plan
 
-    result = edit_plan(path, fn, today=today)
+    result = edit_plan(path, fn, today=today, dry_run=dry_run)
+    if unwritten:
+        result.diagnostics = [d for d in result.diagnostics if not (d.code == "GGK217" and any(f"「{r}」" in d.message for r in unwritten))]
     if result.refused:
         first = result.errors[0]
         raise GgkError(
             f"结转未写入 {path}：{first.message}" + (f"（另有 {len(result.errors) - 1} 个问题）" if len(result.errors) > 1 else ""),
             first.hint or "先运行 ggk check 修正该文件",
         )
+    return result.diff
 
 
-def _append_items(path: Path, items: list[dict[str, Any]], today: dt.date) -> None:
+def _append_items(path: Path, items: list[dict[str, Any]], today: dt.date, dry_run: bool) -> str:
     """Append the carried items to the section 上年度结转任务 of an existing plan (created at the end
     of the plan if it has none), keeping every other byte of the file."""
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString
@@ -303,10 +332,10 @@ def _append_items(path: Path, items: list[dict[str, Any]], today: dt.date) -> No
         else:  # no sections yet (``sections: []`` of a new plan): the whole value is replaced
             set_key(doc, "sections", block_list([section]), tuple(Plan.model_fields))
 
-    _edit(path, fn, today)
+    return _edit(path, fn, today, dry_run)
 
 
-def _annotate_sources(path: Path, carries: list[Carry], today: dt.date) -> None:
+def _annotate_sources(path: Path, carries: list[Carry], today: dt.date, dry_run: bool, unwritten: set[str]) -> str:
     """Each source item: ``carried_to`` and a log entry saying where it went."""
     from ggk.ledger.edits import add_log, find_item, set_key
 
@@ -316,4 +345,4 @@ def _annotate_sources(path: Path, carries: list[Carry], today: dt.date) -> None:
             set_key(item, "carried_to", c.target)
             add_log(doc, c.source_id, date=c.source_log["date"], note=c.source_log["note"], counts=False)
 
-    _edit(path, fn, today)
+    return _edit(path, fn, today, dry_run, unwritten)

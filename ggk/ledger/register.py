@@ -6,8 +6,10 @@ transaction of the plans, so it is changed line by line, atomically, under the s
 numbering of 督办单 (督〔2026〕3号: one sequence per unit and calendar year, a re-issue on the same day
 to the same department keeps its number), and what became of each notice as of a date: answered on
 time, answered late, unanswered.  A notice is answered by the department's first reply on or after
-its date: a returned form from that department, or a progress entry on one of its items recorded by
-that department (or by nobody named).
+its date: a returned form from that department, or a progress entry on one of its items that is the
+department's own word (``reporter``: recorded ``by`` it, or taken in from its form).  What ggk writes
+itself (the carry-over's entries) and what the office records without naming a department answers
+nothing.
 
 As of a date, the register holds only what had been issued and received by then, so a report for a
 past date is what it was on that date.  Nothing here reads the clock.
@@ -138,43 +140,69 @@ def _plain(record: BaseModel) -> dict[str, Any]:
     return {k: v for k, v in record.model_dump(mode="python", exclude_none=True).items() if v != []}
 
 
-def _update(path: Path, unit: str, change: Callable[[Register], Register | None], *, dry_run: bool = False) -> Register:
+def _update(
+    path: Path, unit: str, change: Callable[[Register], Register | None], *, dry_run: bool = False, diffs: list[str] | None = None
+) -> Register:
     """Apply ``change`` (which returns the new register, or None for no change) and write the result:
-    a new file in house style, or the changed entries of an existing file only."""
+    a new file in house style, or the changed entries of an existing file only.  With ``dry_run``
+    nothing is written; the unified diff of what would be goes to ``diffs`` (when given)."""
     from filelock import FileLock
 
     from ggk.workspace.files import atomic_write
-    from ggk.workspace.transaction import edit_plan, lock_path
-    from ggk.yamlfiles import emit
+    from ggk.workspace.transaction import lock_path
 
     current = read_register(path, unit)
     new = change(current)
     if new is None or dry_run:
+        if new is not None and diffs is not None:
+            diffs.append(_diff(path, new))
         return new or current
     if not path.exists():
         with FileLock(str(lock_path(path))):
             if not path.exists():
-                data: dict[str, Any] = {"format": new.format, "unit": new.unit}
-                if new.notices:  # an empty list is left out: a list added later is then a block list
-                    data["notices"] = [_plain(n) for n in new.notices]
-                if new.returns:
-                    data["returns"] = [_plain(r) for r in new.returns]
-                text = emit.dump(data, header=_HEADER, flow_lists=emit.FLOW_LISTS | {"items"}, order=_ORDER)
-                atomic_write(path, text)
+                atomic_write(path, _new_file(new))
                 return new
         current = read_register(path, unit)  # someone wrote it meanwhile: change what is there now
         new = change(current) or current
+    _edit(path, new, dry_run=False)
+    return new
+
+
+def _new_file(reg: Register) -> str:
+    """A new register file in house style."""
+    from ggk.yamlfiles import emit
+
+    data: dict[str, Any] = {"format": reg.format, "unit": reg.unit}
+    if reg.notices:  # an empty list is left out: a list added later is then a block list
+        data["notices"] = [_plain(n) for n in reg.notices]
+    if reg.returns:
+        data["returns"] = [_plain(r) for r in reg.returns]
+    return emit.dump(data, header=_HEADER, flow_lists=emit.FLOW_LISTS | {"items"}, order=_ORDER)
+
+
+def _edit(path: Path, new: Register, *, dry_run: bool) -> str:
+    """Make the existing file at ``path`` say ``new``, changing only the entries that differ: the diff."""
+    from ggk.workspace.transaction import edit_plan
 
     def fn(doc: Any) -> None:
         _sync(doc, "notices", [_plain(n) for n in new.notices], "no")
         _sync(doc, "returns", [_plain(r) for r in new.returns], "form")
         Register.model_validate(_to_data(doc))  # never write a register ggk could not read back
 
-    result = edit_plan(path, fn, validate=False)
+    result = edit_plan(path, fn, validate=False, dry_run=dry_run)
     if result.refused:
         d = result.errors[0]
         raise GgkError(f"登记簿无法改写：{d.path}:{d.line}:{d.col}: {d.message}")
-    return new
+    return result.diff
+
+
+def _diff(path: Path, new: Register) -> str:
+    """The unified diff writing ``new`` would make (a new file: every line added)."""
+    if path.exists():
+        return _edit(path, new, dry_run=True)
+    from ggk.yamlfiles.patch import Source, unified_diff
+
+    return unified_diff(Source([], []), Source.from_text(_new_file(new)), str(path))
 
 
 def _to_data(doc: Any) -> Any:
@@ -237,9 +265,11 @@ def record_notice(
     reply_by: dt.date,
     prefix: str = NOTICE_PREFIX,
     dry_run: bool = False,
+    diffs: list[str] | None = None,
 ) -> NoticeRecord:
     """Record the 督办单 issued to ``dept`` on ``day``; the same day's notice to the same department is
-    the same record (its items and reply date brought up to date), never a second number."""
+    the same record (its items and reply date brought up to date), never a second number.  With
+    ``dry_run`` nothing is written (the diff goes to ``diffs``, when given)."""
     made: list[NoticeRecord] = []
 
     def change(reg: Register) -> Register | None:
@@ -255,7 +285,7 @@ def record_notice(
         made.append(rec)
         return reg.model_copy(update={"notices": [*reg.notices, rec]})
 
-    _update(path, unit, change, dry_run=dry_run)
+    _update(path, unit, change, dry_run=dry_run, diffs=diffs)
     return made[0]
 
 
@@ -375,6 +405,21 @@ class RegisterReport:
         return head | {"counts": self.counts.to_json(), "notices": [r.to_json() for r in self.rows]}
 
 
+def reporter(entry: Any, registry: Any) -> str | None:
+    """The department whose own word a log entry is: its ``by`` resolved through the unit's registry
+    (``ggk.registry.Registry``) to the registered name; a name not in the registry stays as written (it
+    is the report of a department of exactly that name, or of nobody: a person's name).  None for an
+    entry that names nobody — ggk's own entries (the carry-over's), an office decision or a note
+    recorded without ``--by`` — or names a group (a group's word is no one department's).  The one
+    rule for the 督办 register and for 迟报/漏报 (``ggk.returns.cadence``)."""
+    if not entry.by:
+        return None
+    dep = registry.resolve(entry.by)
+    if dep is None:
+        return str(entry.by)
+    return None if dep.group else str(dep.name)
+
+
 def notice_states(reg: Register, ws: Any, today: dt.date, years: Sequence[int] = ()) -> list[NoticeState]:
     """Each notice issued by ``today`` (of ``years`` if given) with what became of it by ``today``."""
     from ggk.registry import Registry
@@ -390,7 +435,7 @@ def notice_states(reg: Register, ws: Any, today: dt.date, years: Sequence[int] =
         for ref in n.items:
             item = items.get(ref)
             for e in item.log if item is not None else ():
-                if n.date <= e.date <= today and (e.by is None or (registry.canonical(e.by) or e.by) == n.dept):
+                if n.date <= e.date <= today and reporter(e, registry) == n.dept:
                     replies.append((e.date, "进展记录"))
         if replies:
             when, via = min(replies)

@@ -50,22 +50,55 @@ OUTCOMES: tuple[Outcome, ...] = tuple(Outcome)
 _PERIOD_CN = {"week": "周", "month": "月", "quarter": "季度", "half": "半年", "year": "年"}
 
 
+_EVENT_KINDS = (DeadlineKind.WORKDAYS.value, DeadlineKind.DAYS.value)
+
+
 @dataclass
 class Duty:
-    """One recurring / counted / working-day / calendar-day rule of an item: obligations met and missed."""
+    """One recurring / counted / working-day / calendar-day rule of an item: its obligations as of the
+    review date, each in exactly one bucket — met (on time), missed or done late (``missed_count``), or
+    not yet due (``pending``: a yearly count before the year is over, on its last day too; an event
+    still within its time limit).  ``required`` = ``min(met, required)`` + ``missed_count`` + ``pending``."""
 
     phrase: str
     kind: str
     met: int
     required: int
-    missed: list[str]
+    missed: list[str]  # the periods or events missed or done late, as labels
     detail: str
+    pending: int = 0
+    #: days until the nearest obligation not yet due (0: due on the review date); None when there is none
+    due_in: int | None = None
 
     @classmethod
     def of(cls, state: RuleState) -> Duty:
         rule = state.rule
         phrase = rule.phrase or _rule_words(state)
-        return cls(phrase, rule.kind.value, state.met or 0, state.required or 0, list(state.missed), state.detail)
+        met, required = state.met or 0, state.required or 0
+        unmet = max(required - min(met, required), 0)
+        if rule.kind.value in _EVENT_KINDS:  # one label per event missed or done late; the others are within their limit
+            missed = len(state.missed)
+        else:  # periods: one label per period missed; a yearly count: its one label once the year is over
+            missed = unmet if state.missed else 0
+        pending = unmet - missed
+        due_in = state.due_in if pending else None
+        return cls(phrase, rule.kind.value, met, required, list(state.missed), state.detail, pending, due_in)
+
+    @property
+    def missed_count(self) -> int:
+        """Obligations missed or done late (a yearly count short by 2 after the year: 2)."""
+        return self.required - min(self.met, self.required) - self.pending
+
+    @property
+    def open_text(self) -> str:
+        """尚差1次，今日到期 / 2件未到时限: the obligations not yet due, for the tables ("" when none)."""
+        if not self.pending:
+            return ""
+        if self.kind in _EVENT_KINDS:
+            return f"{self.pending}件未到时限"
+        when = "今日到期" if self.due_in == 0 else (f"{self.due_in}天后到期" if self.due_in is not None else "未到期")
+        unit = "次" if self.kind == DeadlineKind.COUNT.value else "期"
+        return f"尚差{self.pending}{unit}，{when}"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -74,6 +107,8 @@ class Duty:
             "met": self.met,
             "required": self.required,
             "missed": list(self.missed),
+            "missed_count": self.missed_count,
+            "pending": self.pending,
             "detail": self.detail,
         }
 
@@ -301,15 +336,16 @@ class PlanReview:
     def key_count(self) -> int:
         return sum(ri.key for ri in self.items)
 
-    def duty_totals(self) -> tuple[int, int, int]:
-        """Obligations of the duties (periods, counts, events): required, met, missed."""
-        req = sum(d.required for ri in self.duties for d in ri.duties)
-        met = sum(min(d.met, d.required) for ri in self.duties for d in ri.duties)
-        missed = sum(len(d.missed) for ri in self.duties for d in ri.duties)
-        return req, met, missed
+    def duty_totals(self) -> tuple[int, int, int, int]:
+        """Obligations of the duties (periods, counts, events): required, met, missed (or done late),
+        not yet due — the last three add up to the first."""
+        duties = [d for ri in self.duties for d in ri.duties]
+        req = sum(d.required for d in duties)
+        met = sum(min(d.met, d.required) for d in duties)
+        return req, met, sum(d.missed_count for d in duties), sum(d.pending for d in duties)
 
     def to_json(self) -> dict[str, Any]:
-        req, met, missed = self.duty_totals()
+        req, met, missed, pending = self.duty_totals()
         return {
             "unit": self.unit,
             "unit_name": self.unit_name,
@@ -318,7 +354,7 @@ class PlanReview:
             "total": self.total.to_json(),
             "key_items": self.key_count,
             "standing_without_progress": [ri.row.ref for ri in self.standing_without_progress],
-            "duties": {"required": req, "met": met, "missed": missed},
+            "duties": {"required": req, "met": met, "missed": missed, "pending": pending},
             "sections": [g.to_json() for g in self.sections],
             "departments": [g.to_json() for g in self.depts],
             "rectification": [ri.to_json() for ri in self.rectification],

@@ -30,7 +30,7 @@ from ggk.ledger.reports import AnnualSection, NoticeReport, cn_date
 from ggk.ledger.review import OUTCOMES, PlanReview, ReviewReport
 from ggk.render import Options, Unsupported
 from ggk.render.cells import fit_widths
-from ggk.render.md import CN_NUM, group_rows, last_progress, outcome_note, summary_sentences
+from ggk.render.md import CN_NUM, duty_cell, group_rows, last_progress, outcome_note, summary_sentences
 from ggk.render.safe import visible
 from ggk.returns.cadence import RemindReport
 from ggk.returns.forms import FILL_COLUMNS, SENT_COLUMNS, FormReport
@@ -220,12 +220,8 @@ class DocxRenderer:
         w.table(["部分", *head], group_rows(p.sections, p.total))
         if p.duties:
             w.h1(f"{next(n)}、周期性、计次和工作日时限任务")
-            rows = [
-                [ri.item.id, ri.item.title, d.phrase, f"{d.met}/{d.required}", "、".join(d.missed) or "—"]
-                for ri in p.duties
-                for d in ri.duties
-            ]
-            w.table(["编号", "工作任务", "时限", "已落实/应落实", "未落实或逾期"], rows)
+            rows = [[ri.item.id, ri.item.title, d.phrase, f"{d.met}/{d.required}", duty_cell(d)] for ri in p.duties for d in ri.duties]
+            w.table(["编号", "工作任务", "时限", "已落实/应落实", "未落实、逾期及未到期"], rows)
         w.h1(f"{next(n)}、逐项核查结果")
         rows = [
             [

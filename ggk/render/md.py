@@ -18,7 +18,7 @@ from typing import Any
 
 from ggk.ledger.register import RegisterReport
 from ggk.ledger.reports import AnnualSection, NoticeReport, cn_date
-from ggk.ledger.review import OUTCOMES, Group, Outcome, PlanReview, ReviewItem, ReviewReport
+from ggk.ledger.review import OUTCOMES, Duty, Group, Outcome, PlanReview, ReviewItem, ReviewReport
 from ggk.render import Options, Unsupported
 from ggk.render.safe import md_text, visible
 from ggk.returns.cadence import RemindReport
@@ -77,11 +77,19 @@ def summary_sentences(p: PlanReview) -> list[str]:
     if p.total.active:
         lines.append(f"完成率 {p.total.percent:.1f}%：未取消的 {p.total.active} 项任务中已完成 {p.total.done} 项（含常态化和未到期任务）。")
     if p.duties:
-        req, met, missed = p.duty_totals()
-        lines.append(f"周期性、计次和工作日时限任务 {len(p.duties)} 项：应落实 {req} 期（次、件），按时落实 {met}，未落实或逾期 {missed}。")
+        req, met, missed, pending = p.duty_totals()
+        not_due = f"，未到期（含今日到期）{pending}" if pending else ""
+        lines.append(
+            f"周期性、计次和工作日时限任务 {len(p.duties)} 项：应落实 {req} 期（次、件），按时落实 {met}，未落实或逾期 {missed}{not_due}。"
+        )
     if p.supervision is not None:
         lines.append(f"督办：{p.year}年{p.supervision.sentence}")
     return lines
+
+
+def duty_cell(d: Duty) -> str:
+    """The 未落实或逾期 cell of a duty: the periods or events missed, then what is not yet due."""
+    return "、".join([*d.missed, *filter(None, [d.open_text])]) or "—"
 
 
 def group_rows(groups: Sequence[Group], total: Group) -> list[list[Any]]:
@@ -154,12 +162,8 @@ class MarkdownRenderer:
         out.append("")
         if p.duties:
             out += [f"## {next(n)}、周期性、计次和工作日时限任务", ""]
-            rows = [
-                [ri.row.ref, ri.item.title, d.phrase, f"{d.met}/{d.required}", "、".join(d.missed) or "—"]
-                for ri in p.duties
-                for d in ri.duties
-            ]
-            out += table(["条目", "工作任务", "时限", "已落实/应落实", "未落实或逾期"], rows, ["l", "l", "l", "r", "l"])
+            rows = [[ri.row.ref, ri.item.title, d.phrase, f"{d.met}/{d.required}", duty_cell(d)] for ri in p.duties for d in ri.duties]
+            out += table(["条目", "工作任务", "时限", "已落实/应落实", "未落实、逾期及未到期"], rows, ["l", "l", "l", "r", "l"])
             out.append("")
         out += [f"## {next(n)}、逐项核查结果", ""]
         rows = [

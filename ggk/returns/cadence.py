@@ -4,9 +4,11 @@ A department owes a report for each complete reporting period of a plan (``ggk.d
 from the plan's 印发日期 on) in which it led or supported an item still being worked on
 (``ggk.returns.forms.owes_report``).  It reported the period when a returned form for that period is
 in the register (``ggk.ledger.register``: reported on the day it was received) or when a progress
-entry it recorded is dated in the period or before the period's report was due (reported that day).
-Entries taken in from forms do not count a second time: their date is the period's, the register's
-is the day the form came in.  An entry with no ``by`` counts for the item's lead departments.
+entry that is its own word (``ggk.ledger.register.reporter``: recorded ``by`` it) is dated in the period
+or before the period's report was due (reported that day).  Entries taken in from forms do not count a
+second time: their date is the period's, the register's is the day the form came in.  An entry that
+names no department (ggk's own carry-over entries, an office decision or a note without ``--by``) is
+nobody's report.
 
 Reported by the due date: 按时; after it: 迟报; not at all once the due date has passed: 漏报; not yet,
 with the due date still to come: 待报.  Also the 催报 notice: the departments that have not reported a
@@ -164,25 +166,18 @@ def _register(entry: PlanEntry, today: dt.date) -> Register:
 def reports_of(ws: Workspace, entry: PlanEntry, register: Register, today: dt.date) -> dict[str, list[tuple[dt.date, str | None]]]:
     """Every report a department made by ``today``: (day, period key of a returned form, or None for a
     progress entry), by department."""
+    from ggk.ledger.register import reporter
+
     reg = Registry(ws.unit(entry.plan.unit))
     out: dict[str, list[tuple[dt.date, str | None]]] = {}
     for r in register.returns:
         out.setdefault(r.dept, []).append((r.received, r.period))
     for _loc, _chain, item in entry.plan.iter_items():
-        leads: list[str] | None = None
         for e in item.log:
             if e.date > today or e.source is not None:
                 continue
-            if e.by:
-                dep = reg.resolve(e.by)
-                if dep is not None and dep.group:
-                    continue
-                who = [dep.name if dep else e.by]
-            else:
-                if leads is None:
-                    leads = departments_of(reg, item.lead)
-                who = leads
-            for name in who:
+            name = reporter(e, reg)
+            if name is not None:
                 out.setdefault(name, []).append((e.date, None))
     return out
 

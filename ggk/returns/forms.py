@@ -200,10 +200,15 @@ def departments_of(reg: Registry, names: Sequence[str]) -> list[str]:
 
 
 def owes_report(item: Any, period: ReportPeriod) -> bool:
-    """Whether an item is still worked on in ``period``: not cancelled or carried over, and not done
-    before the period began."""
+    """Whether an item was still worked on in ``period``: not cancelled, carried over or done before the
+    period began.  Decided by the dates of those events, not by the item's state now: a period a
+    department missed stays missed after the item is done, cancelled or carried over."""
     if item.carried_to:
-        return False
+        from ggk.ledger.carryover import carried_on
+
+        carried = carried_on(item)
+        if carried is None or carried < period.start:  # (marked by hand, with no date: never owed)
+            return False
     if item.status is Status.CANCELLED:
         cancelled = [e.date for e in item.log if e.status is Status.CANCELLED]
         return bool(cancelled) and min(cancelled) >= period.start

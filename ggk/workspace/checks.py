@@ -119,7 +119,18 @@ def registry_awaiting_review(ctx: Context) -> Iterator[Diagnostic]:
                 ("review",),
                 "GGK216",
                 f"单位名册「{entry.unit.name}」由 ggk import 自动生成，尚待核对",
-                "核对部门名称、把同一部门的不同写法合并为别名、标明集合名称后，删去 review: true",
+                "核对部门名称、把同一部门的不同写法合并为别名（ggk dept merge）、标明集合名称后，运行 ggk dept reviewed --all",
+                key=True,
+            )
+        marked = [(i, dep.name) for i, dep in enumerate(entry.unit.departments if entry.unit is not None else []) if dep.review]
+        if marked:  # one warning for the registry, at the first mark: the clerk reviews them together
+            names = "、".join(name for _, name in marked[:5]) + (f" 等 {len(marked)} 个部门" if len(marked) > 5 else "")
+            yield ctx.diag(
+                entry.path,
+                ("departments", marked[0][0], "review"),
+                "GGK216",
+                f"单位名册中 {names} 尚待核对",
+                f"核对后运行 ggk dept reviewed 部门名称（或 ggk dept reviewed --all --unit {entry.slug}）",
                 key=True,
             )
 

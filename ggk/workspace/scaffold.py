@@ -37,6 +37,53 @@ def yaml_str(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+#: The template's advice under ``departments: []``; it goes once the registry has departments
+#: (``drop_registry_hint``: ``ggk dept add``, ``ggk import`` into an empty registry).
+REGISTRY_HINT = """\
+# 登记部门时，把上面的 [] 去掉，每个部门写一项，例如：
+#   - 局办公室                       # 只写名称也可以
+#   - name: 局政策法规股
+#     aliases: [政策法规股, 法规股]
+#   - name: 局属各单位
+#     group: true
+"""
+
+#: What ``plans/.gitignore`` must hold: the lock file of each edit (``.2026.yaml.lock``,
+#: ``.unit.yaml.lock``, left in place so that two ggk processes always lock the same file) and the
+#: temporary file of a write (``.2026.yaml.ab12cd34.tmp``, gone unless the write was killed).
+IGNORED = ("# ggk 编辑文件时用的锁文件和临时文件，不入版本库", ".*.lock", ".*.tmp")
+
+
+def drop_registry_hint(text: str) -> str:
+    """``text`` (a unit file) without the template's hint, once ``departments`` is no longer ``[]``."""
+    if REGISTRY_HINT not in text.replace("\r\n", "\n") or re.search(r"^departments:\s*\[\s*\]", text, re.M):
+        return text
+    hint = REGISTRY_HINT if REGISTRY_HINT in text else REGISTRY_HINT.replace("\n", "\r\n")
+    return text.replace(hint, "", 1)
+
+
+def ensure_ignore_file(plans_root: Path) -> Path | None:
+    """Write ``plans/.gitignore`` for ggk's lock and temporary files, or add the lines it lacks to
+    the one there; returns the file when it was written.  Never fails the command that calls it."""
+    path = plans_root / ".gitignore"
+    try:
+        old = path.read_text(encoding="utf-8") if path.exists() else ""
+    except (OSError, UnicodeDecodeError):
+        return None
+    have = {line.strip() for line in old.splitlines()}
+    missing = [line for line in IGNORED[1:] if line not in have]
+    if not missing:
+        return None
+    lines = ([IGNORED[0]] if IGNORED[0] not in have else []) + missing
+    sep = "" if not old or old.endswith("\n") else "\n"
+    try:
+        plans_root.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, old + sep + "\n".join(lines) + "\n")
+    except OSError:
+        return None
+    return path
+
+
 def unit_template(name: str) -> str:
     return f"""{modeline("unit")}
 # 单位文件：发文单位和它的部门名册。计划中的牵头单位、配合单位都要在这里登记，
@@ -57,13 +104,7 @@ name: {yaml_str(name)}
 # short: 简称
 # level: 县级
 departments: []
-# 登记部门时，把上面的 [] 去掉，每个部门写一项，例如：
-#   - 局办公室                       # 只写名称也可以
-#   - name: 局政策法规股
-#     aliases: [政策法规股, 法规股]
-#   - name: 局属各单位
-#     group: true
-"""
+{REGISTRY_HINT}"""
 
 
 def plan_template(unit: str, year: int, title: str) -> str:
@@ -106,6 +147,7 @@ sections: []
 class Written:
     path: Path
     schema_files: list[Path] = field(default_factory=list)
+    ignore_file: Path | None = None  # plans/.gitignore, when this command wrote or extended it
 
 
 def _check_slug(slug: str) -> None:
@@ -152,7 +194,8 @@ def init_unit(plans_root: Path, slug: str, name: str | None = None) -> Written:
         raise GgkError(f"{plans_root} 不是目录", "用 --plans 指定计划目录")
     path = plans_root / slug / UNIT_FILE
     _write_new(path, unit_template((name or "").strip() or slug))
-    return Written(path, ensure_schema_files(plans_root))
+    ignore = ensure_ignore_file(plans_root)
+    return Written(path, ensure_schema_files(plans_root), ignore)
 
 
 def new_plan(plans_root: Path, unit: str, year: int, title: str | None = None) -> Written:
@@ -174,7 +217,8 @@ def new_plan(plans_root: Path, unit: str, year: int, title: str | None = None) -
         title = f"{unit_name}{year}年政务公开工作要点"
     path = plans_root / unit / f"{year}.yaml"
     _write_new(path, plan_template(unit, year, title.strip()))
-    return Written(path, ensure_schema_files(plans_root))
+    ignore = ensure_ignore_file(plans_root)
+    return Written(path, ensure_schema_files(plans_root), ignore)
 
 
 def units_in(plans_root: Path) -> list[str]:

@@ -255,6 +255,7 @@ def edit_plan(
     validate: bool = True,
     today: dt.date | None = None,
     lock_timeout: float = LOCK_TIMEOUT,
+    tidy: Callable[[str], str] | None = None,
 ) -> EditResult:
     """Edit one plan (or unit) file: ``fn`` mutates the ruamel document; see the module docstring.
 
@@ -263,17 +264,20 @@ def edit_plan(
     ``diagnostics`` holds them).  ``today`` is the as-of date for the checks (None: no date check).
     Raises ``ConflictError`` when the file changed on disk meanwhile, ``PreserveError`` when the
     change cannot be confined to its lines, ``GgkError`` for I/O failures and unparsable YAML.
+    ``tidy`` is a last step on the edited text that may only drop whole comment lines (the hint of a
+    template that no longer applies, ``ggk.workspace.scaffold.drop_registry_hint``); anything else it
+    does refuses the edit.
     """
     from filelock import FileLock, Timeout
 
     path = Path(path)
     if dry_run:
-        return _edit_once(path, fn, dry_run=True, validate=validate, today=today)
+        return _edit_once(path, fn, dry_run=True, validate=validate, today=today, tidy=tidy)
     _refuse_read_only(path)
     lock = FileLock(str(lock_path(path)), timeout=lock_timeout)
     try:
         with lock:
-            return _edit_once(path, fn, dry_run=False, validate=validate, today=today)
+            return _edit_once(path, fn, dry_run=False, validate=validate, today=today, tidy=tidy)
     except Timeout:
         raise GgkError(
             f"{path} 正被另一个 ggk 进程编辑，等待 {lock_timeout:.0f} 秒后仍未释放",
@@ -281,7 +285,35 @@ def edit_plan(
         ) from None
 
 
-def _edit_once(path: Path, fn: Callable[[Any], Any], *, dry_run: bool, validate: bool, today: dt.date | None) -> EditResult:
+def _only_comments_dropped(before: str, after: str) -> bool:
+    """Whether ``after`` is ``before`` less some whole comment lines."""
+    import difflib
+
+    a, b = before.splitlines(keepends=True), after.splitlines(keepends=True)
+    for op, i1, i2, _j1, _j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        if op != "delete" or not all(line.lstrip().startswith("#") for line in a[i1:i2]):
+            return False
+    return True
+
+
+def _tidied(path: Path, edit: Any, tidy: Callable[[str], str] | None) -> Any:
+    """The edited text after ``tidy`` (see ``edit_plan``), as a ``Source``."""
+    from ggk.yamlfiles.patch import Source
+
+    if tidy is None or edit.after.text() == edit.before.text():
+        return edit.after
+    text = edit.after.text()
+    tidied = tidy(text)
+    if not _only_comments_dropped(text, tidied):
+        raise PreserveError(f"{path}：整理注释时改动了注释以外的内容，未写入")
+    return Source.from_text(tidied)
+
+
+def _edit_once(
+    path: Path, fn: Callable[[Any], Any], *, dry_run: bool, validate: bool, today: dt.date | None, tidy: Callable[[str], str] | None = None
+) -> EditResult:
     from ggk.workspace.files import Changed, os_reason, remove_stale_temps, replace_if_unchanged
 
     notes: list[str] = []
@@ -311,8 +343,9 @@ def _edit_once(path: Path, fn: Callable[[Any], Any], *, dry_run: bool, validate:
                 ],
             )
         raise
-    after_text = edit.after.text()
-    result = EditResult(path, unified_diff(edit.before, edit.after, str(path)), False, [], edit.value, text, after_text, notes)
+    after = _tidied(path, edit, tidy)
+    after_text = after.text()
+    result = EditResult(path, unified_diff(edit.before, after, str(path)), False, [], edit.value, text, after_text, notes)
     if not result.changed:
         return result
     after_raw = after_text.encode("utf-8")

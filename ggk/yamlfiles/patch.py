@@ -489,6 +489,18 @@ class Emitter:
 # =========================================================================== data diff -> patches
 
 
+def _identity(value: Any) -> Any:
+    """What names a list element across an edit: its ``id`` or ``name`` (a department written as a
+    bare name is its name), else the whole value."""
+    if isinstance(value, Mapping):
+        for key in ("id", "name"):
+            if isinstance(value.get(key), (str, int)):
+                return (key, str(value[key]))
+    if isinstance(value, str):
+        return ("name", str(value))
+    return plain(value)
+
+
 def _is_block(node: Any) -> bool:
     from ruamel.yaml.nodes import MappingNode, SequenceNode
 
@@ -596,7 +608,9 @@ class Patcher:
             if isinstance(node, SequenceNode) and _is_block(node) and isinstance(new, list) and new:
                 self.block_seq(node, old, new, slot.col)
                 return
-            if isinstance(node, SequenceNode) and node.flow_style and isinstance(new, list) and self.source_text(node) is not None:
+            # A list the edit asks for in block style (``departments: []`` filled) is not kept on one line.
+            flow_ok = isinstance(new, list) and (self.emit.is_flow(new) or bool(node.value))
+            if isinstance(node, SequenceNode) and node.flow_style and flow_ok and self.source_text(node) is not None:
                 text = self.flow_seq(node, old, new)
                 if text is not None:
                     self.replace_inline(node, text)
@@ -734,23 +748,25 @@ class Patcher:
             for item, a, b in zip(items, old, new, strict=True):
                 self.value(item, a, b, self.item_slot(item, dash))
             return
-        # elements removed (the rest unchanged and in order)
-        keep: list[int] = []
-        j = 0
-        for i, a in enumerate(old):
-            if j < len(new) and self.same(a, new[j]):
-                keep.append(i)
-                j += 1
-        if j != len(new) or not new:
+        if not new or len(new) > n_old:
             raise _CannotPatch("list changed other than by appending or removing")
-        for i in range(n_old):
-            if i in keep:
+        # Elements removed, others perhaps changed in place (a department merged into another): the
+        # old and new lists aligned on what names an element (``_identity``), the kept ones patched.
+        matcher = difflib.SequenceMatcher(a=[_identity(v) for v in old], b=[_identity(v) for v in new], autojunk=False)
+        for op, i1, i2, j1, j2 in matcher.get_opcodes():
+            if op == "equal":
+                for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
+                    self.value(items[i], old[i], new[j], self.item_slot(items[i], dash))
                 continue
-            first = self._dash_line(items[i], dash)
-            last = self.last_line(items[i])
-            if last is None:
-                raise _CannotPatch("empty list item")
-            self.add(first, self.after_comments(last, inside) + 1, [])
+            if op != "delete":
+                raise _CannotPatch("list changed other than by appending or removing")
+            for i in range(i1, i2):
+                first = self._dash_line(items[i], dash)
+                last = self.last_line(items[i])
+                if last is None:
+                    raise _CannotPatch("empty list item")
+                # comments at the dashes stay: they introduce what follows (``# 集合名称``)
+                self.add(first, self.after_comments(last, dash) + 1, [])
 
     def key_slot(self, knode: Any, key: Any) -> Slot:
         n = knode.start_mark.line
