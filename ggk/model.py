@@ -305,6 +305,15 @@ class LogEntry(_Model):
 
     _status = field_validator("status", mode="before")(_status_value)
 
+    @property
+    def entered(self) -> dt.date:
+        """The day the entry was in the ledger: ``recorded`` when later than its date, else its date."""
+        return _entered(self.date, self.recorded)
+
+
+def _entered(date: dt.date, recorded: dt.date | None) -> dt.date:
+    return recorded if recorded is not None and recorded > date else date
+
 
 class DeadlineChange(_Model):
     """A postponement (延期): the old deadline is kept here when a new one is set."""
@@ -317,6 +326,11 @@ class DeadlineChange(_Model):
     by: str | None = Field(None, description="决定人或单位")
 
     _lists = field_validator("old", "new", mode="before")(_as_list)
+
+    @property
+    def entered(self) -> dt.date:
+        """The day the change was in the ledger: ``recorded`` when later than its date, else its date."""
+        return _entered(self.date, self.recorded)
 
 
 class Item(_Model):

@@ -242,10 +242,9 @@ def _completion_entered(item: Any) -> dt.date:
 
 
 def _entered(record: Any) -> dt.date:
-    """The day a log entry or postponement was there: its date, or the day it was entered when later."""
-    date: dt.date = record.date
-    recorded = record.recorded
-    return recorded if recorded is not None and recorded > date else date
+    """The day a log entry or postponement was there (``LogEntry.entered``)."""
+    day: dt.date = record.entered
+    return day
 
 
 def _carried_on(log: Any, ref: str, *, into: bool) -> dt.date:

@@ -175,7 +175,7 @@ def reports_of(ws: Workspace, entry: PlanEntry, register: Register, today: dt.da
         out.setdefault(r.dept, []).append((r.received, r.period))
     for _loc, _chain, item in entry.plan.iter_items():
         for e in item.log:
-            day = e.recorded if e.recorded is not None and e.recorded > e.date else e.date  # a 补记 reports on the day entered
+            day = e.entered  # a 补记 reports on the day it was entered
             if day > today or e.source is not None:
                 continue
             name = reporter(e, reg)
