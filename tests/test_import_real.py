@@ -464,7 +464,8 @@ def test_init_then_import_fills_the_registry(tmp_path: Path) -> None:
 def test_issued_option_and_warning(tmp_path: Path) -> None:
     plans = tmp_path / "plans"
     res = _run("--plans", str(plans), "import", str(seed("002")), "--unit", "jl")
-    assert "文件中没有印发日期" in res.output
+    assert "文件中没有印发日期" in res.output and "可用 --issued 指定\n" in res.output
+    assert "「」" not in res.output  # a warning about the whole file has no excerpt to quote
     assert "issued" not in (plans / "jl" / "2022.yaml").read_text(encoding="utf-8")
     res = _run("--plans", str(plans), "import", str(seed("001")), "--unit", "gy", "--issued", "2021年4月2日")
     assert res.exit_code == 0, res.output

@@ -126,7 +126,7 @@ def render_report(report: ImportReport) -> str:
         out += [f"  - {m}" for m in report.merge]
     if report.warnings:
         out.append(f"注意：{len(report.warnings)} 处")
-        out += [f"  - {at(s.line) if s.line else '全文'}：{s.reason}「{s.excerpt}」" for s in report.warnings]
+        out += [f"  - {at(s.line) if s.line else '全文'}：{s.reason}" + (f"「{s.excerpt}」" if s.excerpt else "") for s in report.warnings]
     if report.skipped:
         out.append(f"未作为任务导入的段落：{len(report.skipped)} 段")
         out += [f"  - {at(s.line)}（{s.reason}）：{s.excerpt}" for s in sorted(report.skipped, key=lambda s: s.line)]
