@@ -531,7 +531,7 @@ class _Parser:
         sec = self.container(depth)
         item = _Item(line=para.line, depth=depth, number=number, printed=printed, kind=kind, text=text, limit=para.limit)
         item.resp, item.resp_line = para.resp, para.line if para.resp else 0
-        item.title = _title_phrase(text)
+        item.title = _compact(norm(para.title)) or _title_phrase(text)
         self.add_item(item, sec)
 
     # ----------------------------------------------------------------- metadata
