@@ -126,3 +126,38 @@ def test_a_merge_left_over_a_row_of_values_keeps_the_values(tmp_path: Path) -> N
     wb.save(path)
     plan = import_document(path, unit="xian").plan
     assert _items(plan) == ITEMS and [len(s.items) for s in plan.sections] == [6]
+
+
+def test_a_real_table_with_its_title_row_in_a_workbook(tmp_path: Path) -> None:
+    """汕尾市政务服务数据管理局's 2023 分工方案 (tests/data/import/real, as its web page gives it) laid out as the
+    office's workbook: its title in a merged row above the header, the 工作要求 and 具体任务 cells merged
+    down their rows -> the plan the web copy gives, title and year from the title row."""
+    from openpyxl import Workbook
+
+    from tests.test_import_real import real
+
+    web = import_document(real("shanwei_zsj_2023_tasks.txt"), unit="sw").plan
+    wb = Workbook()
+    ws = wb.active
+    ws.append([web.title])
+    ws.merge_cells("A1:E1")
+    ws.append(["工作要求", "具体任务", "具体要求", "牵头落实单位", "完成时限"])
+    for top in web.sections:
+        first = ws.max_row + 1
+        for sub in top.sections:
+            start = ws.max_row + 1
+            for item in sub.items:
+                ws.append([f"{top.no}、{top.title}", f"{sub.no}{sub.title}。", item.text, "、".join(item.lead), item.deadline[0].phrase])
+            if ws.max_row > start:
+                ws.merge_cells(start_row=start, start_column=2, end_row=ws.max_row, end_column=2)
+        ws.merge_cells(start_row=first, start_column=1, end_row=ws.max_row, end_column=1)
+    path = tmp_path / "分工方案.xlsx"
+    wb.save(path)
+    plan = import_document(path, unit="sw").plan
+    assert (plan.title, plan.year) == ("汕尾市政务服务数据管理局2023年政务公开工作要点分工方案", 2023)
+    assert [(i.id, i.title, i.text, i.lead) for _, _, i in plan.iter_items()] == [
+        (i.id, i.title, i.text, i.lead) for _, _, i in web.iter_items()
+    ]
+    assert [(s.no, s.title, [(t.no, t.title) for t in s.sections]) for s in plan.sections] == [
+        (s.no, s.title, [(t.no, t.title) for t in s.sections]) for s in web.sections
+    ]

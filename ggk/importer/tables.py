@@ -173,6 +173,11 @@ def rows_from_grid(grid: list[list[str]], roles: dict[int, str], first_line: int
     """Rows of a grid whose header gave the column roles (merged cells repeated or filled in)."""
     text_cols = [c for c, r in sorted(roles.items()) if r in ("group", "task")]
     content_cols = [c for c, r in sorted(roles.items()) if r == "content"]
+    for col in content_cols[:-1]:  # 工作要求 | 具体任务 | 具体要求: a “要求” column of 一、… headings groups the rows
+        values = {_cell(raw[col]) for raw in grid if col < len(raw)} - {""}
+        if values and all(_group_number(v) for v in values):
+            content_cols.remove(col)
+            text_cols = sorted([*text_cols, col])
     if not content_cols and text_cols:
         content_cols = [text_cols.pop()]
     task_cols = [c for c in text_cols if roles[c] == "task"] if content_cols else []
@@ -429,8 +434,8 @@ def _lines_header(lines: list[tuple[str, int]], i: int) -> bool:
 def _role_of(cell: str) -> str | None:
     """The role of a column heading (“责任单位” -> lead), or None."""
     name = _key(cell)
-    if not name or len(name) > 12:
-        return None
+    if not name or len(name) > 12 or parse_marker(name) is not None:
+        return None  # “一、优化政务公开工作基础” is a group heading under the header, however short
     return next((role for role, pattern in _ROLES if pattern.search(name)), None)
 
 
