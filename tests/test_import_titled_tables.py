@@ -5,7 +5,7 @@
 The title row is the plan's title and gives its year; group rows are sections; each row is one item
 whose title is its 工作任务 cell and whose text is its 具体内容; a time limit stated both in the text
 and in the 完成时限 column is one rule (a working-day rule keeps the event it counts from).  Built here
-with openpyxl and python-docx; a real table of this form is tests/data/import/real/shanwei_zsj_2023_tasks.txt.
+with openpyxl and python-docx (and printed to PDF by LibreOffice); a real table of this form is tests/data/import/real/shanwei_zsj_2023_tasks.txt.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from ggk.cli.app import app
 from ggk.importer.build import import_document
 from ggk.model import Plan
-from tests.builders import docx_document
+from tests.builders import docx_document, soffice_convert
 
 TITLE = "某某县交通运输局2026年政务公开工作要点任务分工表"
 HEAD = ["序号", "工作任务", "具体内容", "牵头单位", "配合单位", "完成时限"]
@@ -76,6 +76,8 @@ MAKERS: dict[str, Any] = {
     "xlsx": lambda p, g: _xlsx(p / "分工表.xlsx", g),
     "xlsx-unmerged": lambda p, g: _xlsx(p / "分工表.xlsx", g, merge=False),
     "docx": lambda p, g: _docx(p / "分工表.docx", g),
+    # printed by LibreOffice: the title and group rows are cells merged across the table's ruled grid
+    "pdf": lambda p, g: soffice_convert(_docx(p / "分工表.docx", g), "pdf", p),
 }
 
 
