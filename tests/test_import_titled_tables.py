@@ -5,7 +5,8 @@
 The title row is the plan's title and gives its year; group rows are sections; each row is one item
 whose title is its 工作任务 cell and whose text is its 具体内容; a time limit stated both in the text
 and in the 完成时限 column is one rule (a working-day rule keeps the event it counts from).  Built here
-with openpyxl and python-docx (and printed to PDF by LibreOffice); a real table of this form is tests/data/import/real/shanwei_zsj_2023_tasks.txt.
+with openpyxl and python-docx (and printed to PDF by LibreOffice); a real table of this form is
+tests/data/import/real/shanwei_zsj_2023_tasks.txt.
 """
 
 from __future__ import annotations
