@@ -183,6 +183,8 @@ def test_docx_tables_get_widths_that_fit_their_content(runner, tmp_path):
     head = [c.text for c in table.rows[0].cells]
     widths = {name: col.width.cm for name, col in zip(head, table.columns, strict=True)}
     assert widths["序号"] <= widths["职责"] < widths["工作任务"] and widths["序号"] < 1.6
+    # a date never wraps inside itself ("2026-06-" / "30"): ten half-width characters of 五号 text and the padding
+    assert widths["截止日期"] >= 10 * 10.5 / 72 * 2.54 / 2 + 0.4 - 0.01
 
 
 def test_xlsx_progress_says_who_reported(runner, tmp_path):

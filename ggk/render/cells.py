@@ -7,6 +7,7 @@ widths given rather than fitting them again."""
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from collections.abc import Sequence
 from typing import Any
@@ -33,6 +34,12 @@ _PAD_CM = 0.4
 _MAX_CHARS = 60
 
 
+#: a run of printable ASCII without spaces: a word a table cell should not break (dates, numbers)
+_WORD = re.compile(r"[!-~]+")
+#: longer runs (a whole link) may wrap: keeping them whole would starve the other columns
+_MAX_WORD = 12
+
+
 def _text_width(text: str) -> int:
     """Display width in half-width characters of the longest line."""
     return max((text_width(line) for line in text.split("\n")), default=0)
@@ -40,15 +47,17 @@ def _text_width(text: str) -> int:
 
 def fit_widths(head: Sequence[str], rows: Sequence[Sequence[Any]], total_cm: float) -> list[float]:
     """Column widths (cm) that fit the content within ``total_cm``: a column of numbers (序号) stays as
-    narrow as its header, a column of long text (工作任务, 最近进展) gets the room; the header never wraps
-    inside a word, and what does not fit wraps in the widest columns first."""
+    narrow as its header, a column of long text (工作任务, 最近进展) gets the room; neither the header nor a
+    word of Latin letters and digits (a date such as 2026-06-30, a number, a link's start) wraps inside
+    itself, and what does not fit wraps in the widest columns first."""
     natural = []
     floor = []
     for i, name in enumerate(head):
         cells = ["" if r[i] is None else str(r[i]) for r in rows]
         longest = max([_text_width(name), *(_text_width(c) for c in cells)])
+        word = max((len(w) for c in cells for w in _WORD.findall(c)), default=0)
         natural.append(min(longest, _MAX_CHARS) * _HALF_CHAR_CM + _PAD_CM)
-        floor.append(min(longest, max(_text_width(name), 4)) * _HALF_CHAR_CM + _PAD_CM)
+        floor.append(min(longest, max(_text_width(name), 4, min(word, _MAX_WORD))) * _HALF_CHAR_CM + _PAD_CM)
     want = sum(natural)
     if want <= total_cm:
         # room to spare goes to the columns whose text wraps even at the widest (long text)
