@@ -228,3 +228,19 @@ def test_imported_registry_awaiting_review_is_a_warning(runner, tmp_path):
     make_unit(tmp_path, BASE.format(extra=""), unit=UNIT_YAML.replace("name: 测试县交通运输局\n", "name: 测试县交通运输局\nreview: true\n"))
     exit_code, diags = run_check(runner, tmp_path)
     assert exit_code == 0 and found(diags, "GGK216") == [(3, 1)]
+
+
+@pytest.mark.parametrize(("written", "iso"), [("2026年6月25日", "2026-06-25"), ("2021/3/1", "2021-03-01"), ("2021.3.1", "2021-03-01")])
+def test_a_date_typed_the_chinese_way_gets_its_exact_fix(runner, tmp_path, written, iso):
+    """GGK104 on a date a clerk typed (2026年6月25日) offers the very value to write, not only the pattern."""
+    make_unit(tmp_path, BASE.format(extra=f"        status: 已完成\n        completed: {written}\n"))
+    _, diags = run_check(runner, tmp_path)
+    (d,) = [d for d in diags if d["code"] == "GGK104"]
+    assert d["hint"] == f"写作 {iso}（日期写作 YYYY-MM-DD）"
+
+
+def test_an_impossible_date_keeps_the_general_hint(runner, tmp_path):
+    make_unit(tmp_path, BASE.format(extra="        status: 已完成\n        completed: 2021年2月30日\n"))
+    _, diags = run_check(runner, tmp_path)
+    (d,) = [d for d in diags if d["code"] == "GGK104"]
+    assert d["hint"] == "日期写作 YYYY-MM-DD，如 2021-12-31"

@@ -383,8 +383,10 @@ def test_forms_of_another_period_or_unit(plans: Path, forms: Path, tmp_path: Pat
     assert "不是 ggk 生成的进展报送表或工作台账" in ggk(plans, "intake", str(other), code=1).stderr
     (tmp_path / "broken.xlsx").write_bytes(b"PK not really")
     # a file that cannot be read is one problem; the other files are still taken in
-    res = ggk(plans, "intake", str(tmp_path / "broken.xlsx"), str(tmp_path / "none.xlsx"), str(path), "--period", "2026-Q3", code=1)
-    assert "broken.xlsx 不是有效的 .xlsx 文件" in res.stderr and "文件不存在" in res.stderr
+    res = ggk(plans, "intake", str(tmp_path / "broken.xlsx"), str(path), "--period", "2026-Q3", code=1)
+    assert "broken.xlsx 是已损坏的文件" in res.stderr
+    # a path that names no file is a usage error: nothing is read (tests/test_intake_files.py)
+    assert "找不到文件" in ggk(plans, "intake", str(tmp_path / "none.xlsx"), str(path), code=2).stderr
     assert "局财务股  2026-Q3  录入 0 行，未变 1 行" in res.stdout.replace("　", "")
 
 

@@ -2,8 +2,9 @@
 
 Thin skin over ``ggk.importer.job.prepare_import``: parse options, build the plan and the report,
 then print (``--dry-run``) or write the files (a new plan atomically, a merge into an existing plan
-through the edit transaction).  Exit codes: 0 imported, 1 no items in the document (or a table of
-progress returns), 2 usage or I/O problems (no year, unreadable or oversized file).
+through the edit transaction).  A dry run refuses exactly what the real run would.  Exit codes: 0
+imported, 1 no items in the document (or a table of progress returns) or a merge refused, 2 usage or
+I/O problems (no year, unreadable or oversized file).
 """
 
 from pathlib import Path
@@ -46,11 +47,16 @@ def import_cmd(
     issued: Annotated[
         Optional[str], typer.Option("--issued", help="印发日期（文件中没有时），如 2024-03-15 或 2024年3月15日", show_default=False)
     ] = None,
+    register: Annotated[
+        bool,
+        typer.Option("--register", help="把名册中没有的部门名称登记进 unit.yaml（标 review: true 待核对）；不加时并入已有计划会因此拒绝"),
+    ] = False,
 ) -> None:
     """把印发的工作要点/实施方案/任务分工表导入为计划文件，并报告各部分条目数、逐条的责任单位和时限、未转换的时限和跳过的段落。
 
-    已有计划时（如年初结转生成的计划）并入：保留有落实记录的条目，新增文件中的条目，报告编号冲突。
-    退出码：0 已导入；1 文件中没有任务条目（或是进展报送表）；2 用法或读写错误（如无法确定年度）。
+    已有计划时（如年初结转生成的计划）并入：保留有落实记录的条目，新增文件中的条目，报告编号冲突；结转生成的计划取文件的标题、文号。
+    名册中没有的部门名称会使并入被拒绝（--dry-run 同样报告）：加 --register 登记进名册。
+    退出码：0 已导入；1 文件中没有任务条目（或是进展报送表），或并入会使计划无效而未写入；2 用法或读写错误（如无法确定年度）。
     """
     import sys
 
@@ -66,12 +72,12 @@ def import_cmd(
     def prepare(when: Any) -> Any:
         return prepare_import(
             doc, plans_dir=_plans_dir(ctx), unit=unit, year=year, output=output, force=force,
-            replace_recorded=replace_recorded, issued=when, preview=dry_run,
+            replace_recorded=replace_recorded, issued=when, preview=dry_run, register=register,
         )  # fmt: skip
 
     try:
         job = prepare(when)
-        if job.result.plan.issued is None and not dry_run and sys.stdin.isatty():
+        if job.result.plan.issued is None and not dry_run and job.refusal is None and sys.stdin.isatty():
             answer = typer.prompt("文件中没有印发日期，请输入（如 2024-03-15，直接回车跳过）", default="", show_default=False)
             if answer.strip():
                 job = prepare(_date(answer, parse_date))
@@ -79,11 +85,17 @@ def import_cmd(
         fail(exc.message, exc.hint, exc.exit_code)
         return
     report = render_report(job.result.report)
+    if job.refusal is not None:  # the dry run and the real run refuse alike, after the report that shows why
+        typer.echo(report, err=True, nl=False)
+        fail(job.refusal.message, job.refusal.hint, job.refusal.exit_code)
+        return
     if dry_run:
         typer.echo(job.plan_text, nl=False)
         typer.echo(report, err=True, nl=False)
         if job.unit_text is not None:
             typer.echo(f"（未写入；将新建单位名册 {job.unit_path}，review: true）", err=True)
+        if job.register:
+            typer.echo(f"（未写入；将在名册中登记 {len(job.register)} 个部门：{'、'.join(job.register)}，review: true）", err=True)
         return
     try:
         written = job.write()

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from ggk.cli.common import AsOfOpt, PlansOpt, handle_errors, settings
+from ggk.cli.common import AsOfOpt, PlansOpt, fail, handle_errors, settings
 from ggk.cli.completion import complete_unit
 
 IntakeFormat = Enum("IntakeFormat", {"text": "text", "json": "json"}, type=str)
@@ -40,6 +40,7 @@ def intake(
     from ggk.returns.intake import intake as run
     from ggk.workspace.load import load
 
+    _paths_exist(files)
     s = settings(ctx, plans, as_of)
     from ggk.deadlines.workdays import WorkCalendar
 
@@ -80,3 +81,13 @@ def _show(report: Any) -> None:
             typer.echo(f"{m.period.label}尚未报送（截止 {m.period.due}）：{'、'.join(m.depts)}")
         else:
             typer.echo(f"{m.period.label}各部门均已报送。")
+
+
+def _paths_exist(files: list[Path]) -> None:
+    """A path that names no file is a usage error (exit 2) before anything is read or written; a file that is
+    there but no readable return is one problem among the others (exit 1), reported by the intake itself."""
+    for path in files:
+        if path.is_dir():
+            fail(f"{path} 是文件夹，不是报送表文件", "给出交回的文件本身，如 收到的/*.xlsx；其余文件也未录入")
+        if not path.exists():
+            fail(f"找不到文件 {path}", "检查路径和文件名（如 收到的/*.xlsx 没有匹配的文件）；其余文件也未录入，改正后重新运行")

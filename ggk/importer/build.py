@@ -216,7 +216,9 @@ def _item_deadlines(item: _Item, year: int) -> tuple[list[Deadline], list[str]]:
     if item.limit:
         whole = standing(item.limit)
         limit_rules, limit_unparsed = ([whole], []) if whole is not None else extract_deadlines(item.limit, year, strict=False)
-        seen = {deadline_key(d) for d in rules}
+        # The column restating the text's limit is the same rule: “7个工作日内” beside “决定作出之日起7个工作日内”
+        # is the text's rule, which keeps the event it counts from.
+        seen = {deadline_key(d) for d in rules} | {deadline_key(d.model_copy(update={"after": None})) for d in rules}
         rules += [d for d in limit_rules if deadline_key(d) not in seen]
         unparsed += [p for p in limit_unparsed if p not in unparsed]
     return rules, unparsed

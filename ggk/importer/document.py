@@ -22,9 +22,9 @@ class Para:
     """One paragraph of the source as issued (hard wraps undone), or a row of a task table.
 
     A table row carries what its columns said: ``resp`` from the unit columns, ``limit`` from the
-    time column (or its group heading's), so that the structure stage does not have to find them
-    in running text.  ``heading`` marks a table's group heading (一、… in a first column or a row
-    of its own).
+    time column (or its group heading's), and ``title`` from its 工作任务 cell when that names the
+    row's own task, so that the structure stage does not have to find them in running text.
+    ``heading`` marks a table's group heading (一、… in a first column or a row of its own).
     """
 
     text: str
@@ -34,6 +34,7 @@ class Para:
     resp: Responsibility | None = None
     limit: str = ""
     table_row: bool = False
+    title: str = ""  # a table row's own title (its 工作任务 cell), when the table gives one
 
     @property
     def norm(self) -> str:

@@ -25,6 +25,7 @@ from ggk.importer.document import Document
 from ggk.importer.read import read_document
 from ggk.importer.structure import _compact
 from ggk.importer.text import norm
+from ggk.importer.units import is_group
 from ggk.model import Item, Plan, Status, Unit
 
 _UNIT_CODE = re.compile(r"^[^./\\\s_][^/\\\s]*$")
@@ -57,12 +58,16 @@ class ImportJob:
     force: bool = False
     replace_recorded: bool = False
     merge_notes: list[str] = field(default_factory=list)
+    register: list[str] = field(default_factory=list)  # unknown names to enter in a filled registry (--register)
+    refusal: GgkError | None = None  # why the real run would write nothing: the dry run says the same
 
     def write(self) -> list[tuple[Path, str]]:
         """Write the files (registry first, so a plan never lacks one); atomic, merges locked."""
         from ggk.workspace.scaffold import ensure_ignore_file
         from ggk.yamlfiles.emit import write_atomic
 
+        if self.refusal is not None:
+            raise self.refusal
         written: list[tuple[Path, str]] = []
         self.plan_path.parent.mkdir(parents=True, exist_ok=True)
         if self.unit_text is not None and not self.unit_path.exists():
@@ -72,6 +77,9 @@ class ImportJob:
         elif self.fill_registry:
             _fill_registry(self.unit_path, self.result)
             written.append((self.unit_path, f"名册登记 {len(self.result.departments)} 个部门，review: true，请核对"))
+        elif self.register:
+            _register_names(self.unit_path, self.register)
+            written.append((self.unit_path, f"名册登记 {len(self.register)} 个部门（{'、'.join(self.register)}），review: true，请核对"))
         if self.existing is None:
             write_atomic(self.plan_path, self.plan_text)
             written.append((self.plan_path, f"{self.result.report.items} 条"))
@@ -122,9 +130,13 @@ def prepare_import(
     replace_recorded: bool = False,
     issued: Any = None,
     preview: bool = False,
+    register: bool = False,
 ) -> ImportJob:
     """Read ``doc_path``, build the plan (and a registry for a new unit); nothing is written yet.
 
+    ``register``: names the document uses that a filled registry lacks are entered in it (marked for
+    review), as a new unit's import does; without it a merge that would use them is refused
+    (``ImportJob.refusal``, the same for a dry run and the real run).
     Raises ``GgkError`` (exit code 1 or 2) with a Chinese message.
     """
     from ggk.yamlfiles.emit import dump_plan, dump_unit
@@ -154,10 +166,29 @@ def prepare_import(
     elif not registry.departments:
         job.fill_registry = True
         result.report.new_registry = list(result.departments)
+    unknown = [ref.id for ref in result.report.unknown_departments]
+    if registry is not None and registry.departments and unknown and register:
+        job.register = unknown
+        result.report.registered = list(unknown)
     if plan_path.exists():
         job.existing = _load(plan_path, Plan)
         result.report.merge = plan_merge(job.existing, result.plan, force=force, replace_recorded=replace_recorded)
+        if unknown and not job.register and registry is not None and registry.departments:
+            job.refusal = UnknownDepartments(unknown, unit_path, plan_path)
+        elif preview:  # what the locked edit will decide, decided now on the same text
+            job.refusal = merge_into(plan_path, result, force=force, replace_recorded=replace_recorded, dry_run=True, known=job.register)
     return job
+
+
+class UnknownDepartments(GgkError):
+    """A merge would put names the filled registry lacks into the plan: nothing is written (exit code 1)."""
+
+    def __init__(self, names: list[str], unit_path: Path, plan_path: Path) -> None:
+        super().__init__(
+            f"{len(names)} 个部门名称未在单位名册中登记，并入 {plan_path} 会使计划通不过检查，未写入：{'、'.join(names)}",
+            f"加 --register 把它们登记进 {unit_path}（标 review: true 待核对），或先在名册中登记、改为名册中的名称后再导入",
+            exit_code=1,
+        )
 
 
 def _warning(text: str) -> Any:
@@ -202,17 +233,35 @@ def plan_merge(existing: Plan, new: Plan, *, force: bool, replace_recorded: bool
     return out
 
 
-def merge_into(path: Path, result: ImportResult, *, force: bool, replace_recorded: bool, today: Any = None) -> None:
-    """Merge the imported plan into the plan file at ``path`` through ``edit_plan`` (see the module docstring)."""
+def merge_into(
+    path: Path,
+    result: ImportResult,
+    *,
+    force: bool,
+    replace_recorded: bool,
+    today: Any = None,
+    dry_run: bool = False,
+    known: list[str] | None = None,
+) -> GgkError | None:
+    """Merge the imported plan into the plan file at ``path`` through ``edit_plan`` (see the module docstring).
+
+    A merge the edit refuses (it would make the plan invalid) raises ``GgkError`` (exit code 1); with
+    ``dry_run`` nothing is written and the refusal is returned instead.  ``known``: names about to be
+    entered in the registry (``--register``), not yet there when a dry run checks the edit.
+    """
     from ggk.workspace.transaction import edit_plan
 
     def fn(doc: Any) -> None:
         _merge_doc(doc, result.data, force=force, replace_recorded=replace_recorded)
 
-    edited = edit_plan(path, fn, today=today)
-    if edited.refused:
-        first = edited.errors[0]
-        raise GgkError(f"并入 {path} 未写入：{first.message}", first.hint or "先运行 ggk check 修正该文件")
+    edited = edit_plan(path, fn, today=today, dry_run=dry_run)
+    errors = [e for e in edited.errors if not (e.code == "GGK202" and any(f"「{n}」" in e.message for n in known or ()))]
+    if not edited.refused or not errors:
+        return None
+    refusal = GgkError(f"并入 {path} 未写入：{errors[0].message}", errors[0].hint or "先运行 ggk check 修正该文件", exit_code=1)
+    if dry_run:
+        return refusal
+    raise refusal
 
 
 def _recorded_map(mapping: Any) -> bool:
@@ -233,10 +282,15 @@ def _merge_doc(doc: Any, data: dict[str, Any], *, force: bool, replace_recorded:
     from ggk.ledger.edits import block_list, iter_items, set_key
 
     plan_keys = tuple(Plan.model_fields)
+    placeholder = _carry_over_only(doc)
     for key in ("title", "doc_no", "issued", "basis", "preamble"):
-        if key in data and doc.get(key) in (None, "", []):
+        # A file the carry-over made holds a title guessed from last year's: the issued document's metadata is the plan's
+        # (an issue date already set, e.g. by ggk issued, stays).
+        if key in data and (doc.get(key) in (None, "", []) or (placeholder and key != "issued")):
             value = block_list(data[key]) if isinstance(data[key], list) else data[key]
             set_key(doc, key, value, plan_keys)
+    if placeholder and CARRY_REMARK.search(str(doc.get("remark") or "")):
+        del doc["remark"]
     existing = {str(item.get("id")): (path, item) for path, item in iter_items(doc)}
     doc_ids = {str(i["id"]) for i in _walk_items(data["sections"])}
     # Unrecorded items the document replaces or (--force) no longer has are taken out first.
@@ -267,6 +321,18 @@ def _merge_doc(doc: Any, data: dict[str, Any], *, force: bool, replace_recorded:
     for k in [k for k, s in enumerate(sections) if isinstance(s, dict) and not s.get("items") and not s.get("sections")][::-1]:
         if sections[k].get("title") != CARRY_SECTION:
             del sections[k]
+
+
+#: The remark ``ggk review --carry-over`` writes on the plan file it makes (“…只含上年度结转任务；…印发后补录…”).
+CARRY_REMARK = re.compile(r"只含上年度结转任务")
+
+
+def _carry_over_only(doc: Any) -> bool:
+    """The plan file holds nothing but the carry-over's section: it stands in for the plan until the document comes."""
+    from ggk.ledger.carryover import CARRY_SECTION
+
+    sections = doc.get("sections")
+    return isinstance(sections, list) and bool(sections) and all(isinstance(s, dict) and s.get("title") == CARRY_SECTION for s in sections)
 
 
 def _walk_items(sections: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -368,5 +434,23 @@ def _fill_registry(path: Path, result: ImportResult) -> None:
         set_key(doc, "departments", block_list(entries), unit_keys)
 
     edited = edit_plan(path, fn, tidy=drop_registry_hint)  # block style, one department a line; the template's hint goes
+    if edited.refused:
+        raise GgkError(f"名册 {path} 未写入：{edited.errors[0].message}", "先运行 ggk check 修正名册")
+
+
+def _register_names(path: Path, names: list[str]) -> None:
+    """Enter ``names`` in a filled registry (``--register``), marked for review as a new unit's import does:
+    collective names as ``group: true``; the departments already there and their comments stay as they are."""
+    from ggk.ledger.edits import append_to, flow_map, set_key
+    from ggk.workspace.transaction import edit_plan
+
+    unit_keys = tuple(Unit.model_fields)
+
+    def fn(doc: Any) -> None:
+        set_key(doc, "review", True, unit_keys)
+        for name in names:
+            append_to(doc, "departments", flow_map({"name": name, "group": True}) if is_group(name) else name, unit_keys)
+
+    edited = edit_plan(path, fn)
     if edited.refused:
         raise GgkError(f"名册 {path} 未写入：{edited.errors[0].message}", "先运行 ggk check 修正名册")

@@ -2,7 +2,8 @@
 
 Owns ``pdf_blocks``: the pages in order as text lines (indented as on the page, so that first lines of
 paragraphs can be told from continuation lines) and table grids (pdfplumber's ruled-table finder;
-a cell that a merged cell covers comes back empty and takes the value above).  Running headers and
+a cell that a merged cell covers comes back empty and takes the value of the cell reaching over it: to its
+left for a row merged across, else above).  Running headers and
 footers (the same line at the top or bottom of most pages) and page numbers are dropped here; hard
 wraps are undone by ``ggk.importer.lines``.  A PDF without any text (a scan) is refused: it needs OCR.
 """
@@ -38,15 +39,27 @@ def _page_lines(page: Any, boxes: list[tuple[float, float, float, float]]) -> li
 
 def _grid(table: Any) -> list[list[str]]:
     rows = table.extract()  # type: ignore[attr-defined]
+    boxes = [list(row.cells) for row in table.rows]  # type: ignore[attr-defined]
     grid: list[list[str]] = []
     for r, row in enumerate(rows):
         cells: list[str] = []
         for c, value in enumerate(row):
-            if value is None:  # covered by a merged cell: the value above (vertical) or to the left
-                value = grid[r - 1][c] if r and c < len(grid[r - 1]) else (cells[-1] if cells else "")
+            if value is None:  # covered by a merged cell: the value to the left when that cell reaches over, else above
+                value = cells[-1] if cells and _reaches(boxes, r, c) else grid[r - 1][c] if r and c < len(grid[r - 1]) else ""
             cells.append(re.sub(r"(?<=[^\x00-\x7f])\n(?=[^\x00-\x7f])", "", value).replace("\n", ""))
         grid.append(cells)
     return grid
+
+
+def _reaches(boxes: list[list[Any]], r: int, c: int) -> bool:
+    """Does a cell left of (r, c) in row r span over column c (a group or title row merged across the table)?"""
+    left = next((box for box in reversed(boxes[r][:c]) if box is not None), None) if r < len(boxes) else None
+    column = next((row[c] for row in boxes if c < len(row) and row[c] is not None), None)
+    if left is None:
+        return False
+    if column is None:
+        return True  # no row has this column on its own: it is merged in every row
+    return bool(left[2] >= (column[0] + column[2]) / 2)
 
 
 def pdf_blocks(path: Path) -> tuple[list[tuple[str, Any]], list[str]]:

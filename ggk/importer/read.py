@@ -91,7 +91,10 @@ class _Builder:
             if roles is None:
                 continue
             tables.check_returns(roles, header)
-            if not (self.pending_roles == roles and self.pending_width == len(header)):  # not a repeated header
+            above = [raw for raw in grid[:k] if any(c.strip() for c in raw)]
+            if above:  # a title row (“XX县…2026年政务公开工作要点任务分工表”) or a note above the header: text
+                self._lines(above, fallback)
+            if above or not (self.pending_roles == roles and self.pending_width == len(header)):  # not a repeated header
                 self.flush()
                 self.tables += 1
                 self.pending_roles, self.pending_width = roles, len(header)
@@ -100,6 +103,11 @@ class _Builder:
         if self.pending_roles is not None and width == self.pending_width:
             self._add(grid, 0, place)
             return
+        self.flush()
+        self._lines(grid, fallback)
+
+    def _lines(self, grid: list[list[str]], fallback: Callable[[list[str]], None]) -> None:
+        """Rows of a grid that are no task table's rows, as lines of text (a merged cell's repeats once)."""
         self.flush()
         for raw in grid:
             cells: list[str] = []

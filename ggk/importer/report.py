@@ -70,6 +70,7 @@ class ImportReport:
     unknown_departments: list[ItemRef] = field(default_factory=list)
     resolved_departments: list[tuple[str, str]] = field(default_factory=list)
     new_registry: list[str] = field(default_factory=list)
+    registered: list[str] = field(default_factory=list)  # names entered in a filled registry (--register)
     reader_notes: list[str] = field(default_factory=list)
     merge: list[str] = field(default_factory=list)  # what merging into an existing plan did
     #: line -> place for places that are not 第N行/段 (table rows, PDF pages)
@@ -121,12 +122,14 @@ def render_report(report: ImportReport) -> str:
         out += [f"  - {a} → {b}" for a, b in report.resolved_departments]
     if report.new_registry:
         out.append(f"新建单位名册（待核对）：{len(report.new_registry)} 个名称")
+    if report.registered:
+        out.append(f"登记进名册（--register，review: true 待核对）：{'、'.join(report.registered)}")
     if report.merge:
         out.append("并入已有计划：")
         out += [f"  - {m}" for m in report.merge]
     if report.warnings:
         out.append(f"注意：{len(report.warnings)} 处")
-        out += [f"  - {at(s.line) if s.line else '全文'}：{s.reason}「{s.excerpt}」" for s in report.warnings]
+        out += [f"  - {at(s.line) if s.line else '全文'}：{s.reason}" + (f"「{s.excerpt}」" if s.excerpt else "") for s in report.warnings]
     if report.skipped:
         out.append(f"未作为任务导入的段落：{len(report.skipped)} 段")
         out += [f"  - {at(s.line)}（{s.reason}）：{s.excerpt}" for s in sorted(report.skipped, key=lambda s: s.line)]

@@ -1,7 +1,7 @@
 """Workbooks (.xlsx, legacy .xls, .ods) read with python-calamine: each sheet as a grid of cell texts.
 
-Owns ``sheet_grids``: every non-empty sheet in order, merged cells filled with their top-left value
-(a group cell spanning rows, one task cell shared by two rows), numbers as they are shown (1, not
+Owns ``sheet_grids``: every non-empty sheet in order, the cells a merge emptied filled with its top-left
+value (a group cell spanning rows, one task cell shared by two rows), numbers as they are shown (1, not
 1.0), dates as 2024年6月30日.  An .xlsx is a zip archive and is checked by
 ``ggk.importer.limits.check_archive`` before it is read.
 """
@@ -57,7 +57,9 @@ def sheet_grids(path: Path) -> list[tuple[str, list[list[str]]]]:
             value = grid[r0][c0] if c0 < len(grid[r0]) else ""
             for r in range(r0, min(r1, len(grid) - 1) + 1):
                 for c in range(c0, min(c1, len(grid[r]) - 1) + 1):
-                    grid[r][c] = value
+                    # only the cells the merge emptied: a range left over a row of values (rows deleted
+                    # under a merged heading by a program that does not move merges) keeps the values
+                    grid[r][c] = grid[r][c] or value
         grid = [row for row in grid if any(cell for cell in row)]
         if grid:
             out.append((name, grid))

@@ -488,7 +488,11 @@ class _Parser:
             return
         last = self.last_node
         if isinstance(last, _Item) and not last.closed and (last.number is not None or not _item_like(n)):
-            last.text += "\n" + _strip_note(para.text, last)
+            # A paragraph that stops mid-sentence (“…支持交通运输民营” / “经济、中小企业…”) was cut by a hard wrap
+            # the reader could not see (a Word paragraph per line, a PDF line short of the margin): one sentence,
+            # as the text reader joins it; after a full stop or a colon the break is the document's own.
+            joint = "" if _mid_sentence(last.text) else "\n"
+            last.text += joint + _strip_note(para.text, last)
             return
         items_here = any(isinstance(c, _Item) for c in sec.children)
         if items_here or _item_like(n) or sec.children or self._note_follows(para):
@@ -531,7 +535,7 @@ class _Parser:
         sec = self.container(depth)
         item = _Item(line=para.line, depth=depth, number=number, printed=printed, kind=kind, text=text, limit=para.limit)
         item.resp, item.resp_line = para.resp, para.line if para.resp else 0
-        item.title = _title_phrase(text)
+        item.title = _compact(norm(para.title)) or _title_phrase(text)
         self.add_item(item, sec)
 
     # ----------------------------------------------------------------- metadata
@@ -745,6 +749,12 @@ class _Parser:
 
         walk(sec)
         self.preamble.append("\n".join(parts))
+
+
+def _mid_sentence(text: str) -> bool:
+    """The text stops inside a sentence: its last character is a word's, or a comma's."""
+    t = norm(text).rstrip()
+    return bool(t) and (t[-1].isalnum() or t[-1] in "，、")
 
 
 def _has_items(sec: _Section) -> bool:

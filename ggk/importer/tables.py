@@ -161,6 +161,8 @@ class Row:
     limit: str = ""
     place: str = ""
     banner: bool = False  # a heading row across the whole table: above the rows' own group cells
+    task: str = ""  # the 工作任务 cell of a table that has a 具体内容 column too (grids only)
+    title: str = ""  # the item's title, when the 工作任务 column names each row's task (``task_titles``)
 
     @property
     def empty(self) -> bool:
@@ -171,8 +173,14 @@ def rows_from_grid(grid: list[list[str]], roles: dict[int, str], first_line: int
     """Rows of a grid whose header gave the column roles (merged cells repeated or filled in)."""
     text_cols = [c for c, r in sorted(roles.items()) if r in ("group", "task")]
     content_cols = [c for c, r in sorted(roles.items()) if r == "content"]
+    for col in content_cols[:-1]:  # 工作要求 | 具体任务 | 具体要求: a “要求” column of 一、… headings groups the rows
+        values = {_cell(raw[col]) for raw in grid if col < len(raw)} - {""}
+        if values and all(_group_number(v) for v in values):
+            content_cols.remove(col)
+            text_cols = sorted([*text_cols, col])
     if not content_cols and text_cols:
         content_cols = [text_cols.pop()]
+    task_cols = [c for c in text_cols if roles[c] == "task"] if content_cols else []
     rows: list[Row] = []
     for r, raw in enumerate(grid):
         cells = [_cell(c) for c in raw]
@@ -186,6 +194,7 @@ def rows_from_grid(grid: list[list[str]], roles: dict[int, str], first_line: int
         for col in text_cols:
             if col < len(cells) and cells[col] and cells[col] not in row.labels:
                 row.labels.append(cells[col])
+        row.task = next((cells[c] for c in reversed(task_cols) if c < len(cells) and cells[c]), "")
         row.content = "\n".join(cells[c] for c in content_cols if c < len(cells) and cells[c])
         for col, role in sorted(roles.items()):
             value = cells[col] if col < len(cells) else ""
@@ -238,6 +247,30 @@ def rows_from_cells(lines: list[tuple[list[str], int]], table_no: int, *, stream
         if not row.content and row.labels and (row.units or row.limit):
             row.content = row.labels.pop()
     return rows
+
+
+def task_titles(rows: list[Row]) -> None:
+    """A 工作任务 column that names each row's own task is the items' titles, not their sections.
+
+    In a table with a 具体内容 column beside it, the 工作任务 cell either groups rows (one merged cell, or
+    the same task repeated, over several rows: a section, as 池州's 做好主动公开基础工作) or names the
+    row's task (推进财政预决算公开 over 按要求公开部门预算…): the latter when every row with content has
+    its own, different from the row before, and none is numbered as a heading (一、/（一）).
+    """
+    rows_with = [r for r in rows if r.content and not r.banner]
+    if not rows_with or any(not r.task or _group_number(r.task) for r in rows_with):
+        return
+    previous = ""
+    for row in rows:
+        if row.banner:
+            previous = ""
+        elif row.content:
+            if row.task == previous:
+                return
+            previous = row.task
+    for row in rows_with:
+        row.labels = [label for label in row.labels if label != row.task]
+        row.title = row.task
 
 
 # --------------------------------------------------------------------------- rows -> paragraphs
@@ -299,6 +332,7 @@ def rows_to_paras(rows: list[Row], *, carry: bool, first_leads: bool, places: di
         line += 1
         out.append(para)
 
+    task_titles(rows)
     for row in rows:
         if row.banner:
             base = 1
@@ -329,7 +363,7 @@ def rows_to_paras(rows: list[Row], *, carry: bool, first_leads: bool, places: di
         own = _OWN_NUMBER.match(norm(text))
         if not own and re.fullmatch(r"\d{1,3}", row.number):
             text = f"{row.number}、{text}"
-        para = Para(text, 0, indent=len(path), resp=_responsibility(units, first_leads), limit=limit, table_row=True)
+        para = Para(text, 0, indent=len(path), resp=_responsibility(units, first_leads), limit=limit, table_row=True, title=row.title)
         emit(para, row.place)
     return out
 
@@ -400,8 +434,8 @@ def _lines_header(lines: list[tuple[str, int]], i: int) -> bool:
 def _role_of(cell: str) -> str | None:
     """The role of a column heading (“责任单位” -> lead), or None."""
     name = _key(cell)
-    if not name or len(name) > 12:
-        return None
+    if not name or len(name) > 12 or parse_marker(name) is not None:
+        return None  # “一、优化政务公开工作基础” is a group heading under the header, however short
     return next((role for role, pattern in _ROLES if pattern.search(name)), None)
 
 

@@ -95,15 +95,27 @@ class Taken:
 Book = dict[str, list[tuple[Any, ...]]]
 
 
+#: What intake reads, said in every refusal of a file it cannot read.
+READS = "ggk intake 只读取 .xlsx/.xls 格式的进展报送表（ggk form 发出的）和工作台账（ggk report -f xlsx 生成的）"
+_READS_HINT = "请部门在发出的报送表中填写后交回；印发的要点、方案用 ggk import 导入"
+#: Workbook extensions a legacy (OLE) file may carry; the same header is a .doc or .wps too.
+_OLE_BOOKS = (".xls", ".et")
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
 def read_book(path: Path) -> Book:
     """Every sheet's values (python-calamine: the values a spreadsheet program saved, never formulas;
     date cells as dates).  A returned file is untrusted: it is checked the way ``ggk import`` checks
-    a workbook (a regular file of bounded size, an archive that does not inflate beyond bounds)."""
+    a workbook (a regular file of bounded size, an archive that does not inflate beyond bounds), and
+    a file that is no workbook (a Word report, a PDF) is refused with what it looks like."""
     from python_calamine import CalamineWorkbook
 
     from ggk.importer.limits import MAX_ROWS, check_archive, check_input
 
     check_input(path, "sheet")
+    looks = _looks_like(path)
+    if looks is not None:
+        raise GgkError(f"{path.name} 是{looks}，不是进展报送表：{READS}", _READS_HINT)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         check_archive(path, "报送表")
     try:
@@ -116,9 +128,51 @@ def read_book(path: Path) -> Book:
             out[name] = [tuple(r) for r in sheet.to_python(skip_empty_area=False)]
     except GgkError:
         raise
-    except Exception as exc:  # calamine raises its own error kinds for broken files
-        raise GgkError(f"{path} 不是能读取的表格文件（{exc}）", "报送表请保持 xlsx 格式交回") from None
+    except Exception:  # calamine's own error kinds (in English) for a damaged workbook
+        message = f"{path.name} 无法读取：表格文件已损坏或不是 Excel 格式；{READS}"
+        raise GgkError(message, "用 Excel/WPS 打开后另存为 .xlsx 再交回") from None
     return out
+
+
+def _looks_like(path: Path) -> str | None:
+    """What a file is when it is no workbook intake can read (None for a workbook), from its first bytes
+    and, for a zip archive, the names of its members — never from its extension alone."""
+    import zipfile
+
+    try:
+        with path.open("rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return None  # the workbook reader says why it cannot be read
+    if head.startswith(b"%PDF-"):
+        return " PDF 文件"
+    if head.startswith(_OLE):
+        if path.suffix.lower() in _OLE_BOOKS:
+            return None
+        return "旧版 Word/WPS 文档" if path.suffix.lower() in (".doc", ".wps", ".dot", ".wpt") else "旧版 Office 文件（不是 .xls 表格）"
+    if head.startswith(b"PK"):
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = archive.namelist()
+                mimetype = archive.read("mimetype")[:80] if "mimetype" in names else b""
+        except (zipfile.BadZipFile, OSError, ValueError, KeyError):
+            return "已损坏的文件（不是完整的 .xlsx 压缩包）"
+        if any(n.startswith("xl/") for n in names) or mimetype.endswith(b"spreadsheet"):
+            return None
+        if any(n.startswith("word/") for n in names) or mimetype.endswith(b"text"):
+            return " Word 文档"
+        if any(n.startswith("ppt/") for n in names) or mimetype.endswith(b"presentation"):
+            return "演示文稿（PPT）"
+        return "压缩包（里面没有表格）"
+    if b"\x00" not in head:
+        for encoding in ("utf-8", "gb18030"):
+            try:
+                head.decode(encoding)
+                return "文本文件"
+            except UnicodeDecodeError as exc:
+                if exc.start >= len(head) - 4:  # a character cut by the 4096-byte window
+                    return "文本文件"
+    return "无法识别格式的文件"
 
 
 def _header_at(rows: list[tuple[Any, ...]], marker: str, limit: int = 30) -> tuple[int, dict[str, int]] | None:

@@ -556,6 +556,19 @@ def _inner_model(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
+def _date_hint(value: Any) -> str:
+    """How to write a date the files reject: the exact value when the text names a day the way a clerk types
+    it (2026年6月25日, 2026/6/25), else the pattern."""
+    from ggk.dates import parse_date
+
+    if isinstance(value, str):
+        try:
+            return f"写作 {parse_date(value).isoformat()}（日期写作 YYYY-MM-DD）"
+        except ValueError:
+            pass
+    return "日期写作 YYYY-MM-DD，如 2021-12-31"
+
+
 def error_to_diagnostic(kind: type[BaseModel], err: Any, path: str, locator: Locator) -> Diagnostic:
     loc = tuple(err["loc"])
     typ = err["type"]
@@ -580,9 +593,7 @@ def error_to_diagnostic(kind: type[BaseModel], err: Any, path: str, locator: Loc
     else:
         shown = ""
     if typ in _DATE_TYPES:
-        return Diagnostic(
-            path, line, col, "GGK104", Severity.ERROR, f"无效日期{shown}{where}", "日期写作 YYYY-MM-DD，如 2021-12-31", loc=loc
-        )
+        return Diagnostic(path, line, col, "GGK104", Severity.ERROR, f"无效日期{shown}{where}", _date_hint(value), loc=loc)
     if typ == "value_error":
         msg = str(err.get("msg", "")).removeprefix("Value error, ")
         code = "GGK105" if field_name == "status" else "GGK102"
