@@ -258,8 +258,9 @@ class Contact(_Model):
 class Correction(_Model):
     """The trace of a correction (更正) or deletion (删除) of a progress entry, kept on the entry.
 
-    ``was`` holds the values the corrected fields had before (a deletion has none); reports use the
-    entry's present values and leave deleted entries out, on every date."""
+    ``was`` holds the values the corrected fields had before (a deletion has none); reports from the
+    correction's date on use the entry's present values and leave deleted entries out, reports of
+    earlier days the values the entry had then (``ggk.ledger.snapshot``)."""
 
     date: dt.date = Field(description="更正或删除的日期")
     reason: str = Field(description="原因")
@@ -277,9 +278,15 @@ class ReturnSource(_Model):
 
 
 class LogEntry(_Model):
-    """One dated progress entry (报送进展)."""
+    """One dated progress entry (报送进展).
+
+    ``date`` is the day the thing was done; an entry entered on a later day (补记: ``ggk intake`` of a
+    return, ``ggk note --date``) also carries that day in ``recorded``, and a 公开日期 entered later than
+    itself its day in ``done_recorded``: a report of a day before it was entered is made without it, so it
+    stays what it was on that day (README "报告日期")."""
 
     date: dt.date = Field(description="记录日期（做了这件事的日期）")
+    recorded: dt.date | None = Field(None, description="录入日期：晚于记录日期录入（补记）时由 ggk 写入；此前日期的报告不含这条记录")
     by: str | None = Field(None, description="报送单位或人")
     note: str | None = Field(None, description="做了什么")
     evidence: str | None = Field(None, description="佐证：公开网址、文号等")
@@ -287,23 +294,43 @@ class LogEntry(_Model):
     counts: bool = Field(True, description="是否计入周期/计次任务（默认计入）")
     event: dt.date | None = Field(None, description="工作日时限任务：触发事件的日期")
     done: dt.date | None = Field(None, description="工作日时限任务：该事件的公开（完成）日期；空表示尚未完成")
+    done_recorded: dt.date | None = Field(
+        None, description="公开日期的录入日期：晚于公开日期录入时由 ggk 写入；此前日期的报告中该事件仍未办结"
+    )
     source: ReturnSource | None = Field(None, description="由报送表录入时：报送表编号和报送期（ggk intake 写入）")
-    corrected: list[Correction] = Field(default_factory=list, description="更正记录（ggk correct 写入）")
-    deleted: Correction | None = Field(None, description="删除记录：有此键的进展记录在各种报告中都不算（ggk correct --delete 写入）")
+    corrected: list[Correction] = Field(
+        default_factory=list, description="更正记录（ggk correct 写入）：更正日期起的报告用更正后的值，此前的用原来的值"
+    )
+    deleted: Correction | None = Field(None, description="删除记录（ggk correct --delete 写入）：删除日期起的报告不含这条记录，此前的仍含")
 
     _status = field_validator("status", mode="before")(_status_value)
+
+    @property
+    def entered(self) -> dt.date:
+        """The day the entry was in the ledger: ``recorded`` when later than its date, else its date."""
+        return _entered(self.date, self.recorded)
+
+
+def _entered(date: dt.date, recorded: dt.date | None) -> dt.date:
+    return recorded if recorded is not None and recorded > date else date
 
 
 class DeadlineChange(_Model):
     """A postponement (延期): the old deadline is kept here when a new one is set."""
 
     date: dt.date = Field(description="延期决定日期")
+    recorded: dt.date | None = Field(None, description="录入日期：晚于决定日期录入时由 ggk 写入；此前日期的报告用原时限")
     old: list[Deadline] = Field(default_factory=list, description="原时限")
     new: list[Deadline] = Field(default_factory=list, description="新时限")
     reason: str | None = Field(None, description="延期原因")
     by: str | None = Field(None, description="决定人或单位")
 
     _lists = field_validator("old", "new", mode="before")(_as_list)
+
+    @property
+    def entered(self) -> dt.date:
+        """The day the change was in the ledger: ``recorded`` when later than its date, else its date."""
+        return _entered(self.date, self.recorded)
 
 
 class Item(_Model):

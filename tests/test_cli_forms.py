@@ -57,7 +57,7 @@ def test_dates_of_the_edit_commands_the_chinese_way(runner, plans):
     invoke(runner, "--plans", str(plans), "--as-of", "2026-11-21", "postpone", "example/2026/14", "--to", "2026/12/31", "--reason", "r")
     invoke(runner, "--plans", str(plans), "--as-of", "2026-11-21", "note", "example/2026/4", "x", "--event", "2026-11-2", "--by", "运管股")
     text = (plans / "example/2026.yaml").read_text(encoding="utf-8")
-    assert "- date: 2026-11-02\n            by: 局办公室\n            note: 回应留言" in text
+    assert "- date: 2026-11-02\n            recorded: 2026-11-21\n            by: 局办公室\n            note: 回应留言" in text  # 补记
     assert "{phrase: 2026年12月31日前, due: 2026-12-31}" in text and "event: 2026-11-02" in text
 
 

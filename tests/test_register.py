@@ -219,3 +219,18 @@ def test_issue_dry_run_shows_the_register_diff_and_writes_nothing(plans: Path) -
     assert register.read_bytes() == before
     assert "--dry-run 只用于 --issue" in ggk(plans, "notice", "局办公室", "--dry-run", code=2).stderr
     assert "不能同时使用" in ggk(plans, "notice", "局办公室", "--issue", "-n", "-o", str(plans / "x.md"), code=2).stderr
+
+
+def test_a_reply_entered_later_replied_when_it_was_entered(plans: Path) -> None:
+    """A 督办单 of 11-23 to 局规划建设股 (reply by 11-27); its answer is entered on 12-07, dated 11-25 (when
+    the work was done).  ggk knows of the answer from 12-07: 逾期反馈 on that day, and the register as of
+    11-30, re-made after it, is what it was on 11-30 (逾期未反馈); likewise 迟报/漏报 under status."""
+    ggk(plans, "notice", "规划股", "-u", "example", "--issue", "--reply-by", "2026-11-27", as_of="2026-11-23")
+    before = ggk(plans, "notice", "--list", "-u", "example", "-f", "json", as_of="2026-11-30").stdout
+    status = ggk(plans, "status", "-u", "example", "-f", "json", as_of="2026-11-30").stdout
+    ggk(plans, "note", "example/2026/2", "公开10月在建项目进展", "--by", "规划股", "--date", "2026-11-25", as_of="2026-12-07")
+    assert ggk(plans, "notice", "--list", "-u", "example", "-f", "json", as_of="2026-11-30").stdout == before
+    assert ggk(plans, "status", "-u", "example", "-f", "json", as_of="2026-11-30").stdout == status
+    assert '"state": "逾期未反馈"' in before
+    listed = json.loads(ggk(plans, "notice", "--list", "-u", "example", "-f", "json", as_of="2026-12-07").stdout)
+    assert [(n["dept"], n["state"], n["replied"]) for n in listed["notices"]] == [("局规划建设股", "逾期反馈", "2026-12-07")]

@@ -339,10 +339,14 @@ def test_departments_return_their_forms(plans: Path, forms: Path, tmp_path: Path
     wb.save(files[0])
     res3 = ggk(plans, "intake", str(files[0]), as_of="2026-10-14", code=1)
     corrected = plan_of(plans)
-    assert [e.note for e in source_entries(item(corrected, "8"))] == ["在政务微信回应网民关切15条（更正）"]
+    # (what it replaces stays in the file, deleted on 10-14: the reports of 10-12 and 10-13 keep it)
+    assert [(e.note, e.deleted is None) for e in source_entries(item(corrected, "8"))] == [
+        ("在政务微信回应网民关切12条", False),
+        ("在政务微信回应网民关切15条（更正）", True),
+    ]
     i9 = item(corrected, "9")
     assert i9.status is Status.IN_PROGRESS and i9.completed is None  # its own earlier 已完成 is taken back
-    assert [(e.note, e.status) for e in source_entries(i9)] == [("20件复文已公开，1件待审", None)]
+    assert [(e.note, e.status) for e in source_entries(i9) if e.deleted is None] == [("20件复文已公开，1件待审", None)]
     assert "录入 2 行" in res3.stdout
     assert "revised: 2026-10-14" in (plans / "example" / "register.yaml").read_text(encoding="utf-8")
     assert "received: 2026-10-12" in (plans / "example" / "register.yaml").read_text(encoding="utf-8")
@@ -544,3 +548,56 @@ def test_a_return_closes_the_live_open_event_not_a_deleted_one() -> None:
     ]
     ch = Change("进展报送表", 5, "example/2026/9", "9", "f1", "2026-Q3", [], close_events=[(ev, dt.date(2026, 7, 8))])
     assert decide(log, Status.IN_PROGRESS, None, ch).close == [(1, dt.date(2026, 7, 8))]
+
+
+def test_returns_taken_in_later_leave_earlier_reports_as_they_were(plans: Path, forms: Path, tmp_path: Path) -> None:
+    """The QA trial's finding: an intake on 10-12 writes entries dated 09-30 (the forms' period) and a
+    公开日期 of 10-08, and `--as-of 2026-10-08` reports changed after it (完成率 13.3% → 26.7%).  They are
+    entered on 10-12 (``recorded``, ``done_recorded``): the 10-08 reports stay what they were, byte for
+    byte, and the records count from 10-12."""
+    office = returned(
+        forms,
+        tmp_path,
+        "局办公室",
+        example_2026_8={"本期进展情况": "在政务微信回应网民关切12条"},
+        example_2026_9={"本期进展情况": "21件复文全部公开", "完成状态": "已完成", "完成日期": "2026年9月30日"},
+    )
+    files = [office, law_return(forms, tmp_path)]
+    lines = ["status -u example", "list -u example", "show example/2026/9", "show example/2026/4 -f json", "overdue -u example"]
+    before = {line: ggk(plans, *line.split(), as_of="2026-10-08").stdout for line in lines}
+    ggk(plans, "intake", *map(str, files), as_of="2026-10-12")
+    for line in lines:
+        assert ggk(plans, *line.split(), as_of="2026-10-08").stdout == before[line], line
+    text = (plans / "example" / "2026.yaml").read_text(encoding="utf-8")
+    assert "recorded: 2026-10-12" in text and "done_recorded: 2026-10-12" in text
+    after = plan_of(plans)
+    assert item(after, "9").status is Status.DONE and item(after, "9").completed == dt.date(2026, 9, 30)
+    shown = ggk(plans, "show", "example/2026/9", "-f", "json", as_of="2026-10-12").stdout
+    assert '"status": "已完成"' in shown and '"completed": "2026-09-30"' in shown
+    assert '"status": "已完成"' not in ggk(plans, "show", "example/2026/9", "-f", "json", as_of="2026-10-11").stdout
+
+
+def test_a_corrected_return_taken_in_later_leaves_the_days_between_as_they_were(plans: Path, forms: Path, tmp_path: Path) -> None:
+    """A return taken in on 10-12 said item 9 was 已完成 on 09-30; its corrected version, taken in on
+    10-14, says 进行中.  The reports of 10-13 re-made after the correction are what they were on 10-13 (the
+    entries it replaced are kept as deleted on 10-14, not removed), and from 10-14 on the corrected return
+    stands."""
+    rows = {"example_2026_9": {"本期进展情况": "21件复文全部公开", "完成状态": "已完成", "完成日期": "2026年9月30日"}}
+    path = returned(forms, tmp_path, "局办公室", **rows)
+    ggk(plans, "intake", str(path), as_of="2026-10-12")
+    lines = ["status -u example", "list -u example", "show example/2026/9 -f json"]
+    on_the_day = {line: ggk(plans, *line.split(), as_of="2026-10-13").stdout for line in lines}
+    assert '"status": "已完成"' in on_the_day["show example/2026/9 -f json"]
+    wb = load_workbook(path)
+    fill(wb.active, "example/2026/9", 完成状态="进行中", 完成日期=None, 本期进展情况="20件复文已公开，1件待审")
+    wb.save(path)
+    ggk(plans, "intake", str(path), as_of="2026-10-14")
+    for line in lines:
+        assert ggk(plans, *line.split(), as_of="2026-10-13").stdout == on_the_day[line], line
+    i9 = item(plan_of(plans), "9")
+    assert i9.status is Status.IN_PROGRESS and i9.completed is None
+    assert [(e.note, e.deleted is not None) for e in source_entries(i9)] == [("21件复文全部公开", True), ("20件复文已公开，1件待审", False)]
+    shown = ggk(plans, "show", "example/2026/9", "-f", "json", as_of="2026-10-14").stdout
+    assert '"status": "进行中"' in shown and "21件复文全部公开" not in shown
+    ggk(plans, "intake", str(path), as_of="2026-10-15", code=None)
+    assert item(plan_of(plans), "9") == i9  # taken in a third time: nothing changes

@@ -88,6 +88,38 @@ def test_an_event_closed_after_the_day_is_open_on_it(runner, tmp_path):
     assert "待办" not in later["rule"]["detail"]
 
 
+def test_an_event_closed_later_than_its_publication_is_open_until_then(runner, tmp_path):
+    """Published on 11-20, entered on 11-25 (``done_recorded``): a report of 11-22 re-made after it still
+    shows the event open, as it did on 11-22."""
+    plans = tmp_path / "plans"
+    shutil.copytree(PLANS, plans)
+    before = run(runner, plans, "2026-11-22", "list", "--unit", "example")
+    run(runner, plans, "2026-11-25", "note", "example/2026/4", "--event", "2026-11-16", "--done", "2026-11-20", "--by", "运管股")
+    assert "done: 2026-11-20\n            done_recorded: 2026-11-25\n" in (plans / "example/2026.yaml").read_text(encoding="utf-8")
+    assert run(runner, plans, "2026-11-22", "list", "--unit", "example") == before
+    assert items(runner, plans, "2026-11-22", "--unit", "example")["4"]["rule"]["detail"].count("待办") == 1
+    assert "待办" not in items(runner, plans, "2026-11-25", "--unit", "example")["4"]["rule"]["detail"]
+
+
+def test_records_entered_later_than_their_date_count_from_that_day(runner, tmp_path):
+    """``ggk note --date 2026-09-30`` and ``ggk done --date`` run on 10-12: not in the 10-08 ledger, in the
+    10-12 one with their own dates; a postponement decided on 10-05 and entered on 10-12 likewise."""
+    plans = tmp_path / "plans"
+    shutil.copytree(PLANS, plans)
+    lines = [["list", "--unit", "example"], ["status", "--unit", "example"], ["show", "example/2026/9"], ["overdue"]]
+    before = [run(runner, plans, "2026-10-08", *line) for line in lines]
+    run(runner, plans, "2026-10-12", "note", "example/2026/15", "已公开复文5件", "--date", "2026-09-30", "--by", "局办公室")
+    run(runner, plans, "2026-10-12", "done", "example/2026/14", "--date", "2026-09-29", "--by", "局办公室")
+    run(runner, plans, "2026-10-12", "postpone", "example/2026/9", "--to", "2026-12-20", "--reason", "补记", "--date", "2026-10-05")
+    assert [run(runner, plans, "2026-10-08", *line) for line in lines] == before
+    on = items(runner, plans, "2026-10-12", "--unit", "example")
+    assert on["14"]["status"] == "已完成" and on["14"]["completed"] == "2026-09-29"
+    assert on["9"]["deadline"] == "2026-12-20"
+    assert "已公开复文5件（2026-10-12 补记）" in run(runner, plans, "2026-10-12", "show", "example/2026/15")
+    log = json.loads(run(runner, plans, "2026-10-12", "show", "example/2026/15", "-f", "json"))["log"]
+    assert {"date": "2026-09-30", "recorded": "2026-10-12"}.items() <= next(e for e in log if e["note"] == "已公开复文5件").items()
+
+
 PLAN = plan_yaml(
     """\
     - id: "1"
@@ -168,12 +200,17 @@ def test_summaries_show_from_their_date(runner, root):
     assert "全年完成。" in run(runner, root, "2021-12-20", "report", "2021")
 
 
-def test_deleted_entries_never_count_and_corrections_always_apply(runner, root):
-    for day in ("2021-04-02", "2021-12-31"):
+def test_deletions_and_corrections_count_from_their_date(runner, root):
+    """A report of 04-02 re-made after the deletion and the correction of 04-03 is what it was on 04-02:
+    the wrong entry is there, the corrected one with its old text; from 04-03 on, the corrected ledger."""
+    log = json.loads(run(runner, root, "2021-04-02", "show", "t/2021/4", "-f", "json"))["log"]
+    assert [(e["no"], e["note"], e.get("corrected")) for e in log] == [(1, "录错了", None), (2, "不对的内容", None)]
+    for day in ("2021-04-03", "2021-12-31"):
         log = json.loads(run(runner, root, day, "show", "t/2021/4", "-f", "json"))["log"]
         assert [e["note"] for e in log] == ["正确的内容"] and log[0]["no"] == 2  # numbered as in the file
         assert log[0]["corrected"] == [{"date": "2021-04-03", "reason": "笔误", "was": {"note": "不对的内容"}}]
     assert "录错了" not in run(runner, root, "2021-12-31", "report", "2021")
+    assert "录错了" in run(runner, root, "2021-04-02", "report", "2021")
 
 
 def test_snapshot_keeps_what_nothing_later_touches(root):
@@ -202,3 +239,30 @@ def test_carry_over_run_for_an_earlier_day_does_not_carry_twice(runner, root):
     assert res.exit_code == 0, res.output
     assert "跳过 t/2021/1：已结转至 t/2022/2021-1" in res.stderr
     assert (root / "t" / "2022.yaml").read_bytes() == before
+
+
+def test_the_status_on_a_day_is_the_last_one_entered_by_then(runner, tmp_path):
+    """A completion dated 05-10 but entered on 06-01, after a change dated 05-20: on 06-05 the ledger's last
+    word was the completion (entered last), not the 05-20 change; before 06-01 it was the 05-20 change."""
+    plan = plan_yaml(
+        """\
+        - id: "1"
+          title: 一项反复的任务
+          lead: [局办公室]
+          status: 进行中
+          log:
+            - {date: 2021-05-01, note: 开始, status: 进行中}
+            - {date: 2021-05-20, note: 暂缓, status: 未启动}
+            - {date: 2021-05-10, recorded: 2021-06-01, note: 补记：已完成, status: 已完成}
+            - {date: 2021-06-20, note: 重新打开, status: 进行中}
+        """
+    )
+    make_unit(tmp_path, plan)
+
+    def state(day: str) -> tuple[str, str | None]:
+        data = json.loads(run(runner, tmp_path, day, "show", "t/2021/1", "-f", "json"))
+        return data["status"], data["completed"]
+
+    assert state("2021-05-31") == ("未启动", None)
+    assert state("2021-06-05") == ("已完成", "2021-05-10")
+    assert state("2021-06-20") == ("进行中", None)

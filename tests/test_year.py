@@ -67,6 +67,16 @@ SCRIPT: list[tuple[str, str]] = [
     ("2026-01-20", "note demo/2025/9 一季度政务新媒体检查已部署 --by 局办公室"),
     ("2026-02-10", "summary demo/2025/9 全年开展政务新媒体检查4次。"),
     ("2026-03-02", "note demo/2026/2025-2 公开上年度第三季度补报情况说明 --by 局规划股"),
+    # back-dated records (补记), entered after all five days but dated before them: each report of those
+    # days must stay what it was, so they count from the day they were entered
+    ("2026-03-03", "note demo/2025/5 9月26日解读《公路养护工程管理办法》 --by 局法规股 --date 2025-09-26"),
+    ("2026-03-03", "note demo/2025/9 3月开展政务新媒体检查 --by 局办公室 --date 2025-03-20"),
+    ("2026-03-04", "update demo/2025/7 --status 已完成 --date 2025-06-28 --by 局办公室 --note 依申请公开制度修订完成"),
+    ("2026-03-04", "done demo/2025/6 --date 2025-12-30 --by 局办公室"),
+    ("2026-03-05", "postpone demo/2026/2025-2 --to 2026-04-30 --reason 补记的延期 --by-person 王建国 --date 2026-01-08"),
+    ("2026-03-05", "note demo/2025/4 作出行政处罚决定1件 --event 2025-06-16 --done 2025-06-20 --date 2025-06-16 --by 县交通执法大队"),
+    # the 2026 要点's 印发日期, known only now: the carried task was in force from its carry-over
+    ("2026-03-06", "issued demo/2026 2026年2月20日"),
 ]
 
 DAYS = ["2025-03-31", "2025-06-30", "2025-10-08", "2025-12-31", "2026-01-10"]
@@ -147,9 +157,9 @@ def test_re_made_later_they_are_byte_identical(year, day):
         assert later[name] == made[day][name], f"{name} as of {day} changed after later records"  # type: ignore[index]
 
 
-def test_a_correction_fixes_the_record_on_every_day(year, runner, tmp_path):
-    """A correction is not a later event: it fixes what was recorded, so a report for an earlier day
-    re-made after it shows the corrected text (README "报告日期")."""
+def test_a_correction_counts_from_its_date(year, runner, tmp_path):
+    """A correction made in March 2026 changes the ledger from that day on: the 06-30 report re-made after
+    it is still the one made on 06-30, byte for byte (README "报告日期"); the file keeps both texts."""
     root = tmp_path / "copy"
     shutil.copytree(year["root"], root)
     before = run(runner, root, "2026-03-05", "--as-of 2025-06-30 report 2025 -f md")
@@ -160,7 +170,8 @@ def test_a_correction_fixes_the_record_on_every_day(year, runner, tmp_path):
         "2026-03-05",
         "correct demo/2025/2 1 --note 公开第一季度在建项目进展（8个项目，含乡镇项目2个） --reason 补充说明 --by 局规划股",
     )
-    after = run(runner, root, "2026-03-05", "--as-of 2025-06-30 report 2025 -f md")
+    assert run(runner, root, "2026-03-05", "--as-of 2025-06-30 report 2025 -f md") == before
+    after = run(runner, root, "2026-03-05", "--as-of 2026-03-05 report 2025 -f md")
     assert "公开第一季度在建项目进展（8个项目，含乡镇项目2个）" in after
     assert "was: {note: 公开第一季度在建项目进展（8个项目）}" in (root / "plans/demo/2025.yaml").read_text(encoding="utf-8")
 
@@ -173,11 +184,36 @@ def test_the_ledger_at_the_end_is_clean_and_holds_the_traces(year, runner):
     assert "deleted: {date: 2025-08-07, reason: 重复录入, by: 局办公室}" in text
     assert "was: {date: 2025-07-01}" in text
     assert "issued: 2025-02-26" in text and "summary_date: 2025-12-20" in text
+    # a record entered after its date says when it was entered; one entered on its date does not
+    assert "- date: 2025-09-26\n            recorded: 2026-03-03\n            by: 局法规股" in text
+    assert "- date: 2025-06-16\n            recorded: 2026-03-05\n" in text
+    assert text.count("recorded:") == 6 and "recorded: 2025-07-10" in text  # the note of 07-10 dated 07-01
     assert "contact: {name: 张明, role: 责任人, phone: 0871-6123456}" in text
     unit = (root / "plans" / "demo" / "unit.yaml").read_text(encoding="utf-8")
     assert "contact: {name: 李华, role: 联系人, phone: 0871-6123400}" in unit
     # the carried item exists in the next year's plan from the day it was carried
     assert "carried_from: demo/2025/" in (root / "plans" / "demo" / "2026.yaml").read_text(encoding="utf-8")
+
+
+def test_next_years_plan_imported_later_does_not_rewrite_january(year, runner, tmp_path):
+    """The QA trial's item 3b: the 2026 要点 arrives in March with its 印发日期 (02-20; the script filled it in
+    on 03-06, the import writes it again).  The task carried into 2026 on 01-05 was in force from then, so
+    every output of 01-10 re-made after both is the one made on 01-10 (the 2026 plan with its carried task,
+    not the 2025 plan and a 尚未施行 note); the document's own tasks are 尚未施行 before 02-20, there from it."""
+    root = tmp_path / "copy"
+    shutil.copytree(year["root"], root)
+    source = tmp_path / "要点2026.txt"
+    source.write_text((DATA / "要点.txt").read_text(encoding="utf-8").replace("2025", "2026"), encoding="utf-8")
+    on_the_day = year["made"]["2026-01-10"]  # type: ignore[index]
+    assert "示范县交通运输局 2026年" in on_the_day["status.txt"] and "尚未施行" not in on_the_day["status.txt"]
+    run(runner, root, "2026-03-07", f"import {source} --unit demo --issued 2026-02-20")
+    assert "issued: 2026-02-20" in (root / "plans/demo/2026.yaml").read_text(encoding="utf-8")
+    later = outputs(runner, root, "2026-01-10")
+    assert {name: text.replace(str(root), str(year["root"])) for name, text in later.items()} == on_the_day  # show's path
+    assert "demo/2026/1 " not in run(runner, root, "2026-03-07", "--as-of 2026-01-10 list --year 2026")
+    assert "尚未施行" in run(runner, root, "2026-03-07", "--as-of 2026-01-10 show demo/2026/1")
+    on_issue = run(runner, root, "2026-03-07", "--as-of 2026-02-20 list --year 2026")
+    assert "demo/2026/1 " in on_issue and "demo/2026/2025-2" in on_issue
 
 
 def _missed(runner, root: Path, day: str) -> set[tuple[str, str]]:

@@ -223,7 +223,7 @@ def update(
     def make_op(ws: Any, today: Any) -> Any:
         when = parse_date(date, "--date") if date else today
         return lambda doc, t: edits.set_status(
-            doc, t.item_id, st, date=when, note=note, by=_by(ws, t, by, by_person), evidence=evidence, reason=reason
+            doc, t.item_id, st, date=when, note=note, by=_by(ws, t, by, by_person), evidence=evidence, reason=reason, recorded=today
         )
 
     _run(ctx, plans, as_of, [ref], make_op, dry_run)
@@ -249,7 +249,7 @@ def done(
     def make_op(ws: Any, today: Any) -> Any:
         when = parse_date(date, "--date") if date else today
         return lambda doc, t: edits.set_status(
-            doc, t.item_id, Status.DONE, date=when, note=note, by=_by(ws, t, by, by_person), evidence=evidence
+            doc, t.item_id, Status.DONE, date=when, note=note, by=_by(ws, t, by, by_person), evidence=evidence, recorded=today
         )
 
     _run(ctx, plans, as_of, [ref], make_op, dry_run)
@@ -297,6 +297,7 @@ def note(
             event=ev,
             done=dn,
             counts=False if no_count else None,
+            recorded=today,
         )
 
     _run(ctx, plans, as_of, [ref], make_op, dry_run)
@@ -325,7 +326,7 @@ def postpone(
     def make_op(ws: Any, today: Any) -> Any:
         when = parse_date(date, "--date") if date else today
         return lambda doc, t: edits.postpone(
-            doc, t.item_id, to=new_due, reason=reason, date=when, by=_by(ws, t, by, by_person), year=t.year
+            doc, t.item_id, to=new_due, reason=reason, date=when, by=_by(ws, t, by, by_person), year=t.year, recorded=today
         )
 
     _run(ctx, plans, as_of, [ref], make_op, dry_run)
@@ -395,7 +396,9 @@ def deadline(
 
         def op(doc: Any, t: Any) -> str:
             value = edits.deadline_value(limit, t.year)
-            return edits.set_deadline(doc, t.item_id, value, date=when, reason=reason, by=_by(ws, t, by, by_person), year=t.year)
+            return edits.set_deadline(
+                doc, t.item_id, value, date=when, reason=reason, by=_by(ws, t, by, by_person), year=t.year, recorded=today
+            )
 
         return op
 

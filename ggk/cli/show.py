@@ -29,5 +29,5 @@ def show(
     s, session = open_session(ctx, plans, as_of, partial=partial)
     row = resolve_ref(session.ws, ref, s.today, calendar=session.calendar)
     note = in_force_note(session.ws, row.entry)
-    report = ItemDetail(s.today, row, session.problems, session.calendar_warnings, note, log_numbers(session.filed, row))
+    report = ItemDetail(s.today, row, session.problems, session.calendar_warnings, note, log_numbers(session.filed, row, s.today))
     write_output(render(report, fmt.value))

@@ -33,7 +33,21 @@ if TYPE_CHECKING:
 ITEM_KEYS: tuple[str, ...] = tuple(Item.model_fields)
 SECTION_KEYS: tuple[str, ...] = tuple(Section.model_fields)
 #: Progress entries are written in the order the bundled ledgers use.
-LOG_KEYS: tuple[str, ...] = ("date", "by", "note", "event", "done", "counts", "evidence", "status", "source", "corrected", "deleted")
+LOG_KEYS: tuple[str, ...] = (
+    "date",
+    "recorded",
+    "by",
+    "note",
+    "event",
+    "done",
+    "done_recorded",
+    "counts",
+    "evidence",
+    "status",
+    "source",
+    "corrected",
+    "deleted",
+)
 HISTORY_KEYS: tuple[str, ...] = tuple(DeadlineChange.model_fields)
 #: Keys whose text is written as a ``|-`` block, like the bundled plans do.
 _BLOCK_TEXT = ("text", "summary")
@@ -260,10 +274,13 @@ def add_log(
     counts: bool | None = None,
     source: Mapping[str, str] | None = None,
     item: Any = None,
+    recorded: dt.date | None = None,
 ) -> Any:
     """Append a dated progress entry to the item's ``log``; return the entry.  ``source``: the returned
     form it came from (``{form: …, period: …}``, written by ``ggk intake``); ``item``: the item's
-    mapping when the caller has found it already (an intake appends hundreds of entries)."""
+    mapping when the caller has found it already (an intake appends hundreds of entries); ``recorded``:
+    the day it is entered (the command's "today"), written only when later than ``date`` (补记), so that
+    reports of earlier days leave the entry out (``late_day``)."""
     item = item if item is not None else find_item(doc, item_id)
     if note is None and evidence is None and status is None and event is None:
         raise GgkError("进展记录至少要有内容（note）、佐证、状态或事件日期之一")
@@ -273,6 +290,7 @@ def add_log(
         raise GgkError(f"公开日期 {done} 早于事件日期 {event}")
     values = {
         "date": date,
+        "recorded": late_day(recorded, date),
         "by": by,
         "note": text_value(note) if note is not None else None,
         "event": event,
@@ -287,6 +305,15 @@ def add_log(
     return entry
 
 
+def late_day(recorded: dt.date | None, date: dt.date | None) -> dt.date | None:
+    """``recorded`` when it is later than ``date`` (something entered after the day it says), else None:
+    the ``recorded``/``done_recorded`` value to write, only then, so that an ordinary entry stays as short
+    as ever."""
+    if recorded is None or date is None or recorded <= date:
+        return None
+    return recorded
+
+
 def set_status(
     doc: Any,
     item_id: str,
@@ -297,8 +324,10 @@ def set_status(
     by: str | None = None,
     evidence: str | None = None,
     reason: str | None = None,
+    recorded: dt.date | None = None,
 ) -> str:
     """Change the status, with a log entry.  已完成 records ``completed``; 已取消 needs ``reason``.
+    ``recorded``: the day it is entered (see ``add_log``).
 
     Leaving 已完成 removes ``completed`` (it would contradict the status); leaving 已取消 removes
     ``reason``; the log keeps the story."""
@@ -335,6 +364,7 @@ def set_status(
         by=by,
         evidence=evidence,
         status=st if st is not old else None,
+        recorded=recorded,
     )
     return "，".join(parts)
 
@@ -350,6 +380,7 @@ def note(
     event: dt.date | None = None,
     done: dt.date | None = None,
     counts: bool | None = None,
+    recorded: dt.date | None = None,
 ) -> str:
     """A progress entry without a status change of one's own (changing the status is ``set_status``).
 
@@ -357,7 +388,8 @@ def note(
       status change.
     - ``event`` with ``done``, when the item has an open event of that date (logged without ``done``),
       closes that event (its entry gets ``done``) instead of logging a second one; ``text``, if given,
-      is logged as a progress entry of its own."""
+      is logged as a progress entry of its own.  A 公开日期 entered after itself gets ``done_recorded``.
+    - ``recorded``: the day it is entered (see ``add_log``)."""
     item = find_item(doc, item_id)
     if event is not None and done is not None:
         log = item.get("log") if isinstance(item.get("log"), list) else []
@@ -368,16 +400,32 @@ def note(
             if done < event:
                 raise GgkError(f"公开日期 {done} 早于事件日期 {event}")
             entry = open_events[0]
-            set_key(entry, "done", done, LOG_KEYS)
+            close_event(entry, done, recorded)
             if evidence and not entry.get("evidence"):
                 set_key(entry, "evidence", evidence, LOG_KEYS)
             said = [f"办结 {event} 的事件（公开日期 {done}）"]
             if text:
-                said.append(_logged(doc, item, item_id, text, date=date, by=by, evidence=evidence, counts=counts))
+                said.append(_logged(doc, item, item_id, text, date=date, by=by, evidence=evidence, counts=counts, recorded=recorded))
             return "；".join(said)
     if not text and event is None:
         raise GgkError("请写明进展内容", '如 ggk note 条目 "已在网站公开"；办结事件用 --event 日期 --done 日期')
-    return _logged(doc, item, item_id, text, date=date, by=by, evidence=evidence, event=event, done=done, counts=counts)
+    return _logged(doc, item, item_id, text, date=date, by=by, evidence=evidence, event=event, done=done, counts=counts, recorded=recorded)
+
+
+def close_event(entry: Any, done: dt.date, recorded: dt.date | None) -> None:
+    """Close the open event logged by ``entry``: its 公开日期 ``done``, and the day that is entered when it is
+    later (``done_recorded``: a report of a day before shows the event still open, as it was)."""
+    set_key(entry, "done", done, LOG_KEYS)
+    entered = _as_day(entry.get("recorded")) or _as_day(entry.get("date"))  # when the entry itself was there
+    late = late_day(recorded, done)
+    if late is not None and (entered is None or late > entered):
+        set_key(entry, "done_recorded", late, LOG_KEYS)
+
+
+def _as_day(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else None
 
 
 def _logged(
@@ -392,6 +440,7 @@ def _logged(
     event: dt.date | None = None,
     done: dt.date | None = None,
     counts: bool | None = None,
+    recorded: dt.date | None = None,
 ) -> str:
     """Log a progress entry; a 未启动 item moves to 进行中 with it."""
     start = _status_of(item) is Status.NOT_STARTED
@@ -408,6 +457,7 @@ def _logged(
         done=done,
         counts=counts,
         status=Status.IN_PROGRESS if start else None,
+        recorded=recorded,
     )
     said = f"记录进展（{date}）：{_short(text or f'事件 {event}')}"
     return said + ("；状态 未启动 → 进行中" if start else "")
@@ -451,8 +501,10 @@ def postpone(
     date: dt.date,
     by: str | None = None,
     year: int | None = None,
+    recorded: dt.date | None = None,
 ) -> str:
-    """Set a new one-time deadline (延期); the old one is kept in ``history`` (a DeadlineChange).
+    """Set a new one-time deadline (延期); the old one is kept in ``history`` (a DeadlineChange), with the
+    day it is entered when that is later than the decision (``recorded``, see ``add_log``).
 
     Only a one-time deadline can be postponed; an item without any deadline gets one (old: []).
     Recurring, count and working-day rules and standing work are refused."""
@@ -489,6 +541,7 @@ def postpone(
     change = block_map(
         {
             "date": date,
+            "recorded": late_day(recorded, date),
             "old": flow_list(old_values),
             "new": flow_list([copy.deepcopy(new_value)]),
             "reason": text_value(reason.strip()),
@@ -568,12 +621,20 @@ def _is_standing(raw: Any, year: int) -> bool:
 
 
 def set_deadline(
-    doc: Any, item_id: str, value: Any, *, date: dt.date, reason: str | None = None, by: str | None = None, year: int | None = None
+    doc: Any,
+    item_id: str,
+    value: Any,
+    *,
+    date: dt.date,
+    reason: str | None = None,
+    by: str | None = None,
+    year: int | None = None,
+    recorded: dt.date | None = None,
 ) -> str:
     """Set the item's time limit (分解时限).  On an item without one (or 常态化) it is simply written:
     no history, it is the first.  Changing an existing one needs ``reason`` and is kept in ``history``
     like a postponement (``ggk show`` calls it 延期 when the new date is later, else 时限调整); a later
-    date with approval is what ``postpone`` is for."""
+    date with approval is what ``postpone`` is for.  ``recorded``: the day it is entered (see ``postpone``)."""
     item = find_item(doc, item_id)
     plan_year = year if year is not None else int(doc.get("year"))
     raw = item.get("deadline")
@@ -593,6 +654,7 @@ def set_deadline(
     change = block_map(
         {
             "date": date,
+            "recorded": late_day(recorded, date),
             "old": flow_list(copy.deepcopy(v) for v in old),
             "new": flow_list([copy.deepcopy(value)]),
             "reason": text_value(reason.strip()),

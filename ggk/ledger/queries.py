@@ -391,13 +391,16 @@ def _elsewhere(ws: Workspace, unit: str | None, forms: list[str]) -> list[str]:
         for _loc, _chain, item in e.plan.iter_items()
         if item.id in forms
     ]
+    found = list(dict.fromkeys(found))  # a carried task of a plan not yet issued is in both lists
     units = {u for u, _y, _i in found}
     return [f"{y}/{i}" if len(units) == 1 and unit is None else f"{u}/{y}/{i}" for u, y, i in sorted(found, key=lambda f: -f[1])]
 
 
-def log_numbers(filed: Workspace | None, row: Row) -> list[int]:
-    """The number in the file (1 = first) of each progress entry of ``row`` (a snapshot's row, whose
-    log leaves out entries deleted or dated after the day): ``ggk correct`` names entries by it."""
+def log_numbers(filed: Workspace | None, row: Row, day: dt.date | None = None) -> list[int]:
+    """The number in the file (1 = first) of each progress entry of ``row`` (a snapshot's row of ``day``,
+    whose log leaves out entries deleted, dated or entered after the day): ``ggk correct`` names entries by it."""
+    from ggk.ledger.snapshot import entry_on
+
     item = row.item
     source = None
     if filed is not None:
@@ -406,6 +409,10 @@ def log_numbers(filed: Workspace | None, row: Row) -> list[int]:
             source = next((it for _l, _c, it in entry.plan.iter_items() if it.id == item.id), None)
     if source is None:
         return list(range(1, len(item.log) + 1))
+    if day is not None:  # the snapshot keeps the file's order: the entries there on the day, numbered
+        there = [i for i, f in enumerate(source.log, start=1) if entry_on(f, day) is not None]
+        if len(there) == len(item.log):
+            return there
     out = []
     taken: set[int] = set()
     for e in item.log:
@@ -426,11 +433,15 @@ def in_force_note(ws: Workspace, entry: PlanEntry) -> str | None:
 
 
 def unissued_notes(ws: Workspace) -> list[str]:
-    """A note for each plan that would be a current plan but is not in force yet on the as-of date."""
+    """A note for each plan that would be a current plan but is not in force yet on the as-of date (one
+    listed with the tasks carried into it, ``ggk.ledger.snapshot.carried_part``, needs none)."""
     if ws.as_of is None:
         return []
+    listed = {e.path for e in ws.plans}
     return [
-        f"{note}，未列入（ggk show 仍可查看其条目）" for e in ws.unissued if e.plan.year <= ws.as_of.year and (note := in_force_note(ws, e))
+        f"{note}，未列入（ggk show 仍可查看其条目）"
+        for e in ws.unissued
+        if e.plan.year <= ws.as_of.year and e.path not in listed and (note := in_force_note(ws, e))
     ]
 
 

@@ -435,8 +435,8 @@ def notice_states(reg: Register, ws: Any, today: dt.date, years: Sequence[int] =
         for ref in n.items:
             item = items.get(ref)
             for e in item.log if item is not None else ():
-                if n.date <= e.date <= today and reporter(e, registry) == n.dept:
-                    replies.append((e.date, "进展记录"))
+                if n.date <= e.entered <= today and reporter(e, registry) == n.dept:  # a 补记 replies when entered
+                    replies.append((e.entered, "进展记录"))
         if replies:
             when, via = min(replies)
             out.append(NoticeState(n, ON_TIME if when <= n.reply_by else LATE, when, via))

@@ -583,6 +583,8 @@ class TableRenderer:
                 note = e.note or ""
                 if e.event:
                     note = f"[事件 {e.event}，{'已于 ' + str(e.done) + ' 办结' if e.done else '未办结'}] " + note
+                if e.recorded is not None and e.recorded > e.date:
+                    note += f"（{e.recorded} 补记）"
                 for c in e.corrected:
                     note += f"（{c.date} 更正：{c.reason}）"
                 log.add_row(str(no), str(e.date), e.by or "", note, e.status.value if e.status else "", e.evidence or "")

@@ -165,7 +165,8 @@ def _register(entry: PlanEntry, today: dt.date) -> Register:
 
 def reports_of(ws: Workspace, entry: PlanEntry, register: Register, today: dt.date) -> dict[str, list[tuple[dt.date, str | None]]]:
     """Every report a department made by ``today``: (day, period key of a returned form, or None for a
-    progress entry), by department."""
+    progress entry), by department.  A progress entry entered later than its date (``recorded``) was
+    reported on the day it was entered."""
     from ggk.ledger.register import reporter
 
     reg = Registry(ws.unit(entry.plan.unit))
@@ -174,11 +175,12 @@ def reports_of(ws: Workspace, entry: PlanEntry, register: Register, today: dt.da
         out.setdefault(r.dept, []).append((r.received, r.period))
     for _loc, _chain, item in entry.plan.iter_items():
         for e in item.log:
-            if e.date > today or e.source is not None:
+            day = e.entered  # a 补记 reports on the day it was entered
+            if day > today or e.source is not None:
                 continue
             name = reporter(e, reg)
             if name is not None:
-                out.setdefault(name, []).append((e.date, None))
+                out.setdefault(name, []).append((day, None))
     return out
 
 

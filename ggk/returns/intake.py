@@ -354,13 +354,18 @@ def _events(
 # =========================================================================== applying
 
 
+#: When an entry was entered (``recorded``, ``done_recorded``) is not what it says: a return taken in again
+#: on a later day says the same as before.
+_ENTERED = ("recorded", "done_recorded")
+
+
 def _plain_entry(e: Any) -> dict[str, Any]:
     from ggk.ledger.edits import to_plain
 
     data = to_plain(e) if not isinstance(e, dict) else dict(e)
     out = {}
     for k, v in data.items():
-        if v is None or (k == "counts" and v is True):
+        if v is None or (k == "counts" and v is True) or k in _ENTERED:
             continue
         if isinstance(v, Status):
             v = v.value
@@ -391,11 +396,15 @@ def decide(log: list[dict[str, Any]], status_now: Status, completed_now: dt.date
 
     want = [_plain_entry(e) for e in ch.entries]
     if ch.additive:
-        have = {_said(e) for e in log}
+        have = {_said(e) for e in log if e.get("deleted") is None}
         want = [w for w in want if _said(w) not in have]
         mine: list[int] = []
     else:
-        mine = [i for i, e in enumerate(log) if isinstance(e.get("source"), dict) and str(e["source"].get("form")) == ch.form]
+        mine = [
+            i
+            for i, e in enumerate(log)
+            if e.get("deleted") is None and isinstance(e.get("source"), dict) and str(e["source"].get("form")) == ch.form
+        ]
     close = []
     for ev, done in ch.close_events:
         open_events = open_events_of(log, ev)
@@ -411,9 +420,12 @@ def decide(log: list[dict[str, Any]], status_now: Status, completed_now: dt.date
     return Decision(mine, want, close, target, completed)
 
 
-def apply_change(doc: Any, ch: Change, index: dict[str, Any] | None = None) -> bool:
+def apply_change(doc: Any, ch: Change, index: dict[str, Any] | None = None, recorded: dt.date | None = None) -> bool:
     """Apply one change to the plan document; False when the item already says all of it.  ``index``:
-    the document's items by id (found once for many changes)."""
+    the document's items by id (found once for many changes); ``recorded``: the day of the intake, kept
+    on entries and 公开日期 dated before it (``ggk.ledger.edits.add_log``), so that reports of earlier
+    days are made without them; what a corrected return replaces is marked deleted on that day (without
+    ``recorded``: removed)."""
     from ggk.ledger import edits
 
     item = index.get(ch.item_id) if index is not None else None
@@ -426,9 +438,13 @@ def apply_change(doc: Any, ch: Change, index: dict[str, Any] | None = None) -> b
     if not d.changed:
         return False
     for i, done in d.close:
-        edits.set_key(log[i], "done", done, edits.LOG_KEYS)
+        edits.close_event(log[i], done, recorded)
     for i in sorted(d.remove, reverse=True):
-        del log[i]
+        if recorded is None:
+            del log[i]
+        else:  # kept, as a deletion of that day: the reports of the days before stay what they were
+            trace = {"date": recorded, "reason": f"报送表 {ch.form} 更正后重新录入"}
+            edits.set_key(log[i], "deleted", edits.flow_map(trace), edits.LOG_KEYS)
     for w in d.add:
         edits.add_log(
             doc,
@@ -443,6 +459,7 @@ def apply_change(doc: Any, ch: Change, index: dict[str, Any] | None = None) -> b
             counts=w.get("counts"),
             source=w.get("source"),
             item=item,
+            recorded=recorded,
         )
     if d.status is not None:
         edits.set_key(item, "status", d.status.value)
@@ -467,7 +484,7 @@ def _target(log: list[dict[str, Any]], mine: list[int], ch: Change, status_now: 
     longer makes (a corrected return) falls back to the status it was sent with, unless another
     report makes the same claim."""
     own = [log[i] for i in mine if log[i].get("status") is not None]
-    others = [e for i, e in enumerate(log) if i not in mine and e.get("status") is not None]
+    others = [e for i, e in enumerate(log) if i not in mine and e.get("status") is not None and e.get("deleted") is None]
     if ch.status is None:
         if not own or ch.sent is None or ch.additive:
             return None, completed_now
@@ -524,7 +541,7 @@ def apply(taken: Sequence[Taken], ctx: Context, *, dry_run: bool) -> list[Any]:
             index: dict[str, Any] = {}
             for _loc, it in iter_items(doc):
                 index.setdefault(str(it.get("id")), it)
-            return [apply_change(doc, ch, index) for _t, ch in pairs]
+            return [apply_change(doc, ch, index, recorded=ctx.today) for _t, ch in pairs]
 
         try:
             r = edit_plan(path, fn, dry_run=dry_run, today=ctx.today)

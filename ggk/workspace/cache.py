@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
 #: Bump when what an entry holds changes: entries of another ggk, file format or entry format are not used.
-CACHE_FORMAT = 11
+CACHE_FORMAT = 12
 KEY = f"{__version__}/{FORMAT_VERSION}/{CACHE_FORMAT}"
 #: Items a deadline report can show: neither done nor cancelled (and with a time limit).
 OPEN = (Status.NOT_STARTED, Status.IN_PROGRESS)
