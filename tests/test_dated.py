@@ -141,3 +141,20 @@ def test_items_merged_in_by_an_import_are_not_in_reports_before_it(tmp_path: Pat
     items = [it for sec in data["sections"] for it in sec["items"]]
     assert {str(it.get("added")) for it in items if "carried_from" not in it} == {"2026-03-07"}
     assert all("added" not in it for it in items if "carried_from" in it)
+
+
+def test_tasks_carried_into_a_plan_in_force_are_not_in_reports_before_the_carry_over(tmp_path: Path) -> None:
+    """The 2026 要点 is imported first (印发 02-20); the 2025 tasks are carried into it on 03-05.  A carried item
+    exists from its carry-over note, so no ``added`` is written and the reports of 03-01 stay as they were."""
+    root = tmp_path / "plans"
+    run(root, "2025-02-20", "init", "demo", "--name", "示范县交通运输局")
+    run(root, "2025-02-20", "import", str(YEAR / "要点.txt"), "--unit", "demo", "--issued", "2025-02-20")
+    source = tmp_path / "要点2026.txt"
+    source.write_text((YEAR / "要点.txt").read_text(encoding="utf-8").replace("2025", "2026"), encoding="utf-8")
+    run(root, "2026-02-25", "import", str(source), "--unit", "demo", "--issued", "2026-02-20")
+    shows = ("list", "--year", "2026"), ("status", "--by", "dept"), ("review", "2025", "-f", "md")
+    made = [run(root, "2026-03-01", "--as-of", "2026-03-01", *args) for args in shows]
+    run(root, "2026-03-05", "review", "2025", "--unit", "demo", "--carry-over", "--deadline", "2026年6月底前")
+    assert [run(root, "2026-03-06", "--as-of", "2026-03-01", *args) for args in shows] == made
+    assert "demo/2026/2025-1 " in run(root, "2026-03-06", "--as-of", "2026-03-05", "list", "--year", "2026")
+    assert "added:" not in (root / "demo" / "2026.yaml").read_text(encoding="utf-8")
