@@ -266,3 +266,27 @@ def test_the_status_on_a_day_is_the_last_one_entered_by_then(runner, tmp_path):
     assert state("2021-05-31") == ("未启动", None)
     assert state("2021-06-05") == ("已完成", "2021-05-10")
     assert state("2021-06-20") == ("进行中", None)
+
+
+def test_a_carried_item_changed_later_keeps_its_status_on_earlier_days(runner, tmp_path):
+    """The second QA trial: a task carried over 未启动 on 01-05 was listed 进行中 for 01-10 once a note of
+    01-20 changed its status (the carry-over's own note counted as progress)."""
+    make_unit(
+        tmp_path,
+        plan_yaml(
+            """\
+    - id: "1"
+      title: 未完成的任务
+      lead: [局办公室]
+      deadline: 2021-06-30
+""",
+            head="issued: 2021-03-01\n",
+        ),
+    )
+    run(runner, tmp_path, "2022-01-05", "review", "2021", "--carry-over")
+    before = {a: run(runner, tmp_path, "2022-01-10", *a) for a in (("list", "--year", "2022"), ("status", "--year", "2022"))}
+    assert "未启动" in before[("list", "--year", "2022")]
+    run(runner, tmp_path, "2022-01-20", "note", "t/2022/2021-1", "考核制度起草", "--by", "局办公室")
+    assert items(runner, tmp_path, "2022-01-20", "--year", "2022")["2021-1"]["status"] == "进行中"
+    for args, out in before.items():
+        assert run(runner, tmp_path, "2022-01-10", *args) == out, args

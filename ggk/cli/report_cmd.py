@@ -52,6 +52,7 @@ def report(
         from ggk.ledger.register import year_counts
 
         doc.supervision = year_counts(session.ws, entry.plan.unit, entry.plan.year, s.today)
+        doc.as_of = s.today
         for e in doc.missing:
             what = "只有进展记录，已据此汇总" if e.source == "log" else "也没有进展记录"
             echo(f"注意：{e.ref}「{e.title}」没有填写落实情况（summary），{what}", err=True)

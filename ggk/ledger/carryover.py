@@ -153,9 +153,11 @@ def _carried_item(ri: ReviewItem, new_id: str, deadline: Any, today: dt.date) ->
         "lead": list(item.lead),
         "assist": list(item.assist),
         "deadline": deadline,
-        "status": (Status.IN_PROGRESS if item.status is Status.IN_PROGRESS else Status.NOT_STARTED).value,
+        "status": (status := (Status.IN_PROGRESS if item.status is Status.IN_PROGRESS else Status.NOT_STARTED).value),
         "carried_from": ri.row.ref,
-        "log": [{"date": today, "note": note, "counts": False}],
+        # the status it starts with is recorded with the carry-over's note, so that a later change of status
+        # leaves what it was on earlier days (ggk.ledger.snapshot) as it was
+        "log": [{"date": today, "note": note, "counts": False, "status": status}],
     }
     if not data["text"]:
         del data["text"]

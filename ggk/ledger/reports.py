@@ -90,6 +90,8 @@ class AnnualSection:
     entries: list[AnnualEntry]
     #: 督办 in the year, from the register (``ggk.ledger.register.RegisterCounts``); None when none was issued
     supervision: Any = None
+    #: the report's day: what the Word file is dated (never the clock)
+    as_of: dt.date | None = None
 
     @property
     def supervision_text(self) -> str | None:

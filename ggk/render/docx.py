@@ -31,6 +31,7 @@ from ggk.ledger.review import OUTCOMES, PlanReview, ReviewReport
 from ggk.render import Options, Unsupported
 from ggk.render.cells import fit_widths
 from ggk.render.md import CN_NUM, duty_cell, group_rows, last_progress, outcome_note, summary_sentences
+from ggk.render.ooxml import stable
 from ggk.render.safe import visible
 from ggk.returns.cadence import RemindReport
 from ggk.returns.forms import FILL_COLUMNS, SENT_COLUMNS, FormReport
@@ -74,6 +75,7 @@ class _Writer:
         self.text_cm = (sec.page_width - sec.left_margin - sec.right_margin) / 360000  # EMU per cm
         normal = self.doc.styles["Normal"]
         _font(normal, BODY_FONT, BODY_SIZE)
+        self.day = created
         props = self.doc.core_properties
         props.title = visible(title)
         props.author = "ggk"
@@ -153,7 +155,7 @@ class _Writer:
     def bytes(self) -> bytes:
         buf = io.BytesIO()
         self.doc.save(buf)
-        return buf.getvalue()
+        return stable(buf.getvalue(), self.day) if self.day is not None else buf.getvalue()
 
 
 class DocxRenderer:
@@ -168,7 +170,7 @@ class DocxRenderer:
 
     @render.register
     def _(self, report: AnnualSection) -> bytes:
-        w = _Writer(title=report.heading)
+        w = _Writer(created=report.as_of, title=report.heading)
         w.h2(report.heading)
         for e in report.entries:
             w.para(e.heading, bold=True)

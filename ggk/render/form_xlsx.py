@@ -22,6 +22,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ggk.render.cells import FONT, LINE_HEIGHT, lines_needed
+from ggk.render.ooxml import stable
 from ggk.render.safe import sheet_cell, visible
 from ggk.returns.forms import (
     EVENT_COLUMNS,
@@ -79,7 +80,7 @@ def render_form(report: FormReport) -> bytes:
     meta.protection.sheet = True
     buf = io.BytesIO()
     wb.save(buf)
-    return buf.getvalue()
+    return stable(buf.getvalue(), report.issued)
 
 
 def _form_sheet(ws: Worksheet, report: FormReport) -> None:

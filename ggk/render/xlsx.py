@@ -26,6 +26,7 @@ from ggk.ledger.queries import Light
 from ggk.ledger.reports import LEDGER_COLUMNS, LedgerReport, LedgerRow, cn_date
 from ggk.render import Options, Unsupported
 from ggk.render.cells import FONT, LINE_HEIGHT, lines_needed, text_width
+from ggk.render.ooxml import stable
 from ggk.render.safe import sheet_cell, visible
 
 #: Excel's built-in "good / neutral / bad" colours: what an office clerk already reads as green/yellow/red.
@@ -90,7 +91,7 @@ class XlsxRenderer:
             self.sheet(ws, f"{report.title}：{dept.dept}（截至{cn_date(report.as_of)}）", dept.rows)
         buf = io.BytesIO()
         wb.save(buf)
-        return buf.getvalue()
+        return stable(buf.getvalue(), report.as_of)
 
     def sheet(self, ws: Worksheet, title: str, rows: Sequence[LedgerRow]) -> None:
         ncol = len(LEDGER_COLUMNS)
