@@ -13,7 +13,9 @@ from ggk.cli.zh import translate
 from tests.conftest import PLANS
 
 #: English words a user must never meet in help or a usage error
-ENGLISH = re.compile(r"Usage|\[OPTIONS\]|No such|Missing|Invalid value|Usage error|Show this message|Install completion|Options|Arguments|Error|Try '")
+ENGLISH = re.compile(
+    r"Usage|\[OPTIONS\]|No such|Missing|Invalid value|Usage error|Show this message|Install completion|Options|Arguments|Error|Try '"
+)
 
 
 def run(*args: str) -> tuple[int, str]:
