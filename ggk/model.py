@@ -333,6 +333,22 @@ class DeadlineChange(_Model):
         return _entered(self.date, self.recorded)
 
 
+class Assignment(_Model):
+    """A change of an item's departments (``ggk assign``): the lead and assist in force before it."""
+
+    date: dt.date = Field(description="调整日期：此前日期的报告和报送要求用调整前的单位")
+    lead: list[str] = Field(default_factory=list, description="调整前的牵头单位")
+    assist: list[str] = Field(default_factory=list, description="调整前的配合单位")
+
+
+class SummaryVersion(_Model):
+    """A 落实情况 replaced by a later one (``ggk summary`` again): its text and the day it was written."""
+
+    text: str = Field(description="原来的落实情况")
+    date: dt.date | None = Field(None, description="原来的填写日期")
+    recorded: dt.date | None = Field(None, description="原来的录入日期（晚于填写日期录入时）")
+
+
 class Item(_Model):
     """One task of the plan (a 要点 item)."""
 
@@ -346,15 +362,30 @@ class Item(_Model):
         default_factory=list,
         description="时限：日期、原文表述或规则（一条或多条）；空表示常态化",
     )
+    deadline_set: dt.date | None = Field(
+        None, description="首次设定时限的日期（ggk deadline 在计划施行后写入，不是延期）；此前日期的报告中该条目为常态化"
+    )
     status: Status = Field(Status.NOT_STARTED, description="状态：未启动/进行中/已完成/已取消")
     completed: dt.date | None = Field(None, description="完成日期（已完成时必填）")
     reason: str | None = Field(None, description="取消原因（已取消时必填）")
     log: list[LogEntry] = Field(default_factory=list, description="进展记录")
     summary: str | None = Field(None, description="落实情况（写入年度报告）")
     summary_date: dt.date | None = Field(None, description="落实情况的填写日期（ggk summary 写入）；此前的报告不显示落实情况")
+    summary_recorded: dt.date | None = Field(
+        None, description="落实情况的录入日期：晚于填写日期录入时由 ggk 写入；此前的报告显示原来的落实情况"
+    )
+    summary_history: list[SummaryVersion] = Field(
+        default_factory=list, description="被替换的落实情况（ggk summary 再次填写时写入），此前日期的报告仍显示它"
+    )
     history: list[DeadlineChange] = Field(default_factory=list, description="延期记录")
+    assigned: list[Assignment] = Field(
+        default_factory=list, description="牵头和配合单位的调整记录（ggk assign 写入）：调整日期和调整前的单位"
+    )
     carried_from: str | None = Field(None, description="结转来源条目，如 gansu-jtt/2021/15")
     carried_to: str | None = Field(None, description="已结转到的条目")
+    added: dt.date | None = Field(
+        None, description="加入计划的日期：晚于计划施行才加入时（ggk import 合并、结转）由 ggk 写入；此前日期的报告不含该条目"
+    )
     remark: str | None = Field(None, description="备注")
 
     _id = field_validator("id", mode="before")(_to_str)

@@ -144,6 +144,7 @@ def test_summary_text_and_from_file(plans: Path, tmp_path: Path) -> None:
     assert code == 0
     text = (plans / "example/2026.yaml").read_text(encoding="utf-8")
     assert "        summary: |-\n          第一段：公开复文21件。\n          第二段：涉及公共利益的全部公开。\n" in text
+    assert "summary_history" not in text  # replaced on the day it was written: no report ever showed it
     code, _, err = run(plans, "summary", "example/2026/9")
     assert code == 2
 

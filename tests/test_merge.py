@@ -87,6 +87,22 @@ def test_a_field_changed_differently_on_both_sides_is_a_conflict() -> None:
     assert yaml.safe_load(result.text) == yaml.safe_load(ours)  # valid YAML holding our value
 
 
+def test_department_changes_on_both_sides_keep_both_records() -> None:
+    """Both clones change item 5's departments: the lead is a conflict, but both dated records (``assigned``)
+    stay, so that the reports of the days before each change can still be made."""
+    from ggk.ledger import edits
+    from ggk.yamlfiles.patch import edit_text
+
+    def assign(lead: str, day: int) -> str:
+        return edit_text(BASE, lambda doc: edits.assign(doc, "5", lead=[lead], date=dt.date(2026, 8, day))).after.text()
+
+    result = merge_texts(BASE, assign("局办公室", 20), assign("局财务股", 21), "plans/example/2026.yaml")
+    assert any("lead" in c.text() for c in result.conflicts)
+    merged = yaml.safe_load(result.text)
+    item = next(it for sec in merged["sections"] for it in sec["items"] if str(it["id"]) == "5")
+    assert [str(a["date"]) for a in item["assigned"]] == ["2026-08-20", "2026-08-21"]
+
+
 def test_items_added_on_each_side_and_deleted_against_a_change() -> None:
     new_item = '      - id: "19"\n        title: 我方新增\n        lead: [局办公室]\n'
     theirs_item = '      - id: "20"\n        title: 对方新增\n        lead: [局办公室]\n'

@@ -77,6 +77,13 @@ SCRIPT: list[tuple[str, str]] = [
     ("2026-03-05", "note demo/2025/4 作出行政处罚决定1件 --event 2025-06-16 --done 2025-06-20 --date 2025-06-16 --by 县交通执法大队"),
     # the 2026 要点's 印发日期, known only now: the carried task was in force from its carry-over
     ("2026-03-06", "issued demo/2026 2026年2月20日"),
+    # changes made later that earlier reports must not show: a first time limit on standing work (it would
+    # be 逾期 on every day), a department taken off an item (it still missed what it missed), a summary
+    # written again and another back-dated
+    ("2026-03-06", "deadline demo/2025/6 2025年5月底前"),
+    ("2026-03-06", "assign demo/2025/5 --lead 局办公室 --assist 局规划股"),
+    ("2026-03-06", "summary demo/2025/1 重写：6月18日集中公开全县交通运输规划体系，共12项规划。"),
+    ("2026-03-06", "summary demo/2025/3 补记：4月10日公开部门预算。 --date 2025-12-15"),
 ]
 
 DAYS = ["2025-03-31", "2025-06-30", "2025-10-08", "2025-12-31", "2026-01-10"]
@@ -183,11 +190,19 @@ def test_the_ledger_at_the_end_is_clean_and_holds_the_traces(year, runner):
     text = (root / "plans" / "demo" / "2025.yaml").read_text(encoding="utf-8")
     assert "deleted: {date: 2025-08-07, reason: 重复录入, by: 局办公室}" in text
     assert "was: {date: 2025-07-01}" in text
-    assert "issued: 2025-02-26" in text and "summary_date: 2025-12-20" in text
+    assert "issued: 2025-02-26" in text
+    # a summary written again keeps the one it replaced, with its date; a back-dated one says when it was entered
+    old = "6月18日在政府信息公开专栏集中公开全县交通运输规划体系。"
+    assert f"summary_history:\n          - text: {old}\n            date: 2025-12-20\n" in text
+    assert "summary_date: 2025-12-15\n        summary_recorded: 2026-03-06\n" in text
+    # a first time limit set after the plan was issued, and departments changed, carry their day
+    assert "deadline: {phrase: 2025年5月底前, due: 2025-05-31}\n        deadline_set: 2026-03-06\n" in text
+    assert "assigned:\n          - {date: 2025-03-03, lead: [局规划股], assist: []}\n" in text
+    assert "- {date: 2026-03-06, lead: [局法规股], assist: [各股室]}" in text
     # a record entered after its date says when it was entered; one entered on its date does not
     assert "- date: 2025-09-26\n            recorded: 2026-03-03\n            by: 局法规股" in text
     assert "- date: 2025-06-16\n            recorded: 2026-03-05\n" in text
-    assert text.count("recorded:") == 6 and "recorded: 2025-07-10" in text  # the note of 07-10 dated 07-01
+    assert text.count("recorded:") == 7 and "recorded: 2025-07-10" in text  # the note of 07-10 dated 07-01
     assert "contact: {name: 张明, role: 责任人, phone: 0871-6123456}" in text
     unit = (root / "plans" / "demo" / "unit.yaml").read_text(encoding="utf-8")
     assert "contact: {name: 李华, role: 联系人, phone: 0871-6123400}" in unit
@@ -199,7 +214,8 @@ def test_next_years_plan_imported_later_does_not_rewrite_january(year, runner, t
     """The QA trial's item 3b: the 2026 要点 arrives in March with its 印发日期 (02-20; the script filled it in
     on 03-06, the import writes it again).  The task carried into 2026 on 01-05 was in force from then, so
     every output of 01-10 re-made after both is the one made on 01-10 (the 2026 plan with its carried task,
-    not the 2025 plan and a 尚未施行 note); the document's own tasks are 尚未施行 before 02-20, there from it."""
+    not the 2025 plan and a 尚未施行 note); the document's own tasks are 尚未施行 before 02-20, and from
+    then until the import (03-07) not yet in the ledger (``added``): there from the day they were imported."""
     root = tmp_path / "copy"
     shutil.copytree(year["root"], root)
     source = tmp_path / "要点2026.txt"
@@ -213,7 +229,9 @@ def test_next_years_plan_imported_later_does_not_rewrite_january(year, runner, t
     assert "demo/2026/1 " not in run(runner, root, "2026-03-07", "--as-of 2026-01-10 list --year 2026")
     assert "尚未施行" in run(runner, root, "2026-03-07", "--as-of 2026-01-10 show demo/2026/1")
     on_issue = run(runner, root, "2026-03-07", "--as-of 2026-02-20 list --year 2026")
-    assert "demo/2026/1 " in on_issue and "demo/2026/2025-2" in on_issue
+    assert "demo/2026/1 " not in on_issue and "demo/2026/2025-2" in on_issue
+    imported = run(runner, root, "2026-03-07", "--as-of 2026-03-07 list --year 2026")
+    assert "demo/2026/1 " in imported and "demo/2026/2025-2" in imported
 
 
 def _missed(runner, root: Path, day: str) -> set[tuple[str, str]]:
@@ -231,5 +249,7 @@ def test_periods_missed_stay_missed_after_the_carry_over(year, runner):
     root = year["root"]
     before = _missed(runner, root, "2026-01-04")
     assert {("局规划股", "2025-Q3"), ("局财务股", "2025-Q3")} <= before
-    for day in ("2026-01-05", "2026-01-10", "2026-03-05"):
+    for day in ("2026-01-05", "2026-01-10", "2026-03-05", "2026-03-06"):
         assert before <= _missed(runner, root, day), day
+    # 局法规股, taken off item 5 on 2026-03-06, still missed what it missed in 2025
+    assert {p for d, p in before if d == "局法规股"} == {p for d, p in _missed(runner, root, "2026-03-06") if d == "局法规股"} != set()

@@ -115,7 +115,8 @@ def assign(
 
     部门名称按单位名册解析（可用别名，写入规范名称）；未登记的名称会被拒绝并提示相近的名称（退出码 2）。
     `ggk assign --unit 单位 --resolve` 把该单位各计划中的部门名称统一改为规范名称（导入后使用），
-    有无法识别的名称时退出码为 1。
+    有无法识别的名称时退出码为 1。计划施行后的调整记入条目的 assigned（调整日期和调整前的单位）：
+    此前日期的报告和各部门此前应报送的期次不变。
     """
     from ggk.diagnostics import GgkError
     from ggk.ledger import edits
@@ -152,6 +153,7 @@ def assign(
                 add_lead=names(t, add_lead) or [],
                 add_assist=names(t, add_assist) or [],
                 remove=names(t, remove) or [],
+                date=today,
             )
 
         return op
@@ -343,7 +345,10 @@ def summary(
     plans: PlansOpt = None,
     as_of: AsOfOpt = None,
 ) -> None:
-    """写入条目的落实情况（summary，用于年度报告），替换原有内容；记下填写日期（summary_date），此前日期的报告不显示它。"""
+    """写入条目的落实情况（summary，用于年度报告），替换原有内容；记下填写日期（summary_date），此前日期的报告不显示它。
+
+    原有的落实情况连同日期保留在 summary_history 中，此前日期的报告仍显示原来的；--date 早于今天时另记录入日期（summary_recorded），
+    报告从录入那天起才显示新的。"""
     from ggk.diagnostics import GgkError
     from ggk.ledger import edits
 
@@ -361,7 +366,7 @@ def summary(
 
     def make_op(ws: Any, today: Any) -> Any:
         when = parse_date(date, "--date") if date else today
-        return lambda doc, t: edits.set_summary(doc, t.item_id, body, date=when)
+        return lambda doc, t: edits.set_summary(doc, t.item_id, body, date=when, recorded=today)
 
     _run(ctx, plans, as_of, [ref], make_op, dry_run)
 
@@ -386,7 +391,8 @@ def deadline(
 ) -> None:
     """设定或改动条目的时限（分解时限），常态化条目也可以。
 
-    没有时限（或常态化）的条目直接写入，不记延期；已有时限的改动须写 --reason，原时限记入 history（ggk show 显示为“时限调整”，
+    没有时限（或常态化）的条目直接写入，不记延期；计划施行后设定的另记设定日期 deadline_set（ggk show 显示为“设定时限”），
+    此前日期的报告中该条目仍是常态化。已有时限的改动须写 --reason，原时限记入 history（ggk show 显示为“时限调整”，
     新日期更晚时为“延期记录”）。经批准延后的用 ggk postpone。
     """
     from ggk.ledger import edits

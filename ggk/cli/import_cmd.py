@@ -12,7 +12,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from ggk.cli.common import fail, handle_errors
+from ggk.cli.common import fail, handle_errors, settings
 
 
 def _plans_dir(ctx: typer.Context) -> Path:
@@ -98,7 +98,7 @@ def import_cmd(
             typer.echo(f"（未写入；将在名册中登记 {len(job.register)} 个部门：{'、'.join(job.register)}，review: true）", err=True)
         return
     try:
-        written = job.write()
+        written = job.write(settings(ctx).today)
     except GgkError as exc:
         fail(exc.message, exc.hint, exc.exit_code)
         return

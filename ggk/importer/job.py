@@ -61,8 +61,9 @@ class ImportJob:
     register: list[str] = field(default_factory=list)  # unknown names to enter in a filled registry (--register)
     refusal: GgkError | None = None  # why the real run would write nothing: the dry run says the same
 
-    def write(self) -> list[tuple[Path, str]]:
-        """Write the files (registry first, so a plan never lacks one); atomic, merges locked."""
+    def write(self, today: Any = None) -> list[tuple[Path, str]]:
+        """Write the files (registry first, so a plan never lacks one); atomic, merges locked.  ``today``:
+        the day of the import, the ``added`` date of items merged into a plan in force before it."""
         from ggk.workspace.scaffold import ensure_ignore_file
         from ggk.yamlfiles.emit import write_atomic
 
@@ -84,7 +85,7 @@ class ImportJob:
             write_atomic(self.plan_path, self.plan_text)
             written.append((self.plan_path, f"{self.result.report.items} 条"))
         else:
-            merge_into(self.plan_path, self.result, force=self.force, replace_recorded=self.replace_recorded)
+            merge_into(self.plan_path, self.result, force=self.force, replace_recorded=self.replace_recorded, today=today)
             written.append((self.plan_path, "已并入原有计划"))
         return written
 
@@ -252,7 +253,7 @@ def merge_into(
     from ggk.workspace.transaction import edit_plan
 
     def fn(doc: Any) -> None:
-        _merge_doc(doc, result.data, force=force, replace_recorded=replace_recorded)
+        _merge_doc(doc, result.data, force=force, replace_recorded=replace_recorded, today=today)
 
     edited = edit_plan(path, fn, today=today, dry_run=dry_run)
     errors = [e for e in edited.errors if not (e.code == "GGK202" and any(f"「{n}」" in e.message for n in known or ()))]
@@ -277,9 +278,11 @@ def _plain(value: Any) -> Any:
     return to_plain(value)
 
 
-def _merge_doc(doc: Any, data: dict[str, Any], *, force: bool, replace_recorded: bool) -> None:
+def _merge_doc(doc: Any, data: dict[str, Any], *, force: bool, replace_recorded: bool, today: Any = None) -> None:
+    """``today``: the day of the merge; each item it adds to a plan in force before that day (no 印发日期, or an
+    earlier one) gets ``added: today``, so that a report of a day before it stays without them."""
     from ggk.ledger.carryover import CARRY_SECTION
-    from ggk.ledger.edits import block_list, iter_items, set_key
+    from ggk.ledger.edits import block_list, dated_record_needed, iter_items, set_key
 
     plan_keys = tuple(Plan.model_fields)
     placeholder = _carry_over_only(doc)
@@ -310,6 +313,10 @@ def _merge_doc(doc: Any, data: dict[str, Any], *, force: bool, replace_recorded:
         styled = _styled_section(sec, existing)
         if styled is None:
             continue
+        if today is not None:
+            for item in _walk_items([styled]):
+                if dated_record_needed(doc, item, today):
+                    set_key(item, "added", today)
         match = next((s for s in sections if _same_section(s, sec)), None)
         if match is not None:
             _merge_section(match, styled)

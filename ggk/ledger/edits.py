@@ -199,11 +199,15 @@ def assign(
     add_lead: Sequence[str] = (),
     add_assist: Sequence[str] = (),
     remove: Sequence[str] = (),
+    date: dt.date | None = None,
 ) -> str:
     """Set (``lead``/``assist``) or change (``add_*``/``remove``) the departments of an item.
 
     Names are written as given: resolve them first (``resolve_departments``).  A department is
-    either lead or assist: adding it to one role takes it out of the other."""
+    either lead or assist: adding it to one role takes it out of the other.  ``date``: the day of the
+    change; when a report of an earlier day could show the item (``dated_record_needed``), the
+    departments before it are kept in ``assigned`` with that date, so that the report and the periods
+    each department owed (迟报/漏报) stay what they were."""
     item = find_item(doc, item_id)
     cur_lead, cur_assist = _names(item.get("lead")), _names(item.get("assist"))
     new_lead = list(lead) if lead is not None else list(cur_lead)
@@ -232,7 +236,21 @@ def assign(
     _set_names(item, "assist", new_assist)
     if (new_lead, new_assist) == (cur_lead, cur_assist):
         return f"牵头和配合单位没有变化（牵头：{_join(new_lead)}；配合：{_join(new_assist)}）"
+    if date is not None and dated_record_needed(doc, item, date):
+        was = {"date": date, "lead": flow_list(cur_lead), "assist": flow_list(cur_assist)}
+        append_to(item, "assigned", flow_map(was))
     return f"牵头：{_join(new_lead)}；配合：{_join(new_assist)}"
+
+
+def dated_record_needed(doc: Any, item: Any, day: dt.date) -> bool:
+    """Whether a report of a day before ``day`` shows ``item`` (so a change made on ``day`` needs a date
+    for the snapshot, ``ggk.ledger.snapshot``): the plan was in force before it (no 印发日期, or an earlier
+    one), or the item was carried into it (in force from its carry-over) or added to it before ``day``."""
+    issued = _as_day(doc.get("issued"))
+    added = _as_day(item.get("added"))
+    if added is not None:
+        return added < day
+    return issued is None or issued < day or item.get("carried_from") is not None
 
 
 def _dedupe(names: Iterable[str]) -> list[str]:
@@ -563,9 +581,11 @@ def postpone(
     return f"延期至 {to}（{was}；原因：{_short(reason)}）"
 
 
-def set_summary(doc: Any, item_id: str, text: str, *, date: dt.date | None = None) -> str:
+def set_summary(doc: Any, item_id: str, text: str, *, date: dt.date | None = None, recorded: dt.date | None = None) -> str:
     """Set the item's 落实情况 (``summary``), as a ``|-`` block like the bundled plans, and the day it
-    was written (``summary_date``: reports for earlier days do not show it)."""
+    was written (``summary_date``: reports for earlier days do not show it; ``summary_recorded``: the day
+    it was entered, only when later than that, see ``add_log``).  A summary it replaces is kept in
+    ``summary_history`` with its dates, so that a report of an earlier day still shows it."""
     from ruamel.yaml.scalarstring import LiteralScalarString
 
     item = find_item(doc, item_id)
@@ -573,11 +593,29 @@ def set_summary(doc: Any, item_id: str, text: str, *, date: dt.date | None = Non
     if not text.strip():
         raise GgkError("落实情况不能为空")
     cur = item.get("summary")
+    if cur is not None and str(cur) == text:
+        return f"落实情况没有变化：{_short(text)}"
+    old_day = _as_day(item.get("summary_date"))
+    if cur is not None and date is not None and (old_day is None or _summary_entered(item) < max(date, recorded or date)):
+        # kept only when some day's report showed it: not when it is replaced on the day it was entered
+        old = {"text": text_value(str(cur), literal="\n" in str(cur)), "date": old_day, "recorded": item.get("summary_recorded")}
+        append_to(item, "summary_history", block_map(old))
     literal = cur is None or isinstance(cur, LiteralScalarString) or "\n" in text
     set_key(item, "summary", text_value(text, literal=literal))
     if date is not None:
         set_key(item, "summary_date", date)
+        late = late_day(recorded, date)
+        if late is not None:
+            set_key(item, "summary_recorded", late)
+        elif "summary_recorded" in item:
+            del item["summary_recorded"]
     return f"落实情况：{_short(text)}"
+
+
+def _summary_entered(item: Any) -> dt.date:
+    """The day the item's (dated) summary was entered: ``summary_recorded`` when later than its date."""
+    day = _as_day(item.get("summary_date")) or dt.date.min
+    return max(day, _as_day(item.get("summary_recorded")) or day)
 
 
 def deadline_value(text: str, year: int) -> Any:
@@ -643,6 +681,9 @@ def set_deadline(
         if raw is not None and to_plain(raw) == to_plain(value):
             return f"时限已是「{words}」"
         set_key(item, "deadline", value)
+        entered = max(date, recorded or date)
+        if dated_record_needed(doc, item, entered):
+            set_key(item, "deadline_set", entered)
         return f"时限：{words}" + ("（原为常态化）" if raw is not None else "")
     if to_plain(raw) == to_plain(value) or (isinstance(raw, list) and len(raw) == 1 and to_plain(raw[0]) == to_plain(value)):
         return f"时限已是「{words}」，没有变化"

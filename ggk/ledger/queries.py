@@ -124,6 +124,8 @@ class Row:
             out["remark"] = item.remark
             out["contact"] = item.contact.model_dump(mode="json", exclude_none=True) if item.contact else None
             out["summary_date"] = item.summary_date.isoformat() if item.summary_date else None
+            if item.deadline_set:
+                out["deadline_set"] = item.deadline_set.isoformat()
             out["log"] = [e.model_dump(mode="json", exclude_defaults=True) for e in item.log]
             out["history"] = [
                 {

@@ -26,10 +26,18 @@ out, whatever day it is dated.  The rules (README "报告日期"):
   ``reason`` follow the status;
 - postponements (``history``) decided or entered after the day have not happened: the deadline in
   force is the one the first later change replaced;
+- a first time limit set after the day (``deadline_set``, ``ggk deadline`` on standing work) is not
+  there: the item is standing work on the day;
+- the departments are those in force on the day: a change (``assigned``, ``ggk assign``) made after it
+  gives back the lead and assist it replaced (``departments_on`` gives them for any day, for the
+  periods each department owed);
 - a ``carried_to`` mark exists from its carry-over note in the log; an item carried into a plan exists
-  from its first log entry (the carry-over's note);
-- a summary (落实情况) shows from its ``summary_date``; one without a date (written by hand) shows when
-  nothing of the item is dated after the day, or once the plan year has ended.
+  from its first log entry (the carry-over's note); an item added to a plan in force (``added``: merged
+  in by ``ggk import``) exists from the day it was added;
+- a summary (落实情况) shows from its ``summary_date``, or from the day it was entered when that was
+  later (``summary_recorded``); before that, the summary it replaced (``summary_history``) shows, as it
+  did then; one without a date (written by hand) shows when nothing of the item is dated after the day,
+  or once the plan year has ended.
 
 Pure: items with nothing after the day are the same objects; the others are copies.
 """
@@ -139,8 +147,14 @@ def _untouched(item: Any, day: dt.date) -> bool:
     for h in item.history:
         if h.date > day or (h.recorded is not None and h.recorded > day):
             return False
-    summary_date = item.summary_date
-    return summary_date is None or summary_date <= day
+    for a in item.assigned:
+        if a.date > day:
+            return False
+    added, deadline_set = item.added, item.deadline_set
+    if (added is not None and added > day) or (deadline_set is not None and deadline_set > day):
+        return False
+    summary_date, summary_recorded = item.summary_date, item.summary_recorded
+    return (summary_date is None or summary_date <= day) and (summary_recorded is None or summary_recorded <= day)
 
 
 def _dates(item: Any) -> Iterable[dt.date]:
@@ -165,6 +179,8 @@ def item_on(item: Any, day: dt.date, year_over: bool = False) -> Any:
     later = any(d > day for d in _dates(item))
     if item.carried_from and _carried_on(item.log, item.carried_from, into=True) > day:
         return None
+    if item.added is not None and item.added > day:
+        return None
     log = [new for e in item.log if (new := entry_on(e, day)) is not None]
     status, completed, reason = _status_on(item, log, day)
     changes: dict[str, Any] = {"log": type(item.log)(log), "status": status, "completed": completed, "reason": reason}
@@ -172,10 +188,15 @@ def item_on(item: Any, day: dt.date, year_over: bool = False) -> Any:
     if len(history) < len(item.history):
         changes["history"] = type(item.history)(history)
         changes["deadline"] = next(h for h in item.history if _entered(h) > day).old
+    if item.deadline_set is not None and item.deadline_set > day:
+        changes.update(deadline=[], deadline_set=None)  # standing work until its first time limit was set
+    assigned = [a for a in item.assigned if a.date <= day]
+    if len(assigned) < len(item.assigned):
+        first_later = item.assigned[len(assigned)]
+        changes.update(assigned=assigned, lead=first_later.lead, assist=first_later.assist)
     if item.carried_to and _carried_on(item.log, item.carried_to, into=False) > day:
         changes["carried_to"] = None
-    if item.summary is not None and not _summary_shown(item, day, later, year_over):
-        changes["summary"] = None
+    changes.update(_summary_on(item, day, later, year_over))
     return _replace(item, **changes)
 
 
@@ -256,9 +277,32 @@ def _carried_on(log: Any, ref: str, *, into: bool) -> dt.date:
     return min(found) if found else dt.date.min
 
 
-def _summary_shown(item: Any, day: dt.date, later: bool, year_over: bool) -> bool:
-    if item.summary_date is not None:
-        return bool(item.summary_date <= day)
+def departments_on(item: Any, day: dt.date) -> tuple[list[str], list[str]]:
+    """(lead, assist) of ``item`` in force on ``day``: the ones before the first change (``assigned``)
+    made after the day, else the item's own."""
+    for a in item.assigned:
+        if a.date > day:
+            return list(a.lead), list(a.assist)
+    return list(item.lead), list(item.assist)
+
+
+def _summary_on(item: Any, day: dt.date, later: bool, year_over: bool) -> dict[str, Any]:
+    """The changes that give ``item`` the 落实情况 it had on ``day``: none when its summary was there; else
+    the last replaced one (``summary_history``) that was, or no summary at all."""
+    if item.summary is None or _summary_shown(item.summary_date, item.summary_recorded, day, later, year_over):
+        return {}
+    for i in range(len(item.summary_history) - 1, -1, -1):
+        v = item.summary_history[i]
+        if _summary_shown(v.date, v.recorded, day, later, year_over):
+            return {"summary": v.text, "summary_date": v.date, "summary_recorded": v.recorded, "summary_history": item.summary_history[:i]}
+    return {"summary": None, "summary_date": None, "summary_recorded": None, "summary_history": []}
+
+
+def _summary_shown(date: dt.date | None, recorded: dt.date | None, day: dt.date, later: bool, year_over: bool) -> bool:
+    """Whether a summary written on ``date`` (entered on ``recorded``) was there on ``day``; one without a
+    date (written by hand) when nothing of the item is dated after the day, or once the year is over."""
+    if date is not None:
+        return max(date, recorded or date) <= day
     return not later or year_over
 
 

@@ -558,6 +558,8 @@ class TableRenderer:
         if item.contact:
             grid.add_row("联系人", item.contact.text)
         grid.add_row("时限", rich_text("\n".join(_deadline_lines(row)) or "常态化"))
+        if item.deadline_set:
+            grid.add_row("设定时限", f"{item.deadline_set}（此前为常态化）")
         for h in item.history:
             grid.add_row(_change_label(h), _change_text(h))
         grid.add_row("情况", when_text(row))

@@ -227,12 +227,16 @@ def plan_for(ws: Workspace, unit: str, period: ReportPeriod) -> PlanEntry:
 
 def owing_departments(ws: Workspace, entry: PlanEntry, period: ReportPeriod) -> list[str]:
     """Every department that leads or supports an item still worked on in ``period``, in the order of
-    the unit's registry (unregistered names after)."""
+    the unit's registry (unregistered names after).  The departments are those assigned at the end of
+    the period: one taken off the item later (``ggk assign``) still owed it."""
+    from ggk.ledger.snapshot import departments_on
+
     reg = Registry(ws.unit(entry.plan.unit))
     names: list[str] = []
     for _loc, _chain, item in entry.plan.iter_items():
         if owes_report(item, period):
-            names.extend(n for n in departments_of(reg, [*item.lead, *item.assist]) if n not in names)
+            lead, assist = departments_on(item, period.end)
+            names.extend(n for n in departments_of(reg, [*lead, *assist]) if n not in names)
     order = {n: i for i, n in enumerate(reg.canonical_names())}
     return sorted(names, key=lambda n: (order.get(n, len(order)), names.index(n)))
 

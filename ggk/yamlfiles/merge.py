@@ -10,8 +10,9 @@ of their changes spliced in as ggk's own edits are):
 - lists of things with a name are matched by it: sections (``no`` or title), items (``id``),
   departments (``name``), 督办单 (``no``), returned forms (``form``); each element merged as above,
   added or deleted as above;
-- progress entries (``log``) and postponements (``history``) are a union: every entry added on
-  either side is kept (once, if both added the same), an entry deleted on one side goes;
+- progress entries (``log``), postponements (``history``), department changes (``assigned``) and
+  replaced summaries (``summary_history``) are a union: every entry added on either side is kept
+  (once, if both added the same), an entry deleted on one side goes;
 - anything else (a status, a date, a list of names) is one value: when both sides changed it
   differently, that is a conflict.
 
@@ -41,7 +42,7 @@ KEYED: dict[str, Callable[[Any], Any]] = {
     "returns": lambda r: str(r.get("form")) if isinstance(r, Mapping) else None,
 }
 #: Lists whose entries are added and removed, never changed in place.
-UNION = frozenset({"log", "history"})
+UNION = frozenset({"log", "history", "assigned", "summary_history"})
 _MISSING = object()
 
 
