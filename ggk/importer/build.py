@@ -113,7 +113,9 @@ def _new_report(doc: Document, unit: str) -> ImportReport:
 
 #: The name of a table that divides a plan's tasks among departments, after the plan's own name:
 #: “…2026年政务公开工作要点任务分工表”.  The plan is the 工作要点 / 实施方案 the table names.
-_TABLE_OF_PLAN = re.compile(r"^(?P<plan>.*(?:工作要点|实施方案)》?)的?(?:重点任务分工表|任务分工表|任务分解表|责任分解表|任务清单|分工方案)$")
+_TABLE_OF_PLAN = re.compile(
+    r"^(?P<plan>.*(?:工作要点|实施方案)》?)的?(?:重点任务分工表|任务分工表|任务分解表|责任分解表|任务清单|分工方案)$"
+)
 
 
 def plan_title(title: str) -> str:

@@ -79,7 +79,8 @@ class ImportJob:
             written.append((self.unit_path, f"名册登记 {len(self.result.departments)} 个部门，review: true，请核对"))
         elif self.register:
             _register_names(self.unit_path, self.register)
-            written.append((self.unit_path, f"名册登记 {len(self.register)} 个部门（{'、'.join(self.register)}），各标 review: true，请核对"))
+            names = "、".join(self.register)
+            written.append((self.unit_path, f"名册登记 {len(self.register)} 个部门（{names}），各标 review: true，请核对"))
         if self.existing is None:
             write_atomic(self.plan_path, self.plan_text)
             written.append((self.plan_path, f"{self.result.report.items} 条"))
