@@ -13,7 +13,9 @@ from ggk.cli.zh import translate
 from tests.conftest import PLANS
 
 #: English words a user must never meet in help or a usage error
-ENGLISH = re.compile(r"No such|Missing|Invalid value|Usage error|Show this message|Install completion|Options|Arguments|Error|Try '")
+ENGLISH = re.compile(
+    r"Usage|\[OPTIONS\]|No such|Missing|Invalid value|Usage error|Show this message|Install completion|Options|Arguments|Error|Try '"
+)
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -26,7 +28,7 @@ def run(*args: str) -> tuple[int, str]:
     [
         (["form", "-d", "局办公室"], "没有选项 -d"),
         (["status", "--al"], "没有选项 --al"),
-        (["show"], "缺少参数 ref。"),
+        (["show"], "缺少参数 ref：条目引用"),
         (["status", "--format", "xx"], "'--format' / '-f' 的值不对：「xx」不是可选的值（'table', 'json', 'csv'）。"),
         (["stats"], "没有命令「stats」。 是不是 'status'？"),
         (["overdue", "--within"], "选项 --within 后面要给一个值。"),
@@ -47,7 +49,7 @@ def test_usage_errors_in_chinese(args: list[str], says: str) -> None:
 def test_help_pages_in_chinese(args: list[str]) -> None:
     code, out = run(*args)
     assert code == 0
-    assert "选项" in out and "显示本帮助并退出" in out
+    assert "选项" in out and "显示本帮助并退出" in out and "用法：ggk" in out
     assert not ENGLISH.search(out), out
 
 

@@ -387,8 +387,9 @@ def test_workdays_no_events_and_warnings_for_uncovered_year(tmp_path: Path) -> N
     assert evaluate(_item(SEVEN), 2021, D("2021-06-01")).primary.detail == "7个工作日内：暂无事件"
     item = _item(SEVEN, [{"date": "2030-09-30", "event": "2030-09-30"}])
     timing = evaluate(item, 2030, D("2030-10-01"), WorkCalendar(tmp_path))
-    assert timing.due == D("2030-10-09")  # weekends only: the National Day break is not known
-    assert timing.warnings and "2030年" in timing.warnings[0] and "只按周末" in timing.warnings[0]
+    # weekends and 10-01..03 (fixed by law); the rest of the break and its 调休 are not known yet
+    assert timing.due == D("2030-10-14")
+    assert timing.warnings and "2030年" in timing.warnings[0] and "节假日安排未知" in timing.warnings[0]
     (tmp_path / "2030.yaml").write_text(
         "format: 1\nyear: 2030\nnotice: 国办发明电〔2029〕99号（测试用虚构通知）\n"
         "holidays:\n  - {name: 国庆节, start: 2030-10-01, end: 2030-10-07}\n"

@@ -61,4 +61,4 @@ def test_year_end_examples(runner, plans_copy, tmp_path, monkeypatch):
     assert (tmp_path / "回头看.docx").stat().st_size > 0
     assert (tmp_path / "工作台账.xlsx").stat().st_size > 0
     assert (plans_copy / "example" / "2027.yaml").exists()  # carried over
-    assert runner.invoke(app, ["--as-of", "2026-12-31", "check", str(plans_copy)]).exit_code == 0
+    assert runner.invoke(app, ["--as-of", "2027-01-05", "check", str(plans_copy)]).exit_code == 0

@@ -104,16 +104,23 @@ workdays:
 """
 
 
-def test_2030_without_file_counts_weekends_and_says_so(tmp_path: Path) -> None:
+def test_2030_without_file_counts_weekends_and_fixed_holidays_and_says_so(tmp_path: Path) -> None:
+    """A year the library does not cover and no file gives: weekends, and the holidays the law fixes by
+    date (元旦, 劳动节 5-1/5-2, 国庆节 10-1..3) — but not the lunar ones or the 调休, and it says so."""
     cal = WorkCalendar(tmp_path)
-    ok, reason = cal.is_workday(D("2030-10-01"))  # a Tuesday: surely National Day, but unknown
-    assert ok is True
-    assert "节假日安排未知" in reason and "仅按周末" in reason
+    ok, reason = cal.is_workday(D("2030-10-01"))  # a Tuesday: National Day, whatever the notice says
+    assert ok is False and reason == "国庆节放假（2030年节假日安排未知，按法定日期）"
+    assert cal.is_workday(D("2030-01-01"))[0] is False and cal.is_workday(D("2030-05-02"))[0] is False
+    ok, reason = cal.is_workday(D("2030-10-04"))  # a Friday: the notice usually makes it a holiday too, unknown yet
+    assert ok is True and "节假日安排未知" in reason
     assert cal.is_workday(D("2030-10-05"))[0] is False
-    assert cal.add_workdays(D("2030-09-30"), 1) == D("2030-10-01")
+    assert cal.add_workdays(D("2030-09-30"), 1) == D("2030-10-04")
+    # the QA case: a fourth quarter's report due 5 working days after 12-31, 元旦 not counted
+    assert WorkCalendar(tmp_path).add_workdays(D("2029-12-31"), 5) == D("2030-01-08")
     assert len(cal.warnings) == 1
     warning = cal.warnings[0]
-    assert "2030年" in warning and "只按周末" in warning and "2030.yaml" in warning
+    assert "2030年" in warning and "元旦、劳动节、国庆节" in warning and "春节等农历节日和调休未计入" in warning
+    assert "2030.yaml" in warning
 
 
 def test_2030_with_holiday_file(tmp_path: Path) -> None:
@@ -136,9 +143,9 @@ def test_broken_holiday_file_is_not_used_and_warned(tmp_path: Path) -> None:
     (tmp_path / "2030.yaml").write_text(YEAR_2030.replace("notice: ", "notce: "), encoding="utf-8")
     cal = WorkCalendar(tmp_path)
     assert cal.source(2030) == "weekends"
-    assert cal.is_workday(D("2030-10-01"))[0] is True
+    assert cal.is_workday(D("2030-10-04"))[0] is True  # the file's 国庆节 break (10-01..07) is not used
     assert any("2030.yaml" in w and "未使用" in w for w in cal.warnings)
-    assert any("只按周末" in w for w in cal.warnings)
+    assert any("节假日安排未知" in w for w in cal.warnings)
 
 
 # --------------------------------------------------------------------------- validation

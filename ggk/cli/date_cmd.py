@@ -54,7 +54,7 @@ def _source(cal: Any, year: int) -> str:
         return "依据：节假日库 chinesecalendar（国务院办公厅历年通知）"
     if source == "file":
         return f"依据：{cal.holiday_dir / f'{year}.yaml'}（{cal.notice(year)}）"
-    return f"依据：{year}年节假日安排未知，仅按周末计算"
+    return f"依据：{year}年节假日安排未知，仅按周末和元旦、劳动节、国庆节计算"
 
 
 def _warn(cal: Any) -> None:

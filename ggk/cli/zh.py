@@ -64,10 +64,13 @@ def translate(message: str) -> str:
 
 def chinese_usage_error(exc: BaseException) -> None:
     """Make a usage error (exit code 2, anything with ``format_message``) say its message in Chinese,
-    under a Chinese heading."""
+    under a Chinese heading; a missing argument is also named by its help (缺少参数 ref：条目编号……)."""
     if getattr(exc, "exit_code", None) != 2 or not hasattr(exc, "format_message"):
         return
     message = translate(exc.format_message())
+    what = getattr(getattr(exc, "param", None), "help", None)
+    if type(exc).__name__ == "MissingParameter" and what:
+        message = f"{message.rstrip('。')}：{what}"
     exc.format_message = lambda: message  # type: ignore[attr-defined]  # (BadParameter composes it)
     localize_help()
 
@@ -88,6 +91,11 @@ def localize_help() -> None:
     ru.DEPRECATED_STRING = "（已废弃）"
 
 
+def usage(line: str) -> str:
+    """A command's usage line in Chinese: 用法：ggk show [选项] REF."""
+    return line.replace("Usage: ", "用法：", 1).replace("[OPTIONS]", "[选项]").replace("COMMAND [ARGS]...", "命令 [参数]...")
+
+
 def help_option(option: Any) -> Any:
     """The ``-h/--help`` option with its help in Chinese."""
     if option is not None:
@@ -97,6 +105,9 @@ def help_option(option: Any) -> Any:
 
 class ChineseCommand(TyperCommand):
     """A command whose help page is in Chinese."""
+
+    def get_usage(self, ctx: Any) -> str:
+        return usage(super().get_usage(ctx))
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         localize_help()
@@ -109,6 +120,9 @@ class ChineseCommand(TyperCommand):
 class ChineseGroup(TyperGroup):
     """A group whose usage errors (its own and its commands'), help headings and completion options'
     help are in Chinese."""
+
+    def get_usage(self, ctx: Any) -> str:
+        return usage(super().get_usage(ctx))
 
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
         try:

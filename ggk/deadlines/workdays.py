@@ -9,7 +9,9 @@ Where the answers come from, per year:
 1. the ``chinesecalendar`` package (module ``chinese_calendar``), which carries every
    国务院办公厅 holiday notice it was released with (2004–2026 in 1.11);
 2. otherwise the office's own file ``<holiday_dir>/<year>.yaml``, typed from the notice;
-3. otherwise weekends only — and the calendar then says so in ``warnings``: a deadline
+3. otherwise weekends and the holidays fixed by the calendar date (元旦, 劳动节, 国庆节 of the
+   《全国年节及纪念日放假办法》: their days are known before the year's notice, only the
+   调休 around them is not) — and the calendar then says so in ``warnings``: a deadline
    computed without the holidays of its year must never look as certain as one computed
    with them.
 
@@ -40,6 +42,12 @@ _LIBRARY_NAMES = {
     "Mid-autumn Festival": "中秋节",
     "Anti-Fascist 70th Day": "抗战胜利70周年纪念日",
 }
+
+
+#: The holidays the 《全国年节及纪念日放假办法》 (国务院令第795号, in force from 2025-01-01) fixes by the
+#: calendar date: known for every year before its notice; the lunar ones (春节, 清明, 端午, 中秋) and
+#: the 调休 are not.
+_FIXED_HOLIDAYS = {(1, 1): "元旦", (5, 1): "劳动节", (5, 2): "劳动节", (10, 1): "国庆节", (10, 2): "国庆节", (10, 3): "国庆节"}
 
 
 def weekday_name(d: dt.date) -> str:
@@ -408,13 +416,14 @@ class WorkCalendar:
 
     def check_year(self, year: int) -> list[str]:
         """Warnings for ``year`` (empty when its holidays are known)."""
-        if self.source(year) == "weekends" and not any("只按周末" in w for w in self._warnings.get(year, [])):
+        if self.source(year) == "weekends" and not any("节假日安排未知" in w for w in self._warnings.get(year, [])):
             where = (
                 f"也没有节假日文件 {holiday_path(self.holiday_dir, year)}" if self.holiday_dir is not None else "也没有指定节假日文件目录"
             )
             self._warnings.setdefault(year, []).append(
                 f"{year}年的节假日安排未知：节假日库（chinesecalendar）不含该年，{where}。"
-                f"该年只按周末计算工作日，法定节假日和调休未计入，工作日时限可能偏早；"
+                f"该年只按周末和按日期固定的节日（元旦、劳动节、国庆节）计算工作日，春节等农历节日和调休未计入，"
+                f"工作日时限可能偏早；"
                 f"请按国务院办公厅通知填写 {year}.yaml。"
             )
         return list(self._warnings.get(year, []))
@@ -466,9 +475,12 @@ class WorkCalendar:
                     return True, f"调休上班（{name}）" if name else "调休上班"
             return (False, "周末") if weekend else (True, "工作日")
         self.check_year(d.year)
+        fixed = _FIXED_HOLIDAYS.get((d.month, d.day))
+        if fixed is not None:
+            return False, f"{fixed}放假（{d.year}年节假日安排未知，按法定日期）"
         if weekend:
             return False, f"周末（{d.year}年节假日安排未知）"
-        return True, f"工作日（{d.year}年节假日安排未知，仅按周末计算）"
+        return True, f"工作日（{d.year}年节假日安排未知，仅按周末和法定日期计算）"
 
     def works(self, d: dt.date) -> bool:
         """``is_workday(d)[0]`` without the reason: what ``add_workdays`` counts, day by day (the

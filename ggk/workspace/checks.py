@@ -441,7 +441,7 @@ def holiday_file_problems(ctx: Context) -> Iterator[Diagnostic]:
                     "GGK214",
                     CODES["GGK214"].severity,
                     problem.message,
-                    "该文件有问题时不会被使用，这一年只按周末计算工作日",
+                    "该文件有问题时不会被使用，这一年只按周末和元旦、劳动节、国庆节计算工作日",
                 )
 
 
