@@ -198,6 +198,30 @@ def test_an_unknown_department_is_refused_with_a_suggestion(plans: Path) -> None
     assert (plans / "example" / "unit.yaml").read_bytes() == before
 
 
+def test_a_taken_name_suggests_a_merge_of_two_departments_never_of_one_with_itself(plans: Path) -> None:
+    """QA round 2: ``add 局办公室`` suggested ``merge 局办公室 局办公室``, ``rename 局财务股 局办公室`` suggested
+    ``merge 局办公室 局办公室``; each hint names a command that would do what the user meant."""
+    before = (plans / "example" / "unit.yaml").read_bytes()
+    code, _, err = run(plans, "dept", "add", "局办公室", "--unit", "example")
+    assert code == 2 and "「局办公室」已是部门「局办公室」的名称" in err
+    assert "dept merge" not in err and "ggk dept alias 局办公室 别名" in err
+    code, _, err = run(plans, "dept", "rename", "局财务股", "局办公室", "--unit", "example")
+    assert code == 2 and "ggk dept merge 局财务股 局办公室" in err, err
+    code, _, err = run(plans, "dept", "alias", "局财务股", "局办公室", "--unit", "example")
+    assert code == 2 and "ggk dept merge 局办公室 局财务股" in err, err
+    assert (plans / "example" / "unit.yaml").read_bytes() == before
+
+
+@pytest.mark.parametrize("group", ["dept", "date"])
+def test_a_command_group_without_a_subcommand_is_a_usage_error_and_its_help_is_not(plans: Path, group: str) -> None:
+    """README 退出码: the group's help page is shown either way; asked for (-h) it is exit 0, a missing
+    subcommand is a usage error, exit 2 — as ``ggk`` alone."""
+    for args, expected in (([group], 2), ([], 2), ([group, "-h"], 0), ([group, "--help"], 0)):
+        code, out, err = run(plans, *args)
+        assert code == expected, (args, out, err)
+        assert "Traceback" not in out + err
+
+
 # --------------------------------------------------------------------------- rename / merge
 
 

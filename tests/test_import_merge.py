@@ -6,6 +6,7 @@ merged plan takes its title, 文号 and metadata from the document instead of th
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -76,7 +77,8 @@ def test_register_enters_the_names_for_review_and_the_merge_goes_through(plans: 
     assert res.exit_code == 0, res.output
     unit = yaml.safe_load((plans / "gs" / "unit.yaml").read_text(encoding="utf-8"))
     names = [d if isinstance(d, str) else d["name"] for d in unit["departments"]]
-    assert names == KNOWN + UNKNOWN and unit["review"] is True
+    assert names == KNOWN + UNKNOWN and "review" not in unit
+    assert [d["name"] for d in unit["departments"] if isinstance(d, dict) and d.get("review")] == UNKNOWN
     groups = {d["name"] for d in unit["departments"] if isinstance(d, dict) and d.get("group")}
     assert {"厅属各单位", "厅机关各部门"} <= groups
     assert [e for e in _check_errors(plans) if "GGK202" in e] == []
@@ -104,3 +106,26 @@ def test_a_plan_not_from_carry_over_keeps_its_own_title(plans: Path) -> None:
     assert _import(plans, "--register").exit_code == 0
     plan = Plan.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
     assert (plan.title, plan.remark, plan.doc_no) == ("本厅2021年政务公开工作要点（办公室整理）", "办公室自建", "甘交办〔2021〕48号")
+
+
+def test_register_marks_only_the_new_names_and_keeps_the_reviewed_registry_reviewed(plans: Path) -> None:
+    """A registry reviewed in March stays reviewed when next year's plan brings new names: only those
+    wait for review, and a group name is a block entry like the registry's other mappings."""
+    unit_path = plans / "gs" / "unit.yaml"
+    unit_path.write_text(unit_path.read_text(encoding="utf-8") + "  - name: 厅政策法规处\n    aliases: [厅法规处]\n", encoding="utf-8")
+    assert _import(plans, "--register").exit_code == 0
+    text = unit_path.read_text(encoding="utf-8")
+    assert "\nreview:" not in text and "{name:" not in text
+    assert "  - name: 厅属各单位\n    group: true\n    review: true\n" in text
+    unknown = [n for n in UNKNOWN if n not in ("厅法规处", "厅政策法规处")]
+    for name in unknown:
+        assert f"  - name: {name}\n" in text
+    one = CliRunner().invoke(app, ["--plans", str(plans), "dept", "reviewed", "厅办公室", "-n"])
+    assert one.exit_code == 0, one.output
+    assert "「厅办公室」没有待核对标记" in one.output and "其余" not in one.output
+    strict = CliRunner().invoke(app, ["--plans", str(plans), "check", "--strict"])
+    assert strict.exit_code == 1 and "GGK216" in strict.output
+    assert "ggk dept reviewed 部门名称" in strict.output
+    listed = CliRunner().invoke(app, ["--plans", str(plans), "dept", "list", "--unit", "gs", "-f", "json"])
+    rows = json.loads(listed.stdout)["departments"]
+    assert [r["name"] for r in rows if r["review"]] == unknown

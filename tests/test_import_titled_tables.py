@@ -18,11 +18,12 @@ import pytest
 from typer.testing import CliRunner
 
 from ggk.cli.app import app
-from ggk.importer.build import import_document
+from ggk.importer.build import import_document, plan_title
 from ggk.model import Plan
 from tests.builders import docx_document, soffice_convert
 
 TITLE = "某某县交通运输局2026年政务公开工作要点任务分工表"
+PLAN_TITLE = "某某县交通运输局2026年政务公开工作要点"  # the plan the table divides: its title without 任务分工表
 HEAD = ["序号", "工作任务", "具体内容", "牵头单位", "配合单位", "完成时限"]
 GROUPS = {0: "一、深化重点领域信息公开", 3: "二、加强政策解读回应"}  # before the row of this index
 ROWS = [
@@ -87,7 +88,7 @@ MAKERS: dict[str, Any] = {
 def test_title_row_groups_and_task_titles(tmp_path: Path, form: str, groups: bool) -> None:
     result = import_document(MAKERS[form](tmp_path, groups), unit="xian")  # no --year: the title row gives it
     plan = result.plan
-    assert plan.title == TITLE and plan.year == 2026
+    assert plan.title == PLAN_TITLE and plan.year == 2026
     assert _items(plan) == ITEMS
     if groups:
         assert [(s.no, s.title, [i.id for i in s.items]) for s in plan.sections] == [
@@ -112,8 +113,36 @@ def test_cli_imports_the_workbook_without_year(tmp_path: Path) -> None:
     path = _xlsx(tmp_path / "分工表.xlsx", True)
     res = CliRunner().invoke(app, ["--plans", str(tmp_path / "plans"), "import", str(path), "--unit", "xian", "--dry-run"])
     assert res.exit_code == 0, res.output
-    assert f"title: {TITLE}" in res.stdout and "year: 2026" in res.stdout
-    assert f"标题：{TITLE}" in res.stderr and "年度：2026（取自标题）" in res.stderr
+    assert f"title: {PLAN_TITLE}\n" in res.stdout and "year: 2026" in res.stdout
+    assert f"标题：{PLAN_TITLE}\n" in res.stderr and "年度：2026（取自标题）" in res.stderr
+
+
+def test_the_annual_report_names_the_plan_not_its_task_table(tmp_path: Path) -> None:
+    """“贯彻落实《…工作要点》情况”: the plan imported from its 任务分工表 bears the 工作要点's name."""
+    plans = tmp_path / "plans"
+    path = _xlsx(tmp_path / "任务分工表.xlsx", True)
+    res = CliRunner().invoke(app, ["--plans", str(plans), "--as-of", "2026-03-01", "import", str(path), "--unit", "xian"])
+    assert res.exit_code == 0, res.output
+    out = CliRunner().invoke(app, ["--plans", str(plans), "--as-of", "2026-12-31", "report", "2026", "--unit", "xian", "-f", "md"])
+    assert out.exit_code == 0, out.output
+    assert f"贯彻落实《{PLAN_TITLE}》情况" in out.stdout and "任务分工表" not in out.stdout
+
+
+@pytest.mark.parametrize(
+    ("title", "plan"),
+    [
+        (TITLE, PLAN_TITLE),
+        ("某县2026年政务公开工作要点重点任务分工表", "某县2026年政务公开工作要点"),
+        ("《某县2026年政务公开工作要点》任务分解表", "某县2026年政务公开工作要点"),
+        ("某县政务公开标准化规范化实施方案责任分解表", "某县政务公开标准化规范化实施方案"),
+        ("汕尾市政务服务数据管理局2023年政务公开工作要点分工方案", "汕尾市政务服务数据管理局2023年政务公开工作要点"),
+        ("任务分解和责任分工方案", "任务分解和责任分工方案"),  # nothing but the table's name
+        ("荆州市2022年政务公开任务分解责任清单", "荆州市2022年政务公开任务分解责任清单"),  # names no plan
+        ("潍坊市2017年政务公开工作要点实施方案", "潍坊市2017年政务公开工作要点实施方案"),  # a plan of its own
+    ],
+)
+def test_plan_title_drops_the_table_name_after_the_plan(title: str, plan: str) -> None:
+    assert plan_title(title) == plan
 
 
 def test_a_merge_left_over_a_row_of_values_keeps_the_values(tmp_path: Path) -> None:
@@ -142,7 +171,7 @@ def test_a_real_table_with_its_title_row_in_a_workbook(tmp_path: Path) -> None:
     web = import_document(real("shanwei_zsj_2023_tasks.txt"), unit="sw").plan
     wb = Workbook()
     ws = wb.active
-    ws.append([web.title])
+    ws.append(["汕尾市政务服务数据管理局2023年政务公开工作要点分工方案"])  # the title the web page gives
     ws.merge_cells("A1:E1")
     ws.append(["工作要求", "具体任务", "具体要求", "牵头落实单位", "完成时限"])
     for top in web.sections:
@@ -157,7 +186,7 @@ def test_a_real_table_with_its_title_row_in_a_workbook(tmp_path: Path) -> None:
     path = tmp_path / "分工方案.xlsx"
     wb.save(path)
     plan = import_document(path, unit="sw").plan
-    assert (plan.title, plan.year) == ("汕尾市政务服务数据管理局2023年政务公开工作要点分工方案", 2023)
+    assert (plan.title, plan.year) == ("汕尾市政务服务数据管理局2023年政务公开工作要点", 2023)
     assert [(i.id, i.title, i.text, i.lead) for _, _, i in plan.iter_items()] == [
         (i.id, i.title, i.text, i.lead) for _, _, i in web.iter_items()
     ]

@@ -253,3 +253,33 @@ def test_periods_missed_stay_missed_after_the_carry_over(year, runner):
         assert before <= _missed(runner, root, day), day
     # 局法规股, taken off item 5 on 2026-03-06, still missed what it missed in 2025
     assert {p for d, p in before if d == "局法规股"} == {p for d, p in _missed(runner, root, "2026-03-06") if d == "局法规股"} != set()
+
+
+def test_last_years_reports_are_shown_while_they_are_being_collected(year, runner):
+    """QA round 2: after the carry-over the current plan is 2026, yet in January the office is still
+    collecting 2025's fourth-quarter reports (due 01-08).  ``status`` and ``overdue --reports`` show the
+    departments that missed it — the ones ``notice --remind`` names — and count 2025's earlier 迟报/漏报 in a
+    line pointing to ``--year 2025``, until the first quarter of 2026 is over."""
+    import json
+
+    root = year["root"]
+    remind = run(runner, root, "2026-03-05", "--as-of 2026-01-10 notice --remind --unit demo -f json")
+    reminded = [r["dept"] for r in json.loads(remind)["rows"]]
+    assert json.loads(remind)["period"] == "2025-Q4" and reminded
+    whole = _missed(runner, root, "2026-01-10")
+    for line in ("status", "overdue --reports"):
+        out = run(runner, root, "2026-03-05", f"--as-of 2026-01-10 {line}")
+        for dept in reminded:
+            assert f"  {dept}：漏报 2025年第四季度" in out, (line, out)
+        earlier = len([p for p in whole if p[1] != "2025-Q4"])
+        pointer = f"上年度计划（示范县交通运输局 2025年）此前各期另有迟报 0 期次、漏报 {earlier} 期次"
+        assert f"{pointer}：ggk status --year 2025 --unit demo" in out
+        assert "2026年第" not in out  # nothing of 2026 is due yet
+        after = run(runner, root, "2026-03-05", f"--as-of 2026-04-01 {line}")
+        assert "2025年第四季度" not in after and "上年度计划" not in after, (line, after)
+    data = json.loads(run(runner, root, "2026-03-05", "--as-of 2026-01-10 status -f json"))["reporting"]
+    shown = {(d["dept"], p["period"]) for d in data["departments"] for p in d["periods"] if p["state"] == "漏报"}
+    assert shown == {p for p in whole if p[1] == "2025-Q4"} == {(d, "2025-Q4") for d in reminded}
+    assert data["earlier"] == [{"plan": "demo/2025", "late": 0, "missing": len(whole) - len(shown)}]
+    asked = json.loads(run(runner, root, "2026-03-05", "--as-of 2026-01-10 status --year 2026 -f json"))["reporting"]
+    assert asked["departments"] == [] and asked["earlier"] == []  # a year asked for is that year alone

@@ -56,7 +56,9 @@ def overdue(
         from ggk.ledger.queries import select_plans
         from ggk.returns.cadence import cadence
 
-        report.cadence = cadence(session.ws, select_plans(session.ws, s.today, filters), s.today, session.calendar, depts=dept or ())
+        shown = select_plans(session.ws, s.today, filters)
+        previous = not (year or all_years)  # the current plans: last year's is shown while still being reported on
+        report.cadence = cadence(session.ws, shown, s.today, session.calendar, depts=dept or (), previous=previous)
     write_output(render(report, fmt.value))
     # --fail is for CI: a plan left out (with --partial) could hold the overdue items it looks for
     if fail and (any(r.overdue_days is not None for r in rows) or session.ws.left_out()):

@@ -61,5 +61,6 @@ def status(
 
         shown = set(report.plans)
         entries = [e for e in session.ws.plans if f"{e.plan.unit}/{e.plan.year}" in shown]
-        report.cadence = cadence(session.ws, entries, s.today, session.calendar, depts=dept or ())
+        previous = not (year or all_years)  # the current plans: last year's is shown while still being reported on
+        report.cadence = cadence(session.ws, entries, s.today, session.calendar, depts=dept or (), previous=previous)
     write_output(render(report, fmt.value))

@@ -82,7 +82,7 @@ def import_source(
     """Turn a read document into a plan.  Raises ``NoItemsFound`` / ``YearMissing`` (``GgkError``)."""
     report = _new_report(doc, unit)
     tree = _Parser(doc, report).parse()
-    title = tree.title or doc.path.stem
+    title = plan_title(tree.title or doc.path.stem)
     report.title = title
     _refuse_reports(tree, title)
     entries = assign_ids(tree.root)
@@ -109,6 +109,26 @@ def _new_report(doc: Document, unit: str) -> ImportReport:
     report.places = dict(doc.places)
     report.reader_notes = list(doc.notes)
     return report
+
+
+#: The name of a table that divides a plan's tasks among departments, after the plan's own name:
+#: “…2026年政务公开工作要点任务分工表”.  The plan is the 工作要点 / 实施方案 the table names.
+_TABLE_OF_PLAN = re.compile(
+    r"^(?P<plan>.*(?:工作要点|实施方案)》?)的?(?:重点任务分工表|任务分工表|任务分解表|责任分解表|任务清单|分工方案)$"
+)
+
+
+def plan_title(title: str) -> str:
+    """The plan's title from its document's: a task table titled after the 工作要点 / 实施方案 it divides gives
+    that plan's name (the annual report's “贯彻落实《…工作要点》情况” names the plan, not the table); a title that
+    is nothing but the table's name, or names no plan before it, stays as it is."""
+    m = _TABLE_OF_PLAN.match(title)
+    if m is None:
+        return title
+    plan = m["plan"]
+    if plan.startswith("《") and plan.endswith("》") and plan.count("《") == 1:
+        plan = plan[1:-1]
+    return plan
 
 
 def _refuse_reports(tree: Tree, title: str) -> None:

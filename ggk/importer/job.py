@@ -80,7 +80,8 @@ class ImportJob:
             written.append((self.unit_path, f"名册登记 {len(self.result.departments)} 个部门，review: true，请核对"))
         elif self.register:
             _register_names(self.unit_path, self.register)
-            written.append((self.unit_path, f"名册登记 {len(self.register)} 个部门（{'、'.join(self.register)}），review: true，请核对"))
+            names = "、".join(self.register)
+            written.append((self.unit_path, f"名册登记 {len(self.register)} 个部门（{names}），各标 review: true，请核对"))
         if self.existing is None:
             write_atomic(self.plan_path, self.plan_text)
             written.append((self.plan_path, f"{self.result.report.items} 条"))
@@ -446,17 +447,19 @@ def _fill_registry(path: Path, result: ImportResult) -> None:
 
 
 def _register_names(path: Path, names: list[str]) -> None:
-    """Enter ``names`` in a filled registry (``--register``), marked for review as a new unit's import does:
-    collective names as ``group: true``; the departments already there and their comments stay as they are."""
-    from ggk.ledger.edits import append_to, flow_map, set_key
+    """Enter ``names`` in a filled registry (``--register``), each with its own ``review: true`` (collective
+    names also ``group: true``), written as a block like the registry's other mappings.  The unit-level
+    mark is for a brand-new registry only: the departments already there, perhaps reviewed long ago, keep
+    their state, and so do their comments."""
+    from ggk.ledger.edits import append_to, block_map
     from ggk.workspace.transaction import edit_plan
 
     unit_keys = tuple(Unit.model_fields)
 
     def fn(doc: Any) -> None:
-        set_key(doc, "review", True, unit_keys)
         for name in names:
-            append_to(doc, "departments", flow_map({"name": name, "group": True}) if is_group(name) else name, unit_keys)
+            entry = {"name": name, "group": True, "review": True} if is_group(name) else {"name": name, "review": True}
+            append_to(doc, "departments", block_map(entry), unit_keys)
 
     edited = edit_plan(path, fn)
     if edited.refused:

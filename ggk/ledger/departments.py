@@ -185,15 +185,22 @@ def _holder(deps: Sequence[Any], name: str, but: int | None = None) -> Departmen
     return None
 
 
-def _refuse_taken(deps: Sequence[Any], names: Iterable[str], but: int | None = None) -> None:
+def _refuse_taken(deps: Sequence[Any], names: Iterable[str], but: int | None = None, *, joining: bool = False) -> None:
+    """Refuse a name another department holds.  The hint offers the merge the user may have meant, between
+    two different departments: the one at ``but`` into the holder (``joining``: a rename onto its name), or
+    the holder into the one at ``but`` (an alias naming it); ``add`` (no ``but``) has nothing to merge."""
+    me = _models(deps)[but].name if but is not None else None
     for name in names:
         other = _holder(deps, name, but)
-        if other is not None:
-            what = "名称" if other.name == name else "别名"
-            raise GgkError(
-                f"「{name}」已是部门「{other.name}」的{what}，未修改",
-                f"同一部门的两种写法请用 ggk dept merge {name} {other.name}" if other.name == name else "一个名称只能属于一个部门",
-            )
+        if other is None:
+            continue
+        what = "名称" if other.name == name else "别名"
+        if me is None:
+            hint = f"「{other.name}」已在名册中：用 ggk dept list 查看，另一种写法用 ggk dept alias {other.name} 别名 登记"
+        else:
+            source, into = (me, other.name) if joining else (other.name, me)
+            hint = f"同一部门的两种写法请合并：ggk dept merge {source} {into}"
+        raise GgkError(f"「{name}」已是部门「{other.name}」的{what}，未修改", hint)
 
 
 def _as_map(deps: Any, i: int) -> Any:
@@ -275,7 +282,7 @@ def rename(old: str, new: str) -> Op:
     def op(doc: Any) -> list[str]:
         deps = _departments(doc)
         i = _find(deps, old)
-        _refuse_taken(deps, [new], but=i)
+        _refuse_taken(deps, [new], but=i, joining=True)
         me = _models(deps)[i]
         if me.name == new:
             return [f"「{new}」已是规范名称"]

@@ -104,6 +104,28 @@ class DeptCadence:
 
 
 @dataclass
+class Earlier:
+    """The 迟报/漏报 of last year's plan before the periods still being collected (shown beside the
+    current plan's: ``cadence(previous=True)``), counted in one line that points to ``--year``."""
+
+    unit: str
+    unit_name: str
+    year: int
+    late: int
+    missing: int
+
+    @property
+    def line(self) -> str:
+        return (
+            f"上年度计划（{self.unit_name} {self.year}年）此前各期另有迟报 {self.late} 期次、漏报 {self.missing} 期次："
+            f"ggk status --year {self.year} --unit {self.unit}"
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {"plan": f"{self.unit}/{self.year}", "late": self.late, "missing": self.missing}
+
+
+@dataclass
 class Cadence:
     """迟报/漏报 of every department of the plans reported on, as of a date."""
 
@@ -112,6 +134,8 @@ class Cadence:
     depts: list[DeptCadence]
     #: registers that could not be read (their returns are not counted): file:line:col and the problem
     problems: list[str] = field(default_factory=list)
+    #: last year's plans whose last periods are shown: what they had before, in one line each
+    earlier: list[Earlier] = field(default_factory=list)
 
     @property
     def flagged(self) -> list[DeptCadence]:
@@ -120,9 +144,9 @@ class Cadence:
     def lines(self) -> list[str]:
         """The block under ``ggk status``: one line per department that reported late or not at all; a
         plan for which nobody ever reported anything in one line."""
-        notes = [f"注意：{p}" for p in self.problems]
+        notes = [f"  {e.line}" for e in self.earlier if e.late or e.missing] + [f"注意：{p}" for p in self.problems]
         if not self.flagged:
-            return notes
+            return [n.strip() for n in notes]
         late, missing = sum(len(d.late) for d in self.depts), sum(len(d.missing) for d in self.depts)
         out = [f"报送情况（{'；'.join(self.settings)}）：迟报 {late} 期次，漏报 {missing} 期次"]
         plans: dict[str, list[DeptCadence]] = {}
@@ -153,6 +177,7 @@ class Cadence:
             "late": sum(len(d.late) for d in self.depts),
             "missing": sum(len(d.missing) for d in self.depts),
             "departments": [d.to_json() for d in self.depts],
+            "earlier": [e.to_json() for e in self.earlier],
             "problems": self.problems,
         }
 
@@ -214,33 +239,80 @@ def setting_text(setting: Any) -> str:
     return f"{_EVERY[setting.every]}报送，期末后{setting.due}内"
 
 
-def cadence(ws: Workspace, entries: Sequence[PlanEntry], today: dt.date, calendar: Any = None, depts: Sequence[str] = ()) -> Cadence:
+def cadence(
+    ws: Workspace,
+    entries: Sequence[PlanEntry],
+    today: dt.date,
+    calendar: Any = None,
+    depts: Sequence[str] = (),
+    *,
+    previous: bool = False,
+) -> Cadence:
     """迟报/漏报 of the departments of ``entries`` (the plans a report shows; only ``depts`` when given,
-    aliases accepted) as of ``today``."""
-    out: list[DeptCadence] = []
-    settings: list[str] = []
-    problems: list[str] = []
-    for entry in entries:
-        if entry.plan.issued is not None and entry.plan.issued > today:
-            continue
-        text = setting_text(reporting.setting(entry.plan, ws.unit(entry.plan.unit)))
-        if text not in settings:
-            settings.append(text)
-        try:
-            register = _register(entry, today)
-        except GgkError as exc:  # the ledger is still reported on; the returns in it are not counted
-            from ggk.ledger.register import Register
+    aliases accepted) as of ``today``.
 
-            register = Register.model_construct(format=1, unit=entry.plan.unit, notices=[], returns=[])
-            if exc.message not in problems:
-                problems.append(exc.message)
-        found = plan_cadence(ws, entry, today, calendar, register)
-        if depts:
-            reg = Registry(ws.unit(entry.plan.unit))
-            wanted = set(departments_of(reg, [reg.canonical(d) or d for d in depts]))
-            found = [d for d in found if d.dept in wanted]
-        out += found
-    return Cadence(today, settings, out, problems)
+    ``previous`` (``entries`` are the units' current plans, no year asked for): last year's plan is still
+    being reported on early in the new year — its last period's report falls due in January.  Its periods
+    due from the start of the current plan's reporting period on are shown with the current plan's, and
+    what it had before them is counted in one line (``Earlier``) pointing to ``ggk status --year``."""
+    result = Cadence(today, [], [])
+    for entry in entries:
+        result.depts += _plan_part(ws, entry, today, calendar, depts, result)
+    if previous:
+        for entry, due_from in last_years_collected(ws, entries, today, calendar):
+            found = _plan_part(ws, entry, today, calendar, depts, result)
+            before = [p for d in found for p in d.periods if p.period.due < due_from]
+            for d in found:
+                d.periods = [p for p in d.periods if p.period.due >= due_from]
+            result.depts += [d for d in found if d.periods]
+            late, missing = sum(p.state == LATE for p in before), sum(p.state == MISSING for p in before)
+            result.earlier.append(Earlier(entry.plan.unit, ws.unit_name(entry.plan.unit), entry.plan.year, late, missing))
+    return result
+
+
+def last_years_collected(
+    ws: Workspace, entries: Sequence[PlanEntry], today: dt.date, calendar: Any = None
+) -> list[tuple[PlanEntry, dt.date]]:
+    """Last year's plan of each unit of ``entries`` that is not among them and has a period whose report is
+    due on or after the first day of the current plan's reporting period that holds ``today`` (its report
+    still being collected, or missed within that period), with that first day."""
+    shown = {id(e) for e in entries}
+    out = []
+    for current in entries:
+        plan = current.plan
+        start = reporting.period_of(today, reporting.setting(plan, ws.unit(plan.unit)), calendar).start
+        for entry in ws.plans:
+            last = entry.plan
+            if id(entry) in shown or last.unit != plan.unit or last.year != plan.year - 1:
+                continue
+            setting = reporting.setting(last, ws.unit(last.unit))
+            if any(p.due >= start for p in reporting.ended_by(last.year, today, setting, calendar, since=last.issued)):
+                out.append((entry, start))
+    return out
+
+
+def _plan_part(ws: Workspace, entry: PlanEntry, today: dt.date, calendar: Any, depts: Sequence[str], into: Cadence) -> list[DeptCadence]:
+    """The departments of one plan (only ``depts`` when given); its setting and a register that cannot be
+    read are noted in ``into``."""
+    if entry.plan.issued is not None and entry.plan.issued > today:
+        return []
+    text = setting_text(reporting.setting(entry.plan, ws.unit(entry.plan.unit)))
+    if text not in into.settings:
+        into.settings.append(text)
+    try:
+        register = _register(entry, today)
+    except GgkError as exc:  # the ledger is still reported on; the returns in it are not counted
+        from ggk.ledger.register import Register
+
+        register = Register.model_construct(format=1, unit=entry.plan.unit, notices=[], returns=[])
+        if exc.message not in into.problems:
+            into.problems.append(exc.message)
+    found = plan_cadence(ws, entry, today, calendar, register)
+    if depts:
+        reg = Registry(ws.unit(entry.plan.unit))
+        wanted = set(departments_of(reg, [reg.canonical(d) or d for d in depts]))
+        found = [d for d in found if d.dept in wanted]
+    return found
 
 
 # --------------------------------------------------------------------------- 催报
