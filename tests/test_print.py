@@ -78,3 +78,19 @@ def test_plan_text_never_becomes_part_of_the_page(tmp_path: Path) -> None:
     assert "&lt;script&gt;alert('n')&lt;/script&gt;" in dom  # shown as typed
     assert "[x](javascript:alert(1))" in dom
     assert "\\x1b[2J" in dom  # a terminal escape shown as an escape, not passed to whoever copies the page
+
+
+def test_a_tall_row_is_split_across_pages_not_moved_whole(tmp_path: Path) -> None:
+    """The second QA trial's ledger (seed 000's items with a year of records, tests/data/print/): its second
+    row, taller than what was left of the first page, went whole to the next one and left the first page
+    half blank — Chromium did not split that row of a table with collapsed borders, so the printed page
+    uses separate ones."""
+    plans = Path(__file__).parent / "data" / "print" / "plans"
+    assert (plans / "qa-jtt" / "2026.yaml").is_file(), "test data missing: tests/data/print/plans/qa-jtt"
+    page = html_report(plans, tmp_path / "台账.html", "-u", "qa-jtt", as_of="2026-12-31")  # (the 2027 plan: its carried task)
+    pdf_path = tmp_path / "台账.pdf"
+    chromium(tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf_path}", page.as_uri())
+    with pdfplumber.open(pdf_path) as pdf:
+        first = pdf.pages[0]
+        assert max(w["bottom"] for w in first.extract_words()) > 0.8 * first.height
+        assert "推进优化营商环境信息公开" in words_of(first).replace(" ", "")  # the second row starts there

@@ -35,7 +35,8 @@ h2{font-size:18px;margin:28px 0 8px}
 nav{margin:0 0 16px}
 nav a{margin-right:12px}
 @page{size:A4 landscape;margin:10mm}
-@media print{body{margin:0;font-size:12px}table{font-size:12px;table-layout:fixed}th{position:static}h2{break-before:page}}
+@media print{body{margin:0;font-size:12px}th{position:static}h2{break-before:page}
+table{font-size:12px;table-layout:fixed;border-collapse:separate;border-spacing:0}th,td{border:0.5px solid #999}}
 """.strip()
 
 
