@@ -102,7 +102,7 @@ CODES: dict[str, Code] = {
         Code("GGK204", Severity.ERROR, "已完成但缺少完成日期"),
         Code("GGK205", Severity.ERROR, "已取消但缺少原因"),
         Code("GGK206", Severity.WARNING, "日期远离计划年度"),
-        Code("GGK207", Severity.ERROR, "进展记录日期晚于当前日期"),
+        Code("GGK207", Severity.ERROR, "进展记录、完成或登记日期晚于当前日期"),
         Code("GGK208", Severity.ERROR, "计划引用了不存在的单位"),
         Code("GGK209", Severity.ERROR, "文件位置与内容不符"),
         Code("GGK210", Severity.ERROR, "部门名册重名"),

@@ -158,3 +158,17 @@ def test_tasks_carried_into_a_plan_in_force_are_not_in_reports_before_the_carry_
     assert [run(root, "2026-03-06", "--as-of", "2026-03-01", *args) for args in shows] == made
     assert "demo/2026/2025-1 " in run(root, "2026-03-06", "--as-of", "2026-03-05", "list", "--year", "2026")
     assert "added:" not in (root / "demo" / "2026.yaml").read_text(encoding="utf-8")
+
+
+def test_check_flags_a_day_of_entry_later_than_its_day(plans: Path) -> None:
+    """The days ggk writes when it records a change (assigned, deadline_set, recorded …) are days that have
+    passed: a file that says one is still to come was typed by hand or checked for the wrong day."""
+    run(plans, "2026-11-25", "assign", "example/2026/4", "--remove", "局运输管理股", "--add-lead", "局办公室")
+    run(plans, "2026-11-26", "note", "example/2026/8", "补记", "--date", "2026-11-22", "--by", "局办公室")
+    assert "GGK207" not in run(plans, "2026-11-26", "--as-of", "2026-11-26", "check", str(plans))
+    res = CliRunner().invoke(app, ["--plans", str(plans), "--as-of", "2026-11-24", "check", str(plans)])
+    assert res.exit_code == 1
+    assert "条目 4 的分工调整日期 2026-11-25 晚于当前日期 2026-11-24" in res.stdout
+    res = CliRunner().invoke(app, ["--plans", str(plans), "--as-of", "2026-11-25", "check", str(plans)])
+    assert "条目 8 的进展记录登记日期 2026-11-26 晚于当前日期 2026-11-25" in res.stdout
+    assert "分工调整日期" not in res.stdout

@@ -185,7 +185,7 @@ def test_a_correction_counts_from_its_date(year, runner, tmp_path):
 
 def test_the_ledger_at_the_end_is_clean_and_holds_the_traces(year, runner):
     root = year["root"]
-    res = runner.invoke(app, ["--as-of", "2026-03-05", "check", str(root / "plans")])
+    res = runner.invoke(app, ["--as-of", "2026-03-06", "check", str(root / "plans")])
     assert res.exit_code == 0, res.output
     text = (root / "plans" / "demo" / "2025.yaml").read_text(encoding="utf-8")
     assert "deleted: {date: 2025-08-07, reason: 重复录入, by: 局办公室}" in text

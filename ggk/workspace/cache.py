@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
 #: Bump when what an entry holds changes: entries of another ggk, file format or entry format are not used.
-CACHE_FORMAT = 12
+CACHE_FORMAT = 13
 KEY = f"{__version__}/{FORMAT_VERSION}/{CACHE_FORMAT}"
 #: Items a deadline report can show: neither done nor cancelled (and with a time limit).
 OPEN = (Status.NOT_STARTED, Status.IN_PROGRESS)
@@ -178,7 +178,11 @@ def open_items(plan: Plan) -> Plan:
 
 
 def _latest(plan: Plan) -> dt.date | None:
+    """The latest day the as-of checks (GGK207) look at: progress, completion, and the days changes were entered."""
+    from ggk.workspace.checks import entered_dates
+
     dates = [d for _loc, _chain, item in plan.iter_items() for d in (item.completed, *(e.date for e in item.log)) if d]
+    dates += [day for _loc, _chain, item in plan.iter_items() for _path, day, _what in entered_dates(item)]
     return max(dates, default=None)
 
 

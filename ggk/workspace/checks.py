@@ -314,6 +314,32 @@ def future_log(ctx: Context) -> Iterator[Diagnostic]:
                     f"条目 {item.id} 的完成日期 {item.completed} 晚于当前日期 {ctx.today}",
                     "检查日期",
                 )
+            for path, day, what in entered_dates(item):
+                if day > ctx.today:
+                    yield ctx.diag(
+                        entry.path,
+                        (*loc, *path),
+                        "GGK207",
+                        f"条目 {item.id} 的{what} {day} 晚于当前日期 {ctx.today}",
+                        "这些日期由 ggk 在修改时写入当天；检查日期，或用 --as-of 指定日期",
+                    )
+
+
+def entered_dates(item: Any) -> Iterator[tuple[tuple[Any, ...], dt.date, str]]:
+    """The days on which changes to ``item`` were entered (what makes a past report stay as it was):
+    (path in the item, day, what it is)."""
+    for k, e in enumerate(item.log):
+        if e.recorded is not None and e.deleted is None:
+            yield ("log", k, "recorded"), e.recorded, "进展记录登记日期"
+    for k, h in enumerate(item.history):
+        if h.recorded is not None:
+            yield ("history", k, "recorded"), h.recorded, "延期登记日期"
+    for key, what in (("deadline_set", "时限设定日期"), ("added", "并入日期"), ("summary_recorded", "落实情况登记日期")):
+        day = getattr(item, key)
+        if day is not None:
+            yield (key,), day, what
+    for k, a in enumerate(item.assigned):
+        yield ("assigned", k, "date"), a.date, "分工调整日期"
 
 
 @check("GGK211", Scope.FILE)
