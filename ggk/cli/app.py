@@ -84,9 +84,6 @@ class GgkGroup(zh.ChineseGroup):
         return cmd
 
 
-GgkCommand = zh.ChineseCommand
-
-
 _SETTINGS: dict[str, Any] = dict(
     cls=GgkGroup,
     name="ggk",
@@ -166,7 +163,7 @@ def whole_app() -> typer.Typer:
     whole = typer.Typer(**_SETTINGS)
     whole.callback()(main_callback)
     for name, spec, panel in COMMANDS:
-        whole.command(name, cls=GgkCommand, rich_help_panel=panel)(command_function(spec))
+        whole.command(name, cls=zh.ChineseCommand, rich_help_panel=panel)(command_function(spec))
     whole.add_typer(dept_cmd.app, name="dept", rich_help_panel=SETUP)
     whole.add_typer(date_cmd.app, name="date", rich_help_panel=TOOLS)
     return whole
@@ -213,5 +210,5 @@ def app_for(args: list[str]) -> typer.Typer:
     spec, panel = found[0]
     one = typer.Typer(**_SETTINGS)
     one.callback()(main_callback)
-    one.command(name, cls=GgkCommand, rich_help_panel=panel)(command_function(spec))
+    one.command(name, cls=zh.ChineseCommand, rich_help_panel=panel)(command_function(spec))
     return one

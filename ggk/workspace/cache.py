@@ -178,12 +178,10 @@ def open_items(plan: Plan) -> Plan:
 
 
 def _latest(plan: Plan) -> dt.date | None:
-    """The latest day the as-of checks (GGK207) look at: progress, completion, and the days changes were entered."""
-    from ggk.workspace.checks import entered_dates
+    """The latest of the days the as-of check GGK207 looks at (``checks.dated``)."""
+    from ggk.workspace.checks import dated
 
-    dates = [d for _loc, _chain, item in plan.iter_items() for d in (item.completed, *(e.date for e in item.log)) if d]
-    dates += [day for _loc, _chain, item in plan.iter_items() for _path, day, _what in entered_dates(item)]
-    return max(dates, default=None)
+    return max((day for _loc, _chain, item in plan.iter_items() for _path, day, _what, _hint in dated(item)), default=None)
 
 
 def _json(model: BaseModel | None) -> str:

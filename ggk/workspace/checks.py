@@ -297,49 +297,34 @@ def far_dates(ctx: Context) -> Iterator[Diagnostic]:
 def future_log(ctx: Context) -> Iterator[Diagnostic]:
     for entry in ctx.ws.plans:
         for loc, _chain, item in entry.plan.iter_items():
-            for k, e in enumerate(item.log):
-                if e.date > ctx.today and e.deleted is None:
-                    yield ctx.diag(
-                        entry.path,
-                        (*loc, "log", k, "date"),
-                        "GGK207",
-                        f"条目 {item.id} 的进展记录日期 {e.date} 晚于当前日期 {ctx.today}",
-                        "进展只能记录已经发生的事；检查日期，或用 --as-of 指定日期",
-                    )
-            if item.completed and item.completed > ctx.today:
-                yield ctx.diag(
-                    entry.path,
-                    (*loc, "completed"),
-                    "GGK207",
-                    f"条目 {item.id} 的完成日期 {item.completed} 晚于当前日期 {ctx.today}",
-                    "检查日期",
-                )
-            for path, day, what in entered_dates(item):
+            for path, day, what, hint in dated(item):
                 if day > ctx.today:
-                    yield ctx.diag(
-                        entry.path,
-                        (*loc, *path),
-                        "GGK207",
-                        f"条目 {item.id} 的{what} {day} 晚于当前日期 {ctx.today}",
-                        "这些日期由 ggk 在修改时写入当天；检查日期，或用 --as-of 指定日期",
-                    )
+                    yield ctx.diag(entry.path, (*loc, *path), "GGK207", f"条目 {item.id} 的{what} {day} 晚于当前日期 {ctx.today}", hint)
 
 
-def entered_dates(item: Any) -> Iterator[tuple[tuple[Any, ...], dt.date, str]]:
-    """The days on which changes to ``item`` were entered (what makes a past report stay as it was):
-    (path in the item, day, what it is)."""
+_ENTERED_HINT = "这些日期由 ggk 在修改时写入当天；检查日期，或用 --as-of 指定日期"
+
+
+def dated(item: Any) -> Iterator[tuple[tuple[Any, ...], dt.date, str, str]]:
+    """Every day of ``item`` that must not lie after "today" (GGK207; the parse cache keeps the latest,
+    ``cache._latest``): (path in the item, day, what it is, hint).  Progress and completion dates, and
+    the days on which changes were entered (what makes a past report stay as it was)."""
     for k, e in enumerate(item.log):
-        if e.recorded is not None and e.deleted is None:
-            yield ("log", k, "recorded"), e.recorded, "进展记录登记日期"
+        if e.deleted is None:
+            yield ("log", k, "date"), e.date, "进展记录日期", "进展只能记录已经发生的事；检查日期，或用 --as-of 指定日期"
+            if e.recorded is not None:
+                yield ("log", k, "recorded"), e.recorded, "进展记录登记日期", _ENTERED_HINT
+    if item.completed:
+        yield ("completed",), item.completed, "完成日期", "检查日期"
     for k, h in enumerate(item.history):
         if h.recorded is not None:
-            yield ("history", k, "recorded"), h.recorded, "延期登记日期"
+            yield ("history", k, "recorded"), h.recorded, "延期登记日期", _ENTERED_HINT
     for key, what in (("deadline_set", "时限设定日期"), ("added", "并入日期"), ("summary_recorded", "落实情况登记日期")):
         day = getattr(item, key)
         if day is not None:
-            yield (key,), day, what
+            yield (key,), day, what, _ENTERED_HINT
     for k, a in enumerate(item.assigned):
-        yield ("assigned", k, "date"), a.date, "分工调整日期"
+        yield ("assigned", k, "date"), a.date, "分工调整日期", _ENTERED_HINT
 
 
 @check("GGK211", Scope.FILE)
